@@ -1,0 +1,23 @@
+#!/usr/bin/env python
+"""Django's command-line utility for the grassroots work portal."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    from django.conf import settings
+    from django.core.management import execute_from_command_line
+
+    from portal.config import ConfigError, exit_on_config_error
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - load settings now to report bad configuration
+    except ConfigError as exc:
+        exit_on_config_error(exc)
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,108 @@
+"""Who sees which rows: a user's scope, and the one QuerySet method every surface filters with.
+
+Every admin list, detail page, search, autocomplete, export and dashboard filters a scoped model
+through ``Model.objects.visible_to(user)``; nothing else decides scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.db.models import Q
+
+from portal.roles import RECORD_REACH, REFERENCE_REACH, Reach, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """Where a scoped model keeps its place: lookup paths to its community and grid.
+
+    ``records`` tells whether rows are records (activities, cases: the system administrator sees
+    none) or reference data (communities, grids: the system administrator manages them).
+    """
+
+    community: str
+    grid: str | None
+    records: bool = True
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user reaches, computed once per request from their staff profile."""
+
+    role: Role | None = None
+    community_ids: frozenset[int] = frozenset()
+    grid_ids: frozenset[int] = frozenset()
+    # Communities that contain the user's grids (a grid worker sees their community's name).
+    grid_community_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def reach(self, *, records: bool) -> Reach:
+        if self.role is None:
+            return Reach.NONE
+        return (RECORD_REACH if records else REFERENCE_REACH)[self.role]
+
+    def q(self, rule: ScopeRule) -> Q | None:
+        """A filter for the rows in scope; None means everything."""
+        reach = self.reach(records=rule.records)
+        if reach is Reach.ALL:
+            return None
+        if reach is Reach.COMMUNITIES:
+            return Q(**{f"{rule.community}__in": self.community_ids})
+        if reach is Reach.GRIDS:
+            if rule.grid is None:
+                return Q(**{f"{rule.community}__in": self.grid_community_ids})
+            return Q(**{f"{rule.grid}__in": self.grid_ids})
+        # ASSIGNED is decided by the model's own queryset (cases); elsewhere it reaches nothing.
+        return Q(pk__in=[])
+
+
+NO_SCOPE = Scope()
+_CACHE_ATTR = "_portal_scope"
+
+
+def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from portal.models import StaffProfile
+
+    profile = (
+        StaffProfile.objects.filter(user=user).prefetch_related("communities", "grids").first()
+    )
+    if profile is None or profile.approved_at is None:
+        scope = NO_SCOPE
+    else:
+        grids = list(profile.grids.all())
+        scope = Scope(
+            role=Role(profile.role),
+            community_ids=frozenset(c.pk for c in profile.communities.all()),
+            grid_ids=frozenset(g.pk for g in grids),
+            grid_community_ids=frozenset(g.community_id for g in grids),
+        )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope (after the user's role or scope changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet of a model that declares ``scope_rule``."""
+
+    def visible_to(self, user: Any) -> ScopedQuerySet:
+        q = scope_of(user).q(self.model.scope_rule)
+        return self if q is None else self.filter(q)
+
+    def in_community(self, community: Any) -> ScopedQuerySet:
+        return self.filter(**{self.model.scope_rule.community: community})

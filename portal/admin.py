@@ -1,0 +1,256 @@
+"""Admin screens for reference data, teams and staff accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from portal import services
+from portal.admin_base import (
+    PortalModelAdmin,
+    PortalStackedInline,
+    PortalTabularInline,
+    ScopedAdmin,
+)
+from portal.models import Community, Compound, Grid, Qualification, StaffProfile, Team, TeamMember
+
+User = get_user_model()
+
+
+class GridInline(PortalTabularInline):
+    model = Grid
+    fields = ["name", "station", "sort_order", "is_active"]
+
+
+@admin.register(Community)
+class CommunityAdmin(ScopedAdmin):
+    list_display = ["name", "code", "address", "phone", "grid_count", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code", "address"]
+    inlines = [GridInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_grid_count=Count("grids", distinct=True))
+
+    @admin.display(description=_("网格数"), ordering="_grid_count")
+    def grid_count(self, obj: Community) -> int:
+        return obj._grid_count
+
+
+@admin.register(Grid)
+class GridAdmin(ScopedAdmin):
+    list_display = ["name", "community", "station", "is_active"]
+    list_filter = ["community", "is_active"]
+    list_select_related = ["community"]
+    search_fields = ["name", "station", "community__name"]
+
+
+@admin.register(Compound)
+class CompoundAdmin(ScopedAdmin):
+    list_display = ["name", "community", "grid", "households", "is_active"]
+    list_filter = ["community", "is_active"]
+    list_select_related = ["community", "grid__community"]
+    search_fields = ["name", "address", "community__name"]
+    autocomplete_fields = ["grid"]
+
+
+@admin.register(Qualification)
+class QualificationAdmin(PortalModelAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+
+
+class TeamMemberInline(PortalTabularInline):
+    model = TeamMember
+    fields = ["name", "position", "work_unit", "qualifications", "user", "is_active"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(PortalModelAdmin):
+    list_display = ["name", "kind", "community", "member_count", "is_active"]
+    list_filter = ["kind", "community", "is_active"]
+    list_select_related = ["community"]
+    search_fields = ["name", "description", "members__name"]
+    inlines = [TeamMemberInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_member_count=Count("members", distinct=True))
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        queryset, _dupes = super().get_search_results(request, queryset, search_term)
+        return queryset.distinct(), False
+
+    @admin.display(description=_("队员数"), ordering="_member_count")
+    def member_count(self, obj: Team) -> int:
+        return obj._member_count
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(PortalModelAdmin):
+    list_display = ["name", "team", "position", "work_unit", "qualification_list", "is_active"]
+    list_filter = ["team__kind", "team", "qualifications", "is_active"]
+    list_select_related = ["team"]
+    search_fields = ["name", "work_unit", "team__name"]
+    autocomplete_fields = ["team", "user"]
+    filter_horizontal = ["qualifications"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).prefetch_related("qualifications")
+
+    @admin.display(description=_("资质"))
+    def qualification_list(self, obj: TeamMember) -> str:
+        return "、".join(q.name for q in obj.qualifications.all()) or "—"
+
+
+ROLE_FIELDS = {"role", "communities", "grids"}
+
+
+class StaffProfileInline(PortalStackedInline):
+    model = StaffProfile
+    fk_name = "user"
+    can_delete = False
+    max_num = 1
+    fields = ["name", "role", "title", "unit", "communities", "grids", "approved_by", "approved_at"]
+    readonly_fields = ["approved_by", "approved_at"]
+    filter_horizontal = ["communities", "grids"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Nobody edits their own role or scope.
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.pk == request.user.pk:
+            return False
+        return super().has_add_permission(request, obj)
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(PortalModelAdmin):
+    """The list of who holds which role; roles are edited on the account page."""
+
+    list_display = ["name", "user", "role", "title", "scope_summary", "approval"]
+    list_filter = ["role", "communities"]
+    list_select_related = ["user", "approved_by"]
+    search_fields = ["name", "user__username", "title", "unit"]
+    actions = ["approve_roles"]
+    readonly_fields = ["user", "approved_by", "approved_at"]
+    fields = [
+        "user",
+        "name",
+        "title",
+        "unit",
+        "role",
+        "communities",
+        "grids",
+        "approved_by",
+        "approved_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                "communities", Prefetch("grids", queryset=Grid.objects.select_related("community"))
+            )
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # created with the account (用户 → 增加)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description=_("负责范围"))
+    def scope_summary(self, obj: StaffProfile) -> str:
+        names = [c.name for c in obj.communities.all()] + [str(g) for g in obj.grids.all()]
+        return "、".join(names) or _("全街道")
+
+    @admin.display(description=_("批准状态"), boolean=False)
+    def approval(self, obj: StaffProfile) -> str:
+        return str(_("已生效")) if obj.is_approved else str(_("待书记批准"))
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if ROLE_FIELDS & set(form.changed_data):
+            services.role_changed(form.instance, actor=request.user)
+
+    @admin.action(description=_("批准所选角色与范围"), permissions=["approve"])
+    def approve_roles(self, request: HttpRequest, queryset: QuerySet) -> None:
+        done = 0
+        for profile in queryset:
+            try:
+                services.approve_staff_role(profile, actor=request.user)
+                done += 1
+            except services.RoleError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+        if done:
+            self.message_user(request, _("已批准 %(n)d 个角色。") % {"n": done}, messages.SUCCESS)
+
+    def has_approve_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("portal.approve_staffprofile")
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin, PortalModelAdmin):
+    """Staff accounts. Superuser flags and raw permissions stay out of reach: roles grant access."""
+
+    inlines = [StaffProfileInline]
+    list_display = ["username", "profile_name", "profile_role", "is_active", "last_login"]
+    list_filter = ["is_active", "staff_profile__role"]
+    list_select_related = ["staff_profile"]
+    search_fields = ["username", "staff_profile__name", "email"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None):
+        if obj is None:
+            return self.add_fieldsets
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return (
+            (None, {"fields": ("username", "password")}),
+            (_("联系方式"), {"fields": ("email",)}),
+            (_("状态"), {"fields": ("is_active", "last_login", "date_joined")}),
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None):
+        fields = ["last_login", "date_joined"]
+        if obj is not None and obj.pk == request.user.pk:
+            fields.append("is_active")  # nobody locks themselves out by accident
+        return fields
+
+    @admin.display(description=_("姓名"), ordering="staff_profile__name")
+    def profile_name(self, obj: Any) -> str:
+        profile = getattr(obj, "staff_profile", None)
+        return profile.name if profile else "—"
+
+    @admin.display(description=_("角色"), ordering="staff_profile__role")
+    def profile_role(self, obj: Any) -> str:
+        profile = getattr(obj, "staff_profile", None)
+        return profile.get_role_display() if profile else "—"
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        obj.is_staff = True  # every account here is a staff account for the back office
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model is not StaffProfile:
+                continue
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and ROLE_FIELDS & set(inline_form.changed_data):
+                    services.role_changed(inline_form.instance, actor=request.user)

@@ -1,0 +1,19 @@
+"""The staff back office: Django's admin, titled with the sub-district's name."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminSite(admin.AdminSite):
+    index_title = _("工作台")
+
+    @property
+    def site_header(self) -> str:  # type: ignore[override]
+        return settings.PORTAL_SITE_NAME
+
+    @property
+    def site_title(self) -> str:  # type: ignore[override]
+        return settings.PORTAL_SITE_NAME
+
+    site_url = "/"

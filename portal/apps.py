@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalAdminConfig(AdminConfig):
+    default_site = "portal.admin_site.PortalAdminSite"
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("基础数据")
+
+    def ready(self) -> None:
+        from portal.services import sync_roles_after_migrate
+
+        # Groups follow the role matrix in portal.roles. Like Django's own permission creation,
+        # this is configuration, not domain flow, so post_migrate is the right moment.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal.sync_roles")

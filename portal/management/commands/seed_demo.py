@@ -1,0 +1,60 @@
+"""Load demo data: reference data, a demo account per role, and each app's demo records."""
+
+from __future__ import annotations
+
+import importlib
+import random
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from portal.demo import SeedContext, demo_logins
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（可重复运行，不会重复创建）。--scale N 生成 N 倍的业务记录用于压测。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--scale", type=int, default=1, help="业务记录（活动、诉求）的倍数，默认 1"
+        )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="在 DJANGO_DEBUG=false 时也允许载入（演示账号密码是公开的，切勿用于正式环境）",
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号")
+
+    def handle(self, *args: object, **options: object) -> None:
+        scale = int(options["scale"])
+        if scale < 1:
+            raise CommandError("--scale 必须是正整数")
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DJANGO_DEBUG=false：拒绝载入演示数据（演示账号的密码是公开的）。"
+                "确需在此环境载入请加 --allow-production。"
+            )
+        ctx = SeedContext(out=self.stdout, scale=scale, rng=random.Random(20260101))
+        self.stdout.write("载入演示数据…")
+        # Each app may ship a `demo` module with seed(ctx); they run in INSTALLED_APPS order so
+        # later apps can use earlier apps' data.
+        for config in apps.get_app_configs():
+            if config.name.split(".")[0] not in {"portal", "outreach", "petitions"}:
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            module.seed(ctx)
+        if not options["quiet_logins"]:
+            self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(self.style.SUCCESS("\n演示账号（仅用于试用）："))
+        self.stdout.write(f"  {'用户名':<14}{'密码':<16}角色")
+        for username, password, role in demo_logins():
+            self.stdout.write(f"  {username:<16}{password:<18}{role}")
+        self.stdout.write("  后台地址：http://127.0.0.1:8000/admin/\n")

@@ -1,0 +1,256 @@
+"""Shared reference data: the sub-district's communities, grids and compounds, its teams and the
+people in them, and each staff account's role and scope."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import ScopedQuerySet, ScopeRule
+from portal.roles import Role
+
+
+class Community(models.Model):
+    """A residents' community (社区) of the sub-district."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    code = models.SlugField(
+        _("编号"), max_length=30, unique=True, help_text=_("用于链接和二维码，如 fenghuangling")
+    )
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    phone = models.CharField(_("办公电话"), max_length=30, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    scope_rule = ScopeRule(community="pk", grid=None, records=False)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("社区")
+        verbose_name_plural = _("社区")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grid(models.Model):
+    """A grid (网格): the patch of a community one grid worker looks after."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="grids", verbose_name=_("所属社区")
+    )
+    name = models.CharField(_("网格名称"), max_length=50)
+    station = models.CharField(
+        _("网格驿站"), max_length=100, blank=True, help_text=_("居民找网格员的固定地点")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    scope_rule = ScopeRule(community="community", grid="pk", records=False)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("网格")
+        verbose_name_plural = _("网格")
+        ordering = ["community__sort_order", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="grid_unique_name_in_community"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community.name}·{self.name}"
+
+
+class Compound(models.Model):
+    """A residential compound (小区) inside a community, usually within one grid."""
+
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="compounds", verbose_name=_("所属社区")
+    )
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.PROTECT,
+        related_name="compounds",
+        null=True,
+        blank=True,
+        verbose_name=_("所属网格"),
+    )
+    name = models.CharField(_("小区名称"), max_length=50)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    households = models.PositiveIntegerField(_("户数"), null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    scope_rule = ScopeRule(community="community", grid="grid", records=False)
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["community__sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="compound_unique_name_in_community"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Qualification(models.Model):
+    """A qualification a team member can hold (法律工作者, 人民调解员, 心理咨询师 …)."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("资质")
+        verbose_name_plural = _("资质")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamKind(models.TextChoices):
+    TALK = "talk", _("宣讲团")
+    VOLUNTEER = "volunteer", _("志愿服务队")
+    MEDIATION = "mediation", _("调解队")
+    LEGAL = "legal", _("法律顾问")
+    OTHER = "other", _("其他")
+
+
+class Team(models.Model):
+    """A team that goes out to residents: a talk team, volunteers, mediators, legal advisers."""
+
+    name = models.CharField(_("队伍名称"), max_length=50, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=TeamKind.choices)
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        related_name="teams",
+        null=True,
+        blank=True,
+        verbose_name=_("所属社区"),
+        help_text=_("留空表示街道级队伍"),
+    )
+    description = models.TextField(_("简介"), blank=True)
+    founded = models.DateField(_("成立日期"), null=True, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("队伍")
+        verbose_name_plural = _("队伍")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=TeamKind.values), name="team_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    """A person's membership of a team, with the qualifications they bring to it."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("队伍")
+    )
+    name = models.CharField(_("姓名"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="team_memberships",
+        verbose_name=_("平台账号"),
+        help_text=_("队员是工作人员时关联其账号"),
+    )
+    position = models.CharField(
+        _("队内职务"), max_length=30, blank=True, help_text=_("如 队长、队员")
+    )
+    work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    qualifications = models.ManyToManyField(
+        Qualification, blank=True, related_name="members", verbose_name=_("资质")
+    )
+    is_active = models.BooleanField(_("在队"), default=True)
+
+    class Meta:
+        verbose_name = _("队员")
+        verbose_name_plural = _("队员")
+        ordering = ["team", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="teammember_unique_in_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.team.name}）"
+
+
+class StaffProfile(models.Model):
+    """One staff account's role and the part of the sub-district it covers."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("账号"),
+    )
+    name = models.CharField(_("姓名"), max_length=30)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    title = models.CharField(
+        _("职务"), max_length=60, blank=True, help_text=_("如 凤凰岭社区党委书记")
+    )
+    unit = models.CharField(
+        _("所在单位"), max_length=60, blank=True, help_text=_("对居民公开时只显示单位，不显示姓名")
+    )
+    communities = models.ManyToManyField(
+        Community,
+        blank=True,
+        related_name="staff_scopes",
+        verbose_name=_("负责社区"),
+        help_text=_("社区书记选一个社区；包片领导选其包联的全部社区"),
+    )
+    grids = models.ManyToManyField(
+        Grid,
+        blank=True,
+        related_name="staff_scopes",
+        verbose_name=_("负责网格"),
+        help_text=_("网格员选其负责的网格"),
+    )
+    # A role or scope set by the system administrator takes effect only once the party
+    # secretary approves it, so configuration access is never a way into case records.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("批准人"),
+    )
+    approved_at = models.DateTimeField(
+        _("批准时间"), null=True, blank=True, help_text=_("有时间无批准人：由服务器管理员命令设定")
+    )
+
+    class Meta:
+        verbose_name = _("工作人员角色与范围")
+        verbose_name_plural = _("工作人员角色与范围")
+        ordering = ["role", "name"]
+        permissions = [("approve_staffprofile", _("批准角色与范围"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="staffprofile_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_role_display()}）"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None

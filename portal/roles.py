@@ -1,0 +1,139 @@
+"""Roles, their scopes and what each may do — kept as data.
+
+This module is the single statement of the role × object × action matrix (DESIGN.md §3 "Who may
+do what"). Groups and their permissions are synchronised from it (``portal.services.sync_roles``)
+and the permission and scope tests are generated from it, so a new role or a new admin screen
+without an entry here fails the test suite.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SECRETARY = "secretary", _("街道党工委书记")
+    AREA_LEADER = "area_leader", _("包片领导")
+    COMMUNITY_SECRETARY = "community_secretary", _("社区书记")
+    GRID_WORKER = "grid_worker", _("网格员")
+    MEDIATOR = "mediator", _("调解员")
+    OFFICIAL = "official", _("领导/审计")
+    SYSADMIN = "sysadmin", _("系统管理员")
+
+
+class Reach(enum.Enum):
+    """How far a role sees into scoped rows."""
+
+    ALL = "all"  # the whole sub-district
+    COMMUNITIES = (
+        "communities"  # the communities in the user's scope (社区书记: one, 包片领导: several)
+    )
+    GRIDS = "grids"  # the grids in the user's scope (网格员)
+    ASSIGNED = "assigned"  # only rows the user is assigned to (调解员; cases only)
+    NONE = "none"
+
+
+# Group names are the Chinese role names; they are what staff see in the user admin.
+GROUP_NAMES: dict[Role, str] = {
+    Role.SECRETARY: "街道党工委书记",
+    Role.AREA_LEADER: "包片领导",
+    Role.COMMUNITY_SECRETARY: "社区书记",
+    Role.GRID_WORKER: "网格员",
+    Role.MEDIATOR: "调解员",
+    Role.OFFICIAL: "领导/审计",
+    Role.SYSADMIN: "系统管理员",
+}
+
+# Which rows each role reaches, for records (activities, cases) and for reference data
+# (communities, grids, compounds). The system administrator configures reference data but is
+# never a back door to records.
+RECORD_REACH: dict[Role, Reach] = {
+    Role.SECRETARY: Reach.ALL,
+    Role.AREA_LEADER: Reach.COMMUNITIES,
+    Role.COMMUNITY_SECRETARY: Reach.COMMUNITIES,
+    Role.GRID_WORKER: Reach.GRIDS,
+    Role.MEDIATOR: Reach.ASSIGNED,
+    Role.OFFICIAL: Reach.ALL,
+    Role.SYSADMIN: Reach.NONE,
+}
+REFERENCE_REACH: dict[Role, Reach] = {
+    Role.SECRETARY: Reach.ALL,
+    Role.AREA_LEADER: Reach.COMMUNITIES,
+    Role.COMMUNITY_SECRETARY: Reach.COMMUNITIES,
+    Role.GRID_WORKER: Reach.GRIDS,
+    Role.MEDIATOR: Reach.NONE,
+    Role.OFFICIAL: Reach.ALL,
+    Role.SYSADMIN: Reach.ALL,
+}
+
+# What each role may do with each model ("app_label.model" → actions). Actions are Django's
+# view/add/change/delete plus the custom permissions a model declares in Meta.permissions.
+# A model that is absent from a role's row gives that role nothing.
+VIEW = frozenset({"view"})
+EDIT = frozenset({"view", "add", "change"})
+MANAGE = frozenset({"view", "add", "change", "delete"})
+
+REFERENCE_MODELS = ("portal.community", "portal.grid", "portal.compound")
+TEAM_MODELS = ("portal.team", "portal.teammember", "portal.qualification")
+ACCOUNT_MODELS = ("auth.user", "portal.staffprofile")
+# Login attempts and lockouts recorded by django-axes (等保: security audit).
+SECURITY_LOGS = ("axes.accesslog", "axes.accessfailurelog")
+
+
+def _rows(models_: tuple[str, ...], actions: frozenset[str]) -> dict[str, frozenset[str]]:
+    return dict.fromkeys(models_, actions)
+
+
+PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
+    Role.SECRETARY: {
+        **_rows(REFERENCE_MODELS, VIEW),
+        **_rows(TEAM_MODELS, EDIT),
+        **_rows(ACCOUNT_MODELS, VIEW),
+        "portal.staffprofile": VIEW | {"approve"},
+        "auth.group": VIEW,
+    },
+    Role.AREA_LEADER: {
+        **_rows(REFERENCE_MODELS, VIEW),
+        **_rows(TEAM_MODELS, VIEW),
+    },
+    Role.COMMUNITY_SECRETARY: {
+        **_rows(REFERENCE_MODELS, VIEW),
+        **_rows(TEAM_MODELS, VIEW),
+    },
+    Role.GRID_WORKER: {
+        **_rows(REFERENCE_MODELS, VIEW),
+    },
+    Role.MEDIATOR: {
+        **_rows(TEAM_MODELS, VIEW),
+    },
+    Role.OFFICIAL: {
+        **_rows(REFERENCE_MODELS, VIEW),
+        **_rows(TEAM_MODELS, VIEW),
+        **_rows(ACCOUNT_MODELS, VIEW),
+        **_rows(SECURITY_LOGS, VIEW),
+        "axes.accessattempt": VIEW,
+        "auth.group": VIEW,
+    },
+    Role.SYSADMIN: {
+        **_rows(REFERENCE_MODELS, EDIT),
+        **_rows(TEAM_MODELS, EDIT),
+        **_rows(ACCOUNT_MODELS, EDIT),
+        **_rows(SECURITY_LOGS, VIEW),
+        # Deleting a lockout record unlocks the account.
+        "axes.accessattempt": VIEW | {"delete"},
+        "auth.group": VIEW,
+    },
+}
+
+
+def permission_codenames(role: Role) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs the role's group holds."""
+    pairs = set()
+    for label, actions in PERMISSIONS[role].items():
+        app_label, model = label.split(".")
+        for action in actions:
+            pairs.add((app_label, f"{action}_{model}"))
+    return pairs

@@ -1,0 +1,24 @@
+"""URL map. Public URLs are stable: residents bookmark and print them (DESIGN.md §4)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal import views
+
+portal_patterns = [
+    path("", views.home, name="home"),
+    path("prefs/text-size/", views.text_size, name="text-size"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "portal"))),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

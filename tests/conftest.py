@@ -1,0 +1,81 @@
+"""Fixtures shared by the whole suite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from portal.models import Community, Compound, Grid
+from portal.roles import Role
+from tests.factories import make_community, make_compound, make_grid, make_staff
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Argon2 costs ~0.5 s per hash on this machine; tests need a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Place:
+    """Three communities, four grids, one compound per grid: enough to tell scopes apart."""
+
+    north: Community
+    south: Community
+    west: Community
+    north_a: Grid
+    north_b: Grid
+    south_a: Grid
+    west_a: Grid
+    compounds: dict[str, Compound]
+
+
+@pytest.fixture
+def place(db) -> Place:
+    north = make_community(name="北苑社区", code="beiyuan")
+    south = make_community(name="南湖社区", code="nanhu")
+    north_a = make_grid(north, name="北苑第一网格")
+    north_b = make_grid(north, name="北苑第二网格")
+    south_a = make_grid(south, name="南湖第一网格")
+    west = make_community(name="西山社区", code="xishan")
+    west_a = make_grid(west, name="西山第一网格")
+    compounds = {
+        g.name: make_compound(g, name=f"{g.name}小区") for g in (north_a, north_b, south_a, west_a)
+    }
+    return Place(north, south, west, north_a, north_b, south_a, west_a, compounds)
+
+
+@pytest.fixture
+def staff(place):
+    """One approved account per role; the scoped roles cover part of `place`."""
+    return {
+        Role.SECRETARY: make_staff(Role.SECRETARY, username="secretary"),
+        Role.AREA_LEADER: make_staff(
+            Role.AREA_LEADER, communities=[place.north, place.south], username="area"
+        ),
+        Role.COMMUNITY_SECRETARY: make_staff(
+            Role.COMMUNITY_SECRETARY, communities=[place.north], username="community"
+        ),
+        Role.GRID_WORKER: make_staff(Role.GRID_WORKER, grids=[place.north_a], username="grid"),
+        Role.MEDIATOR: make_staff(Role.MEDIATOR, username="mediator"),
+        Role.OFFICIAL: make_staff(Role.OFFICIAL, username="official"),
+        Role.SYSADMIN: make_staff(Role.SYSADMIN, username="sysadmin"),
+    }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,72 @@
+"""Small factory helpers — the one way tests make rows. Each takes overrides as keywords."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from portal.models import Community, Compound, Grid, StaffProfile, Team, TeamKind
+from portal.roles import Role
+from portal.services import grant_role
+
+_seq = itertools.count(1)
+PASSWORD = "Test#pass2026"
+
+
+def make_community(**overrides: Any) -> Community:
+    n = next(_seq)
+    fields = {"name": f"测试社区{n}", "code": f"c{n}"} | overrides
+    return Community.objects.create(**fields)
+
+
+def make_grid(community: Community | None = None, **overrides: Any) -> Grid:
+    n = next(_seq)
+    fields = {"name": f"第{n}网格", "station": f"第{n}网格驿站"} | overrides
+    return Grid.objects.create(community=community or make_community(), **fields)
+
+
+def make_compound(grid: Grid | None = None, **overrides: Any) -> Compound:
+    n = next(_seq)
+    grid = grid or make_grid()
+    fields = {"name": f"测试小区{n}", "community": grid.community, "grid": grid} | overrides
+    return Compound.objects.create(**fields)
+
+
+def make_team(**overrides: Any) -> Team:
+    n = next(_seq)
+    fields = {"name": f"测试队伍{n}", "kind": TeamKind.TALK} | overrides
+    return Team.objects.create(**fields)
+
+
+def make_user(username: str | None = None, **overrides: Any):
+    user_model = get_user_model()
+    user = user_model.objects.create_user(
+        username=username or f"user{next(_seq)}", password=PASSWORD, is_staff=True, **overrides
+    )
+    return user
+
+
+def make_staff(
+    role: Role,
+    *,
+    communities: list[Community] = (),
+    grids: list[Grid] = (),
+    username: str | None = None,
+    name: str | None = None,
+    approved: bool = True,
+) -> Any:
+    """A staff account holding `role` over the given scope (approved unless told otherwise)."""
+    user = make_user(username)
+    grant_role(
+        user,
+        actor=None,
+        name=name or f"员工{user.pk}",
+        role=role,
+        communities=list(communities),
+        grids=list(grids),
+    )
+    if not approved:
+        StaffProfile.objects.filter(user=user).update(approved_at=None, approved_by=None)
+    return user

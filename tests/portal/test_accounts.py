@@ -1,0 +1,144 @@
+"""Staff accounts: roles are set on the account page, wait for the secretary's approval when the
+system administrator sets them, and nobody edits their own role or becomes a superuser."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from portal.access import scope_of
+from portal.models import Grid, StaffProfile
+from portal.roles import GROUP_NAMES, Role
+
+
+def add_account_form(username: str, **profile) -> dict:
+    data = {
+        "username": username,
+        "password1": "Strong#pass2026",
+        "password2": "Strong#pass2026",
+        "usable_password": "true",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "0",
+        "staff_profile-MIN_NUM_FORMS": "0",
+        "staff_profile-MAX_NUM_FORMS": "1",
+    }
+    for key, value in profile.items():
+        data[f"staff_profile-0-{key}"] = value
+    return data
+
+
+@pytest.mark.django_db
+def test_sysadmin_creates_account_whose_role_waits_for_the_secretary(client, place, staff):
+    client.force_login(staff[Role.SYSADMIN])
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        add_account_form(
+            "newgrid", name="新网格员", role=Role.GRID_WORKER, grids=[str(place.north_a.pk)]
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = get_user_model().objects.get(username="newgrid")
+    assert user.is_staff and not user.is_superuser
+    profile = StaffProfile.objects.get(user=user)
+    assert not profile.is_approved
+    assert not user.groups.exists()
+    assert not Grid.objects.visible_to(user).exists()
+
+    # The secretary approves it from the list; from then on the scope applies.
+    client.force_login(staff[Role.SECRETARY])
+    response = client.post(
+        reverse("admin:portal_staffprofile_changelist"),
+        {"action": "approve_roles", "_selected_action": [profile.pk]},
+        follow=True,
+    )
+    assert "已批准 1 个角色" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.is_approved and profile.approved_by == staff[Role.SECRETARY]
+    user = get_user_model().objects.get(pk=user.pk)
+    assert list(user.groups.values_list("name", flat=True)) == [GROUP_NAMES[Role.GRID_WORKER]]
+    assert set(Grid.objects.visible_to(user)) == {place.north_a}
+
+
+@pytest.mark.django_db
+def test_sysadmin_changing_a_role_suspends_it_until_approved(client, place, staff):
+    grid_worker = staff[Role.GRID_WORKER]
+    profile = StaffProfile.objects.get(user=grid_worker)
+    client.force_login(staff[Role.SYSADMIN])
+    response = client.post(
+        reverse("admin:portal_staffprofile_change", args=[profile.pk]),
+        {"name": profile.name, "role": Role.SECRETARY, "title": "", "unit": ""},
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.role == Role.SECRETARY and not profile.is_approved
+    fresh = get_user_model().objects.get(pk=grid_worker.pk)
+    assert scope_of(fresh).role is None
+    assert not Grid.objects.visible_to(fresh).exists()
+
+
+@pytest.mark.django_db
+def test_nobody_edits_their_own_role(client, staff):
+    sysadmin = staff[Role.SYSADMIN]
+    profile = StaffProfile.objects.get(user=sysadmin)
+    client.force_login(sysadmin)
+    response = client.post(
+        reverse("admin:portal_staffprofile_change", args=[profile.pk]),
+        {"name": profile.name, "role": Role.SECRETARY},
+    )
+    assert response.status_code == 403
+    profile.refresh_from_db()
+    assert profile.role == Role.SYSADMIN
+
+    page = client.get(reverse("admin:auth_user_change", args=[sysadmin.pk])).content.decode()
+    assert 'name="staff_profile-0-role"' not in page
+
+
+@pytest.mark.django_db
+def test_secretary_cannot_approve_own_role(client, staff):
+    secretary = staff[Role.SECRETARY]
+    profile = StaffProfile.objects.get(user=secretary)
+    StaffProfile.objects.filter(pk=profile.pk).update(approved_at=None)
+    # Without approval the secretary has no group, so approving needs another secretary.
+    other = staff[Role.SECRETARY].__class__.objects.get(pk=secretary.pk)
+    from portal.services import RoleError, approve_staff_role
+
+    with pytest.raises(RoleError, match="不能批准自己"):
+        approve_staff_role(profile, actor=other)
+
+
+@pytest.mark.django_db
+def test_sysadmin_cannot_grant_superuser_or_raw_permissions(client, staff):
+    client.force_login(staff[Role.SYSADMIN])
+    target = staff[Role.GRID_WORKER]
+    page = client.get(reverse("admin:auth_user_change", args=[target.pk])).content.decode()
+    assert 'name="is_superuser"' not in page
+    assert 'name="user_permissions"' not in page
+    assert 'name="groups"' not in page
+    client.post(
+        reverse("admin:auth_user_change", args=[target.pk]),
+        {"username": target.username, "is_active": "on", "is_superuser": "on", "email": ""},
+    )
+    target.refresh_from_db()
+    assert not target.is_superuser
+
+
+@pytest.mark.django_db
+def test_admin_query_strings_cannot_probe_unfiltered_fields(client, staff):
+    client.force_login(staff[Role.SYSADMIN])
+    url = reverse("admin:auth_user_changelist")
+    assert client.get(url, {"password__startswith": "md5"}).status_code == 400
+    assert client.get(url, {"email__startswith": "a"}).status_code == 400
+    assert client.get(url, {"staff_profile__role__exact": Role.GRID_WORKER}).status_code == 200
+    grid_url = reverse("admin:portal_grid_changelist")
+    assert client.get(grid_url, {"station__startswith": "北"}).status_code == 400
+    assert client.get(grid_url, {"community__id__exact": "1"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_weak_passwords_are_refused_with_a_chinese_reason(client, staff):
+    client.force_login(staff[Role.SYSADMIN])
+    data = add_account_form("weak", name="弱密码", role=Role.MEDIATOR)
+    data["password1"] = data["password2"] = "abcdefghijk"
+    response = client.post(reverse("admin:auth_user_add"), data)
+    assert response.status_code == 200
+    assert "至少三类" in response.content.decode()
+    assert not get_user_model().objects.filter(username="weak").exists()

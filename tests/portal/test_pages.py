@@ -1,0 +1,113 @@
+"""Public base pages: Chinese by default, English on request, large type, errors in Chinese."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from portal.context_processors import TEXT_SIZE_COOKIE
+
+
+@pytest.mark.django_db
+def test_home_is_chinese_and_lists_communities_and_grid_stations(client, place, settings):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans"' in html
+    assert f"<title>{settings.PORTAL_SITE_NAME}</title>" in html
+    assert "四下基层" in html
+    assert place.north.name in html and place.north_a.station in html
+    assert response["Content-Language"] == "zh-hans"
+
+
+@pytest.mark.django_db
+def test_browser_language_does_not_switch_the_site_to_english(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_language_switcher_turns_the_site_and_admin_to_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en"' in html
+    assert "Staff login" in html
+    login = client.get(reverse("admin:login")).content.decode()
+    assert "Password" in login
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert '<html lang="zh-hans"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_large_type_switch_is_remembered(client):
+    response = client.post(reverse("portal:text-size"), {"size": "large", "next": "/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert response.cookies[TEXT_SIZE_COOKIE].value == "large"
+    assert 'class="large-text"' in client.get("/").content.decode()
+    client.post(reverse("portal:text-size"), {"size": "normal", "next": "/"})
+    assert 'class="large-text"' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_large_type_switch_does_not_redirect_off_site(client):
+    response = client.post(
+        reverse("portal:text-size"), {"size": "large", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("portal:home")
+
+
+@pytest.mark.django_db
+def test_text_size_switch_needs_post(client):
+    assert client.get(reverse("portal:text-size")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_chinese_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_500_page_is_chinese_and_self_contained(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "系统繁忙" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_post_without_csrf_token_is_refused_in_chinese():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("portal:text-size"), {"size": "large"})
+    assert response.status_code == 403
+    assert "页面已过期" in response.content.decode()
+    assert TEXT_SIZE_COOKIE not in response.cookies
+
+
+@pytest.mark.django_db
+def test_pages_load_nothing_from_other_sites(client, place):
+    html = client.get("/").content.decode()
+    external = re.findall(r'(?:src|href)="(https?:)?//[^"]+"', html)
+    assert external == []
+    assert "script-src 'self'" in client.get("/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_admin_header_names_the_sub_district(client, settings, staff):
+    from portal.roles import Role
+
+    client.force_login(staff[Role.SECRETARY])
+    html = client.get(reverse("admin:index")).content.decode()
+    assert settings.PORTAL_SITE_NAME in html
+
+
+@pytest.mark.django_db
+def test_navigation_links_only_to_pages_that_exist(client):
+    html = client.get("/").content.decode()
+    for href in set(re.findall(r'class="site-nav__link[^"]*" href="([^"]+)"', html)) | set(
+        re.findall(r'href="(/[^"]*)" class="site-nav__link', html)
+    ):
+        assert client.get(href).status_code == 200, href

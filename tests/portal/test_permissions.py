@@ -1,0 +1,178 @@
+"""Permission tests generated from the role matrix in portal.roles.
+
+Every admin screen × every role × every action is checked both ways: the role's group holds
+exactly the permissions the matrix grants, and the admin answers accordingly. A new admin
+screen or role without a matrix entry (or without a sample row below) fails here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import StringIO
+from typing import Any
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.urls import reverse
+
+from portal.models import Qualification, StaffProfile, TeamMember
+from portal.roles import GROUP_NAMES, PERMISSIONS, RECORD_REACH, REFERENCE_REACH, Role
+from tests.factories import make_team
+
+ADMIN_MODELS = sorted(
+    f"{model._meta.app_label}.{model._meta.model_name}" for model in admin.site._registry
+)
+ACTIONS = ("view", "add", "change", "delete")
+
+# One row of each admin model, inside every scoped role's scope (place.north_a).
+SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
+    "portal.community": lambda place, staff: place.north,
+    "portal.grid": lambda place, staff: place.north_a,
+    "portal.compound": lambda place, staff: place.compounds[place.north_a.name],
+    "portal.qualification": lambda place, staff: Qualification.objects.create(name="人民调解员"),
+    "portal.team": lambda place, staff: make_team(name="和为贵"),
+    "portal.teammember": lambda place, staff: TeamMember.objects.create(
+        team=make_team(), name="郭凤琴"
+    ),
+    "portal.staffprofile": lambda place, staff: StaffProfile.objects.get(
+        user=staff[Role.GRID_WORKER]
+    ),
+    "auth.user": lambda place, staff: staff[Role.GRID_WORKER],
+    "auth.group": lambda place, staff: Group.objects.get(name=GROUP_NAMES[Role.GRID_WORKER]),
+    "axes.accessattempt": lambda place, staff: AccessAttempt.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="t", failures_since_start=3
+    ),
+    "axes.accesslog": lambda place, staff: AccessLog.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="t"
+    ),
+    "axes.accessfailurelog": lambda place, staff: AccessFailureLog.objects.create(
+        username="someone", ip_address="10.0.0.1", user_agent="t"
+    ),
+}
+
+
+# Screens that never offer "add" themselves: the row is created elsewhere.
+ADDED_ELSEWHERE = {
+    "portal.staffprofile",  # on the account page (用户 → 增加)
+    "axes.accessattempt",  # written by the login form
+    "axes.accesslog",
+    "axes.accessfailurelog",
+}
+
+
+def allowed(role: Role, label: str, action: str) -> bool:
+    return action in PERMISSIONS[role].get(label, frozenset())
+
+
+def test_every_role_has_a_complete_entry():
+    for role in Role:
+        assert role in PERMISSIONS, f"{role} has no permission row"
+        assert role in RECORD_REACH and role in REFERENCE_REACH, f"{role} has no reach"
+        assert role in GROUP_NAMES, f"{role} has no group name"
+
+
+def test_every_admin_screen_is_in_the_matrix():
+    covered = {label for rows in PERMISSIONS.values() for label in rows}
+    missing = set(ADMIN_MODELS) - covered
+    assert not missing, f"admin screens with no role in portal.roles.PERMISSIONS: {missing}"
+
+
+def test_every_admin_screen_has_a_sample_row_for_these_tests():
+    missing = set(ADMIN_MODELS) - set(SAMPLES)
+    assert not missing, f"add a sample row to SAMPLES for: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_group_holds_exactly_the_matrix_permissions(role):
+    group = Group.objects.get(name=GROUP_NAMES[role])
+    held = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in group.permissions.select_related("content_type")
+    }
+    expected = {
+        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+        for label, actions in PERMISSIONS[role].items()
+        for action in actions
+    }
+    assert held == expected
+
+
+@pytest.mark.django_db
+def test_system_administrator_holds_nothing_on_records():
+    group = Group.objects.get(name=GROUP_NAMES[Role.SYSADMIN])
+    record_perms = group.permissions.filter(content_type__app_label__in=["outreach", "petitions"])
+    assert not record_perms.exists()
+    assert not Permission.objects.filter(
+        group__name=GROUP_NAMES[Role.SYSADMIN], codename__startswith="reveal"
+    ).exists()
+
+
+def _admin_url(label: str, view: str, *args: Any) -> str:
+    app_label, model = label.split(".")
+    return reverse(f"admin:{app_label}_{model}_{view}", args=args)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("label", ADMIN_MODELS)
+@pytest.mark.parametrize("role", list(Role))
+def test_admin_answers_as_the_matrix_says(client, place, staff, role, label):
+    obj = SAMPLES[label](place, staff)
+    client.force_login(staff[role])
+    can_view = allowed(role, label, "view") or allowed(role, label, "change")
+
+    response = client.get(_admin_url(label, "changelist"))
+    assert response.status_code == (200 if can_view else 403)
+
+    response = client.get(_admin_url(label, "add"))
+    can_add = allowed(role, label, "add") and label not in ADDED_ELSEWHERE
+    assert response.status_code == (200 if can_add else 403)
+
+    response = client.get(_admin_url(label, "change", obj.pk))
+    if not can_view:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+        editable = b'name="_save"' in response.content
+        # Nobody edits their own account's role: the grid worker's own row is read-only.
+        own_row = label in {"auth.user", "portal.staffprofile"} and role is Role.GRID_WORKER
+        assert editable == (allowed(role, label, "change") and not own_row), (role, label)
+
+    response = client.get(_admin_url(label, "delete", obj.pk))
+    assert response.status_code == (200 if allowed(role, label, "delete") else 403)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_official_and_others_cannot_change_by_posting(client, place, staff, role):
+    """A read-only role posting a change is refused and the row is unchanged."""
+    grid = place.north_a
+    client.force_login(staff[role])
+    response = client.post(
+        _admin_url("portal.grid", "change", grid.pk),
+        {"community": grid.community_id, "name": "改名", "station": "", "sort_order": 0},
+    )
+    grid.refresh_from_db()
+    if allowed(role, "portal.grid", "change"):
+        assert response.status_code == 302
+        assert grid.name == "改名"
+    else:
+        assert response.status_code == 403
+        assert grid.name == "北苑第一网格"
+
+
+@pytest.mark.django_db
+def test_demo_accounts_hold_no_superuser_or_direct_permissions():
+    call_command("seed_demo", quiet_logins=True, allow_production=True, stdout=StringIO())
+
+    users = get_user_model().objects.all()
+    assert users.count() == len(Role)
+    assert not users.filter(is_superuser=True).exists()
+    assert not Permission.objects.filter(user__in=users).exists()
+    for user in users:
+        role = Role(user.staff_profile.role)
+        assert list(user.groups.values_list("name", flat=True)) == [GROUP_NAMES[role]]
