@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +21,18 @@ from portal.admin_base import (
     PortalTabularInline,
     ScopedAdmin,
 )
-from portal.models import Community, Compound, Grid, Qualification, StaffProfile, Team, TeamMember
+from portal.models import (
+    Community,
+    Compound,
+    Grid,
+    LoginFailure,
+    LoginLockout,
+    LoginRecord,
+    Qualification,
+    StaffProfile,
+    Team,
+    TeamMember,
+)
 
 User = get_user_model()
 
@@ -203,6 +217,12 @@ class StaffProfileAdmin(PortalModelAdmin):
 
 
 admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin, PortalModelAdmin):
+    """The role groups, read-only: their permissions come from portal/roles.py (sync_roles)."""
 
 
 @admin.register(User)
@@ -254,3 +274,23 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
             for inline_form in formset.forms:
                 if inline_form.instance.pk and ROLE_FIELDS & set(inline_form.changed_data):
                     services.role_changed(inline_form.instance, actor=request.user)
+
+
+# django-axes' own screens, under Chinese names and with closed query strings.
+for _model in (AccessAttempt, AccessLog, AccessFailureLog):
+    admin.site.unregister(_model)
+
+
+@admin.register(LoginLockout)
+class LoginLockoutAdmin(AccessAttemptAdmin, PortalModelAdmin):
+    pass
+
+
+@admin.register(LoginRecord)
+class LoginRecordAdmin(AccessLogAdmin, PortalModelAdmin):
+    pass
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(AccessFailureLogAdmin, PortalModelAdmin):
+    pass

@@ -3,6 +3,7 @@ people in them, and each staff account's role and scope."""
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -254,3 +255,32 @@ class StaffProfile(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+
+# Login records kept by django-axes, shown in the back office under Chinese names (等保: security
+# audit). Proxies add no tables; deleting a lock-out record unlocks the account.
+class LoginLockout(AccessAttempt):
+    """Failed logins counted per user name and address; enough of them lock the user name."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败计数（锁定）")
+        verbose_name_plural = _("登录失败计数（锁定）")
+
+
+class LoginRecord(AccessLog):
+    """A successful staff login (and its logout time)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录日志")
+        verbose_name_plural = _("登录日志")
+
+
+class LoginFailure(AccessFailureLog):
+    """One failed login attempt."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败日志")
+        verbose_name_plural = _("登录失败日志")

@@ -80,7 +80,7 @@ REFERENCE_MODELS = ("portal.community", "portal.grid", "portal.compound")
 TEAM_MODELS = ("portal.team", "portal.teammember", "portal.qualification")
 ACCOUNT_MODELS = ("auth.user", "portal.staffprofile")
 # Login attempts and lockouts recorded by django-axes (等保: security audit).
-SECURITY_LOGS = ("axes.accesslog", "axes.accessfailurelog")
+SECURITY_LOGS = ("portal.loginrecord", "portal.loginfailure")
 
 
 def _rows(models_: tuple[str, ...], actions: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -114,7 +114,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(TEAM_MODELS, VIEW),
         **_rows(ACCOUNT_MODELS, VIEW),
         **_rows(SECURITY_LOGS, VIEW),
-        "axes.accessattempt": VIEW,
+        "portal.loginlockout": VIEW,
         "auth.group": VIEW,
     },
     Role.SYSADMIN: {
@@ -123,7 +123,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ACCOUNT_MODELS, EDIT),
         **_rows(SECURITY_LOGS, VIEW),
         # Deleting a lockout record unlocks the account.
-        "axes.accessattempt": VIEW | {"delete"},
+        "portal.loginlockout": VIEW | {"delete"},
         "auth.group": VIEW,
     },
 }

@@ -43,13 +43,13 @@ SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
     ),
     "auth.user": lambda place, staff: staff[Role.GRID_WORKER],
     "auth.group": lambda place, staff: Group.objects.get(name=GROUP_NAMES[Role.GRID_WORKER]),
-    "axes.accessattempt": lambda place, staff: AccessAttempt.objects.create(
+    "portal.loginlockout": lambda place, staff: AccessAttempt.objects.create(
         username="someone", ip_address="10.0.0.1", user_agent="t", failures_since_start=3
     ),
-    "axes.accesslog": lambda place, staff: AccessLog.objects.create(
+    "portal.loginrecord": lambda place, staff: AccessLog.objects.create(
         username="someone", ip_address="10.0.0.1", user_agent="t"
     ),
-    "axes.accessfailurelog": lambda place, staff: AccessFailureLog.objects.create(
+    "portal.loginfailure": lambda place, staff: AccessFailureLog.objects.create(
         username="someone", ip_address="10.0.0.1", user_agent="t"
     ),
 }
@@ -58,9 +58,9 @@ SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
 # Screens that never offer "add" themselves: the row is created elsewhere.
 ADDED_ELSEWHERE = {
     "portal.staffprofile",  # on the account page (用户 → 增加)
-    "axes.accessattempt",  # written by the login form
-    "axes.accesslog",
-    "axes.accessfailurelog",
+    "portal.loginlockout",  # written by the login form
+    "portal.loginrecord",
+    "portal.loginfailure",
 }
 
 
