@@ -60,6 +60,17 @@ class Scope:
         # ASSIGNED is decided by the model's own queryset (cases); elsewhere it reaches nothing.
         return Q(pk__in=[])
 
+    def allows(self, rule: ScopeRule, *, community_id: int | None, grid_id: int | None) -> bool:
+        """Whether a row placed in this community and grid would be in scope (before saving)."""
+        reach = self.reach(records=rule.records)
+        if reach is Reach.ALL:
+            return True
+        if reach is Reach.COMMUNITIES:
+            return community_id in self.community_ids
+        if reach is Reach.GRIDS:
+            return grid_id in self.grid_ids
+        return False
+
 
 NO_SCOPE = Scope()
 _CACHE_ATTR = "_portal_scope"

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import scope_of
+from portal.images import PhotoField, save_renditions
 
 
 class ScopedChoicesMixin:
@@ -57,10 +63,31 @@ class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
 
 class ScopedAdmin(PortalModelAdmin):
-    """Admin for a model whose manager has ``visible_to(user)``: every surface is scoped."""
+    """Admin for a model whose manager has ``visible_to(user)``: every surface is scoped, and a
+    row cannot be saved into a place outside the user's scope."""
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        rule = self.model.scope_rule
+        scope = scope_of(request.user)
+
+        class ScopeCheckedForm(form):
+            def _post_clean(self) -> None:
+                super()._post_clean()
+                community_id = getattr(self.instance, f"{rule.community}_id", None)
+                grid_id = getattr(self.instance, f"{rule.grid}_id", None) if rule.grid else None
+                if rule.community == "pk" or rule.grid == "pk":
+                    return  # reference rows scoped by their own key: choices already limit them
+                if not scope.allows(rule, community_id=community_id, grid_id=grid_id):
+                    self.add_error(
+                        None,
+                        _("只能登记本人负责范围内的记录：请选择您负责的社区或网格。"),
+                    )
+
+        return ScopeCheckedForm
 
 
 class PortalTabularInline(ScopedChoicesMixin, admin.TabularInline):
@@ -69,3 +96,45 @@ class PortalTabularInline(ScopedChoicesMixin, admin.TabularInline):
 
 class PortalStackedInline(ScopedChoicesMixin, admin.StackedInline):
     extra = 0
+
+
+class PhotoForm(forms.ModelForm):
+    """Inline form for a PhotoBase subclass: the upload goes through portal.images."""
+
+    upload = PhotoField(label=_("照片"), required=False)
+
+    class Meta:
+        fields = ["caption", "sort_order"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.instance.pk and not cleaned.get("upload") and "upload" not in self.errors:
+            raise forms.ValidationError(_("请选择要上传的照片。"))
+        return cleaned
+
+    def save(self, commit: bool = True) -> Any:
+        ingested = self.cleaned_data.get("upload")
+        if ingested is not None:
+            save_renditions(self.instance, ingested)
+        return super().save(commit)
+
+
+class PhotoInline(PortalTabularInline):
+    """Photos of a record. Files cannot be re-filled by the browser after an error, so the form
+    says so in its help text."""
+
+    form = PhotoForm
+    fields = ["preview", "upload", "caption", "sort_order"]
+    readonly_fields = ["preview"]
+    verbose_name = _("照片")
+    verbose_name_plural = _("照片（保存出错时需重新选择照片）")
+
+    @admin.display(description=_("预览"))
+    def preview(self, obj: Any) -> str:
+        if not obj or not obj.pk or not obj.thumbnail:
+            return "—"
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener"><img src="{}" alt="" width="96"></a>',
+            obj.display.url,
+            obj.thumbnail.url,
+        )

@@ -256,6 +256,41 @@ class StaffProfile(models.Model):
     def is_approved(self) -> bool:
         return self.approved_at is not None
 
+    @property
+    def public_label(self) -> str:
+        """How residents see this person on public pages: the title, never more."""
+        return self.title or self.get_role_display()
+
+
+def photo_path(instance: models.Model, filename: str) -> str:
+    # Names are random (see portal.images) so published photo URLs cannot be guessed.
+    return f"photos/{instance._meta.app_label}/{filename}"
+
+
+class PhotoBase(models.Model):
+    """A photo that went through portal.images.ingest_image: re-encoded, no EXIF, three sizes.
+
+    Concrete subclasses add the foreign key to what the photo shows.
+    """
+
+    image = models.ImageField(
+        _("照片"), upload_to=photo_path, width_field="width", height_field="height"
+    )
+    display = models.ImageField(_("展示图"), upload_to=photo_path, editable=False)
+    thumbnail = models.ImageField(_("缩略图"), upload_to=photo_path, editable=False)
+    width = models.PositiveIntegerField(_("宽"), editable=False, default=0)
+    height = models.PositiveIntegerField(_("高"), editable=False, default=0)
+    caption = models.CharField(_("说明"), max_length=100, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name.rsplit("/", 1)[-1]
+
 
 # Login records kept by django-axes, shown in the back office under Chinese names (等保: security
 # audit). Proxies add no tables; deleting a lock-out record unlocks the account.

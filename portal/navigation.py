@@ -22,6 +22,7 @@ class NavItem:
 
 NAV = (
     NavItem(_("首页"), "portal:home"),
+    NavItem(_("近期安排"), "outreach:upcoming"),
     NavItem(_("政策宣讲"), "outreach:policytalk-list"),
     NavItem(_("调查研究"), "outreach:fieldvisit-list"),
     NavItem(_("信访接待"), "petitions:reception-list"),

@@ -83,6 +83,35 @@ ACCOUNT_MODELS = ("auth.user", "portal.staffprofile")
 SECURITY_LOGS = ("portal.loginrecord", "portal.loginfailure")
 
 
+# Outreach records (one model per practice), their parts edited inline, and their editable lists.
+ACTIVITY_MODELS = (
+    "outreach.policytalk",
+    "outreach.fieldvisit",
+    "outreach.onsitesession",
+    "outreach.deliberation",
+)
+ACTIVITY_PARTS = (
+    "outreach.policytalkphoto",
+    "outreach.fieldvisitphoto",
+    "outreach.onsitesessionphoto",
+    "outreach.deliberationphoto",
+    "outreach.deliberationattendance",
+    "outreach.deliberationdecision",
+)
+OUTREACH_LISTS = ("outreach.talkseries", "outreach.researchtheme")
+ROTA = ("outreach.onsiterota",)
+PUBLISH = frozenset({"publish"})
+
+# Every model of the record apps is either a record (the system administrator never reaches it)
+# or configuration (lists the administrator may keep). The tests check each model is named here.
+RECORD_MODELS = (*ACTIVITY_MODELS, *ACTIVITY_PARTS, *ROTA)
+CONFIGURATION_MODELS = OUTREACH_LISTS
+
+
+def _publish_rows(actions: frozenset[str]) -> dict[str, frozenset[str]]:
+    return dict.fromkeys(ACTIVITY_MODELS, actions | PUBLISH)
+
+
 def _rows(models_: tuple[str, ...], actions: frozenset[str]) -> dict[str, frozenset[str]]:
     return dict.fromkeys(models_, actions)
 
@@ -94,17 +123,36 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ACCOUNT_MODELS, VIEW),
         "portal.staffprofile": VIEW | {"approve"},
         "auth.group": VIEW,
+        **_publish_rows(VIEW),
+        **_rows(ACTIVITY_PARTS, VIEW),
+        **_rows(OUTREACH_LISTS, EDIT),
+        **_rows(ROTA, VIEW),
     },
     Role.AREA_LEADER: {
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
+        "portal.staffprofile": VIEW,
+        **_rows(ACTIVITY_MODELS, VIEW),
+        **_rows(ACTIVITY_PARTS, VIEW),
+        **_rows(OUTREACH_LISTS, VIEW),
+        **_rows(ROTA, VIEW),
     },
     Role.COMMUNITY_SECRETARY: {
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
+        "portal.staffprofile": VIEW,
+        **_publish_rows(EDIT),
+        **_rows(ACTIVITY_PARTS, MANAGE),
+        **_rows(OUTREACH_LISTS, VIEW),
+        **_rows(ROTA, EDIT),
     },
     Role.GRID_WORKER: {
         **_rows(REFERENCE_MODELS, VIEW),
+        **_rows(TEAM_MODELS, VIEW),
+        "portal.staffprofile": VIEW,
+        **_rows(ACTIVITY_MODELS, EDIT),
+        **_rows(ACTIVITY_PARTS, MANAGE),
+        **_rows(OUTREACH_LISTS, VIEW),
     },
     Role.MEDIATOR: {
         **_rows(TEAM_MODELS, VIEW),
@@ -113,11 +161,17 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
         **_rows(ACCOUNT_MODELS, VIEW),
+        **_rows(ACTIVITY_MODELS, VIEW),
+        **_rows(ACTIVITY_PARTS, VIEW),
+        **_rows(OUTREACH_LISTS, VIEW),
+        **_rows(ROTA, VIEW),
         **_rows(SECURITY_LOGS, VIEW),
         "portal.loginlockout": VIEW,
         "auth.group": VIEW,
     },
     Role.SYSADMIN: {
+        # Configuration lists, never the records themselves.
+        **_rows(OUTREACH_LISTS, EDIT),
         **_rows(REFERENCE_MODELS, EDIT),
         **_rows(TEAM_MODELS, EDIT),
         **_rows(ACCOUNT_MODELS, EDIT),

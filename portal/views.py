@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from outreach import stats as outreach_stats
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.models import Community, Grid
 
@@ -22,7 +26,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "grids", queryset=Grid.objects.filter(is_active=True).order_by("sort_order", "name")
         )
     )
-    return render(request, "portal/home.html", {"communities": communities})
+    today = timezone.localdate()
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "communities": communities,
+            "today": today,
+            # Live counters: held and published activities of this year, computed now.
+            "totals": outreach_stats.practice_totals(
+                start=date(today.year, 1, 1), end=today, published_only=True
+            ),
+            "upcoming": outreach_stats.upcoming_activities(days=14, limit=6),
+        },
+    )
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -70,3 +70,76 @@ def make_staff(
     if not approved:
         StaffProfile.objects.filter(user=user).update(approved_at=None, approved_by=None)
     return user
+
+
+# --- outreach -----------------------------------------------------------------------------------
+
+
+def _activity_fields(place_grid: Grid | None, overrides: dict[str, Any]) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from outreach.models import ActivityStatus
+
+    grid = overrides.pop("grid", place_grid)
+    community = overrides.pop("community", None) or (grid.community if grid else make_community())
+    n = next(_seq)
+    fields = {
+        "title": f"测试活动{n}",
+        "starts_at": timezone.now() - timedelta(days=3),
+        "community": community,
+        "grid": grid,
+        "venue": f"{community.name}活动室",
+        "summary": "测试摘要",
+        "status": ActivityStatus.HELD,
+        "is_published": True,
+        "created_by": overrides.pop("created_by", None) or make_user(),
+    }
+    return fields | overrides
+
+
+def make_talk(grid: Grid | None = None, **overrides: Any):
+    from outreach.models import PolicyTalk, TalkKind
+
+    fields = _activity_fields(grid, overrides)
+    fields = {"kind": TalkKind.THEORY, "attendance_signed": 50} | fields
+    return PolicyTalk.objects.create(**fields)
+
+
+def make_visit(grid: Grid | None = None, **overrides: Any):
+    from outreach.models import FieldVisit, VisitKind
+
+    lead = overrides.pop("lead_official", None)
+    fields = _activity_fields(grid, overrides)
+    if lead is None:
+        lead = StaffProfile.objects.get(user=make_staff(Role.AREA_LEADER))
+    fields = {"kind": VisitKind.DAILY, "households_visited": 10, "lead_official": lead} | fields
+    return FieldVisit.objects.create(**fields)
+
+
+def make_session(grid: Grid | None = None, **overrides: Any):
+    from outreach.models import OnsiteSession, VenueType
+
+    fields = _activity_fields(grid, overrides)
+    fields = {"venue_type": VenueType.GRID_STATION, "residents_met": 12} | fields
+    return OnsiteSession.objects.create(**fields)
+
+
+def make_deliberation(grid: Grid | None = None, **overrides: Any):
+    from outreach.models import Deliberation
+
+    return Deliberation.objects.create(**_activity_fields(grid, overrides))
+
+
+def make_rota(grid: Grid | None = None, **overrides: Any):
+    from outreach.models import OnsiteRota, VenueType
+
+    grid = grid or make_grid()
+    fields = {
+        "community": grid.community,
+        "grid": grid,
+        "venue": f"{grid.name}驿站",
+        "venue_type": VenueType.GRID_STATION,
+    } | overrides
+    return OnsiteRota.objects.create(**fields)

@@ -1,0 +1,74 @@
+"""Forms of the outreach back office and public filters."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from outreach import services
+
+RECORD_AS = [("held", _("已举办（事后登记）")), ("planned", _("计划中（提前发布）"))]
+
+
+def month_bounds(value: str) -> tuple[date, date] | None:
+    """'2026-11' → (2026-11-01, 2026-11-30); None when the text is not a month."""
+    try:
+        year_text, month_text = value.split("-")
+        first = date(int(year_text), int(month_text), 1)
+    except (ValueError, TypeError):
+        return None
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+class ActivityAddForm(forms.ModelForm):
+    """Adding an activity: say whether it already took place (most are logged afterwards)."""
+
+    record_as = forms.ChoiceField(
+        label=_("登记为"), choices=RECORD_AS, initial="held", widget=forms.RadioSelect
+    )
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        if self.cleaned_data.get("record_as") == "held":
+            problem = services.results_problem(self.instance)
+            if problem:
+                self.add_error(None, problem)
+
+
+class ActivityFilterForm(forms.Form):
+    """The public lists' filter: community and month, both optional; bad values are reported."""
+
+    community = forms.ModelChoiceField(
+        label=_("社区"),
+        queryset=None,
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部社区"),
+    )
+    month = forms.CharField(
+        label=_("月份"),
+        required=False,
+        max_length=7,
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-11"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from portal.models import Community
+
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(is_active=True)
+        self.fields["community"].error_messages["invalid_choice"] = _(
+            "没有这个社区，已显示全部社区。"
+        )
+
+    def clean_month(self) -> tuple[date, date] | None:
+        value = (self.cleaned_data.get("month") or "").strip()
+        if not value:
+            return None
+        bounds = month_bounds(value)
+        if bounds is None or not 2000 <= bounds[0].year <= 2100:
+            raise forms.ValidationError(_("月份格式应为“2026-11”，已显示全部月份。"))
+        return bounds

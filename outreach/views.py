@@ -1,0 +1,132 @@
+"""Public pages of the outreach practices: lists, details, what comes next, a calendar feed."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from outreach.calendar import upcoming_calendar
+from outreach.forms import ActivityFilterForm
+from outreach.models import Activity, Deliberation, FieldVisit, OnsiteSession, PolicyTalk
+from outreach.stats import upcoming_activities
+from portal.models import Community
+
+PAGE_SIZE = 20
+UPCOMING_DAYS = 35
+
+# What a detail page loads besides the row itself (a fixed number of queries).
+DETAIL_PREFETCH: dict[type[Activity], tuple[str, ...]] = {
+    PolicyTalk: ("teams", "speakers"),
+    FieldVisit: ("themes",),
+    OnsiteSession: ("officials",),
+    Deliberation: ("officials", "attendance", "decisions"),
+}
+DETAIL_SELECT: dict[type[Activity], tuple[str, ...]] = {
+    PolicyTalk: ("series",),
+    FieldVisit: ("lead_official",),
+}
+
+
+def activity_list(request: HttpRequest, model: type[Activity]) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    qs = model.objects.public().held().for_public_list()
+    community = None
+    if form.is_bound:
+        form.is_valid()  # invalid parts are reported and ignored; valid ones still filter
+        community = form.cleaned_data.get("community") if "community" not in form.errors else None
+        period = form.cleaned_data.get("month") if "month" not in form.errors else None
+        if community is not None:
+            qs = qs.in_community(community)
+        if period:
+            qs = qs.in_period(*period)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        f"outreach/{model._meta.model_name}_list.html",
+        {
+            "model": model,
+            "practice_label": model.practice_label,
+            "form": form,
+            "page_obj": page,
+            "activities": page.object_list,
+            "community": community,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def activity_detail(request: HttpRequest, model: type[Activity], pk: int) -> HttpResponse:
+    qs = (
+        model.objects.published()
+        .select_related("community", "grid", "compound", *DETAIL_SELECT.get(model, ()))
+        .prefetch_related("photos", *DETAIL_PREFETCH.get(model, ()))
+    )
+    try:
+        activity = qs.get(pk=pk)
+    except model.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(
+        request,
+        f"outreach/{model._meta.model_name}_detail.html",
+        {
+            "activity": activity,
+            "practice_label": model.practice_label,
+            "list_url": reverse(f"outreach:{model._meta.model_name}-list"),
+        },
+    )
+
+
+def upcoming(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    community = None
+    if form.is_bound and form.is_valid():
+        community = form.cleaned_data.get("community")
+    items = upcoming_activities(community=community, days=UPCOMING_DAYS)
+    by_community: OrderedDict[Community, list[Activity]] = OrderedDict()
+    for item in sorted(
+        items, key=lambda a: (a.community.sort_order, a.community.name, a.starts_at)
+    ):
+        by_community.setdefault(item.community, []).append(item)
+    return render(
+        request,
+        "outreach/activity_upcoming.html",
+        {
+            "form": form,
+            "by_community": by_community,
+            "community": community,
+            "days": UPCOMING_DAYS,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def upcoming_ics(request: HttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET or None)
+    community = None
+    if form.is_bound and form.is_valid():
+        community = form.cleaned_data.get("community")
+    body = upcoming_calendar(
+        upcoming_activities(community=community, days=120), request=request, community=community
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="upcoming.ics"'
+    response["Cache-Control"] = "public, max-age=900"
+    return response
+
+
+def practice_views(model: type[Activity]) -> tuple[Any, Any]:
+    def list_view(request: HttpRequest) -> HttpResponse:
+        return activity_list(request, model)
+
+    def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+        return activity_detail(request, model, pk)
+
+    return list_view, detail_view
