@@ -60,7 +60,7 @@ class ActivityAdmin(ScopedAdmin):
     date_hierarchy = "starts_at"
     list_display = ["title", "local_start", "community", "grid", "status", "is_published"]
     list_filter = ["status", MonthFilter, "community", "is_published"]
-    list_select_related = ["community", "grid"]
+    list_select_related = ["community", "grid__community"]
     search_fields = ["title", "venue", "summary"]
     actions = ["publish_selected", "unpublish_selected", "copy_selected"]
     autocomplete_fields = ["grid", "compound"]

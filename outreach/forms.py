@@ -51,7 +51,6 @@ class ActivityFilterForm(forms.Form):
     month = forms.CharField(
         label=_("月份"),
         required=False,
-        max_length=7,
         widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-11"}),
     )
 
@@ -68,7 +67,7 @@ class ActivityFilterForm(forms.Form):
         value = (self.cleaned_data.get("month") or "").strip()
         if not value:
             return None
-        bounds = month_bounds(value)
+        bounds = month_bounds(value) if len(value) <= 7 else None
         if bounds is None or not 2000 <= bounds[0].year <= 2100:
             raise forms.ValidationError(_("月份格式应为“2026-11”，已显示全部月份。"))
         return bounds

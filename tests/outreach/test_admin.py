@@ -1,0 +1,315 @@
+"""The outreach back office: logging, photos, status buttons, bulk actions, scope, query counts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from outreach.models import (
+    ActivityStatus,
+    Deliberation,
+    FieldVisit,
+    OnsiteSession,
+    PolicyTalk,
+    PolicyTalkPhoto,
+)
+from portal.roles import PERMISSIONS, RECORD_REACH, Reach, Role
+from tests.factories import (
+    make_deliberation,
+    make_rota,
+    make_session,
+    make_talk,
+    make_visit,
+)
+from tests.images import as_upload, jpeg_with_gps, svg_bytes
+
+ADD_URL = reverse("admin:outreach_policytalk_add")
+MAKERS = {
+    PolicyTalk: make_talk,
+    FieldVisit: make_visit,
+    OnsiteSession: make_session,
+    Deliberation: make_deliberation,
+}
+
+
+def talk_form(place, *, grid=None, photo=None, **overrides) -> dict:
+    local = timezone.localtime() - timedelta(hours=2)
+    grid = grid or place.north_a
+    data = {
+        "record_as": "held",
+        "title": "学习二十届四中全会精神宣讲",
+        "starts_at_0": local.strftime("%Y-%m-%d"),
+        "starts_at_1": local.strftime("%H:%M:%S"),
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "community": str(grid.community_id),
+        "grid": str(grid.pk),
+        "compound": "",
+        "venue": "北苑社区党群服务中心",
+        "kind": "theory",
+        "series": "",
+        "other_speakers": "",
+        "summary": "红骑兵宣讲团走进北苑社区，用身边事讲清政策。",
+        "attendance_signed": "86",
+        "reach_estimated": "",
+        "reach_method": "",
+        "reach_note": "",
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+        "photos-0-caption": "",
+        "photos-0-sort_order": "0",
+    }
+    if photo is not None:
+        data["photos-0-upload"] = photo
+        data["photos-0-caption"] = "宣讲现场"
+    return data | overrides
+
+
+@pytest.mark.django_db
+def test_community_secretary_logs_a_held_talk_with_a_phone_photo(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    photo = as_upload(jpeg_with_gps(1200, 900), "IMG_2041.jpg", "image/jpeg")
+    response = client.post(ADD_URL, talk_form(place, photo=photo))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    talk = PolicyTalk.objects.get()
+    assert talk.status == ActivityStatus.HELD and talk.is_published
+    assert talk.created_by == staff[Role.COMMUNITY_SECRETARY]
+    stored = talk.photos.get()
+    for rendition in (stored.image, stored.display, stored.thumbnail):
+        rendition.open("rb")
+        data = rendition.read()
+        rendition.close()
+        assert not Image.open(BytesIO(data)).getexif()
+        assert b"GPS" not in data and b"Exif" not in data
+    public = Client().get(reverse("outreach:policytalk-list")).content.decode()
+    assert "学习二十届四中全会精神宣讲" in public
+    assert stored.thumbnail.url in public
+
+
+@pytest.mark.django_db
+def test_a_hostile_upload_is_refused_and_nothing_is_stored(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    photo = as_upload(svg_bytes(), "poster.jpg", "image/jpeg")
+    response = client.post(ADD_URL, talk_form(place, photo=photo))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "只能上传 JPEG、PNG 或 WebP 格式的照片" in html
+    assert "学习二十届四中全会精神宣讲" in html  # what was typed is kept
+    assert not PolicyTalk.objects.exists() and not PolicyTalkPhoto.objects.exists()
+
+
+@pytest.mark.django_db
+def test_held_talk_without_numbers_is_refused_with_the_reason(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    response = client.post(ADD_URL, talk_form(place, attendance_signed=""))
+    assert response.status_code == 200
+    assert "请填写签到人数或估算惠及人数" in response.content.decode()
+    assert not PolicyTalk.objects.exists()
+
+
+@pytest.mark.django_db
+def test_estimate_below_attendance_is_refused(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    response = client.post(ADD_URL, talk_form(place, reach_estimated="50", reach_method="venue"))
+    assert "估算惠及人数不能少于签到人数" in response.content.decode()
+    assert not PolicyTalk.objects.exists()
+
+
+@pytest.mark.django_db
+def test_grid_worker_logs_only_in_own_grid_and_waits_for_publishing(client, place, staff):
+    client.force_login(staff[Role.GRID_WORKER])
+    response = client.post(ADD_URL, talk_form(place, grid=place.north_b))
+    assert response.status_code == 200
+    assert not PolicyTalk.objects.exists()
+    response = client.post(ADD_URL, talk_form(place, grid=place.north_a))
+    assert response.status_code == 302
+    talk = PolicyTalk.objects.get()
+    assert not talk.is_published
+    public = Client().get(reverse("outreach:policytalk-list")).content.decode()
+    assert "学习二十届" not in public
+
+
+@pytest.mark.django_db
+def test_status_buttons_move_a_planned_session(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    session = make_session(
+        place.north_a,
+        status=ActivityStatus.PLANNED,
+        residents_met=None,
+        starts_at=timezone.now() - timedelta(hours=1),
+    )
+    url = reverse("admin:outreach_onsitesession_change", args=[session.pk])
+    page = client.get(url)
+    form = page.context["adminform"].form
+    data = {name: "" if value is None else value for name, value in form.initial.items()}
+    local = timezone.localtime(session.starts_at)
+    data |= {
+        "starts_at_0": local.strftime("%Y-%m-%d"),
+        "starts_at_1": local.strftime("%H:%M:%S"),
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "officials": [],
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+    }
+    data.pop("starts_at", None)
+    data.pop("ends_at", None)
+
+    response = client.post(url, data | {"_mark_held": "1"}, follow=True)
+    assert "接待居民人数" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == ActivityStatus.PLANNED
+
+    response = client.post(url, data | {"residents_met": "23", "_mark_held": "1"}, follow=True)
+    assert "已记为已举办" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == ActivityStatus.HELD and session.residents_met == 23
+
+    planned = make_session(place.north_a, status=ActivityStatus.PLANNED, residents_met=None)
+    url = reverse("admin:outreach_onsitesession_change", args=[planned.pk])
+    response = client.post(url, data | {"_cancel": "1", "cancel_reason_input": ""}, follow=True)
+    assert "请填写取消原因" in response.content.decode()
+    client.post(url, data | {"_cancel": "1", "cancel_reason_input": "社区防汛值班"})
+    planned.refresh_from_db()
+    assert planned.status == ActivityStatus.CANCELLED and planned.cancel_reason == "社区防汛值班"
+    client.post(url, data | {"_restore": "1"})
+    planned.refresh_from_db()
+    assert planned.status == ActivityStatus.PLANNED
+
+
+@pytest.mark.django_db
+def test_status_cannot_be_posted_directly(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    talk = make_talk(place.north_a, status=ActivityStatus.PLANNED, attendance_signed=None)
+    url = reverse("admin:outreach_policytalk_change", args=[talk.pk])
+    form = client.get(url).context["adminform"].form
+    assert "status" not in form.fields and "is_published" not in form.fields
+
+
+@pytest.mark.django_db
+def test_bulk_publish_and_copy(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    drafts = [make_talk(place.north_a, is_published=False) for _ in range(3)]
+    url = reverse("admin:outreach_policytalk_changelist")
+    response = client.post(
+        url,
+        {"action": "publish_selected", "_selected_action": [t.pk for t in drafts]},
+        follow=True,
+    )
+    assert "已公开 3 条" in response.content.decode()
+    assert PolicyTalk.objects.filter(is_published=True).count() == 3
+    response = client.post(
+        url, {"action": "copy_selected", "_selected_action": [drafts[0].pk]}, follow=True
+    )
+    copy = PolicyTalk.objects.order_by("-pk").first()
+    assert copy.status == ActivityStatus.PLANNED
+    assert response.redirect_chain[-1][0].endswith(f"/{copy.pk}/change/")
+
+
+@pytest.mark.django_db
+def test_grid_worker_has_no_publish_action(client, place, staff):
+    client.force_login(staff[Role.GRID_WORKER])
+    response = client.get(reverse("admin:outreach_policytalk_changelist"))
+    actions = dict(response.context["action_form"].fields["action"].choices)
+    assert "publish_selected" not in actions and "copy_selected" in actions
+
+
+@pytest.mark.django_db
+def test_rota_action_plans_four_published_fridays(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    rota = make_rota(place.north_a)
+    response = client.post(
+        reverse("admin:outreach_onsiterota_changelist"),
+        {"action": "plan_four_weeks", "_selected_action": [rota.pk]},
+        follow=True,
+    )
+    assert "已生成 4 场" in response.content.decode()
+    sessions = OnsiteSession.objects.filter(rota=rota)
+    assert sessions.count() == 4
+    assert all(timezone.localtime(s.starts_at).weekday() == 4 for s in sessions)
+
+
+def _expected(role: Role, rows, user_scope) -> set[int]:
+    reach = RECORD_REACH[role]
+    communities, grids = user_scope
+    return {
+        obj.pk
+        for obj in rows
+        if reach is Reach.ALL
+        or (reach is Reach.COMMUNITIES and obj.community_id in communities)
+        or (reach is Reach.GRIDS and obj.grid_id in grids)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m._meta.model_name)
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_sees_exactly_its_scope_of_activities(client, place, staff, role, model):
+    from portal.models import StaffProfile
+
+    rows = [
+        MAKERS[model](grid) for grid in (place.north_a, place.north_b, place.south_a, place.west_a)
+    ]
+    rows.append(MAKERS[model](None, community=place.north))  # a community-level record
+    user = staff[role]
+    client.force_login(user)
+    label = f"outreach.{model._meta.model_name}"
+    url = reverse(f"admin:outreach_{model._meta.model_name}_changelist")
+    if not PERMISSIONS[role].get(label):
+        assert client.get(url).status_code == 403
+        return
+    profile = StaffProfile.objects.get(user=user)
+    scope = (
+        {c.pk for c in profile.communities.all()},
+        {g.pk for g in profile.grids.all()},
+    )
+    expected = _expected(role, rows, scope)
+    listed = {o.pk for o in client.get(url).context["cl"].result_list}
+    assert listed == expected
+    for obj in rows:
+        detail = client.get(
+            reverse(f"admin:outreach_{model._meta.model_name}_change", args=[obj.pk])
+        )
+        assert (detail.status_code == 200) == (obj.pk in expected)
+        found = client.get(url, {"q": obj.title})
+        assert (obj.pk in {o.pk for o in found.context["cl"].result_list}) == (obj.pk in expected)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", [*MAKERS, "rota"], ids=str)
+def test_changelists_cost_the_same_queries_for_1_and_50_rows(client, place, staff, model):
+    client.force_login(staff[Role.SECRETARY])
+    if model == "rota":
+        url = reverse("admin:outreach_onsiterota_changelist")
+
+        def make(grid):
+            return make_rota(grid)
+    else:
+        url = reverse(f"admin:outreach_{model._meta.model_name}_changelist")
+
+        def make(grid):
+            return MAKERS[model](grid)
+
+    make(place.north_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = count()
+    for i in range(49):
+        make([place.north_a, place.south_a, place.west_a][i % 3])
+    assert count() == one

@@ -1,0 +1,155 @@
+"""Outreach transitions: generated from the transition table; every refused move changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import product
+
+import pytest
+from django.utils import timezone
+
+from outreach import services
+from outreach.models import TRANSITIONS, ActivityStatus, OnsiteSession, PolicyTalk
+from portal.roles import Role
+from tests.factories import make_rota, make_session, make_staff, make_talk
+
+PAIRS = list(product(ActivityStatus.values, ActivityStatus.values))
+
+
+def move(activity, to: str, actor):
+    if to == ActivityStatus.HELD:
+        return services.mark_held(activity, actor=actor, residents_met=9)
+    if to == ActivityStatus.CANCELLED:
+        return services.cancel_activity(activity, actor=actor, reason="大风天气")
+    return services.restore_activity(activity, actor=actor)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_every_status_pair_follows_the_table(place, staff, source, target):
+    actor = staff[Role.COMMUNITY_SECRETARY]
+    session = make_session(
+        place.north_a,
+        status=source,
+        starts_at=timezone.now() - timedelta(hours=2),
+        residents_met=None if source != ActivityStatus.HELD else 5,
+        cancel_reason="原因" if source == ActivityStatus.CANCELLED else "",
+    )
+    before = OnsiteSession.objects.filter(pk=session.pk).values().get()
+    if target in TRANSITIONS[source]:
+        moved = move(session, target, actor)
+        assert moved.status == target
+        assert OnsiteSession.objects.get(pk=session.pk).status == target
+    else:
+        with pytest.raises(services.ActivityError):
+            move(session, target, actor)
+        assert OnsiteSession.objects.filter(pk=session.pk).values().get() == before
+
+
+@pytest.mark.django_db
+def test_cannot_record_a_future_session_as_held(place, staff):
+    session = make_session(
+        place.north_a,
+        status=ActivityStatus.PLANNED,
+        residents_met=None,
+        starts_at=timezone.now() + timedelta(days=2),
+    )
+    with pytest.raises(services.ActivityError, match="还没到"):
+        services.mark_held(session, actor=staff[Role.COMMUNITY_SECRETARY], residents_met=10)
+    session.refresh_from_db()
+    assert session.status == ActivityStatus.PLANNED and session.residents_met is None
+
+
+@pytest.mark.django_db
+def test_held_session_needs_the_number_of_residents(place, staff):
+    session = make_session(place.north_a, status=ActivityStatus.PLANNED, residents_met=None)
+    with pytest.raises(services.ActivityError, match="接待居民人数"):
+        services.mark_held(session, actor=staff[Role.COMMUNITY_SECRETARY])
+
+
+@pytest.mark.django_db
+def test_cancel_needs_a_reason(place, staff):
+    session = make_session(place.north_a, status=ActivityStatus.PLANNED, residents_met=None)
+    with pytest.raises(services.ActivityError, match="取消原因"):
+        services.cancel_activity(session, actor=staff[Role.COMMUNITY_SECRETARY], reason="  ")
+
+
+@pytest.mark.django_db
+def test_record_activity_publishes_only_for_publishers(place, staff):
+    def new_talk():
+        return PolicyTalk(
+            title="民法典进家庭",
+            kind="law",
+            starts_at=timezone.now() - timedelta(hours=3),
+            community=place.north,
+            grid=place.north_a,
+            venue="北苑活动室",
+            attendance_signed=40,
+        )
+
+    by_secretary = services.record_activity(
+        new_talk(), actor=staff[Role.COMMUNITY_SECRETARY], held=True
+    )
+    by_grid_worker = services.record_activity(new_talk(), actor=staff[Role.GRID_WORKER], held=True)
+    assert by_secretary.is_published and by_secretary.status == ActivityStatus.HELD
+    assert not by_grid_worker.is_published
+    assert by_grid_worker.created_by == staff[Role.GRID_WORKER]
+
+
+@pytest.mark.django_db
+def test_record_held_talk_without_any_audience_is_refused(place, staff):
+    talk = PolicyTalk(
+        title="无人数",
+        kind="theory",
+        starts_at=timezone.now() - timedelta(hours=3),
+        community=place.north,
+        venue="礼堂",
+    )
+    with pytest.raises(services.ActivityError, match="签到人数或估算"):
+        services.record_activity(talk, actor=staff[Role.COMMUNITY_SECRETARY], held=True)
+    assert not PolicyTalk.objects.exists()
+
+
+@pytest.mark.django_db
+def test_copy_as_new_is_a_planned_event_a_week_later_without_results(place, staff):
+    talk = make_talk(place.north_a, attendance_signed=80)
+    copy = services.copy_as_new(talk, actor=staff[Role.COMMUNITY_SECRETARY])
+    assert copy.pk != talk.pk
+    assert copy.status == ActivityStatus.PLANNED
+    assert copy.starts_at == talk.starts_at + timedelta(days=7)
+    assert copy.attendance_signed is None
+    assert copy.title == talk.title and copy.community == talk.community
+    assert not copy.photos.exists()
+
+
+@pytest.mark.django_db
+def test_rota_plans_four_fridays_once(place, staff):
+    rota = make_rota(place.north_a)
+    monday = date(2030, 3, 4)
+    first = services.plan_from_rota(rota, actor=staff[Role.COMMUNITY_SECRETARY], today=monday)
+    again = services.plan_from_rota(rota, actor=staff[Role.COMMUNITY_SECRETARY], today=monday)
+    assert len(first) == 4 and again == []
+    days = sorted(timezone.localtime(s.starts_at).date() for s in first)
+    assert days == [date(2030, 3, 8) + timedelta(weeks=w) for w in range(4)]
+    assert all(s.status == ActivityStatus.PLANNED and s.is_published for s in first)
+
+
+@pytest.mark.django_db
+def test_publish_requires_the_publish_permission(place, staff):
+    talk = make_talk(place.north_a, is_published=False)
+    changed, problems = services.set_published(
+        [talk], actor=staff[Role.GRID_WORKER], published=True
+    )
+    assert changed == 0 and problems
+    changed, problems = services.set_published(
+        [talk], actor=staff[Role.COMMUNITY_SECRETARY], published=True
+    )
+    assert changed == 1 and not problems
+    talk.refresh_from_db()
+    assert talk.is_published
+
+
+@pytest.mark.django_db
+def test_grid_worker_account_has_no_publish_right(staff):
+    grid_worker = make_staff(Role.GRID_WORKER)
+    assert not services.can_publish(grid_worker, PolicyTalk)
