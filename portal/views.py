@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import mimetypes
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils._os import safe_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -67,3 +71,30 @@ def text_size(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Shown instead of Django's English CSRF page: nothing was saved, go back and retry."""
     return render(request, "403_csrf.html", status=403)
+
+
+# Only published-content photos live under media/photos/; anything else (private files of cases)
+# is never served from /media/, even when this view is on.
+PUBLIC_MEDIA_PREFIX = "photos/"
+
+
+def public_media(request: HttpRequest, path: str) -> FileResponse:
+    """Serve public photos when no web server does (`make serve`, small installations)."""
+    if not path.startswith(PUBLIC_MEDIA_PREFIX):
+        raise Http404
+    try:
+        # Joined under photos/ itself, so "photos/../private/x" cannot climb out of it.
+        full = Path(
+            safe_join(
+                Path(settings.MEDIA_ROOT) / PUBLIC_MEDIA_PREFIX, path[len(PUBLIC_MEDIA_PREFIX) :]
+            )
+        )
+    except SuspiciousFileOperation as exc:
+        raise Http404 from exc
+    if not full.is_file():
+        raise Http404
+    content_type = mimetypes.guess_type(full.name)[0] or "application/octet-stream"
+    response = FileResponse(full.open("rb"), content_type=content_type)
+    # File names are random and never reused, so browsers may keep them for good.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

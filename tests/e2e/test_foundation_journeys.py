@@ -3,16 +3,16 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-from portal.demo import DEMO_PASSWORD
+from portal.demo import DEMO_PASSWORD, SeedContext, seed
 from portal.models import Grid
 from tests.e2e.conftest import PHONE, admin_login, screenshot
 
 
 @pytest.fixture
 def demo(transactional_db):
-    call_command("seed_demo", allow_production=True, quiet_logins=True, stdout=StringIO())
+    """The demo sub-district: communities, grids, teams and one account per role."""
+    seed(SeedContext(out=StringIO()))
 
 
 def test_home_page_renders_in_chinese_on_a_phone(live_server, phone, demo):

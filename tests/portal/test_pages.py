@@ -111,3 +111,21 @@ def test_navigation_links_only_to_pages_that_exist(client):
         re.findall(r'href="(/[^"]*)" class="site-nav__link', html)
     ):
         assert client.get(href).status_code == 200, href
+
+
+@pytest.mark.django_db
+def test_public_photos_are_served_and_nothing_else(client, settings, tmp_path):
+    photos = settings.MEDIA_ROOT / "photos" / "outreach"
+    photos.mkdir(parents=True)
+    (photos / "abc.jpg").write_bytes(b"\xff\xd8\xff\xe0fake")
+    private = settings.MEDIA_ROOT / "private"
+    private.mkdir()
+    (private / "id-card.jpg").write_bytes(b"secret")
+    response = client.get("/media/photos/outreach/abc.jpg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+    assert "immutable" in response["Cache-Control"]
+    assert client.get("/media/private/id-card.jpg").status_code == 404
+    assert client.get("/media/photos/../private/id-card.jpg").status_code == 404
+    assert client.get("/media/photos/%2e%2e/private/id-card.jpg").status_code == 404
+    assert client.get("/media/photos/outreach/missing.jpg").status_code == 404
