@@ -169,7 +169,7 @@ def next_weekday(start: date, weekday: int) -> date:
 def plan_from_rota(
     rota: OnsiteRota, *, actor: Any, weeks: int = 4, today: date | None = None
 ) -> list[OnsiteSession]:
-    """排班生成: planned sessions for the next `weeks` weeks; slots already planned are kept."""
+    """排班生成: planned sessions for the next `weeks` slots; slots already planned are kept."""
     if not rota.is_active:
         raise ActivityError(_("该排班已停用。"))
     if not 1 <= weeks <= 26:
@@ -179,10 +179,12 @@ def plan_from_rota(
     officials = list(rota.officials.all())
     created = []
     first = next_weekday(today, rota.weekday)
+    if datetime.combine(first, rota.start_time, tzinfo=tz) < timezone.now():
+        first += timedelta(weeks=1)  # today's slot has already begun
     for week in range(weeks):
         day = first + timedelta(weeks=week)
         starts_at = datetime.combine(day, rota.start_time, tzinfo=tz)
-        if starts_at < timezone.now() or rota.sessions.filter(starts_at=starts_at).exists():
+        if rota.sessions.filter(starts_at=starts_at).exists():
             continue
         session = OnsiteSession(
             title=_("%(community)s现场办公") % {"community": rota.community.name},

@@ -153,3 +153,21 @@ def test_publish_requires_the_publish_permission(place, staff):
 def test_grid_worker_account_has_no_publish_right(staff):
     grid_worker = make_staff(Role.GRID_WORKER)
     assert not services.can_publish(grid_worker, PolicyTalk)
+
+
+@pytest.mark.django_db
+def test_weekly_command_plans_every_active_rota_once(place):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_rota(place.north_a)
+    make_rota(place.south_a, is_active=False)
+    out = StringIO()
+    call_command("plan_onsite_sessions", "--weeks", "2", stdout=out)
+    call_command("plan_onsite_sessions", "--weeks", "2", stdout=StringIO())
+    assert "已生成 2 场" in out.getvalue()
+    planned = OnsiteSession.objects.filter(status=ActivityStatus.PLANNED)
+    assert planned.count() == 2
+    assert {s.community for s in planned} == {place.north}
+    assert all(s.created_by is None for s in planned)
