@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from portal.models import Community, Compound, Grid, Qualification, StaffProfile, Team, TeamKind
 from portal.roles import Role
@@ -30,7 +31,7 @@ class SeedContext:
     out: TextIO
     scale: int = 1
     rng: random.Random = field(default_factory=lambda: random.Random(20260101))
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=timezone.localdate)  # Shanghai's date, not UTC's
 
 
 # (name, code, address, phone, [(grid name, station, [compounds (name, households)])])
