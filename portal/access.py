@@ -36,6 +36,7 @@ class Scope:
     """What one user reaches, computed once per request from their staff profile."""
 
     role: Role | None = None
+    profile_id: int | None = None
     community_ids: frozenset[int] = frozenset()
     grid_ids: frozenset[int] = frozenset()
     # Communities that contain the user's grids (a grid worker sees their community's name).
@@ -94,6 +95,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
         grids = list(profile.grids.all())
         scope = Scope(
             role=Role(profile.role),
+            profile_id=profile.pk,
             community_ids=frozenset(c.pk for c in profile.communities.all()),
             grid_ids=frozenset(g.pk for g in grids),
             grid_community_ids=frozenset(g.community_id for g in grids),

@@ -262,6 +262,36 @@ class StaffProfile(models.Model):
         return self.title or self.get_role_display()
 
 
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日（休）")
+    WORKDAY = "workday", _("调休上班（班）")
+
+
+class CalendarDay(models.Model):
+    """A date that differs from the plain week: a public holiday, or a weekend made a working day.
+
+    Every other Monday–Friday is a working day and every other Saturday–Sunday is not, so a year
+    that has no rows here still works.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("名称"), max_length=30, blank=True, help_text=_("如 国庆节"))
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["-date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DayKind.values), name="calendarday_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()} {self.name}".strip()
+
+
 def photo_path(instance: models.Model, filename: str) -> str:
     # Names are random (see portal.images) so published photo URLs cannot be guessed.
     return f"photos/{instance._meta.app_label}/{filename}"

@@ -102,10 +102,40 @@ OUTREACH_LISTS = ("outreach.talkseries", "outreach.researchtheme")
 ROTA = ("outreach.onsiterota",)
 PUBLISH = frozenset({"publish"})
 
+# Cases and what hangs off them, and the lists that configure them.
+CASE = "petitions.case"
+CASE_PARTS = (
+    "petitions.caseparty",
+    "petitions.person",
+    "petitions.casepause",
+    "petitions.followup",
+    "petitions.mediationsession",
+    "petitions.mediationagreement",
+    "petitions.caseexclusion",
+)
+CASE_TIMELINE = ("petitions.caseevent",)
+CASE_AUDIT = ("petitions.exportrecord",)
+CASE_LISTS = ("petitions.category", "petitions.deadlinerule", "petitions.replytemplate")
+DECISIONS = ("petitions.leadershipdecision",)
+CALENDAR = ("portal.calendarday",)
+HANDLE = frozenset({"transition"})
+REVEAL = frozenset({"reveal"})
+EXPORT = frozenset({"export"})
+
 # Every model of the record apps is either a record (the system administrator never reaches it)
 # or configuration (lists the administrator may keep). The tests check each model is named here.
-RECORD_MODELS = (*ACTIVITY_MODELS, *ACTIVITY_PARTS, *ROTA)
-CONFIGURATION_MODELS = OUTREACH_LISTS
+RECORD_MODELS = (
+    *ACTIVITY_MODELS,
+    *ACTIVITY_PARTS,
+    *ROTA,
+    CASE,
+    *CASE_PARTS,
+    *CASE_TIMELINE,
+    *CASE_AUDIT,
+    *DECISIONS,
+    "petitions.casesequence",
+)
+CONFIGURATION_MODELS = (*OUTREACH_LISTS, *CASE_LISTS)
 
 
 def _publish_rows(actions: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -118,6 +148,13 @@ def _rows(models_: tuple[str, ...], actions: frozenset[str]) -> dict[str, frozen
 
 PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.SECRETARY: {
+        CASE: EDIT | HANDLE | REVEAL | EXPORT | {"approve_extension"},
+        **_rows(CASE_PARTS, EDIT),
+        **_rows(CASE_TIMELINE, VIEW),
+        **_rows(CASE_AUDIT, VIEW),
+        **_rows(DECISIONS, EDIT),
+        **_rows(CASE_LISTS, EDIT),
+        **_rows(CALENDAR, VIEW),
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, EDIT),
         **_rows(ACCOUNT_MODELS, VIEW),
@@ -129,6 +166,11 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ROTA, VIEW),
     },
     Role.AREA_LEADER: {
+        CASE: VIEW | {"change"} | HANDLE | REVEAL | EXPORT,
+        **_rows(CASE_PARTS, VIEW),
+        **_rows(CASE_TIMELINE, VIEW),
+        **_rows(DECISIONS, VIEW),
+        **_rows(CASE_LISTS, VIEW),
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
         "portal.staffprofile": VIEW,
@@ -138,6 +180,11 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ROTA, VIEW),
     },
     Role.COMMUNITY_SECRETARY: {
+        CASE: EDIT | HANDLE | REVEAL | EXPORT,
+        **_rows(CASE_PARTS, EDIT),
+        **_rows(CASE_TIMELINE, VIEW),
+        **_rows(DECISIONS, VIEW),
+        **_rows(CASE_LISTS, VIEW),
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
         "portal.staffprofile": VIEW,
@@ -147,6 +194,10 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ROTA, EDIT),
     },
     Role.GRID_WORKER: {
+        CASE: EDIT | HANDLE | REVEAL,
+        **_rows(CASE_PARTS, EDIT),
+        **_rows(CASE_TIMELINE, VIEW),
+        **_rows(CASE_LISTS, VIEW),
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
         "portal.staffprofile": VIEW,
@@ -155,9 +206,22 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(OUTREACH_LISTS, VIEW),
     },
     Role.MEDIATOR: {
+        CASE: VIEW | {"change"} | HANDLE | REVEAL,
+        **_rows(CASE_PARTS, VIEW),
+        "petitions.mediationsession": EDIT,
+        "petitions.mediationagreement": EDIT,
+        **_rows(CASE_TIMELINE, VIEW),
+        **_rows(CASE_LISTS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
     },
     Role.OFFICIAL: {
+        CASE: VIEW,
+        **_rows(CASE_PARTS, VIEW),
+        **_rows(CASE_TIMELINE, VIEW),
+        **_rows(CASE_AUDIT, VIEW),
+        **_rows(DECISIONS, VIEW),
+        **_rows(CASE_LISTS, VIEW),
+        **_rows(CALENDAR, VIEW),
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
         **_rows(ACCOUNT_MODELS, VIEW),
@@ -170,6 +234,8 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         "auth.group": VIEW,
     },
     Role.SYSADMIN: {
+        **_rows(CASE_LISTS, EDIT),
+        **_rows(CALENDAR, MANAGE),
         # Configuration lists, never the records themselves.
         **_rows(OUTREACH_LISTS, EDIT),
         **_rows(REFERENCE_MODELS, EDIT),

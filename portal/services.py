@@ -46,16 +46,17 @@ def sync_roles_after_migrate(sender: Any, app_config: Any = None, **kwargs: Any)
     with_models = [a for a in global_apps.get_app_configs() if a.models_module is not None]
     if sender is not with_models[-1]:
         return
-    # The historical app registry of a partial migration may lack our models.
+    # A partial migrate (`migrate portal`) leaves some apps unmigrated; the next full one syncs.
     try:
-        apps.get_model("auth", "Group")
-        apps.get_model("portal", "StaffProfile")
+        for config in with_models:
+            apps.get_app_config(config.label)
     except LookupError:
         return
     from django.contrib.auth.management import create_permissions
 
+    using = kwargs.get("using", "default")
     for config in with_models:
-        create_permissions(config, verbosity=0, using=kwargs.get("using", "default"))
+        create_permissions(config, verbosity=0, using=using, apps=apps)
     sync_roles()
 
 

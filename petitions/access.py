@@ -1,0 +1,47 @@
+"""Who may see which personal data of a case. Scope itself is ``Case.objects.visible_to``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from petitions.models import Case, PartyRole
+from portal.access import scope_of
+from portal.roles import Role
+
+ACCUSATION_PLACEHOLDER = "信访人信息已保密"
+
+
+def is_assigned(user: Any, case: Case) -> bool:
+    profile_id = scope_of(user).profile_id
+    if profile_id is None:
+        return False
+    if case.handler_id == profile_id:
+        return True
+    return (
+        case.co_handlers.filter(pk=profile_id).exists()
+        or case.mediators.filter(pk=profile_id).exists()
+    )
+
+
+def petitioner_hidden(user: Any, case: Case) -> bool:
+    """检举控告: the petitioner does not exist for anyone but the party secretary."""
+    return case.is_accusation and scope_of(user).role is not Role.SECRETARY
+
+
+def can_reveal(user: Any, case: Case, role: str = PartyRole.PETITIONER) -> bool:
+    """Whether the user may unmask this case's parties (after giving a reason, which is logged).
+
+    The role matrix grants the permission (网格员、社区书记、包片领导、党工委书记、调解员); the
+    mediator only for cases they are assigned to; nobody but the party secretary for the
+    petitioner of an accusation.
+    """
+    scope = scope_of(user)
+    if scope.role is None or not user.has_perm("petitions.reveal_case"):
+        return False
+    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+        return False
+    if role == PartyRole.PETITIONER and petitioner_hidden(user, case):
+        return False
+    if scope.role is Role.MEDIATOR:
+        return is_assigned(user, case)
+    return True

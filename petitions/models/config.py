@@ -1,0 +1,139 @@
+"""Editable lists behind cases: categories, deadline rules, reply templates, decisions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models.choices import CaseKind, DeadlineStage, DeadlineUnit, StartEvent
+
+
+class Category(models.Model):
+    """A category of matter residents raise (环境卫生, 物业纠纷, 邻里纠纷 …)."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+    is_public = models.BooleanField(
+        _("居民可选"), default=True, help_text=_("居民“我要反映”表单中是否列出")
+    )
+
+    class Meta:
+        verbose_name = _("诉求分类")
+        verbose_name_plural = _("诉求分类")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlineRule(models.Model):
+    """How long one stage of one kind of matter may take, counted from which event.
+
+    A rule for a specific category wins over the general rule of the same kind and stage.
+    """
+
+    kind = models.CharField(_("事项类型"), max_length=12, choices=CaseKind.choices)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        related_name="deadline_rules",
+        null=True,
+        blank=True,
+        verbose_name=_("诉求分类"),
+        help_text=_("留空表示该类型的通用规则"),
+    )
+    stage = models.CharField(_("环节"), max_length=12, choices=DeadlineStage.choices)
+    unit = models.CharField(_("计算方式"), max_length=10, choices=DeadlineUnit.choices)
+    length = models.PositiveSmallIntegerField(_("期限"))
+    start_event = models.CharField(_("起算"), max_length=10, choices=StartEvent.choices)
+    max_extension_days = models.PositiveSmallIntegerField(
+        _("最多可延期（日）"), default=0, help_text=_("0 表示不可延期；延期只能一次")
+    )
+    legal_basis = models.CharField(_("依据"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("办理时限规则")
+        verbose_name_plural = _("办理时限规则")
+        ordering = ["kind", "stage", "category"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CaseKind.values), name="deadlinerule_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=DeadlineStage.values), name="deadlinerule_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit__in=DeadlineUnit.values), name="deadlinerule_unit_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_event__in=StartEvent.values), name="deadlinerule_start_valid"
+            ),
+            models.CheckConstraint(condition=Q(length__gte=1), name="deadlinerule_length_positive"),
+            models.UniqueConstraint(
+                fields=["kind", "stage", "category"], name="deadlinerule_unique_per_category"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "stage"],
+                condition=Q(category__isnull=True),
+                name="deadlinerule_unique_general",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"（{self.category}）" if self.category_id else ""
+        return (
+            f"{self.get_kind_display()}{where}·{self.get_stage_display()}："
+            f"{self.get_start_event_display()}起 {self.length} 个{self.get_unit_display()}"
+        )
+
+
+class LeadershipDecision(models.Model):
+    """A decision of a leadership meeting (党工委会议、主任办公会) that can settle ledger cases."""
+
+    meeting = models.CharField(_("会议"), max_length=60, help_text=_("如 街道党工委会议"))
+    held_on = models.DateField(_("会议日期"))
+    text = models.TextField(_("决定事项"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        verbose_name = _("领导会议决定")
+        verbose_name_plural = _("领导会议决定")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.meeting}：{self.text[:30]}"
+
+
+class ReplyTemplate(models.Model):
+    """A reusable reply to residents, with placeholders filled in by staff."""
+
+    title = models.CharField(_("标题"), max_length=60, unique=True)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        null=True,
+        blank=True,
+        verbose_name=_("适用分类"),
+    )
+    text = models.TextField(_("答复内容"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("答复模板")
+        verbose_name_plural = _("答复模板")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,73 @@
+"""Every change to a case, one function per step of its lifecycle.
+
+Each function locks the row (``select_for_update``, a real lock on PostgreSQL), checks the move
+against ``TRANSITIONS``, writes, and appends the timeline entry — in one transaction. Admin
+buttons, bulk actions, the residents' form and commands all call these functions.
+"""
+
+from petitions.services.base import (
+    CASE_PLACE,
+    TRACKING_ALPHABET,
+    TRACKING_LENGTH,
+    CaseConflict,
+    CaseError,
+    PartyData,
+    new_tracking_code,
+    normalise_tracking_code,
+)
+from petitions.services.conclusion import (
+    archive_case,
+    conclude_case,
+    record_followup,
+    supervise_case,
+)
+from petitions.services.handling import (
+    add_progress,
+    extend_deadline,
+    link_decision,
+    pause_clock,
+    record_conversation,
+    record_mediation,
+    resume_clock,
+)
+from petitions.services.intake import (
+    accept_case,
+    assign_case,
+    bounce_case,
+    bulk_assign,
+    register_case,
+    reject_case,
+    sign_case,
+)
+from petitions.services.privacy import record_export, reveal_party
+
+__all__ = [
+    "CASE_PLACE",
+    "TRACKING_ALPHABET",
+    "TRACKING_LENGTH",
+    "CaseConflict",
+    "CaseError",
+    "PartyData",
+    "accept_case",
+    "add_progress",
+    "archive_case",
+    "assign_case",
+    "bounce_case",
+    "bulk_assign",
+    "conclude_case",
+    "extend_deadline",
+    "link_decision",
+    "new_tracking_code",
+    "normalise_tracking_code",
+    "pause_clock",
+    "record_conversation",
+    "record_export",
+    "record_followup",
+    "record_mediation",
+    "register_case",
+    "reject_case",
+    "resume_clock",
+    "reveal_party",
+    "sign_case",
+    "supervise_case",
+]

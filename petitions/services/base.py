@@ -1,0 +1,158 @@
+"""Shared pieces of the case services: errors, locking, timeline entries, numbering."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from petitions import deadlines
+from petitions.models import (
+    TRANSITIONS,
+    Case,
+    CaseEvent,
+    CaseSequence,
+    PartyRole,
+    Person,
+)
+from portal.access import ScopeRule, scope_of
+from portal.models import StaffProfile
+
+# Unambiguous when read out on the phone: no 0/O, 1/I/L, 5/S, 8/B, 2/Z.
+TRACKING_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
+TRACKING_LENGTH = 12  # 25**12 ≈ 6e16 codes: guessing one is hopeless
+REVIEW_WINDOW_DAYS = 30  # 信访工作条例 Art. 35–36: ask for a review within 30 days
+# Where a case sits, for checking the registering user's scope before the row exists.
+CASE_PLACE = ScopeRule(community="community", grid="grid")
+
+
+class CaseError(Exception):
+    """A step that is not allowed now; the message is shown to the user as it is."""
+
+
+class CaseConflict(CaseError):
+    """Someone else changed the case since the user loaded it."""
+
+
+@dataclass(frozen=True)
+class PartyData:
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    address: str = ""
+    role: str = PartyRole.PETITIONER
+
+
+def _unit_of(actor: Any) -> str:
+    if actor is None:
+        return "居民"
+    profile = StaffProfile.objects.filter(user=actor).only("unit", "role").first()
+    if profile is None:
+        return ""
+    return profile.unit or profile.get_role_display()
+
+
+def _event(
+    case: Case,
+    *,
+    actor: Any,
+    kind: str,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    public: bool = False,
+    changes: dict | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        actor_unit=_unit_of(actor),
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        is_public=public,
+        changes=changes or {},
+    )
+
+
+def _locked(case: Case, expected_version: int | None = None) -> Case:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise CaseConflict(
+            f"诉求 {locked.number} 刚刚已被他人处理（现为“{locked.get_status_display()}”），"
+            "请刷新页面查看最新情况后再操作。"
+        )
+    return locked
+
+
+def _ensure_visible(case: Case, actor: Any) -> None:
+    if actor is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise CaseError("您无权处理这件诉求。")
+
+
+def _check(case: Case, to: str, action: str) -> None:
+    if to not in TRANSITIONS[case.status]:
+        raise CaseError(f"诉求 {case.number} 当前为“{case.get_status_display()}”，不能{action}。")
+
+
+def _save(case: Case, fields: Iterable[str]) -> None:
+    case.version += 1
+    case.save(update_fields=[*set(fields), "version"])
+
+
+def _move(case: Case, to: str, fields: Iterable[str] = ()) -> str:
+    old = case.status
+    case.status = to
+    _save(case, ["status", *fields, *deadlines.refresh(case)])
+    return old
+
+
+def _profile(actor: Any) -> StaffProfile | None:
+    profile_id = scope_of(actor).profile_id
+    return StaffProfile.objects.get(pk=profile_id) if profile_id else None
+
+
+def _new_number(year: int) -> str:
+    sequence, _ = CaseSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{year}-{sequence.last:06d}"
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_LENGTH))
+
+
+def normalise_tracking_code(text: str) -> str:
+    """What a resident types (lower case, spaces, dashes, full-width) → the stored form."""
+    import unicodedata
+
+    cleaned = unicodedata.normalize("NFKC", text or "").upper()
+    return "".join(ch for ch in cleaned if ch.isascii() and ch.isalnum())
+
+
+def _person(data: PartyData) -> Person:
+    """The same resident across cases: matched by ID number, else by name and phone."""
+    candidate = Person(
+        name=data.name.strip(), phone=data.phone, id_number=data.id_number, address=data.address
+    )
+    try:
+        candidate.full_clean()
+    except ValidationError as exc:
+        raise CaseError("；".join(exc.messages)) from exc
+    existing = None
+    if candidate.id_number:
+        existing = Person.objects.filter(id_number=candidate.id_number).first()
+    elif candidate.phone:
+        existing = Person.objects.filter(name=candidate.name, phone=candidate.phone).first()
+    if existing is None:
+        candidate.save()
+        return candidate
+    if candidate.address and not existing.address:
+        existing.address = candidate.address
+        existing.save(update_fields=["address"])
+    return existing

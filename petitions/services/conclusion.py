@@ -1,0 +1,189 @@
+"""Conclusion and after: 办结, 回访, 重办, 督办, 归档."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from petitions.models import (
+    Case,
+    CaseStatus,
+    EventKind,
+    FollowUp,
+    Satisfaction,
+    Triage,
+)
+from petitions.models.case import SUPERVISE_AFTER_REDOS
+from petitions.services.base import (
+    CaseError,
+    _check,
+    _ensure_visible,
+    _event,
+    _locked,
+    _move,
+    _save,
+)
+
+
+def _conclusion_problem(case: Case, *, dual_settlement: bool) -> str | None:
+    if case.triage == Triage.LEDGER and not case.has_meeting_decision:
+        return "台账类诉求须先关联议事协商会或领导会议的决定，才能办结。"
+    if case.triage == Triage.LONG_TERM and case.progress < 100:
+        return "长期跟踪类诉求进度达到 100% 后才能办结（请先填写办理进展）。"
+    if case.status == CaseStatus.ACCEPTED and case.triage != Triage.ON_THE_SPOT:
+        return "请先交办并由承办人签收后再办结。"
+    if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
+        return "“事心双解”须先记录与当事人的谈心谈话。"
+    return None
+
+
+@transaction.atomic
+def conclude_case(
+    case: Case,
+    *,
+    actor: Any,
+    result: str,
+    reply: str,
+    dual_settlement: bool = False,
+    is_publishable: bool = False,
+    expected_version: int | None = None,
+) -> Case:
+    """办结: the result and the reply to the resident; the follow-up visit comes next."""
+    result, reply = (result or "").strip(), (reply or "").strip()
+    if not result or not reply:
+        raise CaseError("请填写办理结果和给居民的答复意见。")
+    _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    _check(case, CaseStatus.CONCLUDED, "办结")
+    if problem := _conclusion_problem(case, dual_settlement=dual_settlement):
+        raise CaseError(problem)
+    case.result, case.reply = result, reply
+    case.dual_settlement = dual_settlement
+    case.is_publishable = is_publishable and not case.is_accusation
+    case.concluded_at = timezone.now()
+    case.concluded_on_time = case.conclude_due is None or timezone.localdate() <= case.conclude_due
+    case.conclusion_count += 1
+    if case.triage == Triage.LONG_TERM:
+        case.progress = 100
+    old = _move(
+        case,
+        CaseStatus.CONCLUDED,
+        [
+            "result",
+            "reply",
+            "dual_settlement",
+            "is_publishable",
+            "concluded_at",
+            "concluded_on_time",
+            "conclusion_count",
+            "progress",
+        ],
+    )
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.CONCLUDED,
+        from_status=old,
+        to_status=case.status,
+        note=reply,
+        public=True,
+    )
+    return case
+
+
+@transaction.atomic
+def record_followup(
+    case: Case,
+    *,
+    actor: Any,
+    satisfaction: str,
+    method: str,
+    comment: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """回访: rates the latest conclusion, once. 不满意 reopens the case for redoing (重办)."""
+    if satisfaction not in Satisfaction.values:
+        raise CaseError("请选择满意、基本满意或不满意。")
+    if actor is not None:
+        _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    if case.status != CaseStatus.CONCLUDED:
+        raise CaseError("诉求办结后才能回访评价。")
+    if FollowUp.objects.filter(case=case, conclusion_number=case.conclusion_count).exists():
+        raise CaseError("这次办理结果已经评价过了。")
+    FollowUp.objects.create(
+        case=case,
+        conclusion_number=case.conclusion_count,
+        method=method,
+        satisfaction=satisfaction,
+        comment=(comment or "").strip()[:2000],
+        recorded_by=actor,
+    )
+    case.satisfaction = satisfaction
+    label = Satisfaction(satisfaction).label
+    if satisfaction != Satisfaction.DISSATISFIED:
+        case.visited_at = timezone.now()
+        old = _move(case, CaseStatus.VISITED, ["satisfaction", "visited_at"])
+        _event(
+            case,
+            actor=actor,
+            kind=EventKind.FOLLOWED_UP,
+            from_status=old,
+            to_status=case.status,
+            note=f"回访评价：{label}",
+            public=True,
+        )
+        return case
+    case.redo_count += 1
+    case.reopened_at = timezone.now()
+    case.signed_on_time = None
+    fields = ["satisfaction", "redo_count", "reopened_at", "signed_on_time"]
+    if case.redo_count >= SUPERVISE_AFTER_REDOS and not case.is_supervised:
+        case.is_supervised = True
+        fields.append("is_supervised")
+    old = _move(case, CaseStatus.IN_PROGRESS, fields)
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.REOPENED,
+        from_status=old,
+        to_status=case.status,
+        note=f"回访评价：{label}，转入重办（第 {case.redo_count} 次）"
+        + (f"。意见：{comment.strip()}" if comment and actor is not None else ""),
+        public=True,
+    )
+    if "is_supervised" in fields:
+        _event(
+            case,
+            actor=None,
+            kind=EventKind.SUPERVISED,
+            note=f"重办 {case.redo_count} 次，列入督办",
+        )
+    return case
+
+
+@transaction.atomic
+def supervise_case(case: Case, *, actor: Any, note: str) -> Case:
+    """督办: a leader puts the case under supervision."""
+    _ensure_visible(case, actor)
+    case = _locked(case)
+    if case.is_supervised:
+        raise CaseError("这件诉求已在督办中。")
+    case.is_supervised = True
+    _save(case, ["is_supervised"])
+    _event(case, actor=actor, kind=EventKind.SUPERVISED, note=note or "列入督办")
+    return case
+
+
+@transaction.atomic
+def archive_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
+    """归档: a visited (or not accepted) case is filed."""
+    _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    _check(case, CaseStatus.ARCHIVED, "归档")
+    case.archived_at = timezone.now()
+    old = _move(case, CaseStatus.ARCHIVED, ["archived_at"])
+    _event(case, actor=actor, kind=EventKind.ARCHIVED, from_status=old, to_status=case.status)
+    return case

@@ -1,0 +1,185 @@
+"""Handling: 办理进展, 谈心谈话, 调解, 会议决定, 延期, 中止计时."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from petitions import deadlines
+from petitions.models import (
+    Case,
+    CasePause,
+    CaseStatus,
+    EventKind,
+    Triage,
+)
+from petitions.services.base import (
+    CaseError,
+    _ensure_visible,
+    _event,
+    _locked,
+    _save,
+)
+
+
+@transaction.atomic
+def add_progress(
+    case: Case,
+    *,
+    actor: Any,
+    note: str,
+    progress: int | None = None,
+    public: bool = False,
+    expected_version: int | None = None,
+) -> Case:
+    """办理进展: a note on the timeline; for 长期跟踪 the progress and the next follow-up date."""
+    note = (note or "").strip()
+    if not note:
+        raise CaseError("请填写办理进展。")
+    _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    if case.status != CaseStatus.IN_PROGRESS:
+        raise CaseError("签收后才能填写办理进展。")
+    fields: list[str] = []
+    changes = {}
+    if progress is not None:
+        if not 0 <= progress <= 100:
+            raise CaseError("进度应在 0 到 100 之间。")
+        changes["progress"] = [case.progress, progress]
+        case.progress = progress
+        fields.append("progress")
+    if case.triage == Triage.LONG_TERM:
+        case.next_followup_due = timezone.localdate() + timedelta(days=case.followup_interval_days)
+        fields.append("next_followup_due")
+    _save(case, fields)
+    _event(case, actor=actor, kind=EventKind.PROGRESS, note=note, public=public, changes=changes)
+    return case
+
+
+@transaction.atomic
+def record_conversation(case: Case, *, actor: Any, note: str) -> Case:
+    """谈心谈话: the conversation that settles feelings, needed for 事心双解."""
+    note = (note or "").strip()
+    if not note:
+        raise CaseError("请填写谈话情况。")
+    _ensure_visible(case, actor)
+    case = _locked(case)
+    if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.CONCLUDED, CaseStatus.ACCEPTED):
+        raise CaseError("当前状态不能记录谈心谈话。")
+    _save(case, [])
+    _event(case, actor=actor, kind=EventKind.CONVERSATION, note=note)
+    return case
+
+
+@transaction.atomic
+def record_mediation(case: Case, *, actor: Any, summary: str) -> Case:
+    """A mediation session was held (the session row itself is written by the caller)."""
+    _ensure_visible(case, actor)
+    case = _locked(case)
+    _save(case, [])
+    _event(case, actor=actor, kind=EventKind.MEDIATION, note=summary, public=True)
+    return case
+
+
+@transaction.atomic
+def link_decision(
+    case: Case,
+    *,
+    actor: Any,
+    deliberation_decision: Any = None,
+    leadership_decision: Any = None,
+) -> Case:
+    """台账: the meeting decision that settles this ledger case."""
+    if (deliberation_decision is None) == (leadership_decision is None):
+        raise CaseError("请选择一项议事协商决定或领导会议决定。")
+    _ensure_visible(case, actor)
+    case = _locked(case)
+    case.deliberation_decision = deliberation_decision
+    case.leadership_decision = leadership_decision
+    _save(case, ["deliberation_decision", "leadership_decision"])
+    decision = deliberation_decision or leadership_decision
+    _event(case, actor=actor, kind=EventKind.DECISION, note=str(decision), public=True)
+    return case
+
+
+@transaction.atomic
+def extend_deadline(
+    case: Case, *, actor: Any, days: int, reason: str, expected_version: int | None = None
+) -> Case:
+    """延期: once, within the rule's limit, approved by a named person; the resident sees why."""
+    reason = (reason or "").strip()
+    if not actor.has_perm("petitions.approve_extension_case"):
+        raise CaseError("您无权批准延期，请报街道党工委书记批准。")
+    if not reason:
+        raise CaseError("请填写延期理由（将告知信访人）。")
+    _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    if not case.is_open or case.conclude_due is None:
+        raise CaseError("只有办理中且已确定办结期限的诉求可以延期。")
+    if case.extension_days:
+        raise CaseError(f"诉求 {case.number} 已延期过一次，不能再次延期。")
+    limit = deadlines.max_extension(case)
+    if limit == 0:
+        raise CaseError("这类事项的办理时限不能延长。")
+    if not 1 <= days <= limit:
+        raise CaseError(f"延期不能超过 {limit} 日。")
+    old_due = case.conclude_due
+    case.extension_days = days
+    case.extension_reason = reason[:200]
+    case.extension_approved_by = actor
+    _save(
+        case,
+        ["extension_days", "extension_reason", "extension_approved_by", *deadlines.refresh(case)],
+    )
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.EXTENDED,
+        note=f"延期 {days} 日：{reason}",
+        public=True,
+        changes={"conclude_due": [str(old_due), str(case.conclude_due)]},
+    )
+    return case
+
+
+@transaction.atomic
+def pause_clock(case: Case, *, actor: Any, reason: str) -> Case:
+    """中止计时 (e.g. a hearing): the deadline moves by the days paused."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError("请填写中止计时的事由。")
+    _ensure_visible(case, actor)
+    case = _locked(case)
+    if not case.is_open:
+        raise CaseError("只有办理中的诉求可以中止计时。")
+    if CasePause.objects.filter(case=case, ended_on__isnull=True).exists():
+        raise CaseError("计时已经中止。")
+    CasePause.objects.create(case=case, started_on=timezone.localdate(), reason=reason[:200])
+    _save(case, [])
+    _event(case, actor=actor, kind=EventKind.PAUSED, note=reason, public=True)
+    return case
+
+
+@transaction.atomic
+def resume_clock(case: Case, *, actor: Any) -> Case:
+    _ensure_visible(case, actor)
+    case = _locked(case)
+    pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()
+    if pause is None:
+        raise CaseError("计时没有中止。")
+    pause.ended_on = timezone.localdate()
+    pause.save(update_fields=["ended_on"])
+    old_due = case.conclude_due
+    _save(case, deadlines.refresh(case))
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.RESUMED,
+        note=f"恢复计时，办结期限顺延至 {case.conclude_due}",
+        public=True,
+        changes={"conclude_due": [str(old_due), str(case.conclude_due)]},
+    )
+    return case

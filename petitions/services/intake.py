@@ -1,0 +1,330 @@
+"""Intake, acceptance and assignment: 登记, 受理, 不予受理, 交办, 签收, 退单."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from petitions import deadlines
+from petitions.models import (
+    Case,
+    CaseExclusion,
+    CaseKind,
+    CaseParty,
+    CaseStatus,
+    EventKind,
+    Triage,
+)
+from petitions.services.base import (
+    CASE_PLACE,
+    REVIEW_WINDOW_DAYS,
+    CaseError,
+    PartyData,
+    _check,
+    _ensure_visible,
+    _event,
+    _locked,
+    _move,
+    _new_number,
+    _person,
+    _profile,
+    new_tracking_code,
+)
+from petitions.services.conclusion import conclude_case
+from portal.access import scope_of
+from portal.models import StaffProfile
+from portal.roles import Role
+
+
+@transaction.atomic
+def register_case(
+    *,
+    actor: Any,
+    kind: str,
+    channel: str,
+    category: Any,
+    community: Any,
+    title: str,
+    content: str,
+    triage: str,
+    grid: Any = None,
+    compound: Any = None,
+    address: str = "",
+    parties: Iterable[PartyData] = (),
+    is_accusation: bool = False,
+    received_at: datetime | None = None,
+    field_visit: Any = None,
+    onsite_session: Any = None,
+    reviews: Case | None = None,
+    followup_interval_days: int | None = None,
+    named_staff: Iterable[Any] = (),
+    on_the_spot_result: str = "",
+    on_the_spot_reply: str = "",
+) -> Case:
+    """登记: a request from any channel becomes a case with a number and a tracking code.
+
+    `actor` None means a resident submitted it online. 当场解决 cases are accepted and concluded
+    in the same step when the result is given.
+    """
+    if not (title or "").strip() or not (content or "").strip():
+        raise CaseError("请填写诉求摘要和诉求内容。")
+    if grid is not None and grid.community_id != community.pk:
+        raise CaseError("所选网格不属于所选社区。")
+    if compound is not None and compound.community_id != community.pk:
+        raise CaseError("所选小区不属于所选社区。")
+    if triage == Triage.LONG_TERM and not followup_interval_days:
+        raise CaseError("长期跟踪类诉求请填写跟踪间隔天数。")
+    if on_the_spot_result and triage != Triage.ON_THE_SPOT:
+        raise CaseError("只有“当场解决”类诉求可以在登记时直接办结。")
+    if kind in (CaseKind.REVIEW, CaseKind.RECHECK):
+        _check_review_request(kind, reviews, received_at or timezone.now())
+    if actor is not None and not scope_of(actor).allows(
+        CASE_PLACE, community_id=community.pk, grid_id=grid.pk if grid else None
+    ):
+        raise CaseError("只能登记本人负责范围内的诉求：请选择您负责的社区或网格。")
+    received_at = received_at or timezone.now()
+    case = Case(
+        number=_new_number(timezone.localtime(received_at).year),
+        tracking_code=new_tracking_code(),
+        kind=kind,
+        is_accusation=is_accusation,
+        channel=channel,
+        category=category,
+        community=community,
+        grid=grid,
+        compound=compound,
+        address=address,
+        title=title.strip(),
+        content=content.strip(),
+        triage=triage,
+        received_at=received_at,
+        field_visit=field_visit,
+        onsite_session=onsite_session,
+        reviews=reviews,
+        followup_interval_days=followup_interval_days,
+        registered_by=actor,
+    )
+    deadlines.refresh(case)
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case.save()
+            break
+        except IntegrityError:  # the one-in-quadrillions tracking-code collision
+            case.tracking_code = new_tracking_code()
+    else:  # pragma: no cover
+        raise CaseError("系统繁忙，请重试。")
+    for data in parties:
+        CaseParty.objects.get_or_create(case=case, person=_person(data), role=data.role)
+    for user in named_staff:
+        CaseExclusion.objects.get_or_create(case=case, user=user)
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.REGISTERED,
+        to_status=CaseStatus.REGISTERED,
+        note=f"来源：{case.get_channel_display()}",
+        public=True,
+    )
+    if on_the_spot_result:
+        case = accept_case(case, actor=actor, note="当场受理")
+        case = conclude_case(
+            case,
+            actor=actor,
+            result=on_the_spot_result,
+            reply=on_the_spot_reply or on_the_spot_result,
+        )
+    return case
+
+
+def _check_review_request(kind: str, reviews: Case | None, received_at: datetime) -> None:
+    if reviews is None:
+        raise CaseError("复查、复核请求须关联原信访事项。")
+    answered = reviews.concluded_at
+    if answered is None:
+        raise CaseError(f"原事项 {reviews.number} 尚未办结，不能申请复查或复核。")
+    if received_at - answered > timedelta(days=REVIEW_WINDOW_DAYS):
+        raise CaseError(
+            f"复查、复核请求应在收到处理意见之日起 {REVIEW_WINDOW_DAYS} 日内提出（原事项 "
+            f"{timezone.localtime(answered):%Y年%m月%d日} 答复）。"
+        )
+
+
+@transaction.atomic
+def accept_case(
+    case: Case, *, actor: Any, note: str = "", expected_version: int | None = None
+) -> Case:
+    """受理: the matter will be handled; formal petitions start their 60-day clock now."""
+    _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    _check(case, CaseStatus.ACCEPTED, "受理")
+    case.accepted_at = timezone.now()
+    old = _move(case, CaseStatus.ACCEPTED, ["accepted_at"])
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.ACCEPTED,
+        from_status=old,
+        to_status=case.status,
+        note=note or "已受理",
+        public=True,
+        changes={"conclude_due": str(case.conclude_due or "")},
+    )
+    return case
+
+
+@transaction.atomic
+def reject_case(
+    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """不予受理: with the reason, which the resident sees."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError("请填写不予受理的理由（将告知信访人）。")
+    _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    _check(case, CaseStatus.NOT_ACCEPTED, "不予受理")
+    case.not_accepted_reason = reason
+    old = _move(case, CaseStatus.NOT_ACCEPTED, ["not_accepted_reason"])
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.NOT_ACCEPTED,
+        from_status=old,
+        to_status=case.status,
+        note=reason,
+        public=True,
+    )
+    return case
+
+
+def _excluded(case: Case, profiles: Iterable[StaffProfile]) -> list[str]:
+    user_ids = {p.user_id for p in profiles}
+    blocked = CaseExclusion.objects.filter(case=case, user_id__in=user_ids).values_list(
+        "user_id", flat=True
+    )
+    return [p.name for p in profiles if p.user_id in set(blocked)]
+
+
+@transaction.atomic
+def assign_case(
+    case: Case,
+    *,
+    actor: Any,
+    handler: StaffProfile,
+    co_handlers: Iterable[StaffProfile] = (),
+    mediators: Iterable[StaffProfile] = (),
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """交办 (or 改派): a handler must sign for it within the sign-for limit."""
+    _ensure_visible(case, actor)
+    case = _locked(case, expected_version)
+    _check(case, CaseStatus.ASSIGNED, "交办")
+    co_handlers, mediators = list(co_handlers), list(mediators)
+    if blocked := _excluded(case, [handler, *co_handlers, *mediators]):
+        raise CaseError(f"{'、'.join(blocked)} 须回避本诉求，不能承办。")
+    if handler.role == Role.SYSADMIN:
+        raise CaseError("系统管理员不能承办诉求。")
+    previous = case.handler.name if case.handler_id else ""
+    case.handler = handler
+    case.assigned_at = timezone.now()
+    case.signed_at = None
+    actor_profile = _profile(actor)
+    if (
+        actor_profile is not None
+        and actor_profile.role == Role.SECRETARY
+        and case.chief_agent_id is None
+    ):
+        case.chief_agent = actor_profile
+    old = _move(case, CaseStatus.ASSIGNED, ["handler", "assigned_at", "signed_at", "chief_agent"])
+    case.co_handlers.set(co_handlers)
+    case.mediators.set(mediators)
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.ASSIGNED,
+        from_status=old,
+        to_status=case.status,
+        note=note or f"交由 {handler.unit or handler.name} 办理",
+        public=True,
+        changes={"handler": [previous, handler.name]},
+    )
+    return case
+
+
+def bulk_assign(
+    cases: Iterable[Case], *, actor: Any, handler: StaffProfile, note: str = ""
+) -> tuple[int, list[str]]:
+    """批量交办: each case on its own; returns how many moved and why the others did not."""
+    done, problems = 0, []
+    for case in cases:
+        try:
+            assign_case(case, actor=actor, handler=handler, note=note)
+            done += 1
+        except CaseError as exc:
+            problems.append(str(exc))
+    return done, problems
+
+
+def _require_handler(case: Case, actor: Any) -> None:
+    profile_id = scope_of(actor).profile_id
+    if case.handler_id != profile_id:
+        raise CaseError(
+            f"只有承办人（{case.handler.name if case.handler_id else '未指定'}）可以签收或退单。"
+        )
+
+
+@transaction.atomic
+def sign_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
+    """签收: the handler takes the case on."""
+    case = _locked(case, expected_version)
+    _check(case, CaseStatus.IN_PROGRESS, "签收")
+    _require_handler(case, actor)
+    case.signed_at = timezone.now()
+    case.signed_on_time = case.sign_due is None or timezone.localdate() <= case.sign_due
+    old = _move(case, CaseStatus.IN_PROGRESS, ["signed_at", "signed_on_time"])
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.SIGNED,
+        from_status=old,
+        to_status=case.status,
+        note="承办单位已签收",
+        public=True,
+    )
+    return case
+
+
+@transaction.atomic
+def bounce_case(
+    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
+    """退单: the handler sends it back (not theirs to handle), with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError("请填写退单理由。")
+    case = _locked(case, expected_version)
+    _check(case, CaseStatus.ACCEPTED, "退单")
+    if case.status != CaseStatus.ASSIGNED:
+        raise CaseError("只有待签收的诉求可以退单。")
+    _require_handler(case, actor)
+    previous = case.handler.name
+    case.handler = None
+    case.bounce_count += 1
+    old = _move(case, CaseStatus.ACCEPTED, ["handler", "bounce_count"])
+    case.co_handlers.clear()
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.BOUNCED,
+        from_status=old,
+        to_status=case.status,
+        note=reason,
+        changes={"handler": [previous, ""]},
+    )
+    return case

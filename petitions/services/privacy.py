@@ -1,0 +1,46 @@
+"""Personal data and exports: every reveal and export leaves a record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from petitions.access import can_reveal
+from petitions.models import (
+    CaseParty,
+    EventKind,
+    ExportRecord,
+    Person,
+)
+from petitions.services.base import (
+    CaseError,
+    _event,
+)
+
+
+@transaction.atomic
+def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
+    """查看完整个人信息: only with a reason, only where the role allows it, always logged."""
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise CaseError("请填写查看完整个人信息的理由。")
+    case = party.case
+    if not can_reveal(actor, case, party.role):
+        raise CaseError("您无权查看这位当事人的完整个人信息。")
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.REVEALED,
+        note=(
+            f"查看{party.get_role_display()} {party.person.masked_name} 的完整信息，"
+            f"理由：{reason[:200]}"
+        ),
+    )
+    return party.person
+
+
+def record_export(actor: Any, *, what: str, filters: str, rows: int, masked: bool) -> ExportRecord:
+    return ExportRecord.objects.create(
+        actor=actor, what=what, filters=filters[:2000], rows=rows, masked=masked
+    )

@@ -1,0 +1,107 @@
+"""Personal data: canonical phone and ID numbers, masking, and scrubbing free text.
+
+Numbers are normalised with NFKC (full-width ８ → 8) and then must consist of ASCII digits only:
+Python's ``\\d`` also matches other scripts' digits, so every pattern here uses ``[0-9]``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+MOBILE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_SEPARATORS = re.compile(r"[\s\-－—()（）+]")
+
+# In free text: an 11-digit mobile number or an 18-character ID number not glued to other digits.
+_TEXT_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_TEXT_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+_TEXT_LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
+
+
+class InvalidNumber(ValueError):
+    """The message is shown to the user as it is."""
+
+
+def normalise_digits(value: str) -> str:
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
+def canonical_phone(value: str) -> str:
+    """A mobile (13912345678) or landline (0471-6521801) number, or InvalidNumber."""
+    text = normalise_digits(value)
+    if text.startswith("+86"):
+        text = text[3:]
+    compact = _SEPARATORS.sub("", text)
+    if MOBILE.fullmatch(compact):
+        return compact
+    if LANDLINE.fullmatch(compact) and compact.isascii():
+        area = (
+            3
+            if compact[:3] in {"010", "020", "021", "022", "023", "024", "025", "027", "028", "029"}
+            else 4
+        )
+        return f"{compact[:area]}-{compact[area:]}"
+    raise InvalidNumber("请填写正确的手机号码（11 位数字）或带区号的固定电话。")
+
+
+def canonical_id_number(value: str) -> str:
+    """An 18-character resident ID number with a valid birth date and check digit."""
+    text = _SEPARATORS.sub("", normalise_digits(value)).upper()
+    if not ID_NUMBER.fullmatch(text):
+        raise InvalidNumber("身份证号码应为 18 位（最后一位可以是 X）。")
+    try:
+        date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+    except ValueError as exc:
+        raise InvalidNumber("身份证号码中的出生日期不正确。") from exc
+    total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
+    if _ID_CHECK[total % 11] != text[17]:
+        raise InvalidNumber("身份证号码校验位不正确，请核对。")
+    return text
+
+
+def mask_name(name: str) -> str:
+    """田会平 → 田**"""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str) -> str:
+    """13912345678 → 139****5678; 0471-6521801 → 0471-****801"""
+    if not phone:
+        return ""
+    if MOBILE.fullmatch(phone):
+        return f"{phone[:3]}****{phone[-4:]}"
+    area, _sep, number = phone.partition("-")
+    if number:
+        return f"{area}-{'*' * (len(number) - 3)}{number[-3:]}"
+    return "*" * (len(phone) - 4) + phone[-4:]
+
+
+def mask_id_number(value: str) -> str:
+    """150102199003071234 → 1501**********1234"""
+    if not value:
+        return ""
+    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
+def scrub(text: str, *, names: tuple[str, ...] | list[str] = ()) -> str:
+    """Mask phone and ID numbers, and the given full names, wherever they appear in free text."""
+    if not text:
+        return text
+    text = unicodedata.normalize("NFKC", text)
+    text = _TEXT_ID.sub(lambda m: mask_id_number(m.group(0).upper()), text)
+    text = _TEXT_MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
+    text = _TEXT_LANDLINE.sub(lambda m: mask_phone(m.group(0)), text)
+    for name in sorted(
+        {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
+    ):
+        text = text.replace(name, mask_name(name))
+    return text
