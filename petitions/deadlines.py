@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from petitions.models import (
@@ -22,7 +23,7 @@ def rule_for(case: Case, stage: str) -> DeadlineRule | None:
     rules = {
         r.category_id: r
         for r in DeadlineRule.objects.filter(kind=case.kind, stage=stage).filter(
-            category_id__in=[case.category_id, None]
+            Q(category_id=case.category_id) | Q(category__isnull=True)
         )
     }
     return rules.get(case.category_id) or rules.get(None)
@@ -49,6 +50,8 @@ def _start(case: Case, event: str) -> date | None:
 
 def paused_days(case: Case, unit: str, today: date | None = None) -> int:
     """Days the clock stood still; an open pause counts up to today."""
+    if case.pk is None:
+        return 0
     today = today or timezone.localdate()
     total = 0
     for pause in CasePause.objects.filter(case=case):

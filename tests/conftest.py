@@ -79,3 +79,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def freeze():
+    """Run code as if it were a given moment: ``with freeze(datetime(...)): ...``."""
+    from contextlib import contextmanager
+    from unittest import mock
+
+    @contextmanager
+    def at(moment):
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            yield moment
+
+    return at

@@ -143,3 +143,39 @@ def make_rota(grid: Grid | None = None, **overrides: Any):
         "venue_type": VenueType.GRID_STATION,
     } | overrides
     return OnsiteRota.objects.create(**fields)
+
+
+# --- petitions ----------------------------------------------------------------------------------
+
+
+def make_category(name: str | None = None, **overrides: Any):
+    from petitions.models import Category
+
+    return Category.objects.get_or_create(name=name or f"测试分类{next(_seq)}", defaults=overrides)[
+        0
+    ]
+
+
+def make_case(grid: Grid | None = None, *, actor: Any = None, **overrides: Any):
+    """A case registered the real way (petitions.services.register_case).
+
+    `actor` None registers it as a resident's online submission. Petitioner: 田会平, 13912345678.
+    """
+    from petitions.models import CaseKind, Channel, Triage
+    from petitions.services import PartyData, register_case
+
+    grid = overrides.pop("grid", grid) or make_grid()
+    fields = {
+        "kind": CaseKind.ORDINARY,
+        "channel": Channel.VISIT if actor else Channel.ONLINE,
+        "category": overrides.pop("category", None) or make_category("环境卫生"),
+        "community": grid.community,
+        "grid": grid,
+        "title": f"测试诉求{next(_seq)}",
+        "content": "楼道堆放杂物，影响通行。",
+        "triage": Triage.LEDGER,
+        "parties": [PartyData(name="田会平", phone="13912345678", id_number="")],
+    } | overrides
+    if fields["triage"] == "long_term":
+        fields.setdefault("followup_interval_days", 14)
+    return register_case(actor=actor, **fields)

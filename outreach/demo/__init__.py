@@ -1,0 +1,125 @@
+"""Demo outreach records: a year of 四下基层 work in 凤凰岭街道, the coming weeks, and photos.
+
+What one run writes (``seed_demo`` runs portal's seeder first, so communities, grids, teams and
+the demo accounts exist):
+
+- the editable lists: talk series and research themes (found by name, created when missing);
+- one Friday on-site rota per community, and ``plan_from_rota`` for the next four weeks;
+- once only, "the demo year": over the 365 days ending yesterday, held policy talks, research
+  visits, on-site sessions and deliberation meetings (a few cancelled, a few unpublished drafts by
+  the grid worker), two or three planned events in the next two weeks, and photos on about forty
+  activities.
+
+Idempotence: the demo year has been written when the 文化进万家 series exists and a demo account
+has registered a talk. Then only the lists and the rota planning run, and both find-or-create, so
+a second run on the same day creates nothing while a run a week later plans the newly due
+Fridays. ``ctx.scale`` > 1 adds (scale - 1) more sets of held activities over the same year,
+bulk-inserted without photos, for benchmarks; it only applies to the first run.
+
+Everything random comes from ``ctx.rng`` and every date from ``ctx.today``, so the same day gives
+the same data. Texts are public-safe: no resident is named and no phone number appears.
+
+Layout: the texts live in ``content_*.py``; ``talks``, ``onsite``, ``research`` and ``meetings``
+build one practice's rows each; ``schedule`` decides what happens when; ``rows`` writes them;
+``photos`` attaches pictures drawn by ``portal.demo_photos``.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.db import transaction
+
+from outreach.demo import schedule
+from outreach.demo.photos import attach_photos
+from outreach.demo.refs import (
+    AREA_COMMUNITIES,
+    AREA_LEADER,
+    COMMUNITY_SECRETARY,
+    DEMO_AUTHORS,
+    HOME_COMMUNITY,
+    SECRETARY,
+    Refs,
+    load_refs,
+    venue_type,
+)
+from outreach.demo.rows import write
+from outreach.models import OnsiteRota, PolicyTalk, TalkSeries, Weekday
+from outreach.services import plan_from_rota
+from outreach.stats import practice_totals, upcoming_activities
+from portal.demo import SeedContext
+
+__all__ = ["seed"]
+
+MARKER_SERIES = "文化进万家"  # one of content_talks.SERIES; see _already_seeded
+
+
+def _rotas(refs: Refs) -> None:
+    """One Friday 14:30 rota per community, at its first grid station."""
+    for place in refs.places:
+        grid = place.grids[0]
+        rota, created = OnsiteRota.objects.get_or_create(
+            community=place.community,
+            weekday=Weekday.FRIDAY,
+            start_time=time(14, 30),
+            venue=grid.station,
+            defaults={
+                "grid": grid,
+                "venue_type": venue_type(grid.station),
+                "duration_minutes": 120,
+            },
+        )
+        if created:
+            officials = []
+            code = place.community.code
+            if code == HOME_COMMUNITY:
+                officials.append(refs.profiles[COMMUNITY_SECRETARY])
+            if code in AREA_COMMUNITIES:
+                officials.append(refs.profiles[AREA_LEADER])
+            if code == "wusutu":  # the party secretary's own 联系点
+                officials.append(refs.profiles[SECRETARY])
+            rota.officials.set(officials)
+        refs.rotas[place.community.pk] = rota
+
+
+def _already_seeded() -> bool:
+    return (
+        TalkSeries.objects.filter(name=MARKER_SERIES).exists()
+        and PolicyTalk.objects.filter(created_by__username__in=DEMO_AUTHORS).exists()
+    )
+
+
+@transaction.atomic
+def seed(ctx: SeedContext) -> None:
+    """Write the demo year once (see the module docstring), then plan the coming Fridays."""
+    seeded_before = _already_seeded()
+    refs = load_refs(ctx)
+    _rotas(refs)
+    photos = 0
+    if not seeded_before:
+        rows = [*schedule.year(refs, ctx.rng, base=True), *schedule.upcoming(refs, ctx.rng)]
+        write(rows)
+        photos = attach_photos(rows, ctx.rng)
+        for _ in range(ctx.scale - 1):
+            write(schedule.year(refs, ctx.rng, base=False))
+    for place in refs.places:
+        rota = refs.rotas[place.community.pk]
+        if rota.is_active:
+            actor = refs.author(place.community, rota.grid)
+            plan_from_rota(rota, actor=actor, weeks=4, today=ctx.today)
+    _report(ctx, seeded_before=seeded_before, photos=photos)
+
+
+def _report(ctx: SeedContext, *, seeded_before: bool, photos: int) -> None:
+    totals = practice_totals()
+    talks, visits = totals["talks"], totals["research"]
+    sessions, meetings = totals["onsite"], totals["deliberations"]
+    upcoming = len(upcoming_activities())
+    note = "（已有演示活动，未重复生成）" if seeded_before else f"，照片 {photos} 张"
+    ctx.out.write(
+        f"  下基层活动：宣讲 {talks.events:,} 场（惠及 {talks.reach:,} 人），"
+        f"调研 {visits.events:,} 次（走访 {visits.households:,} 户），"
+        f"现场办公 {sessions.events:,} 场（接待 {sessions.residents_met:,} 人次），"
+        f"议事协商 {meetings.events:,} 场（参会 {meetings.attendees:,} 人次），"
+        f"近期安排 {upcoming} 项{note}\n"
+    )

@@ -1,0 +1,316 @@
+"""The case lifecycle: every (from, to) pair of the transition table, and the rules on the way."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import pytest
+
+from petitions import services
+from petitions.models import (
+    TRANSITIONS,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    LeadershipDecision,
+    Satisfaction,
+    Triage,
+)
+from portal.models import StaffProfile
+from portal.roles import Role
+from tests.factories import make_case, make_deliberation
+
+S = CaseStatus
+
+
+def path_to(status: str, place, staff):
+    """A case brought to `status` through the services, with the secretary acting."""
+    actor = staff[Role.SECRETARY]
+    handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+    case = make_case(place.north_a, actor=actor, triage=Triage.ON_THE_SPOT)
+    if status == S.REGISTERED:
+        return case
+    if status == S.NOT_ACCEPTED:
+        return services.reject_case(case, actor=actor, reason="不属于本街道职责范围")
+    case = services.accept_case(case, actor=actor)
+    if status == S.ACCEPTED:
+        return case
+    case = services.assign_case(case, actor=actor, handler=handler)
+    if status == S.ASSIGNED:
+        return case
+    case = services.sign_case(case, actor=staff[Role.GRID_WORKER])
+    if status == S.IN_PROGRESS:
+        return case
+    case = services.conclude_case(case, actor=actor, result="已清理", reply="已清理完毕")
+    if status == S.CONCLUDED:
+        return case
+    case = services.record_followup(
+        case, actor=actor, satisfaction=Satisfaction.SATISFIED, method="phone"
+    )
+    if status == S.VISITED:
+        return case
+    return services.archive_case(case, actor=actor)
+
+
+def attempt(case, target: str, staff):
+    """The service that moves a case to `target` from its current status."""
+    actor = staff[Role.SECRETARY]
+    handler_user = staff[Role.GRID_WORKER]
+    handler = StaffProfile.objects.get(user=handler_user)
+    if target == S.ACCEPTED:
+        if case.status == S.ASSIGNED:
+            return services.bounce_case(case, actor=handler_user, reason="不属于本网格")
+        return services.accept_case(case, actor=actor)
+    if target == S.NOT_ACCEPTED:
+        return services.reject_case(case, actor=actor, reason="重复信访")
+    if target == S.ASSIGNED:
+        return services.assign_case(case, actor=actor, handler=handler)
+    if target == S.IN_PROGRESS:
+        if case.status == S.CONCLUDED:
+            return services.record_followup(
+                case, actor=actor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
+            )
+        return services.sign_case(case, actor=handler_user)
+    if target == S.CONCLUDED:
+        return services.conclude_case(case, actor=actor, result="已办理", reply="已答复")
+    if target == S.VISITED:
+        return services.record_followup(
+            case, actor=actor, satisfaction=Satisfaction.BASICALLY, method="visit"
+        )
+    if target == S.ARCHIVED:
+        return services.archive_case(case, actor=actor)
+    raise AssertionError(f"no service leads to {target}")
+
+
+def test_no_step_leads_back_to_registered():
+    assert all(S.REGISTERED not in targets for targets in TRANSITIONS.values())
+
+
+PAIRS = [(a, b) for a, b in product(S.values, S.values) if b != S.REGISTERED]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("source", "target"), PAIRS)
+def test_every_pair_of_the_transition_table(place, staff, source, target):
+    case = path_to(source, place, staff)
+    case.refresh_from_db()
+    assert case.status == source
+    before_events = CaseEvent.objects.filter(case=case).count()
+    before = type(case).objects.filter(pk=case.pk).values().get()
+    if target in TRANSITIONS[source]:
+        moved = attempt(case, target, staff)
+        assert moved.status == target
+        case.refresh_from_db()
+        assert case.status == target and case.version == before["version"] + 1
+        new_events = CaseEvent.objects.filter(case=case).count() - before_events
+        assert new_events == 1
+        event = CaseEvent.objects.filter(case=case).order_by("-pk").first()
+        assert (event.from_status, event.to_status) == (source, target)
+    else:
+        with pytest.raises(services.CaseError):
+            attempt(case, target, staff)
+        assert type(case).objects.filter(pk=case.pk).values().get() == before
+        assert CaseEvent.objects.filter(case=case).count() == before_events
+
+
+@pytest.mark.django_db
+def test_on_the_spot_case_is_concluded_at_capture(place, staff):
+    case = make_case(
+        place.north_a,
+        actor=staff[Role.GRID_WORKER],
+        triage=Triage.ON_THE_SPOT,
+        on_the_spot_result="网格员现场协调，已清理楼道杂物",
+    )
+    assert case.status == S.CONCLUDED
+    kinds = list(case.events.values_list("kind", flat=True))
+    assert kinds == [EventKind.REGISTERED, EventKind.ACCEPTED, EventKind.CONCLUDED]
+
+
+@pytest.mark.django_db
+def test_ledger_case_needs_a_meeting_decision_to_conclude(place, staff):
+    actor = staff[Role.SECRETARY]
+    case = path_to(S.IN_PROGRESS, place, staff)
+    case.triage = Triage.LEDGER
+    case.save(update_fields=["triage"])
+    with pytest.raises(services.CaseError, match="台账类诉求须先关联"):
+        services.conclude_case(case, actor=actor, result="r", reply="r")
+    meeting = make_deliberation(place.north_a)
+    decision = meeting.decisions.create(text="统一规划车棚位置，物业负责施工")
+    services.link_decision(case, actor=actor, deliberation_decision=decision)
+    case = services.conclude_case(case, actor=actor, result="已按决定施工", reply="车棚已改造")
+    assert case.status == S.CONCLUDED
+
+    other = path_to(S.IN_PROGRESS, place, staff)
+    other.triage = Triage.LEDGER
+    other.save(update_fields=["triage"])
+    from django.utils import timezone
+
+    leadership = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=timezone.localdate(), text="列入年度民生实事"
+    )
+    services.link_decision(other, actor=actor, leadership_decision=leadership)
+    assert services.conclude_case(other, actor=actor, result="r", reply="r").status == S.CONCLUDED
+
+
+@pytest.mark.django_db
+def test_long_term_case_needs_progress_and_shows_when_a_follow_up_is_missed(place, staff, freeze):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from petitions.models import Case
+
+    actor = staff[Role.SECRETARY]
+    start = datetime(2026, 3, 2, 9, tzinfo=timezone.get_current_timezone())
+    with freeze(start):
+        case = make_case(
+            place.north_a, actor=actor, triage=Triage.LONG_TERM, followup_interval_days=14
+        )
+        case = services.accept_case(case, actor=actor)
+        handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+        case = services.assign_case(case, actor=actor, handler=handler)
+        case = services.sign_case(case, actor=staff[Role.GRID_WORKER])
+        case = services.add_progress(case, actor=actor, note="已联系产权单位", progress=30)
+    assert case.next_followup_due == start.date() + timedelta(days=14)
+    assert Case.objects.followup_due(start.date() + timedelta(days=14)).count() == 0
+    assert list(Case.objects.followup_due(start.date() + timedelta(days=15))) == [case]
+    with pytest.raises(services.CaseError, match="进度达到 100%"):
+        services.conclude_case(case, actor=actor, result="r", reply="r")
+    services.add_progress(case, actor=actor, note="改造完成", progress=100)
+    assert services.conclude_case(case, actor=actor, result="r", reply="r").status == S.CONCLUDED
+
+
+@pytest.mark.django_db
+def test_three_dissatisfied_follow_ups_flag_supervision(place, staff):
+    actor = staff[Role.SECRETARY]
+    case = path_to(S.CONCLUDED, place, staff)
+    for redo in (1, 2, 3):
+        case = services.record_followup(
+            case, actor=actor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
+        )
+        assert case.status == S.IN_PROGRESS and case.redo_count == redo
+        assert case.is_supervised == (redo == 3)
+        if redo < 3:
+            case = services.conclude_case(case, actor=actor, result="再次办理", reply="已再次处理")
+    assert case.events.filter(kind=EventKind.SUPERVISED).count() == 1
+    assert case.events.filter(kind=EventKind.REOPENED).count() == 3
+
+
+@pytest.mark.django_db
+def test_each_conclusion_is_rated_once(place, staff):
+    actor = staff[Role.SECRETARY]
+    case = path_to(S.CONCLUDED, place, staff)
+    services.record_followup(
+        case, actor=None, satisfaction=Satisfaction.DISSATISFIED, method="online"
+    )
+    with pytest.raises(services.CaseError, match="办结后才能"):
+        services.record_followup(
+            case, actor=None, satisfaction=Satisfaction.SATISFIED, method="online"
+        )
+    case = services.conclude_case(case, actor=actor, result="再次办理", reply="已再次处理")
+    case = services.record_followup(
+        case, actor=None, satisfaction=Satisfaction.SATISFIED, method="online"
+    )
+    assert case.status == S.VISITED
+    assert list(case.followups.values_list("conclusion_number", "satisfaction")) == [
+        (1, Satisfaction.DISSATISFIED),
+        (2, Satisfaction.SATISFIED),
+    ]
+
+
+@pytest.mark.django_db
+def test_only_the_handler_signs_or_bounces(place, staff):
+    case = path_to(S.ASSIGNED, place, staff)
+    with pytest.raises(services.CaseError, match="只有承办人"):
+        services.sign_case(case, actor=staff[Role.COMMUNITY_SECRETARY])
+    case = services.bounce_case(case, actor=staff[Role.GRID_WORKER], reason="应由物业处理")
+    assert case.status == S.ACCEPTED and case.bounce_count == 1 and case.handler is None
+    bounced = case.events.get(kind=EventKind.BOUNCED)
+    assert bounced.note == "应由物业处理" and not bounced.is_public
+
+
+@pytest.mark.django_db
+def test_assigning_to_someone_the_case_names_is_refused(place, staff):
+    actor = staff[Role.SECRETARY]
+    case = make_case(place.north_a, actor=actor, named_staff=[staff[Role.GRID_WORKER]])
+    case = services.accept_case(case, actor=actor)
+    handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+    with pytest.raises(services.CaseError, match="须回避"):
+        services.assign_case(case, actor=actor, handler=handler)
+
+
+@pytest.mark.django_db
+def test_stale_version_is_a_clear_conflict(place, staff):
+    actor = staff[Role.SECRETARY]
+    case = path_to(S.REGISTERED, place, staff)
+    seen = case.version
+    services.accept_case(case, actor=actor, expected_version=seen)
+    with pytest.raises(services.CaseConflict, match="刚刚已被他人处理"):
+        services.reject_case(case, actor=actor, reason="x", expected_version=seen)
+
+
+@pytest.mark.django_db
+def test_not_accepted_reason_is_public_and_required(place, staff):
+    case = path_to(S.REGISTERED, place, staff)
+    with pytest.raises(services.CaseError, match="不予受理的理由"):
+        services.reject_case(case, actor=staff[Role.SECRETARY], reason="  ")
+    case = services.reject_case(case, actor=staff[Role.SECRETARY], reason="已通过诉讼途径解决")
+    event = case.events.get(kind=EventKind.NOT_ACCEPTED)
+    assert event.is_public and event.note == "已通过诉讼途径解决"
+
+
+@pytest.mark.django_db
+def test_dual_settlement_needs_a_recorded_conversation(place, staff):
+    actor = staff[Role.SECRETARY]
+    case = path_to(S.IN_PROGRESS, place, staff)
+    with pytest.raises(services.CaseError, match="谈心谈话"):
+        services.conclude_case(case, actor=actor, result="r", reply="r", dual_settlement=True)
+    services.record_conversation(case, actor=actor, note="与双方当面沟通，心结已解开")
+    case = services.conclude_case(case, actor=actor, result="r", reply="r", dual_settlement=True)
+    assert case.dual_settlement
+
+
+@pytest.mark.django_db
+def test_timeline_rows_cannot_be_edited(place, staff):
+    from django.db import DatabaseError, transaction
+
+    case = path_to(S.ACCEPTED, place, staff)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        CaseEvent.objects.filter(case=case).update(note="改写历史")
+    assert not CaseEvent.objects.filter(note="改写历史").exists()
+
+
+@pytest.mark.django_db
+def test_registration_outside_scope_is_refused(place, staff):
+    with pytest.raises(services.CaseError, match="负责范围"):
+        make_case(place.south_a, actor=staff[Role.GRID_WORKER])
+
+
+@pytest.mark.django_db
+def test_review_request_within_thirty_days_of_the_answer(place, staff, freeze):
+    from datetime import datetime, timedelta
+
+    from django.utils import timezone
+
+    from petitions.models import CaseKind
+
+    tz = timezone.get_current_timezone()
+    with freeze(datetime(2026, 5, 4, 10, tzinfo=tz)):
+        original = path_to(S.CONCLUDED, place, staff)
+    ok_at = original.concluded_at + timedelta(days=29)
+    review = make_case(
+        place.north_a,
+        actor=staff[Role.SECRETARY],
+        kind=CaseKind.REVIEW,
+        reviews=original,
+        received_at=ok_at,
+    )
+    assert review.conclude_due == timezone.localtime(ok_at).date() + timedelta(days=30)
+    with pytest.raises(services.CaseError, match="30 日内提出"):
+        make_case(
+            place.north_a,
+            actor=staff[Role.SECRETARY],
+            kind=CaseKind.REVIEW,
+            reviews=original,
+            received_at=original.concluded_at + timedelta(days=31),
+        )

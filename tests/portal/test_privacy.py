@@ -1,0 +1,90 @@
+"""Canonical phone and ID numbers, masking, scrubbing free text."""
+
+import pytest
+
+from portal.privacy import (
+    InvalidNumber,
+    canonical_id_number,
+    canonical_phone,
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    scrub,
+)
+
+VALID_ID = "110101199003074514"
+
+
+def test_id_check_digit_example_is_valid():
+    assert canonical_id_number(VALID_ID) == VALID_ID
+    assert canonical_id_number("１１０１０１ １９９００３０７ ４５１４") == VALID_ID
+    assert canonical_id_number("44030119900101008x") == "44030119900101008X"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("13912345678", "13912345678"),
+        ("139 1234 5678", "13912345678"),
+        ("139-1234-5678", "13912345678"),
+        ("１３９１２３４５６７８", "13912345678"),  # full-width digits
+        ("13９12345678", "13912345678"),  # mixed
+        ("+86 139 1234 5678", "13912345678"),
+        ("0471-6521801", "0471-6521801"),
+        ("04716521801", "0471-6521801"),
+        ("010-12345678", "010-12345678"),
+    ],
+)
+def test_phone_numbers_are_stored_canonical(typed, stored):
+    assert canonical_phone(typed) == stored
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1391234567",
+        "139123456789",
+        "12912345678",
+        "139１２３４５６７",
+        "١٣٩١٢٣٤٥٦٧٨",
+        "13912345678\x00",
+        "abc",
+        "",
+    ],
+)
+def test_bad_phone_numbers_are_refused_never_half_stored(typed):
+    with pytest.raises(InvalidNumber):
+        canonical_phone(typed)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "110101199003074510",
+        "11010119900307451",
+        "110101199013074514",
+        "11010119900307451Y",
+        "１１０１０１",
+    ],
+)
+def test_bad_id_numbers_are_refused(typed):
+    with pytest.raises(InvalidNumber):
+        canonical_id_number(typed)
+
+
+def test_masks():
+    assert mask_name("田会平") == "田**"
+    assert mask_name("乌兰") == "乌*"
+    assert mask_phone("13912345678") == "139****5678"
+    assert mask_id_number("150102199003071234") == "1501**********1234"
+
+
+def test_scrub_masks_numbers_and_names_in_free_text():
+    text = "田会平（电话13912345678，身份证110101199003074514）反映楼道堆物，座机0471-6521801。"
+    scrubbed = scrub(text, names=["田会平"])
+    assert "13912345678" not in scrubbed and "139****5678" in scrubbed
+    assert "110101199003074514" not in scrubbed and "1101**********4514" in scrubbed
+    assert "田会平" not in scrubbed and "田**" in scrubbed
+    assert "6521801" not in scrubbed
+    assert scrub("１３９１２３４５６７８") == "139****5678"
+    assert scrub("门牌号 20240101 号") == "门牌号 20240101 号"
