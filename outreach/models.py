@@ -153,7 +153,7 @@ class Activity(models.Model):
         return f"{timezone.localtime(self.starts_at):%Y-%m-%d} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse(f"outreach:{self._meta.model_name}-detail", args=[self.pk])
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}-detail", args=[self.pk])
 
     def clean(self) -> None:
         errors = {}

@@ -198,20 +198,34 @@ def official_participation(
     return sorted(rows, key=lambda r: (-r.total, r.name))
 
 
+# Practices of other apps that also publish planned activities (信访接待 in petitions registers
+# itself here), so the upcoming page and calendar show them without outreach importing them.
+_EXTRA_PRACTICES: list[type[Activity]] = []
+
+
+def register_practice(model: type[Activity]) -> None:
+    if model not in _EXTRA_PRACTICES:
+        _EXTRA_PRACTICES.append(model)
+
+
+def practice_models() -> tuple[type[Activity], ...]:
+    return (*PRACTICE_MODELS, *_EXTRA_PRACTICES)
+
+
 def upcoming_activities(
     *, community: Any = None, days: int = 35, limit: int | None = None
 ) -> list[Activity]:
     """Published, planned activities of every practice in the next `days` days, soonest first."""
     now = timezone.now()
     items: list[Activity] = []
-    for model in PRACTICE_MODELS:
+    for model in practice_models():
         qs = (
             model.objects.public()
             .upcoming(now)
             .filter(starts_at__lt=now + timedelta(days=days))
             .select_related("community", "grid", "compound")
         )
-        if model in (OnsiteSession, Deliberation):
+        if hasattr(model, "officials"):
             qs = qs.prefetch_related("officials")
         if community is not None:
             qs = qs.in_community(community)

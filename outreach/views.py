@@ -50,7 +50,7 @@ def activity_list(request: HttpRequest, model: type[Activity]) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        f"outreach/{model._meta.model_name}_list.html",
+        f"{model._meta.app_label}/{model._meta.model_name}_list.html",
         {
             "model": model,
             "practice_label": model.practice_label,
@@ -63,11 +63,18 @@ def activity_list(request: HttpRequest, model: type[Activity]) -> HttpResponse:
     )
 
 
-def activity_detail(request: HttpRequest, model: type[Activity], pk: int) -> HttpResponse:
+def activity_detail(
+    request: HttpRequest,
+    model: type[Activity],
+    pk: int,
+    *,
+    select: tuple[str, ...] = (),
+    prefetch: tuple[str, ...] = (),
+) -> HttpResponse:
     qs = (
         model.objects.published()
-        .select_related("community", "grid", "compound", *DETAIL_SELECT.get(model, ()))
-        .prefetch_related("photos", *DETAIL_PREFETCH.get(model, ()))
+        .select_related("community", "grid", "compound", *select)
+        .prefetch_related("photos", *prefetch)
     )
     try:
         activity = qs.get(pk=pk)
@@ -75,11 +82,11 @@ def activity_detail(request: HttpRequest, model: type[Activity], pk: int) -> Htt
         raise Http404 from exc
     return render(
         request,
-        f"outreach/{model._meta.model_name}_detail.html",
+        f"{model._meta.app_label}/{model._meta.model_name}_detail.html",
         {
             "activity": activity,
             "practice_label": model.practice_label,
-            "list_url": reverse(f"outreach:{model._meta.model_name}-list"),
+            "list_url": reverse(f"{model._meta.app_label}:{model._meta.model_name}-list"),
         },
     )
 
@@ -122,11 +129,21 @@ def upcoming_ics(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def practice_views(model: type[Activity]) -> tuple[Any, Any]:
+def practice_views(
+    model: type[Activity], *, select: tuple[str, ...] = (), prefetch: tuple[str, ...] = ()
+) -> tuple[Any, Any]:
+    """The public list and detail views of one practice (other apps' practices use it too)."""
+
     def list_view(request: HttpRequest) -> HttpResponse:
         return activity_list(request, model)
 
     def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-        return activity_detail(request, model, pk)
+        return activity_detail(
+            request,
+            model,
+            pk,
+            select=select or DETAIL_SELECT.get(model, ()),
+            prefetch=prefetch or DETAIL_PREFETCH.get(model, ()),
+        )
 
     return list_view, detail_view

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class PetitionsConfig(AppConfig):
     name = "petitions"
     verbose_name = _("诉求与信访")
+
+    def ready(self) -> None:
+        from outreach.stats import register_practice
+        from petitions.models import Reception
+
+        register_practice(Reception)

@@ -89,8 +89,10 @@ ACTIVITY_MODELS = (
     "outreach.fieldvisit",
     "outreach.onsitesession",
     "outreach.deliberation",
+    "petitions.reception",
 )
 ACTIVITY_PARTS = (
+    "petitions.receptionphoto",
     "outreach.policytalkphoto",
     "outreach.fieldvisitphoto",
     "outreach.onsitesessionphoto",

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from outreach import stats as outreach_stats
+from petitions import stats as petitions_stats
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.models import Community, Grid
 
@@ -39,6 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": today,
             # Live counters: held and published activities of this year, computed now.
             "totals": outreach_stats.practice_totals(
+                start=date(today.year, 1, 1), end=today, published_only=True
+            ),
+            "receptions": petitions_stats.reception_totals(
                 start=date(today.year, 1, 1), end=today, published_only=True
             ),
             "upcoming": outreach_stats.upcoming_activities(days=14, limit=6),

@@ -32,6 +32,7 @@ from petitions.models.mediation import (
     MediationSession,
 )
 from petitions.models.people import CaseExclusion, CaseParty, Person
+from petitions.models.reception import Reception, ReceptionKind, ReceptionPhoto
 
 __all__ = [
     "JUDICIAL_CONFIRMATION_DAYS",
@@ -61,6 +62,9 @@ __all__ = [
     "MediationSession",
     "PartyRole",
     "Person",
+    "Reception",
+    "ReceptionKind",
+    "ReceptionPhoto",
     "ReplyTemplate",
     "Satisfaction",
     "StartEvent",

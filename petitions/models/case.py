@@ -179,6 +179,14 @@ class Case(models.Model):
         blank=True,
         verbose_name=_("来源现场办公"),
     )
+    reception = models.ForeignKey(
+        "petitions.Reception",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("来源信访接待"),
+    )
     reviews = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -349,7 +357,11 @@ class Case(models.Model):
                 name="case_extension_reasoned_and_approved",
             ),
             models.CheckConstraint(
-                condition=Q(field_visit__isnull=True) | Q(onsite_session__isnull=True),
+                condition=(
+                    Q(field_visit__isnull=True, onsite_session__isnull=True)
+                    | Q(field_visit__isnull=True, reception__isnull=True)
+                    | Q(onsite_session__isnull=True, reception__isnull=True)
+                ),
                 name="case_one_source_activity",
             ),
             models.CheckConstraint(

@@ -1,0 +1,65 @@
+"""信访接待下基层: the petition-reception practice itself, as activities like the other three."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import Activity
+from portal.models import PhotoBase, StaffProfile, TeamMember
+
+
+class ReceptionKind(models.TextChoices):
+    LEADER_DAY = "leader_day", _("领导下访接待")
+    LEGAL_OUTREACH = "legal_outreach", _("普法宣传")
+    LEGAL_ADVICE = "legal_advice", _("法律咨询")
+    MEDIATION = "mediation", _("调解进社区")
+
+
+class Reception(Activity):
+    """One petition-reception activity held in a community: a leaders' reception day, legal
+    outreach, legal consultation or mediation outreach."""
+
+    kind = models.CharField(_("类别"), max_length=16, choices=ReceptionKind.choices)
+    officials = models.ManyToManyField(
+        StaffProfile, blank=True, related_name="receptions", verbose_name=_("接待干部")
+    )
+    advisers = models.ManyToManyField(
+        TeamMember,
+        blank=True,
+        related_name="receptions",
+        verbose_name=_("法律顾问、调解员"),
+        help_text=_("来自调解队、法律顾问团的成员"),
+    )
+    residents_served = models.PositiveIntegerField(_("接待群众人数"), null=True, blank=True)
+
+    practice = "receptions"
+    practice_label = _("信访接待")
+
+    class Meta(Activity.Meta):
+        verbose_name = _("信访接待")
+        verbose_name_plural = _("信访接待")
+        permissions = [("publish_reception", _("发布信访接待"))]
+        constraints = [
+            *Activity.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(kind__in=ReceptionKind.values), name="reception_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(residents_served__isnull=False),
+                name="reception_held_has_residents",
+            ),
+        ]
+
+
+class ReceptionPhoto(PhotoBase):
+    """A photo of a petition-reception activity."""
+
+    activity = models.ForeignKey(
+        Reception, on_delete=models.CASCADE, related_name="photos", verbose_name=_("信访接待")
+    )
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = _("信访接待照片")
+        verbose_name_plural = _("信访接待照片")
