@@ -155,7 +155,13 @@ class Case(models.Model):
     address = models.CharField(_("事发地点"), max_length=200, blank=True)
     title = models.CharField(_("诉求摘要"), max_length=80)
     content = models.TextField(_("诉求内容"))
-    triage = models.CharField(_("分类办理"), max_length=12, choices=Triage.choices)
+    triage = models.CharField(
+        _("分类办理"),
+        max_length=12,
+        choices=Triage.choices,
+        blank=True,
+        help_text=_("居民网上提交的诉求在受理时分类"),
+    )
     status = models.CharField(
         _("状态"), max_length=14, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
     )
@@ -325,7 +331,16 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="case_channel_valid"
             ),
-            models.CheckConstraint(condition=Q(triage__in=Triage.values), name="case_triage_valid"),
+            models.CheckConstraint(
+                condition=Q(triage="") | Q(triage__in=Triage.values), name="case_triage_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(triage="")
+                | Q(
+                    status__in=[CaseStatus.REGISTERED, CaseStatus.NOT_ACCEPTED, CaseStatus.ARCHIVED]
+                ),
+                name="case_triaged_once_accepted",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=CaseStatus.values), name="case_status_valid"
             ),

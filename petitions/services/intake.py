@@ -50,7 +50,7 @@ def register_case(
     community: Any,
     title: str,
     content: str,
-    triage: str,
+    triage: str = "",
     grid: Any = None,
     compound: Any = None,
     address: str = "",
@@ -68,8 +68,9 @@ def register_case(
 ) -> Case:
     """登记: a request from any channel becomes a case with a number and a tracking code.
 
-    `actor` None means a resident submitted it online. 当场解决 cases are accepted and concluded
-    in the same step when the result is given.
+    `actor` None means a resident submitted it online. The triage class may be left for the
+    acceptance step. 当场解决 cases are accepted and concluded in the same step when the result
+    is given.
     """
     if not (title or "").strip() or not (content or "").strip():
         raise CaseError("请填写诉求摘要和诉求内容。")
@@ -158,14 +159,37 @@ def _check_review_request(kind: str, reviews: Case | None, received_at: datetime
 
 @transaction.atomic
 def accept_case(
-    case: Case, *, actor: Any, note: str = "", expected_version: int | None = None
+    case: Case,
+    *,
+    actor: Any,
+    note: str = "",
+    triage: str = "",
+    followup_interval_days: int | None = None,
+    expected_version: int | None = None,
 ) -> Case:
-    """受理: the matter will be handled; formal petitions start their 60-day clock now."""
+    """受理: the matter will be handled; formal petitions start their 60-day clock now.
+
+    A case not yet classified (submitted online) gets its triage class here.
+    """
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     _check(case, CaseStatus.ACCEPTED, "受理")
+    fields = ["accepted_at"]
+    if triage:
+        if triage not in Triage.values:
+            raise CaseError("分类办理方式不正确。")
+        if triage == Triage.LONG_TERM and not (
+            followup_interval_days or case.followup_interval_days
+        ):
+            raise CaseError("长期跟踪类诉求请填写跟踪间隔天数。")
+        case.triage = triage
+        if followup_interval_days:
+            case.followup_interval_days = followup_interval_days
+        fields += ["triage", "followup_interval_days"]
+    if not case.triage:
+        raise CaseError("受理前请选择分类办理方式：当场解决、台账管理或长期跟踪。")
     case.accepted_at = timezone.now()
-    old = _move(case, CaseStatus.ACCEPTED, ["accepted_at"])
+    old = _move(case, CaseStatus.ACCEPTED, fields)
     _event(
         case,
         actor=actor,

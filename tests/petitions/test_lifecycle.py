@@ -314,3 +314,17 @@ def test_review_request_within_thirty_days_of_the_answer(place, staff, freeze):
             reviews=original,
             received_at=original.concluded_at + timedelta(days=31),
         )
+
+
+@pytest.mark.django_db
+def test_online_request_is_classified_when_accepted(place, staff):
+    case = make_case(place.north_a, triage="")
+    assert case.registered_by is None and case.triage == ""
+    with pytest.raises(services.CaseError, match="受理前请选择分类办理方式"):
+        services.accept_case(case, actor=staff[Role.SECRETARY])
+    with pytest.raises(services.CaseError, match="跟踪间隔"):
+        services.accept_case(case, actor=staff[Role.SECRETARY], triage=Triage.LONG_TERM)
+    case = services.accept_case(
+        case, actor=staff[Role.SECRETARY], triage=Triage.LONG_TERM, followup_interval_days=7
+    )
+    assert case.triage == Triage.LONG_TERM and case.followup_interval_days == 7
