@@ -71,7 +71,9 @@ class ScopedAdmin(PortalModelAdmin):
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change=change, **kwargs)
-        rule = self.model.scope_rule
+        rule = getattr(self.model, "scope_rule", None)
+        if rule is None or "pk" in (rule.community, rule.grid):
+            return form  # reference rows scoped by their own key: the choices already limit them
         scope = scope_of(request.user)
 
         class ScopeCheckedForm(form):
@@ -79,8 +81,6 @@ class ScopedAdmin(PortalModelAdmin):
                 super()._post_clean()
                 community_id = getattr(self.instance, f"{rule.community}_id", None)
                 grid_id = getattr(self.instance, f"{rule.grid}_id", None) if rule.grid else None
-                if rule.community == "pk" or rule.grid == "pk":
-                    return  # reference rows scoped by their own key: choices already limit them
                 if not scope.allows(rule, community_id=community_id, grid_id=grid_id):
                     self.add_error(
                         None,

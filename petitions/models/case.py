@@ -22,7 +22,7 @@ from petitions.models.choices import (
 )
 from petitions.models.config import Category, LeadershipDecision
 from petitions.models.people import CaseExclusion
-from portal.access import scope_of
+from portal.access import ScopeRule, scope_of
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.roles import Reach, Role
 
@@ -314,6 +314,8 @@ class Case(models.Model):
         help_text=_("办结后在“办理公开”页面展示（不含任何个人信息）；检举控告类永不公开"),
     )
 
+    # Where a case sits, for checking a place against a user's scope before the row exists.
+    scope_rule = ScopeRule(community="community", grid="grid")
     objects = CaseQuerySet.as_manager()
 
     class Meta:

@@ -18,15 +18,14 @@ from petitions.models import (
     PartyRole,
     Person,
 )
-from portal.access import ScopeRule, scope_of
+from portal.access import scope_of
 from portal.models import StaffProfile
 
 # Unambiguous when read out on the phone: no 0/O, 1/I/L, 5/S, 8/B, 2/Z.
 TRACKING_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 TRACKING_LENGTH = 12  # 25**12 ≈ 6e16 codes: guessing one is hopeless
 REVIEW_WINDOW_DAYS = 30  # 信访工作条例 Art. 35–36: ask for a review within 30 days
-# Where a case sits, for checking the registering user's scope before the row exists.
-CASE_PLACE = ScopeRule(community="community", grid="grid")
+CASE_PLACE = Case.scope_rule
 
 
 class CaseError(Exception):
