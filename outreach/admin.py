@@ -65,7 +65,6 @@ class ActivityAdmin(ScopedAdmin):
     actions = ["publish_selected", "unpublish_selected", "copy_selected"]
     autocomplete_fields = ["grid", "compound"]
     save_on_top = False
-    change_form_template = "admin/outreach/change_form.html"
     # Fields shown on the form, after the shared ones; subclasses list their own.
     practice_fields: list[str] = []
     result_fields: list[str] = []

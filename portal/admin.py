@@ -294,3 +294,6 @@ class LoginRecordAdmin(AccessLogAdmin, PortalModelAdmin):
 @admin.register(LoginFailure)
 class LoginFailureAdmin(AccessFailureLogAdmin, PortalModelAdmin):
     pass
+
+
+from portal import admin_calendar  # noqa: E402,F401  节假日与调休

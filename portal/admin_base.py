@@ -46,6 +46,8 @@ class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
                 roots.add(item)
             elif isinstance(item, (tuple, list)) and isinstance(item[0], str):
                 roots.add(item[0])
+            elif isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+                roots.add(item.parameter_name)
         if self.date_hierarchy:
             roots.add(self.date_hierarchy)
         return roots

@@ -393,7 +393,9 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        # The number only: Django shows __str__ in places (history, messages, breadcrumbs) that
+        # do not know to mask a phone number or name someone typed into the title.
+        return self.number
 
     @property
     def is_open(self) -> bool:

@@ -165,10 +165,12 @@ def record_followup(
 
 
 @transaction.atomic
-def supervise_case(case: Case, *, actor: Any, note: str) -> Case:
+def supervise_case(
+    case: Case, *, actor: Any, note: str, expected_version: int | None = None
+) -> Case:
     """督办: a leader puts the case under supervision."""
     _ensure_visible(case, actor)
-    case = _locked(case)
+    case = _locked(case, expected_version)
     if case.is_supervised:
         raise CaseError("这件诉求已在督办中。")
     case.is_supervised = True

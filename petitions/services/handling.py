@@ -60,13 +60,15 @@ def add_progress(
 
 
 @transaction.atomic
-def record_conversation(case: Case, *, actor: Any, note: str) -> Case:
+def record_conversation(
+    case: Case, *, actor: Any, note: str, expected_version: int | None = None
+) -> Case:
     """谈心谈话: the conversation that settles feelings, needed for 事心双解."""
     note = (note or "").strip()
     if not note:
         raise CaseError("请填写谈话情况。")
     _ensure_visible(case, actor)
-    case = _locked(case)
+    case = _locked(case, expected_version)
     if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.CONCLUDED, CaseStatus.ACCEPTED):
         raise CaseError("当前状态不能记录谈心谈话。")
     _save(case, [])
@@ -91,12 +93,13 @@ def link_decision(
     actor: Any,
     deliberation_decision: Any = None,
     leadership_decision: Any = None,
+    expected_version: int | None = None,
 ) -> Case:
     """台账: the meeting decision that settles this ledger case."""
     if (deliberation_decision is None) == (leadership_decision is None):
         raise CaseError("请选择一项议事协商决定或领导会议决定。")
     _ensure_visible(case, actor)
-    case = _locked(case)
+    case = _locked(case, expected_version)
     case.deliberation_decision = deliberation_decision
     case.leadership_decision = leadership_decision
     _save(case, ["deliberation_decision", "leadership_decision"])
@@ -146,13 +149,15 @@ def extend_deadline(
 
 
 @transaction.atomic
-def pause_clock(case: Case, *, actor: Any, reason: str) -> Case:
+def pause_clock(
+    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+) -> Case:
     """中止计时 (e.g. a hearing): the deadline moves by the days paused."""
     reason = (reason or "").strip()
     if not reason:
         raise CaseError("请填写中止计时的事由。")
     _ensure_visible(case, actor)
-    case = _locked(case)
+    case = _locked(case, expected_version)
     if not case.is_open:
         raise CaseError("只有办理中的诉求可以中止计时。")
     if CasePause.objects.filter(case=case, ended_on__isnull=True).exists():
@@ -164,9 +169,9 @@ def pause_clock(case: Case, *, actor: Any, reason: str) -> Case:
 
 
 @transaction.atomic
-def resume_clock(case: Case, *, actor: Any) -> Case:
+def resume_clock(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
     _ensure_visible(case, actor)
-    case = _locked(case)
+    case = _locked(case, expected_version)
     pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()
     if pause is None:
         raise CaseError("计时没有中止。")

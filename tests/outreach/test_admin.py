@@ -313,3 +313,16 @@ def test_changelists_cost_the_same_queries_for_1_and_50_rows(client, place, staf
     for i in range(49):
         make([place.north_a, place.south_a, place.west_a][i % 3])
     assert count() == one
+
+
+@pytest.mark.django_db
+def test_month_filter_works_in_the_admin_list(client, place, staff):
+    client.force_login(staff[Role.SECRETARY])
+    now = timezone.localtime()
+    this_month = make_talk(place.north_a, starts_at=now - timedelta(minutes=5))
+    make_talk(place.north_a, starts_at=now - timedelta(days=70))
+    response = client.get(
+        reverse("admin:outreach_policytalk_changelist"), {"month": f"{now:%Y-%m}"}
+    )
+    assert response.status_code == 200
+    assert [o.pk for o in response.context["cl"].result_list] == [this_month.pk]

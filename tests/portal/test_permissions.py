@@ -8,6 +8,7 @@ screen or role without a matrix entry (or without a sample row below) fails here
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from io import StringIO
 from typing import Any
 
@@ -20,7 +21,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from outreach.models import ResearchTheme, TalkSeries
-from portal.models import Qualification, StaffProfile, TeamMember
+from petitions.models import (
+    Category,
+    DeadlineRule,
+    ExportRecord,
+    LeadershipDecision,
+    ReplyTemplate,
+)
+from portal.models import CalendarDay, DayKind, Qualification, StaffProfile, TeamMember
 from portal.roles import (
     CONFIGURATION_MODELS,
     GROUP_NAMES,
@@ -38,6 +46,7 @@ from tests.factories import (
     make_team,
     make_visit,
 )
+from tests.petitions.factories_admin import assigned_case
 
 ADMIN_MODELS = sorted(
     f"{model._meta.app_label}.{model._meta.model_name}" for model in admin.site._registry
@@ -75,6 +84,25 @@ SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
     "portal.loginfailure": lambda place, staff: AccessFailureLog.objects.create(
         username="someone", ip_address="10.0.0.1", user_agent="t"
     ),
+    "portal.calendarday": lambda place, staff: CalendarDay.objects.get_or_create(
+        date=date(2027, 10, 1), defaults={"kind": DayKind.HOLIDAY, "name": "国庆节"}
+    )[0],
+    # Assigned to the grid worker with the mediator, so every case role reaches it.
+    "petitions.case": lambda place, staff: assigned_case(place, staff),
+    "petitions.caseevent": lambda place, staff: assigned_case(place, staff).events.first(),
+    "petitions.exportrecord": lambda place, staff: ExportRecord.objects.create(
+        actor=staff[Role.SECRETARY], what="诉求", rows=3
+    ),
+    "petitions.category": lambda place, staff: Category.objects.get(name="环境卫生"),
+    "petitions.deadlinerule": lambda place, staff: DeadlineRule.objects.filter(
+        category__isnull=True
+    ).first(),
+    "petitions.replytemplate": lambda place, staff: ReplyTemplate.objects.create(
+        title="已办结", text="您反映的问题已办结。"
+    ),
+    "petitions.leadershipdecision": lambda place, staff: LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=date(2026, 11, 20), text="统一清理楼道堆物"
+    ),
 }
 
 
@@ -84,6 +112,8 @@ ADDED_ELSEWHERE = {
     "portal.loginlockout",  # written by the login form
     "portal.loginrecord",
     "portal.loginfailure",
+    "petitions.caseevent",  # written by petitions.services, append-only
+    "petitions.exportrecord",  # written by the export
 }
 
 

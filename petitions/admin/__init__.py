@@ -1,0 +1,21 @@
+"""The staff back office for cases (split by screen; importing registers every admin)."""
+
+from petitions.admin.case import CaseAdmin
+from petitions.admin.lists import (
+    CaseEventAdmin,
+    CategoryAdmin,
+    DeadlineRuleAdmin,
+    ExportRecordAdmin,
+    LeadershipDecisionAdmin,
+    ReplyTemplateAdmin,
+)
+
+__all__ = [
+    "CaseAdmin",
+    "CaseEventAdmin",
+    "CategoryAdmin",
+    "DeadlineRuleAdmin",
+    "ExportRecordAdmin",
+    "LeadershipDecisionAdmin",
+    "ReplyTemplateAdmin",
+]

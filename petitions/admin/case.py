@@ -1,0 +1,609 @@
+"""诉求 in the back office: queues, search that never unmasks, registration, the steps of the
+lifecycle as buttons on the case page, reveal with a reason, bulk assignment and Excel export.
+
+Scope is ``Case.objects.visible_to(user)`` on every surface (list, page, search, steps, reveal,
+export); status changes only through petitions.services.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters, get_content_type_for_model
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from outreach.models import FieldVisit, OnsiteSession
+from petitions import services
+from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, petitioner_hidden
+from petitions.admin.display import (
+    case_label,
+    due_of,
+    local,
+    petitioner,
+    safe_text,
+    safe_title,
+    staff_label,
+)
+from petitions.admin.inlines import (
+    MediationAgreementInline,
+    MediationSessionInline,
+)
+from petitions.admin.panel import case_panel
+from petitions.admin.search import CaseSearchMixin, QueueFilter, RelatedOnlyFilter
+from petitions.admin.steps import LEADS, STEPS, Actor, run_step
+from petitions.forms import BulkAssignForm, RegisterCaseForm, RevealForm
+from petitions.models import (
+    Case,
+    CaseParty,
+    Channel,
+    MediationSession,
+)
+from petitions.services import CaseConflict, CaseError
+from portal.access import scope_of
+from portal.admin_base import PortalModelAdmin
+
+
+@admin.register(Case)
+class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
+    list_display = [
+        "number",
+        "title_safe",
+        "status",
+        "triage",
+        "channel",
+        "category",
+        "community",
+        "grid",
+        "handler_label",
+        "due_label",
+        "petitioner_label",
+        "redo_count",
+        "is_supervised",
+    ]
+    list_display_links = ["number"]
+    list_filter = [
+        QueueFilter,
+        "status",
+        "triage",
+        "channel",
+        ("category", RelatedOnlyFilter),
+        ("community", RelatedOnlyFilter),
+        ("grid", RelatedOnlyFilter),
+        ("handler", RelatedOnlyFilter),
+        "kind",
+        "is_accusation",
+    ]
+    date_hierarchy = "received_at"
+    # get_search_results does the searching; the field only switches the search box on.
+    search_fields = ["number"]
+    search_help_text = _(
+        "按编号、查询码、诉求摘要搜索；电话只能按后四位（如 5678）或脱敏号码（如 139****5678）搜索"
+    )
+    actions = ["bulk_assign", "export_selected"]
+    inlines = [MediationSessionInline, MediationAgreementInline]
+    save_as = False
+    fieldsets = [
+        (
+            _("诉求"),
+            {
+                "fields": [
+                    "number",
+                    "tracking",
+                    "kind",
+                    "is_accusation",
+                    "channel",
+                    "category",
+                    "received",
+                    "source",
+                    "title_safe",
+                    "content_safe",
+                ]
+            },
+        ),
+        (_("地点"), {"fields": ["community", "grid", "compound", "address"]}),
+        (
+            _("办理"),
+            {
+                "fields": [
+                    "status",
+                    "triage",
+                    "handler_label",
+                    "co_workers",
+                    "followup_interval_days",
+                    "progress",
+                    "next_followup_due",
+                    "decision",
+                ]
+            },
+        ),
+        (
+            _("结果与评价"),
+            {
+                "fields": [
+                    "not_accepted_safe",
+                    "result_safe",
+                    "reply_safe",
+                    "dual_settlement",
+                    "is_publishable",
+                    "satisfaction",
+                    "redo_count",
+                    "bounce_count",
+                    "is_supervised",
+                ]
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["petitions/css/admin.css"]}
+
+    # --- scope and permissions ---------------------------------------------------------------
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).visible_to(request.user).for_admin_list()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Nothing on a case is edited freely: every change is a step calling a service.
+        return [name for _title, opts in self.fieldsets for name in opts["fields"]]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # cases never vanish
+
+    def has_transition_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("petitions.transition_case")
+
+    def has_assign_permission(self, request: HttpRequest) -> bool:
+        return self.has_transition_permission(request) and scope_of(request.user).role in LEADS
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("petitions.export_case")
+
+    # --- list columns ------------------------------------------------------------------------
+
+    def action_checkbox(self, obj: Case) -> str:
+        # Django labels the checkbox with str(case), which holds the raw title.
+        attrs = {
+            "class": "action-select",
+            "aria-label": format_html(_("Select this object for an action - {}"), case_label(obj)),
+        }
+        return forms.CheckboxInput(attrs, lambda value: False).render(
+            helpers.ACTION_CHECKBOX_NAME, str(obj.pk)
+        )
+
+    @admin.display(description=_("诉求摘要"))
+    def title_safe(self, obj: Case) -> str:
+        return safe_title(obj)
+
+    @admin.display(description=_("承办人"), ordering="handler__unit")
+    def handler_label(self, obj: Case) -> str:
+        return staff_label(obj.handler) or "—"
+
+    @admin.display(description=_("期限"), ordering="conclude_due")
+    def due_label(self, obj: Case) -> str:
+        due = due_of(obj)
+        if due.day is None:
+            return "—"
+        css = "case-overdue" if due.overdue else "case-due-soon" if due.soon else "case-due"
+        return format_html('{}<br><span class="{}">{}</span>', due.day, css, due.text)
+
+    @admin.display(description=_("信访人"))
+    def petitioner_label(self, obj: Case) -> str:
+        party = petitioner(obj)
+        if party is None:
+            return "—"
+        # Set per request on the row objects below; unset means hidden (fail closed).
+        if getattr(obj, "_petitioner_hidden", True):
+            return ACCUSATION_PLACEHOLDER
+        return party.person.masked_name
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        for case in changelist.result_list:
+            case._petitioner_hidden = petitioner_hidden(request.user, case)
+        return changelist
+
+    # --- the admin's own history: never the raw title ----------------------------------------
+
+    def _log(self, request: HttpRequest, obj: Case, flag: int, message: Any) -> LogEntry:
+        if isinstance(message, list):
+            message = json.dumps(message)
+        return LogEntry.objects.create(
+            user_id=request.user.pk,
+            content_type_id=get_content_type_for_model(obj).pk,
+            object_id=str(obj.pk),
+            object_repr=case_label(obj)[:200],
+            action_flag=flag,
+            change_message=message,
+        )
+
+    def log_addition(self, request: HttpRequest, obj: Case, message: Any) -> LogEntry:
+        return self._log(request, obj, ADDITION, message)
+
+    def log_change(self, request: HttpRequest, obj: Case, message: Any) -> LogEntry:
+        return self._log(request, obj, CHANGE, message)
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        if isinstance(response, TemplateResponse) and response.context_data.get("object"):
+            label = case_label(response.context_data["object"])
+            response.context_data["title"] = _("修改历史：%(case)s") % {"case": label}
+            response.context_data["case_label"] = label
+        return response
+
+    # --- URLs --------------------------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        wrap = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("export/", wrap(self.export_view), name=f"{prefix}_export"),
+            path(
+                "<path:object_id>/step/<slug:step>/",
+                wrap(self.step_view),
+                name=f"{prefix}_step",
+            ),
+            path(
+                "<path:object_id>/reveal/<int:party_id>/",
+                wrap(self.reveal_view),
+                name=f"{prefix}_reveal",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _change_url(self, case: Case) -> str:
+        return reverse("admin:petitions_case_change", args=[case.pk])
+
+    # --- changelist --------------------------------------------------------------------------
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        query = request.GET.urlencode()
+        extra = {
+            "can_export": self.has_export_permission(request),
+            "export_url": reverse("admin:petitions_case_export") + (f"?{query}" if query else ""),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra)
+
+    # --- 登记 ---------------------------------------------------------------------------------
+
+    def _source(self, request: HttpRequest) -> tuple[dict, Any]:
+        """Initial values from the activity the case was raised at (only one the user sees)."""
+        for param, model, channel in (
+            ("field_visit", FieldVisit, Channel.RESEARCH),
+            ("onsite_session", OnsiteSession, Channel.ONSITE),
+        ):
+            value = request.GET.get(param, "")
+            if not value:
+                continue
+            activity = (
+                model.objects.visible_to(request.user).filter(pk=value).first()
+                if value.isdigit()
+                else None
+            )
+            if activity is None:
+                if request.method == "GET":
+                    self.message_user(
+                        request, _("没有找到来源活动，或您无权查看；请手工填写。"), messages.WARNING
+                    )
+                continue
+            return {
+                param: activity.pk,
+                "community": activity.community_id,
+                "grid": activity.grid_id,
+                "compound": activity.compound_id,
+                "channel": channel,
+            }, activity
+        return {}, None
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        initial, source = self._source(request)
+        if request.method == "POST":
+            data = request.POST.copy()
+            for param in ("field_visit", "onsite_session"):
+                if initial.get(param) and not data.get(param):
+                    data[param] = str(initial[param])  # the link the form was opened from
+            form = RegisterCaseForm(data, user=request.user, initial=initial)
+            if form.is_valid():
+                try:
+                    case = services.register_case(actor=request.user, **form.service_kwargs())
+                except CaseError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    self.log_addition(request, case, [{"added": {}}])
+                    self.message_user(
+                        request,
+                        _(
+                            "已登记诉求 %(number)s，查询码 %(code)s"
+                            "（请告知居民凭查询码和手机号查询进度）。"
+                        )
+                        % {"number": case.number, "code": case.formatted_tracking_code},
+                        messages.SUCCESS,
+                    )
+                    if self.get_queryset(request).filter(pk=case.pk).exists():
+                        return HttpResponseRedirect(self._change_url(case))
+                    return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
+        else:
+            form = RegisterCaseForm(user=request.user, initial=initial)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("登记诉求"),
+            "opts": self.opts,
+            "form": form,
+            "source": source,
+            "media": self.media + form.media,
+            "has_view_permission": self.has_view_permission(request),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/petitions/case/register.html", context)
+
+    # --- the case page -----------------------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
+        # Every field is read-only: saving the page saves only its mediation records. Writing
+        # the case row back here would silently undo a step someone took meanwhile.
+        if not change:
+            raise PermissionDenied
+
+    def response_change(self, request: HttpRequest, obj: Case) -> HttpResponse:
+        # Django's message names str(case), i.e. the raw title; stay on the case page.
+        self.message_user(
+            request, _("已保存 %(case)s 的调解记录。") % {"case": case_label(obj)}, messages.SUCCESS
+        )
+        return HttpResponseRedirect(self._change_url(obj))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not MediationSession:
+            return super().save_formset(request, form, formset, change)
+        sessions = formset.save(commit=False)
+        for session in sessions:
+            is_new = session.pk is None
+            if is_new:
+                session.recorded_by = request.user
+            session.save()
+            if is_new:
+                services.record_mediation(
+                    form.instance,
+                    actor=request.user,
+                    summary=f"{session.get_method_display()}：{session.get_outcome_display()}",
+                )
+        formset.save_m2m()
+        return None
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict,
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> Any:
+        if obj is not None:
+            obj._may_see = can_reveal(request.user, obj)
+            context.update(case_panel(request, obj, context.get("bound_step")))
+            context["subtitle"] = context["case_label"]
+        context["show_save_and_add_another"] = False
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- read-only fields on the case page ---------------------------------------------------
+
+    @admin.display(description=_("查询码"))
+    def tracking(self, obj: Case) -> str:
+        return obj.formatted_tracking_code
+
+    @admin.display(description=_("收到时间"))
+    def received(self, obj: Case) -> str:
+        return local(obj.received_at)
+
+    @admin.display(description=_("来源"))
+    def source(self, obj: Case) -> str:
+        if obj.field_visit_id:
+            return f"调查研究：{obj.field_visit}"
+        if obj.onsite_session_id:
+            return f"现场办公：{obj.onsite_session}"
+        if obj.reviews_id:
+            return f"原信访事项：{obj.reviews.number}"
+        return "—"
+
+    def _text(self, obj: Case, text: str) -> str:
+        if not text:
+            return "—"
+        # `_may_see` is set on this request's object in render_change_form; unset means scrub.
+        return text if getattr(obj, "_may_see", False) else safe_text(obj, text)
+
+    @admin.display(description=_("诉求内容"))
+    def content_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.content)
+
+    @admin.display(description=_("不予受理理由"))
+    def not_accepted_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.not_accepted_reason)
+
+    @admin.display(description=_("办理结果"))
+    def result_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.result)
+
+    @admin.display(description=_("答复意见"))
+    def reply_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.reply)
+
+    @admin.display(description=_("协办人、调解员"))
+    def co_workers(self, obj: Case) -> str:
+        names = [f"协办：{staff_label(p)}" for p in obj.co_handlers.all()]
+        names += [f"调解：{staff_label(p)}" for p in obj.mediators.all()]
+        return "；".join(names) or "—"
+
+    @admin.display(description=_("会议决定"))
+    def decision(self, obj: Case) -> str:
+        decision = obj.deliberation_decision or obj.leadership_decision
+        return str(decision) if decision else "—"
+
+    # --- steps -------------------------------------------------------------------------------
+
+    def step_view(self, request: HttpRequest, object_id: str, step: str) -> HttpResponse:
+        case = self.get_object(request, unquote(object_id))
+        if case is None:
+            raise Http404(_("没有这件诉求，或您无权查看。"))
+        if request.method != "POST":
+            return HttpResponseRedirect(self._change_url(case))
+        spec = STEPS.get(step)
+        if spec is None:
+            raise Http404
+        if not (
+            self.has_change_permission(request, case) and self.has_transition_permission(request)
+        ):
+            raise PermissionDenied
+        actor = Actor.of(request.user, case)
+        if not spec.who(case, actor):
+            raise PermissionDenied
+        form = spec.form(request.POST, case=case, user=request.user)
+        if not form.is_valid():
+            self.message_user(
+                request, _("请更正下面“%(s)s”中的错误。") % {"s": spec.label}, messages.ERROR
+            )
+            return self._redisplay(request, object_id, step, form)
+        try:
+            run_step(spec, case, actor, form.cleaned_data)
+        except CaseConflict as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            fresh = self.get_object(request, unquote(object_id))
+            if fresh is None:
+                return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
+            data = request.POST.copy()
+            data["version"] = str(fresh.version)  # keep what was typed, against the new state
+            form = spec.form(data, case=fresh, user=request.user)
+            form.is_valid()
+            return self._redisplay(request, object_id, step, form)
+        except CaseError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return self._redisplay(request, object_id, step, form)
+        self.message_user(request, spec.done, messages.SUCCESS)
+        if not self.get_queryset(request).filter(pk=case.pk).exists():
+            return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
+        return HttpResponseRedirect(self._change_url(case))
+
+    def _redisplay(self, request: HttpRequest, object_id: str, step: str, form: Any) -> Any:
+        """The case page again, with the step's form as typed (GET: nothing else is saved)."""
+        request.method = "GET"
+        return self.change_view(request, object_id, extra_context={"bound_step": (step, form)})
+
+    # --- 查看完整信息 ---------------------------------------------------------------------------
+
+    @method_decorator(never_cache)
+    def reveal_view(self, request: HttpRequest, object_id: str, party_id: int) -> HttpResponse:
+        case = self.get_object(request, unquote(object_id))
+        if case is None or not self.has_view_or_change_permission(request, case):
+            raise Http404(_("没有这件诉求，或您无权查看。"))
+        party = get_object_or_404(
+            CaseParty.objects.select_related("person", "case"), pk=party_id, case=case
+        )
+        if not can_reveal(request.user, case, party.role):
+            raise PermissionDenied
+        person = None
+        form = RevealForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                person = services.reveal_party(
+                    party, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except CaseError as exc:
+                form.add_error(None, str(exc))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("查看当事人完整信息"),
+            "opts": self.opts,
+            "original": case,
+            "case_label": case_label(case),
+            "party": party,
+            "person": person,
+            "form": form,
+            "change_url": self._change_url(case),
+            "has_view_permission": True,
+        }
+        return TemplateResponse(request, "admin/petitions/case/reveal.html", context)
+
+    # --- bulk actions and export -------------------------------------------------------------
+
+    @admin.action(description=_("批量交办"), permissions=["assign"])
+    def bulk_assign(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
+        form = BulkAssignForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            done, problems = services.bulk_assign(
+                queryset.order_by("pk"),
+                actor=request.user,
+                handler=form.cleaned_data["handler"],
+                note=form.cleaned_data["note"].strip(),
+            )
+            for problem in problems:
+                self.message_user(request, problem, messages.WARNING)
+            level = messages.SUCCESS if done else messages.WARNING
+            self.message_user(
+                request,
+                _("已交办 %(done)d 件，未交办 %(failed)d 件。")
+                % {"done": done, "failed": len(problems)},
+                level,
+            )
+            return None
+        cases = list(queryset[:51])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("批量交办"),
+            "opts": self.opts,
+            "form": form,
+            "cases": [case_label(c) for c in cases[:50]],
+            "more": queryset.count() - 50 if len(cases) > 50 else 0,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "select_across": request.POST.get("select_across", "0"),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/petitions/case/bulk_assign.html", context)
+
+    @admin.action(description=_("导出Excel"), permissions=["export"])
+    def export_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        from petitions import exports  # exports reads the admin's display helpers
+
+        return exports.export_response(queryset, user=request.user, filters="所选诉求")
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """导出Excel: exactly the rows the list shows with its filters and search, all pages."""
+        if not (
+            self.has_view_or_change_permission(request) and self.has_export_permission(request)
+        ):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            return HttpResponseBadRequest("筛选条件不正确，请回到列表重新筛选。")
+        from petitions import exports
+
+        return exports.export_response(
+            changelist.queryset, user=request.user, filters=request.GET.urlencode()
+        )

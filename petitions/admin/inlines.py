@@ -1,0 +1,120 @@
+"""Mediation on the case page: sessions and written agreements (人民调解法), scrubbed for those
+who may not see the parties' personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from petitions.access import can_reveal
+from petitions.admin.display import chinese_date, safe_text
+from petitions.models import Case, MediationAgreement, MediationSession
+from portal.admin_base import PortalStackedInline
+
+
+def judicial_reminder(agreement: MediationAgreement, today: Any = None) -> str:
+    """The 30-day 司法确认 window of 人民调解法 Art. 33, as staff should tell the parties."""
+    if agreement.judicial_confirmation_applied_on:
+        return f"已于 {chinese_date(agreement.judicial_confirmation_applied_on)} 申请司法确认"
+    deadline = agreement.judicial_confirmation_deadline
+    left = agreement.judicial_confirmation_days_left(today or timezone.localdate())
+    if left < 0:
+        return f"申请司法确认的期限（{chinese_date(deadline)}）已过"
+    return f"请提醒当事人于 {chinese_date(deadline)} 前共同向人民法院申请司法确认（剩 {left} 天）"
+
+
+class CaseTextInline(PortalStackedInline):
+    """An inline whose free-text fields are shown scrubbed, read-only, to users who may not
+    unmask the case's parties; they may not add or change rows either."""
+
+    text_fields: tuple[str, ...] = ()
+    plain_fields: tuple[str, ...] = ()
+    extra_readonly: tuple[str, ...] = ()
+
+    def _may_see(self, request: HttpRequest, obj: Case | None) -> bool:
+        if obj is None:
+            return False
+        # Asked several times per page (fields, read-only fields, permissions): once per case.
+        answers = request.__dict__.setdefault("_petitions_may_see", {})
+        if obj.pk not in answers:
+            answers[obj.pk] = can_reveal(request.user, obj)
+        return answers[obj.pk]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if self._may_see(request, obj):
+            return [*self.plain_fields, *self.text_fields, *self.extra_readonly]
+        return [*self.plain_fields, *(f"{f}_safe" for f in self.text_fields), *self.extra_readonly]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if self._may_see(request, obj):
+            return list(self.extra_readonly)
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_see(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_see(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # mediation records do not vanish
+
+
+def _safe(field: str, label: Any):
+    @admin.display(description=label)
+    def show(self: Any, obj: Any) -> str:
+        return safe_text(obj.case, getattr(obj, field)) if obj and obj.pk else ""
+
+    return show
+
+
+class MediationSessionInline(CaseTextInline):
+    model = MediationSession
+    plain_fields = ("held_at", "place", "method", "mediators", "outcome")
+    text_fields = ("parties_present", "notes")
+    verbose_name_plural = _("调解记录（新增后写入办理记录）")
+
+    parties_present_safe = _safe("parties_present", _("到场当事人"))
+    notes_safe = _safe("notes", _("调解经过"))
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("mediators", "case__parties__person")
+
+
+class MediationAgreementInline(CaseTextInline):
+    model = MediationAgreement
+    plain_fields = ("agreement_number", "signed_on", "session", "mediators")
+    text_fields = ("parties", "facts", "responsibilities", "terms", "performance")
+    extra_readonly = ("judicial",)
+    verbose_name_plural = _("调解协议")
+
+    parties_safe = _safe("parties", _("当事人基本情况"))
+    facts_safe = _safe("facts", _("纠纷主要事实、争议事项"))
+    responsibilities_safe = _safe("responsibilities", _("各方当事人的责任"))
+    terms_safe = _safe("terms", _("协议内容"))
+    performance_safe = _safe("performance", _("履行方式、期限"))
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = super().get_fields(request, obj)
+        fields.insert(fields.index("judicial"), "judicial_confirmation_applied_on")
+        return fields
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("mediators", "case__parties__person")
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        field = formset.form.base_fields.get("session")
+        if field is not None and obj is not None:
+            field.queryset = MediationSession.objects.filter(case=obj)
+        return formset
+
+    @admin.display(description=_("司法确认提醒"))
+    def judicial(self, obj: MediationAgreement) -> str:
+        if not obj or not obj.pk:
+            return _("签订后 30 日内，当事人可共同向人民法院申请司法确认")
+        return judicial_reminder(obj)

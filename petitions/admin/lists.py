@@ -1,0 +1,195 @@
+"""The lists that configure cases, the meeting decisions that settle them, and the two logs
+(timeline entries and exports), which are read-only for everyone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from petitions.admin.display import case_label, local, safe_text
+from petitions.models import (
+    Case,
+    CaseEvent,
+    Category,
+    DeadlineRule,
+    DeadlineStage,
+    ExportRecord,
+    LeadershipDecision,
+    ReplyTemplate,
+)
+from portal.admin_base import PortalModelAdmin, PortalTabularInline
+
+
+class ReadOnlyAdmin(PortalModelAdmin):
+    """An append-only log: rows are written by the services, never through the admin."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    """办理记录 across cases, scoped through the cases the user can see."""
+
+    list_display = ["when", "case_link", "kind", "move", "actor_name", "actor_unit", "note_safe"]
+    list_filter = ["kind", "is_public"]
+    date_hierarchy = "at"
+    search_fields = ["case__number"]
+    search_help_text = _("按诉求编号搜索")
+    fields = [
+        "case_link",
+        "when",
+        "kind",
+        "move",
+        "actor_name",
+        "actor_unit",
+        "note_safe",
+        "is_public",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(case__in=Case.objects.visible_to(request.user))
+            .select_related("case", "actor__staff_profile")
+            .prefetch_related("case__parties__person")
+        )
+
+    @admin.display(description=_("时间"), ordering="at")
+    def when(self, obj: CaseEvent) -> str:
+        return local(obj.at)
+
+    @admin.display(description=_("诉求"))
+    def case_link(self, obj: CaseEvent) -> str:
+        url = reverse("admin:petitions_case_change", args=[obj.case_id])
+        return format_html('<a href="{}">{}</a>', url, case_label(obj.case))
+
+    @admin.display(description=_("状态变化"))
+    def move(self, obj: CaseEvent) -> str:
+        if not obj.to_status:
+            return "—"
+        return f"{obj.get_from_status_display() or '—'} → {obj.get_to_status_display()}"
+
+    @admin.display(description=_("操作人"))
+    def actor_name(self, obj: CaseEvent) -> str:
+        if obj.actor is None:
+            return str(_("居民/系统"))
+        profile = getattr(obj.actor, "staff_profile", None)
+        return profile.name if profile else obj.actor.get_username()
+
+    @admin.display(description=_("说明"))
+    def note_safe(self, obj: CaseEvent) -> str:
+        return safe_text(obj.case, obj.note) or "—"
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(ReadOnlyAdmin):
+    """导出记录: who exported what, when, how many rows, masked or not."""
+
+    list_display = ["when", "actor", "what", "rows", "masked", "filters"]
+    list_filter = ["masked", "what"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+    fields = ["when", "actor", "what", "filters", "rows", "masked"]
+
+    @admin.display(description=_("时间"), ordering="at")
+    def when(self, obj: ExportRecord) -> str:
+        return local(obj.at)
+
+
+class DeadlineRuleInline(PortalTabularInline):
+    model = DeadlineRule
+    fields = ["kind", "stage", "unit", "length", "start_event", "max_extension_days", "legal_basis"]
+    verbose_name_plural = _("本分类的办理时限（优先于通用规则）")
+
+
+@admin.register(Category)
+class CategoryAdmin(PortalModelAdmin):
+    list_display = ["name", "conclude_limit", "description", "sort_order", "is_public", "is_active"]
+    list_filter = ["is_active", "is_public"]
+    search_fields = ["name", "description"]
+    inlines = [DeadlineRuleInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        rules = DeadlineRule.objects.filter(stage=DeadlineStage.CONCLUDE)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("deadline_rules", queryset=rules, to_attr="_conclude"))
+        )
+
+    @admin.display(description=_("办结时限"))
+    def conclude_limit(self, obj: Category) -> str:
+        rules = getattr(obj, "_conclude", None) or []
+        if not rules:
+            return str(_("按事项类型的通用规则"))
+        return "；".join(
+            f"{r.get_kind_display()} {r.length} 个{r.get_unit_display()}" for r in rules
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # cases point to categories: switch one off instead
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(PortalModelAdmin):
+    list_display = [
+        "kind",
+        "category",
+        "stage",
+        "length",
+        "unit",
+        "start_event",
+        "max_extension_days",
+        "legal_basis",
+    ]
+    list_filter = ["kind", "stage", "unit", "category"]
+    list_select_related = ["category"]
+    search_fields = ["legal_basis", "category__name"]
+
+
+@admin.register(ReplyTemplate)
+class ReplyTemplateAdmin(PortalModelAdmin):
+    list_display = ["title", "category", "is_active"]
+    list_filter = ["is_active", "category"]
+    list_select_related = ["category"]
+    search_fields = ["title", "text"]
+
+
+@admin.register(LeadershipDecision)
+class LeadershipDecisionAdmin(PortalModelAdmin):
+    list_display = ["held_on", "meeting", "short_text", "settled", "recorded_by"]
+    list_filter = ["meeting"]
+    list_select_related = ["recorded_by"]
+    date_hierarchy = "held_on"
+    search_fields = ["meeting", "text"]
+    readonly_fields = ["recorded_by"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_settled=Count("settled_cases"))
+
+    @admin.display(description=_("决定事项"))
+    def short_text(self, obj: LeadershipDecision) -> str:
+        return obj.text if len(obj.text) <= 40 else f"{obj.text[:40]}…"
+
+    @admin.display(description=_("关联诉求数"), ordering="_settled")
+    def settled(self, obj: LeadershipDecision) -> int:
+        return obj._settled
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,110 @@
+"""The panels of the case page, as plain context for templates/admin/petitions/case/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
+from petitions.admin.display import case_label, due_of, is_hidden, local, safe_text, staff_label
+from petitions.admin.inlines import judicial_reminder
+from petitions.admin.steps import RECUSERS, Actor, offered_steps
+from petitions.forms import ConcludeForm
+from petitions.models import Case, ReplyTemplate
+
+
+def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None = None) -> dict:
+    """Everything the case page shows around the form: deadlines, masked parties, the steps
+    this user may take now (with a bound form after an error), and the timeline."""
+    user = request.user
+    actor = Actor.of(user, case)
+    may_see = getattr(case, "_may_see", False)
+    parties = []
+    visible = Case.objects.visible_to(user)
+    for party in case.parties.all():
+        hidden = is_hidden(user, case, party)
+        person = party.person
+        parties.append(
+            {
+                "role": party.get_role_display(),
+                "hidden": hidden,
+                "name": ACCUSATION_PLACEHOLDER if hidden else person.masked_name,
+                "phone": "" if hidden else person.masked_phone,
+                "id_number": "" if hidden else person.masked_id_number,
+                "cases": None
+                if hidden
+                else visible.filter(parties__person=person).distinct().count(),
+                "reveal_url": reverse("admin:petitions_case_reveal", args=[case.pk, party.pk])
+                if can_reveal(user, case, party.role)
+                else "",
+            }
+        )
+    steps = []
+    template_id = request.GET.get("reply_template", "")
+    reply_text = ""
+    if template_id.isdigit():
+        chosen = ReplyTemplate.objects.filter(pk=template_id, is_active=True).first()
+        reply_text = chosen.text if chosen else ""
+    for step in offered_steps(case, actor):
+        if bound is not None and bound[0] == step.name:
+            form = bound[1]
+        elif step.form is ConcludeForm:
+            form = ConcludeForm(case=case, user=user, reply_text=reply_text)
+        else:
+            form = step.form(case=case, user=user)
+        steps.append(
+            {
+                "step": step,
+                "form": form,
+                "url": reverse("admin:petitions_case_step", args=[case.pk, step.name]),
+            }
+        )
+    timeline = [
+        {
+            "at": local(event.at),
+            "actor": getattr(getattr(event.actor, "staff_profile", None), "name", "")
+            or (event.actor.get_username() if event.actor else _("居民")),
+            "unit": event.actor_unit,
+            "kind": event.get_kind_display(),
+            "move": (
+                f"{event.get_from_status_display()} → {event.get_to_status_display()}"
+                if event.to_status
+                else ""
+            ),
+            "note": event.note if may_see else safe_text(case, event.note),
+            "public": event.is_public,
+        }
+        for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")
+    ]
+    due = due_of(case)
+    return {
+        "case_label": case_label(case),
+        "case_due": due,
+        "case_parties": parties,
+        "case_steps": steps,
+        "case_timeline": timeline,
+        "case_can_transition": actor.can_transition,
+        "case_reply_templates": ReplyTemplate.objects.filter(is_active=True)
+        .filter(Q(category__isnull=True) | Q(category=case.category_id))
+        .only("pk", "title")
+        if any(s["step"].name == "conclude" for s in steps)
+        else [],
+        "case_agreements": [
+            {"label": str(a), "reminder": judicial_reminder(a)}
+            for a in case.mediation_agreements.all()
+        ],
+        "case_pauses": list(case.pauses.all()),
+        "case_followups": list(case.followups.all()),
+        "case_exclusions": list(case.exclusions.select_related("user__staff_profile"))
+        if actor.role in RECUSERS
+        else None,
+        "case_extension_approver": staff_label(
+            getattr(case.extension_approved_by, "staff_profile", None)
+        )
+        if case.extension_approved_by_id
+        else "",
+    }

@@ -1,0 +1,153 @@
+"""Finding cases: the work queues, scoped filter choices, and a search that never unmasks.
+
+Search covers the case number, the tracking code (as residents read it out: lower case, dashes,
+full-width), the title as staff see it, and phone numbers only in their masked form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from petitions import services
+from petitions.admin.display import staff_label
+from petitions.models import CaseParty, PartyRole
+from petitions.services import TRACKING_ALPHABET, TRACKING_LENGTH
+from portal.access import scope_of
+from portal.models import Grid, StaffProfile
+from portal.privacy import scrub
+from portal.roles import Role
+
+_DIGITS4 = re.compile(r"[0-9]{4}")
+_MASKED_MOBILE = re.compile(r"(1[3-9][0-9])\*{4}([0-9]{4})")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """队列: the worklists staff open first."""
+
+    title = _("队列")
+    parameter_name = "queue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("to_sign", _("我的待签收")),
+            ("due_soon", _("即将到期")),
+            ("overdue", _("已超期")),
+            ("followup_due", _("长期跟踪待回访")),
+            ("awaiting_visit", _("待回访")),
+            ("supervised", _("督办")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value == "to_sign":
+            return queryset.to_sign_by(request.user)
+        if value in {"due_soon", "overdue", "followup_due", "awaiting_visit", "supervised"}:
+            return getattr(queryset, value)()
+        return queryset
+
+
+class RelatedOnlyFilter(admin.RelatedOnlyFieldListFilter):
+    """Only the communities, grids, categories and handlers of cases the user can see, in one
+    query each (Grid's name needs its community)."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> list:
+        in_scope = (
+            model_admin.get_queryset(request)
+            .order_by()
+            .values_list(f"{self.field_path}__pk", flat=True)
+        )
+        rows = field.related_model._default_manager.filter(pk__in=in_scope)
+        if field.related_model is Grid:
+            rows = rows.select_related("community")
+        label = staff_label if field.related_model is StaffProfile else str
+        return [(row.pk, label(row)) for row in rows]
+
+
+def phone_lookup(word: str) -> tuple[str, str] | None:
+    """(prefix, last four) a search word asks for, or None.
+
+    Staff see phone numbers masked (139****5678), so search accepts exactly what the mask shows:
+    the last four digits ("5678"), or the first three and last four ("139****5678"). A full
+    11-digit number is searched as its masked form, so nobody can confirm the hidden middle
+    digits by searching. ID numbers and names of parties are never searched.
+    """
+    if _DIGITS4.fullmatch(word):
+        return "", word
+    if match := _MASKED_MOBILE.fullmatch(word):
+        return match.group(1), match.group(2)
+    if _MOBILE.fullmatch(word):
+        return word[:3], word[-4:]
+    return None
+
+
+class CaseSearchMixin:
+    """ModelAdmin search for cases (see phone_lookup and _title_matches for what is searched)."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        term = unicodedata.normalize("NFKC", search_term or "").strip()
+        if not term:
+            return queryset, False
+        code = services.normalise_tracking_code(term)
+        if len(code) == TRACKING_LENGTH and set(code) <= set(TRACKING_ALPHABET):
+            return queryset.filter(tracking_code=code), False
+        for word in term.split():
+            queryset = queryset.filter(self._word_q(request, queryset, word))
+        return queryset, False
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        # Django's autocomplete endpoint answers for any model whose admin has search fields,
+        # and labels each result with str(case) — the raw title. Cases offer no autocomplete.
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            return []
+        return super().get_search_fields(request)
+
+    def _word_q(self, request: HttpRequest, queryset: QuerySet, word: str) -> Q:
+        found = Q(number__icontains=word)
+        if lookup := phone_lookup(word.replace("-", "")):
+            prefix, last4 = lookup
+            parts = CaseParty.objects.filter(case=OuterRef("pk"), person__phone_last4=last4)
+            if prefix:
+                parts = parts.filter(person__phone__startswith=prefix)
+            if scope_of(request.user).role is not Role.SECRETARY:
+                # An accusation's petitioner does not exist for anyone else: not even by phone.
+                parts = parts.exclude(role=PartyRole.PETITIONER, case__is_accusation=True)
+            found |= Q(Exists(parts))
+        return found | Q(pk__in=self._title_matches(queryset, word))
+
+    @staticmethod
+    def _title_matches(queryset: QuerySet, word: str) -> list[int]:
+        """Cases whose title *as staff see it* (numbers and names masked) contains the word.
+
+        Matching the raw title alone would let anyone confirm a phone number or a name that the
+        list shows masked, so candidates are checked against the scrubbed title (one query).
+        """
+        if "*" in word:
+            return []  # masked numbers are searched through the parties, above
+        titles: dict[int, str] = {}
+        names: dict[int, list[str]] = {}
+        rows = (
+            queryset.filter(title__icontains=word)
+            .prefetch_related(None)
+            .values_list("pk", "title", "parties__person__name")
+        )
+        for pk, title, name in rows:
+            titles[pk] = title
+            if name:
+                names.setdefault(pk, []).append(name)
+        needle = word.lower()
+        return [
+            pk
+            for pk, title in titles.items()
+            if needle in scrub(title, names=names.get(pk, [])).lower()
+        ]

@@ -1,0 +1,500 @@
+"""Back-office forms for cases: registration (登记) and one small form per lifecycle step.
+
+Forms only parse and validate what staff typed; every change is made by petitions.services.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outreach.models import DeliberationDecision, FieldVisit, OnsiteSession
+from petitions.models import (
+    Case,
+    CaseKind,
+    Category,
+    Channel,
+    FollowUp,
+    LeadershipDecision,
+    PartyRole,
+    Satisfaction,
+    Triage,
+)
+from petitions.services import PartyData
+from portal.models import Community, Compound, Grid, StaffProfile
+from portal.privacy import InvalidNumber, canonical_id_number, canonical_phone
+from portal.roles import Role
+
+DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+# Roles that never handle a case: configuration and read-only accounts.
+NOT_HANDLERS = (Role.SYSADMIN, Role.OFFICIAL)
+
+
+def handling_staff() -> Any:
+    """Approved staff who may handle cases, for the handler, co-handler and mediator choices."""
+    return (
+        StaffProfile.objects.filter(approved_at__isnull=False, user__is_active=True)
+        .exclude(role__in=NOT_HANDLERS)
+        .order_by("role", "unit", "name")
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: StaffProfile) -> str:
+        unit = obj.unit or obj.get_role_display()
+        return f"{unit} · {obj.name}"
+
+
+class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: StaffProfile) -> str:
+        unit = obj.unit or obj.get_role_display()
+        return f"{unit} · {obj.name}"
+
+
+def staff_user_label(user: Any) -> str:
+    profile = getattr(user, "staff_profile", None)
+    if profile is None:
+        return user.get_username()
+    return f"{profile.unit or profile.get_role_display()} · {profile.name}"
+
+
+class StaffUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return staff_user_label(obj)
+
+
+class StaffUserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return staff_user_label(obj)
+
+
+def staff_users() -> Any:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__approved_at__isnull=False)
+        .exclude(staff_profile__role=Role.SYSADMIN)
+        .select_related("staff_profile")
+        .order_by("staff_profile__role", "staff_profile__name")
+    )
+
+
+def _phone(value: str) -> str:
+    if not (value or "").strip():
+        return ""
+    try:
+        return canonical_phone(value)
+    except InvalidNumber as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+def _id_number(value: str) -> str:
+    if not (value or "").strip():
+        return ""
+    try:
+        return canonical_id_number(value)
+    except InvalidNumber as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+# --- 登记 ---------------------------------------------------------------------------------------
+
+
+class RegisterCaseForm(forms.Form):
+    """登记诉求: everything register_case needs, in the order staff hear it."""
+
+    kind = forms.ChoiceField(
+        label=_("事项类型"), choices=CaseKind.choices, initial=CaseKind.ORDINARY
+    )
+    is_accusation = forms.BooleanField(
+        label=_("检举控告"),
+        required=False,
+        help_text=_("检举控告类：信访人信息对承办单位完全保密，只有街道党工委书记可见"),
+    )
+    channel = forms.ChoiceField(label=_("来源渠道"), choices=Channel.choices)
+    category = forms.ModelChoiceField(label=_("诉求分类"), queryset=Category.objects.none())
+    community = forms.ModelChoiceField(label=_("社区"), queryset=Community.objects.none())
+    grid = forms.ModelChoiceField(label=_("网格"), queryset=Grid.objects.none(), required=False)
+    compound = forms.ModelChoiceField(
+        label=_("小区"), queryset=Compound.objects.none(), required=False
+    )
+    address = forms.CharField(label=_("事发地点"), max_length=200, required=False)
+    title = forms.CharField(
+        label=_("诉求摘要"),
+        max_length=80,
+        help_text=_("一句话概括，不要写当事人姓名和电话"),
+    )
+    content = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    triage = forms.ChoiceField(label=_("分类办理"), choices=Triage.choices, initial=Triage.LEDGER)
+    followup_interval_days = forms.IntegerField(
+        label=_("跟踪间隔（天）"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("长期跟踪类必填，如 14"),
+    )
+    received_at = forms.DateTimeField(
+        label=_("收到时间"),
+        input_formats=DATETIME_INPUT_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reviews_number = forms.CharField(
+        label=_("原信访事项编号"),
+        max_length=12,
+        required=False,
+        help_text=_("复查、复核请求必填，如 2026-000123"),
+    )
+
+    petitioner_name = forms.CharField(label=_("信访人/诉求人姓名"), max_length=40, required=False)
+    petitioner_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    petitioner_id_number = forms.CharField(label=_("身份证号码"), max_length=30, required=False)
+    petitioner_address = forms.CharField(label=_("住址"), max_length=200, required=False)
+
+    other_role = forms.ChoiceField(
+        label=_("另一方身份"),
+        choices=[
+            (PartyRole.RESPONDENT, PartyRole.RESPONDENT.label),
+            (PartyRole.OTHER, PartyRole.OTHER.label),
+        ],
+        initial=PartyRole.RESPONDENT,
+        required=False,
+    )
+    other_name = forms.CharField(label=_("另一方姓名"), max_length=40, required=False)
+    other_phone = forms.CharField(label=_("另一方电话"), max_length=30, required=False)
+    other_id_number = forms.CharField(label=_("另一方身份证号码"), max_length=30, required=False)
+    other_address = forms.CharField(label=_("另一方住址"), max_length=200, required=False)
+
+    on_the_spot_result = forms.CharField(
+        label=_("当场解决结果"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("“当场解决”类填写后，登记即受理并办结"),
+    )
+    on_the_spot_reply = forms.CharField(
+        label=_("给居民的答复"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("留空则与结果相同"),
+    )
+    named_staff = StaffUserMultipleChoiceField(
+        label=_("被反映的工作人员"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("所选人员依规回避：他们将看不到这件诉求"),
+    )
+    field_visit = forms.ModelChoiceField(
+        queryset=FieldVisit.objects.none(), required=False, widget=forms.HiddenInput
+    )
+    onsite_session = forms.ModelChoiceField(
+        queryset=OnsiteSession.objects.none(), required=False, widget=forms.HiddenInput
+    )
+
+    FIELDSETS = (
+        (
+            _("诉求"),
+            [
+                "kind",
+                "is_accusation",
+                "channel",
+                "category",
+                "title",
+                "content",
+                "triage",
+                "followup_interval_days",
+                "received_at",
+                "reviews_number",
+            ],
+        ),
+        (_("地点"), ["community", "grid", "compound", "address"]),
+        (
+            _("信访人/诉求人（个人信息默认脱敏显示）"),
+            ["petitioner_name", "petitioner_phone", "petitioner_id_number", "petitioner_address"],
+        ),
+        (
+            _("另一方当事人（可不填）"),
+            ["other_role", "other_name", "other_phone", "other_id_number", "other_address"],
+        ),
+        (_("当场解决（可不填）"), ["on_the_spot_result", "on_the_spot_reply"]),
+        (_("回避"), ["named_staff"]),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["community"].queryset = Community.objects.visible_to(user).filter(
+            is_active=True
+        )
+        self.fields["grid"].queryset = Grid.objects.visible_to(user).select_related("community")
+        self.fields["compound"].queryset = Compound.objects.visible_to(user)
+        self.fields["named_staff"].queryset = staff_users()
+        self.fields["field_visit"].queryset = FieldVisit.objects.visible_to(user)
+        self.fields["onsite_session"].queryset = OnsiteSession.objects.visible_to(user)
+        if not self.is_bound and "received_at" not in self.initial:
+            self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
+
+    def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
+
+    def clean_petitioner_phone(self) -> str:
+        return _phone(self.cleaned_data.get("petitioner_phone", ""))
+
+    def clean_other_phone(self) -> str:
+        return _phone(self.cleaned_data.get("other_phone", ""))
+
+    def clean_petitioner_id_number(self) -> str:
+        return _id_number(self.cleaned_data.get("petitioner_id_number", ""))
+
+    def clean_other_id_number(self) -> str:
+        return _id_number(self.cleaned_data.get("other_id_number", ""))
+
+    def clean_received_at(self) -> Any:
+        received = self.cleaned_data["received_at"]
+        if received > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("收到时间不能晚于现在。"))
+        return received
+
+    def clean_reviews_number(self) -> Case | None:
+        number = (self.cleaned_data.get("reviews_number") or "").strip()
+        if not number:
+            return None
+        case = Case.objects.visible_to(self.user).filter(number=number).first()
+        if case is None:
+            raise forms.ValidationError(
+                _("没有找到编号为 %(n)s 的诉求（或您无权查看）。") % {"n": number}
+            )
+        return case
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for prefix, label in (("petitioner", _("信访人/诉求人")), ("other", _("另一方当事人"))):
+            has_details = any(
+                cleaned.get(f"{prefix}_{f}") for f in ("phone", "id_number", "address")
+            )
+            if has_details and not (cleaned.get(f"{prefix}_name") or "").strip():
+                self.add_error(f"{prefix}_name", _("请填写%(who)s姓名。") % {"who": label})
+        if cleaned.get("field_visit") and cleaned.get("onsite_session"):
+            raise forms.ValidationError(_("一件诉求只能关联一项来源活动。"))
+        return cleaned
+
+    def parties(self) -> list[PartyData]:
+        data = self.cleaned_data
+        parties = []
+        if (data.get("petitioner_name") or "").strip():
+            parties.append(
+                PartyData(
+                    name=data["petitioner_name"].strip(),
+                    phone=data.get("petitioner_phone", ""),
+                    id_number=data.get("petitioner_id_number", ""),
+                    address=data.get("petitioner_address", "").strip(),
+                    role=PartyRole.PETITIONER,
+                )
+            )
+        if (data.get("other_name") or "").strip():
+            parties.append(
+                PartyData(
+                    name=data["other_name"].strip(),
+                    phone=data.get("other_phone", ""),
+                    id_number=data.get("other_id_number", ""),
+                    address=data.get("other_address", "").strip(),
+                    role=data.get("other_role") or PartyRole.RESPONDENT,
+                )
+            )
+        return parties
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for petitions.services.register_case."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "channel": data["channel"],
+            "category": data["category"],
+            "community": data["community"],
+            "grid": data.get("grid"),
+            "compound": data.get("compound"),
+            "address": data.get("address", "").strip(),
+            "title": data["title"],
+            "content": data["content"],
+            "triage": data["triage"],
+            "followup_interval_days": data.get("followup_interval_days"),
+            "received_at": data["received_at"],
+            "reviews": data.get("reviews_number"),
+            "is_accusation": data.get("is_accusation", False),
+            "parties": self.parties(),
+            "named_staff": list(data.get("named_staff") or []),
+            "field_visit": data.get("field_visit"),
+            "onsite_session": data.get("onsite_session"),
+            "on_the_spot_result": (data.get("on_the_spot_result") or "").strip(),
+            "on_the_spot_reply": (data.get("on_the_spot_reply") or "").strip(),
+        }
+
+
+# --- one form per step --------------------------------------------------------------------------
+
+
+class StepForm(forms.Form):
+    """A step on one case; `version` is the case's version when the page was drawn."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, case: Case, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.user = user
+        if not self.is_bound:
+            self.initial.setdefault("version", case.version)
+
+
+class NoteForm(StepForm):
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(StepForm):
+    reason = forms.CharField(
+        label=_("理由"), max_length=200, widget=forms.TextInput(attrs={"size": 40})
+    )
+
+
+class LongReasonForm(StepForm):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RequiredNoteForm(StepForm):
+    note = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(StepForm):
+    handler = StaffChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
+    co_handlers = StaffMultipleChoiceField(
+        label=_("协办人"), queryset=StaffProfile.objects.none(), required=False
+    )
+    mediators = StaffMultipleChoiceField(
+        label=_("调解员"), queryset=StaffProfile.objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = handling_staff().exclude(user__case_exclusions__case=self.case)
+        for name in ("handler", "co_handlers", "mediators"):
+            self.fields[name].queryset = staff
+        if not self.is_bound and self.case.handler_id:
+            self.initial.setdefault("handler", self.case.handler_id)
+
+
+class BulkAssignForm(forms.Form):
+    handler = StaffChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
+    note = forms.CharField(
+        label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].queryset = handling_staff()
+
+
+class ProgressForm(StepForm):
+    note = forms.CharField(label=_("办理进展"), widget=forms.Textarea(attrs={"rows": 3}))
+    progress = forms.IntegerField(label=_("进度（%）"), min_value=0, max_value=100, required=False)
+    public = forms.BooleanField(label=_("居民可见"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("progress", self.case.progress)
+
+
+class DecisionForm(StepForm):
+    deliberation_decision = forms.ModelChoiceField(
+        label=_("议事协商会决定"), queryset=DeliberationDecision.objects.none(), required=False
+    )
+    leadership_decision = forms.ModelChoiceField(
+        label=_("领导会议决定"), queryset=LeadershipDecision.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from outreach.models import Deliberation
+
+        super().__init__(*args, **kwargs)
+        meetings = Deliberation.objects.visible_to(self.user).filter(
+            community_id=self.case.community_id
+        )
+        self.fields["deliberation_decision"].queryset = DeliberationDecision.objects.filter(
+            deliberation__in=meetings
+        ).select_related("deliberation")
+        if self.user.has_perm("petitions.view_leadershipdecision"):
+            self.fields["leadership_decision"].queryset = LeadershipDecision.objects.all()
+        else:  # the role matrix keeps leadership decisions from this role
+            del self.fields["leadership_decision"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if bool(cleaned.get("deliberation_decision")) == bool(cleaned.get("leadership_decision")):
+            raise forms.ValidationError(_("请选择一项议事协商会决定或领导会议决定（只选一项）。"))
+        return cleaned
+
+
+class ExtendForm(StepForm):
+    days = forms.IntegerField(label=_("延期天数"), min_value=1, max_value=365)
+    reason = forms.CharField(
+        label=_("延期理由（将告知信访人）"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 40}),
+    )
+
+
+class ConcludeForm(StepForm):
+    result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}))
+    reply = forms.CharField(label=_("答复意见"), widget=forms.Textarea(attrs={"rows": 4}))
+    dual_settlement = forms.BooleanField(
+        label=_("事心双解"), required=False, help_text=_("须先记录谈心谈话")
+    )
+    is_publishable = forms.BooleanField(
+        label=_("可在办理公开中展示"),
+        required=False,
+        help_text=_("不含任何个人信息；检举控告类不公开"),
+    )
+
+    def __init__(self, *args: Any, reply_text: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and reply_text:
+            self.initial["reply"] = reply_text
+        if self.case.is_accusation:
+            del self.fields["is_publishable"]
+
+
+class FollowUpForm(StepForm):
+    satisfaction = forms.ChoiceField(
+        label=_("评价"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
+    method = forms.ChoiceField(label=_("方式"), choices=FollowUp.Method.choices)
+    comment = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ExcludeForm(StepForm):
+    user = StaffUserChoiceField(label=_("回避人员"), queryset=get_user_model().objects.none())
+    reason = forms.CharField(label=_("原因"), max_length=100, initial="被反映人，依规回避")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = staff_users().exclude(case_exclusions__case=self.case)
+
+
+class RevealForm(forms.Form):
+    reason = forms.CharField(
+        label=_("查看理由"),
+        max_length=200,
+        min_length=2,
+        widget=forms.TextInput(attrs={"size": 50}),
+        help_text=_("如：电话回访需要核对号码。理由和查看记录会写入办理记录。"),
+    )
