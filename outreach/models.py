@@ -170,6 +170,10 @@ class Activity(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def missing_results(self) -> str | None:
+        """What must still be filled in before this can be recorded as held (None: nothing)."""
+        return None
+
     @property
     def is_upcoming(self) -> bool:
         return self.status == ActivityStatus.PLANNED and self.starts_at >= timezone.now()
@@ -285,6 +289,11 @@ class PolicyTalk(Activity):
                 name="policytalk_held_has_audience",
             ),
         ]
+
+    def missing_results(self) -> str | None:
+        if self.attendance_signed is None and self.reach_estimated is None:
+            return _("请填写签到人数或估算惠及人数。")
+        return None
 
     @property
     def reach(self) -> int:
@@ -447,6 +456,9 @@ class OnsiteSession(Activity):
                 fields=["rota", "starts_at"], name="onsitesession_rota_slot_unique"
             ),
         ]
+
+    def missing_results(self) -> str | None:
+        return _("请填写接待居民人数。") if self.residents_met is None else None
 
 
 class OnsiteSessionPhoto(PhotoBase):

@@ -16,7 +16,6 @@ from outreach.models import (
     ActivityStatus,
     OnsiteRota,
     OnsiteSession,
-    PolicyTalk,
 )
 
 
@@ -32,15 +31,7 @@ def results_problem(activity: Activity) -> str | None:
     """Why this activity cannot be recorded as held yet (None when it can)."""
     if activity.starts_at > timezone.now():
         return _("活动开始时间还没到，不能记为已举办。")
-    if (
-        isinstance(activity, PolicyTalk)
-        and activity.attendance_signed is None
-        and activity.reach_estimated is None
-    ):
-        return _("请填写签到人数或估算惠及人数。")
-    if isinstance(activity, OnsiteSession) and activity.residents_met is None:
-        return _("请填写接待居民人数。")
-    return None
+    return activity.missing_results()
 
 
 @transaction.atomic

@@ -179,3 +179,11 @@ def make_case(grid: Grid | None = None, *, actor: Any = None, **overrides: Any):
     if fields["triage"] == "long_term":
         fields.setdefault("followup_interval_days", 14)
     return register_case(actor=actor, **fields)
+
+
+def make_reception(grid: Grid | None = None, **overrides: Any):
+    from petitions.models import Reception, ReceptionKind
+
+    fields = _activity_fields(grid, overrides)
+    fields = {"kind": ReceptionKind.LEADER_DAY, "residents_served": 15} | fields
+    return Reception.objects.create(**fields)

@@ -9,6 +9,7 @@ from petitions.admin.lists import (
     LeadershipDecisionAdmin,
     ReplyTemplateAdmin,
 )
+from petitions.admin.reception import ReceptionAdmin
 
 __all__ = [
     "CaseAdmin",
@@ -17,5 +18,6 @@ __all__ = [
     "DeadlineRuleAdmin",
     "ExportRecordAdmin",
     "LeadershipDecisionAdmin",
+    "ReceptionAdmin",
     "ReplyTemplateAdmin",
 ]

@@ -40,6 +40,7 @@ from portal.roles import (
 )
 from tests.factories import (
     make_deliberation,
+    make_reception,
     make_rota,
     make_session,
     make_talk,
@@ -89,6 +90,7 @@ SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
     )[0],
     # Assigned to the grid worker with the mediator, so every case role reaches it.
     "petitions.case": lambda place, staff: assigned_case(place, staff),
+    "petitions.reception": lambda place, staff: make_reception(place.north_a),
     "petitions.caseevent": lambda place, staff: assigned_case(place, staff).events.first(),
     "petitions.exportrecord": lambda place, staff: ExportRecord.objects.create(
         actor=staff[Role.SECRETARY], what="诉求", rows=3

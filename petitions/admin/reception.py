@@ -1,0 +1,25 @@
+"""信访接待下基层 in the back office: the same screen as the outreach practices."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from outreach.admin import ActivityAdmin, MonthFilter, photo_inline
+from petitions.models import Reception, ReceptionPhoto
+
+
+@admin.register(Reception)
+class ReceptionAdmin(ActivityAdmin):
+    list_display = [
+        *ActivityAdmin.list_display[:2],
+        "kind",
+        "community",
+        "residents_served",
+        "status",
+        "is_published",
+    ]
+    list_filter = ["status", MonthFilter, "kind", "community", "is_published"]
+    autocomplete_fields = [*ActivityAdmin.autocomplete_fields, "officials", "advisers"]
+    practice_fields = ["kind", "officials", "advisers"]
+    result_fields = ["residents_served"]
+    inlines = [photo_inline(ReceptionPhoto)]
