@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from petitions.models import Reception, ReceptionKind
@@ -51,3 +51,172 @@ def reception_totals(
         residents_served=row["residents"],
         cases_opened=cases,
     )
+
+
+# --- 办理公开: published results and the month's totals ----------------------------------------
+#
+# Counting rules (shown on the page):
+# - 已办结 N 件: cases whose latest conclusion falls in the month and that are concluded now
+#   (待回访, 已回访 or 归档), accusation cases (检举控告) excluded, published or not: publishing
+#   is about showing a case's details, the count covers all the work.
+# - 平均 D 天: the mean time from receipt to conclusion of those cases, in days.
+# - 满意率 P%: follow-ups (回访评价, by staff or online) recorded in the month that said 满意 or
+#   基本满意, divided by all follow-ups recorded in the month. A 不满意 reopens its case, so
+#   counting follow-ups rather than concluded cases keeps the dissatisfied in the rate.
+
+DONE_STATUSES = ("concluded", "visited", "archived")
+
+
+def month_of(day: date) -> tuple[date, date]:
+    """(first, last) day of the month containing ``day``."""
+    first = day.replace(day=1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class ResultTotals:
+    start: date
+    end: date
+    concluded: int
+    average_days: float | None
+    rated: int
+    satisfied: int
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """Per cent, one decimal; None when nobody rated (no rate is better than a fake 100%)."""
+        if not self.rated:
+            return None
+        return round(100 * self.satisfied / self.rated, 1)
+
+
+def _filtered(qs: Any, community: Any, category: Any, prefix: str = "") -> Any:
+    if community is not None:
+        qs = qs.filter(**{f"{prefix}community": community})
+    if category is not None:
+        qs = qs.filter(**{f"{prefix}category": category})
+    return qs
+
+
+def public_result_totals(
+    *, start: date, end: date, community: Any = None, category: Any = None
+) -> ResultTotals:
+    """本月已办结 N 件，平均 D 天，满意率 P%: from the records, for the public results page."""
+    from outreach.models import local_day_bounds
+    from petitions.models import Case, FollowUp, Satisfaction
+
+    since, until = local_day_bounds(start, end)
+    cases = _filtered(
+        Case.objects.filter(
+            is_accusation=False,
+            status__in=DONE_STATUSES,
+            concluded_at__gte=since,
+            concluded_at__lt=until,
+        ),
+        community,
+        category,
+    )
+    row = cases.aggregate(
+        concluded=Count("pk"),
+        duration=Avg(
+            ExpressionWrapper(F("concluded_at") - F("received_at"), output_field=DurationField())
+        ),
+    )
+    followups = _filtered(
+        FollowUp.objects.filter(case__is_accusation=False, at__gte=since, at__lt=until),
+        community,
+        category,
+        prefix="case__",
+    ).aggregate(
+        rated=Count("pk"),
+        satisfied=Count(
+            "pk",
+            filter=Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY]),
+        ),
+    )
+    duration = row["duration"]
+    return ResultTotals(
+        start=start,
+        end=end,
+        concluded=row["concluded"],
+        average_days=round(duration.total_seconds() / 86400, 1) if duration is not None else None,
+        rated=followups["rated"],
+        satisfied=followups["satisfied"],
+    )
+
+
+def public_results(*, community: Any = None, category: Any = None, month: Any = None) -> Any:
+    """Concluded cases staff marked publishable (never accusation cases), newest first."""
+    from django.db.models import Prefetch
+
+    from outreach.models import local_day_bounds
+    from petitions.models import Case, CaseParty
+
+    qs = Case.objects.filter(
+        is_publishable=True, is_accusation=False, status__in=DONE_STATUSES
+    ).exclude(concluded_at=None)
+    qs = _filtered(qs, community, category)
+    if month:
+        since, until = local_day_bounds(*month)
+        qs = qs.filter(concluded_at__gte=since, concluded_at__lt=until)
+    return (
+        qs.select_related("category", "community")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=CaseParty.objects.select_related("person").only(
+                    "case", "person", "person__name"
+                ),
+            )
+        )
+        .only(
+            "number",
+            "received_at",
+            "concluded_at",
+            "result",
+            "category",
+            "community",
+            "category__name",
+            "community__name",
+        )
+        .order_by("-concluded_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """One row of 办理公开: no personal data, free text scrubbed."""
+
+    number: str
+    category: str
+    community: str
+    received: date
+    concluded: date
+    days: int
+    result: str
+
+
+def published_rows(cases: Any) -> list[PublishedResult]:
+    """Rows safe to publish: the result scrubbed of phone and ID numbers and the parties' names."""
+    from django.utils import timezone
+
+    from portal.privacy import scrub
+
+    rows = []
+    for case in cases:
+        names = [party.person.name for party in case.parties.all()]
+        received = timezone.localtime(case.received_at).date()
+        concluded = timezone.localtime(case.concluded_at).date()
+        rows.append(
+            PublishedResult(
+                number=case.number,
+                category=case.category.name,
+                community=case.community.name,
+                received=received,
+                concluded=concluded,
+                days=(concluded - received).days,
+                result=scrub(case.result, names=names),
+            )
+        )
+    return rows

@@ -3,7 +3,9 @@
 from django.urls import path
 
 from outreach.views import practice_views
+from petitions import open311
 from petitions.models import Reception
+from petitions.public import views as public
 
 app_name = "petitions"
 
@@ -14,4 +16,17 @@ reception_list, reception_detail = practice_views(
 urlpatterns = [
     path("activities/receptions/", reception_list, name="reception-list"),
     path("activities/receptions/<int:pk>/", reception_detail, name="reception-detail"),
+    # Residents: submit, receipt, track (POST only: the code never sits in a URL), results.
+    path("requests/new/", public.request_new, name="request-new"),
+    path("requests/receipt/", public.request_receipt, name="request-receipt"),
+    path("requests/track/", public.request_track, name="request-track"),
+    path("requests/track/rate/", public.request_rate, name="request-rate"),
+    path("requests/results/", public.request_results, name="request-results"),
+    path("open311/v2/requests.json", open311.requests_json, name="open311-requests"),
+    # Staff: residents' photos are private files, served only through this checked view.
+    path(
+        "staff/cases/attachments/<int:pk>/<str:rendition>/",
+        public.attachment_file,
+        name="attachment-file",
+    ),
 ]

@@ -349,3 +349,33 @@ class LoginFailure(AccessFailureLog):
         proxy = True
         verbose_name = _("登录失败日志")
         verbose_name_plural = _("登录失败日志")
+
+
+# --- Rate limits of the public forms (portal.ratelimit) --------------------------------------
+
+
+class RateLimitCounter(models.Model):
+    """How often one client (or one tracking code) used one public action in one time window.
+
+    Kept in the database because the default cache is per process (django-ratelimit refuses it,
+    see REFERENCE.md); keys are keyed hashes, so the table holds no addresses or codes.
+    """
+
+    scope = models.CharField(_("动作"), max_length=40)
+    key = models.CharField(_("来源（摘要）"), max_length=64)
+    window_start = models.DateTimeField(_("时段开始"))
+    hits = models.PositiveIntegerField(_("次数"), default=0)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        verbose_name_plural = _("访问频率计数")
+        ordering = ["-window_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="ratelimitcounter_unique_window"
+            ),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}… {self.hits}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
@@ -92,14 +93,37 @@ def mask_id_number(value: str) -> str:
     return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
 
 
-def scrub(text: str, *, names: tuple[str, ...] | list[str] = ()) -> str:
-    """Mask phone and ID numbers, and the given full names, wherever they appear in free text."""
+# Full-width digits, letters and hyphens → ASCII, one character for one, so positions found in
+# the translated text are positions in the original (NFKC could change the length).
+_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+        **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+        "－": "-",
+    }
+)
+
+
+def scrub(text: str, *, names: Iterable[str] = ()) -> str:
+    """Mask phone and ID numbers, and the given full names, wherever they appear in free text.
+
+    Everything else is left exactly as written (Chinese punctuation included).
+    """
     if not text:
         return text
-    text = unicodedata.normalize("NFKC", text)
-    text = _TEXT_ID.sub(lambda m: mask_id_number(m.group(0).upper()), text)
-    text = _TEXT_MOBILE.sub(lambda m: mask_phone(m.group(0)), text)
-    text = _TEXT_LANDLINE.sub(lambda m: mask_phone(m.group(0)), text)
+    plain = text.translate(_WIDTH)
+    spans: list[tuple[int, int, str]] = []
+    for pattern, mask in (
+        (_TEXT_ID, lambda s: mask_id_number(s.upper())),
+        (_TEXT_MOBILE, mask_phone),
+        (_TEXT_LANDLINE, mask_phone),
+    ):
+        for match in pattern.finditer(plain):
+            if not any(start < match.end() and match.start() < end for start, end, _m in spans):
+                spans.append((match.start(), match.end(), mask(match.group(0))))
+    for start, end, masked in sorted(spans, reverse=True):
+        text = text[:start] + masked + text[end:]
     for name in sorted(
         {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
     ):

@@ -113,8 +113,10 @@ CASE_PARTS = (
     "petitions.followup",
     "petitions.mediationsession",
     "petitions.mediationagreement",
-    "petitions.caseexclusion",
+    "petitions.caseattachment",
 )
+# Recusals (回避): set by the two secretaries only; the person named never sees the case.
+EXCLUSIONS = ("petitions.caseexclusion",)
 CASE_TIMELINE = ("petitions.caseevent",)
 CASE_AUDIT = ("petitions.exportrecord",)
 CASE_LISTS = ("petitions.category", "petitions.deadlinerule", "petitions.replytemplate")
@@ -132,6 +134,8 @@ RECORD_MODELS = (
     *ROTA,
     CASE,
     *CASE_PARTS,
+    *EXCLUSIONS,
+    "petitions.onlinesubmission",
     *CASE_TIMELINE,
     *CASE_AUDIT,
     *DECISIONS,
@@ -152,6 +156,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.SECRETARY: {
         CASE: EDIT | HANDLE | REVEAL | EXPORT | {"approve_extension"},
         **_rows(CASE_PARTS, EDIT),
+        **_rows(EXCLUSIONS, EDIT),
         **_rows(CASE_TIMELINE, VIEW),
         **_rows(CASE_AUDIT, VIEW),
         **_rows(DECISIONS, EDIT),
@@ -184,6 +189,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.COMMUNITY_SECRETARY: {
         CASE: EDIT | HANDLE | REVEAL | EXPORT,
         **_rows(CASE_PARTS, EDIT),
+        **_rows(EXCLUSIONS, EDIT),
         **_rows(CASE_TIMELINE, VIEW),
         **_rows(DECISIONS, VIEW),
         **_rows(CASE_LISTS, VIEW),

@@ -1,5 +1,6 @@
 """Cases and everything that hangs off them (split by concern; import from here)."""
 
+from petitions.models.attachments import CaseAttachment, OnlineSubmission
 from petitions.models.case import (
     Case,
     CaseEvent,
@@ -39,6 +40,7 @@ __all__ = [
     "OPEN_STATUSES",
     "TRANSITIONS",
     "Case",
+    "CaseAttachment",
     "CaseEvent",
     "CaseExclusion",
     "CaseKind",
@@ -60,6 +62,7 @@ __all__ = [
     "MediationMethod",
     "MediationOutcome",
     "MediationSession",
+    "OnlineSubmission",
     "PartyRole",
     "Person",
     "Reception",

@@ -56,8 +56,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     # Assigned: the handler signs for it (签收) or bounces it back (退单); or it is reassigned.
     S.ASSIGNED: frozenset({S.IN_PROGRESS, S.ACCEPTED, S.ASSIGNED}),
     S.IN_PROGRESS: frozenset({S.CONCLUDED, S.ASSIGNED}),
-    # Concluded: the follow-up visit (回访) closes it, or 不满意 sends it back for redoing (重办).
-    S.CONCLUDED: frozenset({S.VISITED, S.IN_PROGRESS}),
+    # Concluded: the follow-up visit (回访) closes it, or 不满意 sends it back for redoing (重办):
+    # to its handler, or — solved on the spot, so without one — back to be assigned.
+    S.CONCLUDED: frozenset({S.VISITED, S.IN_PROGRESS, S.ACCEPTED}),
     S.VISITED: frozenset({S.ARCHIVED}),
     S.NOT_ACCEPTED: frozenset({S.ARCHIVED}),
     S.ARCHIVED: frozenset(),

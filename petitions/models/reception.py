@@ -52,7 +52,6 @@ class Reception(Activity):
             ),
         ]
 
-
     def missing_results(self) -> str | None:
         return _("请填写接待群众人数。") if self.residents_served is None else None
 

@@ -93,8 +93,9 @@ def _ensure_visible(case: Case, actor: Any) -> None:
         raise CaseError("您无权处理这件诉求。")
 
 
-def _check(case: Case, to: str, action: str) -> None:
-    if to not in TRANSITIONS[case.status]:
+def _check(case: Case, to: str, action: str, *, sources: Iterable[str] | None = None) -> None:
+    """The move must be in TRANSITIONS and, where a step starts from one status only, from it."""
+    if to not in TRANSITIONS[case.status] or (sources is not None and case.status not in sources):
         raise CaseError(f"诉求 {case.number} 当前为“{case.get_status_display()}”，不能{action}。")
 
 

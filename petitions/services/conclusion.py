@@ -143,7 +143,8 @@ def record_followup(
     if case.redo_count >= SUPERVISE_AFTER_REDOS and not case.is_supervised:
         case.is_supervised = True
         fields.append("is_supervised")
-    old = _move(case, CaseStatus.IN_PROGRESS, fields)
+    # Back to the handler; a case solved on the spot has none, so it waits to be assigned.
+    old = _move(case, CaseStatus.IN_PROGRESS if case.handler_id else CaseStatus.ACCEPTED, fields)
     _event(
         case,
         actor=actor,

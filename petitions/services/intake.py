@@ -173,7 +173,7 @@ def accept_case(
     """
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.ACCEPTED, "受理")
+    _check(case, CaseStatus.ACCEPTED, "受理", sources=[CaseStatus.REGISTERED])
     fields = ["accepted_at"]
     if triage:
         if triage not in Triage.values:
@@ -309,7 +309,7 @@ def _require_handler(case: Case, actor: Any) -> None:
 def sign_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
     """签收: the handler takes the case on."""
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.IN_PROGRESS, "签收")
+    _check(case, CaseStatus.IN_PROGRESS, "签收", sources=[CaseStatus.ASSIGNED])
     _require_handler(case, actor)
     case.signed_at = timezone.now()
     case.signed_on_time = case.sign_due is None or timezone.localdate() <= case.sign_due
@@ -335,7 +335,7 @@ def bounce_case(
     if not reason:
         raise CaseError("请填写退单理由。")
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.ACCEPTED, "退单")
+    _check(case, CaseStatus.ACCEPTED, "退单", sources=[CaseStatus.ASSIGNED])
     if case.status != CaseStatus.ASSIGNED:
         raise CaseError("只有待签收的诉求可以退单。")
     _require_handler(case, actor)

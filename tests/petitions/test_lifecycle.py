@@ -23,9 +23,16 @@ from tests.factories import make_case, make_deliberation
 S = CaseStatus
 
 
-def path_to(status: str, place, staff):
-    """A case brought to `status` through the services, with the secretary acting."""
+def path_to(status: str, place, staff, *, on_the_spot: bool = False):
+    """A case brought to `status` through the services, with the secretary acting.
+
+    `on_the_spot`: concluded at capture, so it never had a handler.
+    """
     actor = staff[Role.SECRETARY]
+    if on_the_spot:
+        return make_case(
+            place.north_a, actor=actor, triage=Triage.ON_THE_SPOT, on_the_spot_result="已当场解决"
+        )
     handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
     case = make_case(place.north_a, actor=actor, triage=Triage.ON_THE_SPOT)
     if status == S.REGISTERED:
@@ -60,6 +67,10 @@ def attempt(case, target: str, staff):
     if target == S.ACCEPTED:
         if case.status == S.ASSIGNED:
             return services.bounce_case(case, actor=handler_user, reason="不属于本网格")
+        if case.status == S.CONCLUDED:
+            return services.record_followup(
+                case, actor=actor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
+            )
         return services.accept_case(case, actor=actor)
     if target == S.NOT_ACCEPTED:
         return services.reject_case(case, actor=actor, reason="重复信访")
@@ -92,7 +103,9 @@ PAIRS = [(a, b) for a, b in product(S.values, S.values) if b != S.REGISTERED]
 @pytest.mark.django_db
 @pytest.mark.parametrize(("source", "target"), PAIRS)
 def test_every_pair_of_the_transition_table(place, staff, source, target):
-    case = path_to(source, place, staff)
+    # 不满意 sends a case without a handler (solved on the spot) back to be assigned.
+    on_the_spot = (source, target) == (S.CONCLUDED, S.ACCEPTED)
+    case = path_to(source, place, staff, on_the_spot=on_the_spot)
     case.refresh_from_db()
     assert case.status == source
     before_events = CaseEvent.objects.filter(case=case).count()
@@ -328,3 +341,16 @@ def test_online_request_is_classified_when_accepted(place, staff):
         case, actor=staff[Role.SECRETARY], triage=Triage.LONG_TERM, followup_interval_days=7
     )
     assert case.triage == Triage.LONG_TERM and case.followup_interval_days == 7
+
+
+@pytest.mark.django_db
+def test_dissatisfied_with_an_on_the_spot_result_goes_back_to_be_assigned(place, staff):
+    case = path_to(S.CONCLUDED, place, staff, on_the_spot=True)
+    assert case.handler is None
+    case = services.record_followup(
+        case, actor=None, satisfaction=Satisfaction.DISSATISFIED, method="online"
+    )
+    assert case.status == S.ACCEPTED and case.redo_count == 1
+    handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+    case = services.assign_case(case, actor=staff[Role.SECRETARY], handler=handler)
+    assert case.status == S.ASSIGNED

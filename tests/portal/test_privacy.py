@@ -87,4 +87,7 @@ def test_scrub_masks_numbers_and_names_in_free_text():
     assert "田会平" not in scrubbed and "田**" in scrubbed
     assert "6521801" not in scrubbed
     assert scrub("１３９１２３４５６７８") == "139****5678"
+    # Nothing else changes: Chinese punctuation and full-width text stay as written.
+    assert scrub("已处理，请放心：楼道已清理。") == "已处理，请放心：楼道已清理。"
+    assert scrub("联系：１３９１２３４５６７８，谢谢") == "联系：139****5678，谢谢"
     assert scrub("门牌号 20240101 号") == "门牌号 20240101 号"

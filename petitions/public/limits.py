@@ -1,0 +1,36 @@
+"""The numbers that protect the residents' forms (README: "Public form limits").
+
+Submissions are counted only when a case is created; lookups are counted on every attempt.
+Each client limit is per browser (cookie) and, higher, per address (a community office or a
+carrier's NAT puts many residents behind one address). A tracking code that has had five wrong
+phone endings in an hour is refused even with the right one until the hour is over; the counter
+is kept for codes that do not exist too, so the refusal says nothing about whether a code exists.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from portal.ratelimit import ClientLimit, Limit
+
+HOUR = 3600
+
+# 我要反映: 5 cases per hour from one browser, 30 per hour from one address.
+SUBMIT = ClientLimit("request-submit", per_browser=5, per_address=30, seconds=HOUR)
+# 进度查询: 10 lookups per 10 minutes from one browser, 30 from one address.
+TRACK = ClientLimit("request-track", per_browser=10, per_address=30, seconds=10 * 60)
+# ... and 5 wrong phone endings per tracking code per hour, from anywhere.
+TRACK_CODE = Limit("request-track-code", hits=5, seconds=HOUR)
+
+# A person needs more than this to read and fill the form; a script does not.
+MIN_FILL_SECONDS = 3
+# The rating form on the tracking page is valid this long after the lookup.
+RATING_TOKEN_SECONDS = 30 * 60
+# The receipt stays available to the submitting browser this long (a reload must not lose it).
+RECEIPT_SECONDS = 30 * 60
+
+MAX_PHOTOS = 3
+
+
+def min_fill_seconds() -> int:
+    return getattr(settings, "PETITIONS_MIN_FILL_SECONDS", MIN_FILL_SECONDS)

@@ -1,0 +1,128 @@
+"""Turning a valid 我要反映 form into a case, exactly once per form.
+
+The form carries a signed one-time token made when the page was shown: it proves when the form
+was opened (a script that posts within a second is refused) and identifies the submission, so a
+double click or a resent POST returns the first receipt instead of creating a second case.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from petitions.models import (
+    Case,
+    CaseAttachment,
+    CaseKind,
+    Channel,
+    OnlineSubmission,
+    PartyRole,
+)
+from petitions.public import limits
+from petitions.services import PartyData, register_case
+from portal.images import IngestedImage, save_renditions
+
+_TOKEN_SALT = "petitions.public.request-form"  # noqa: S105 - a signing salt, not a secret
+
+
+@dataclass(frozen=True)
+class FormToken:
+    value: str  # what the page carries
+    id: str
+    issued: float  # POSIX seconds
+
+    @property
+    def age(self) -> float:
+        return timezone.now().timestamp() - self.issued
+
+    @property
+    def hash(self) -> str:
+        return hashlib.sha256(self.id.encode()).hexdigest()
+
+
+def new_form_token() -> FormToken:
+    token_id = uuid.uuid4().hex
+    issued = timezone.now().timestamp()
+    value = signing.dumps({"id": token_id, "t": issued}, salt=_TOKEN_SALT)
+    return FormToken(value=value, id=token_id, issued=issued)
+
+
+def read_form_token(value: str | None) -> FormToken | None:
+    """The token the page carried, or None if it is missing or was not made by us."""
+    if not value or len(value) > 200:
+        return None
+    try:
+        data = signing.loads(value, salt=_TOKEN_SALT)
+        return FormToken(value=value, id=str(data["id"]), issued=float(data["t"]))
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+def token_problem(token: FormToken | None) -> str | None:
+    """Why this token cannot submit now (shown on the form), or None."""
+    if token is None:
+        return "页面已过期，请确认填写的内容后再次点击提交。"
+    if token.age < limits.min_fill_seconds():
+        return "提交得太快了，请确认填写的内容后再次点击提交。"
+    return None
+
+
+def case_of_token(token: FormToken) -> Case | None:
+    """The case an earlier POST of this same form created, if any."""
+    row = (
+        OnlineSubmission.objects.filter(token_hash=token.hash, case__isnull=False)
+        .select_related("case")
+        .first()
+    )
+    return row.case if row else None
+
+
+def submit_request(token: FormToken, data: dict[str, Any]) -> tuple[Case, bool]:
+    """Register the resident's request (and its photos); returns (case, created).
+
+    ``created`` is False when this token already made a case: the caller shows that receipt.
+    """
+    if (earlier := case_of_token(token)) is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            # Taken first: a concurrent second POST of the same form waits here for this
+            # transaction, then fails on the unique token and finds the case below.
+            submission = OnlineSubmission.objects.create(token_hash=token.hash)
+            case = register_case(
+                actor=None,
+                kind=CaseKind.ORDINARY,
+                channel=Channel.ONLINE,
+                category=data["category"],
+                community=data["community"],
+                grid=data.get("grid"),
+                compound=data.get("compound"),
+                address=data.get("address", ""),
+                title=data["title"],
+                content=data["content"],
+                triage="",
+                parties=[
+                    PartyData(name=data["name"], phone=data["phone"], role=PartyRole.PETITIONER)
+                ],
+            )
+            _attach(case, data.get("photos") or [])
+            submission.case = case
+            submission.save(update_fields=["case"])
+    except IntegrityError:
+        if (earlier := case_of_token(token)) is not None:
+            return earlier, False
+        raise
+    return case, True
+
+
+def _attach(case: Case, photos: list[IngestedImage]) -> None:
+    for order, photo in enumerate(photos):
+        attachment = CaseAttachment(case=case, sort_order=order)
+        save_renditions(attachment, photo)
+        attachment.save()

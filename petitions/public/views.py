@@ -1,0 +1,351 @@
+"""Residents' pages: 我要反映 → receipt, 进度查询 and rating, 办理公开; and the staff-only view that
+opens residents' photos.
+
+Views parse, check and call: cases are created by ``petitions.services.register_case`` (through
+``submission.submit_request``) and rated by ``petitions.services.record_followup``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from petitions import stats
+from petitions.models import Case, CaseAttachment, CaseKind, CaseStatus
+from petitions.models.attachments import RENDITIONS
+from petitions.public import limits
+from petitions.public.forms import (
+    HONEYPOT,
+    Prefill,
+    RatingForm,
+    RequestForm,
+    ResultsFilterForm,
+    TrackForm,
+)
+from petitions.public.submission import (
+    case_of_token,
+    new_form_token,
+    read_form_token,
+    submit_request,
+    token_problem,
+)
+from petitions.public.tracking import find_case, read_rating_token, tracking_context
+from petitions.services import CaseError, record_followup
+from portal.privacy import scrub
+from portal.ratelimit import remember_client
+from portal.templatetags.portal_tags import cn_date
+
+RECEIPT_KEY = "petitions.receipt"
+RESULTS_PAGE_SIZE = 20
+TOO_MANY = 429
+
+NOT_FOUND = "未找到与查询码和手机尾号相符的诉求，请核对后重试。"
+PHOTOS_LOST = "为了安全，照片不能随表单保留：请重新选择照片。"
+SUBMIT_LIMITED = (
+    f"提交太频繁了：同一台设备每 {limits.SUBMIT.window_text}最多提交 "
+    f"{limits.SUBMIT.per_browser} 件。您填写的内容都还在，请过一段时间再提交；"
+    "急事请直接联系所在社区。"
+)
+
+
+# --- 我要反映 ---------------------------------------------------------------------------------
+
+
+def _photos_sent(request: HttpRequest) -> int:
+    return len([f for f in request.FILES.getlist("photos") if f])
+
+
+def _render_form(
+    request: HttpRequest,
+    form: RequestForm,
+    token: str,
+    *,
+    status: int = 200,
+    limited: bool = False,
+) -> HttpResponse:
+    photos_lost = request.method == "POST" and _photos_sent(request) > 0
+    response = render(
+        request,
+        "petitions/request_form.html",
+        {
+            "form": form,
+            "form_token": token,
+            "honeypot": HONEYPOT,
+            "limit_message": SUBMIT_LIMITED if limited else "",
+            "photos_lost": PHOTOS_LOST if photos_lost else "",
+            "prefill": form.prefill,
+        },
+        status=status,
+    )
+    return remember_client(request, response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    """我要反映: no account; phone-first; everything typed is kept when something is wrong."""
+    if request.method != "POST":
+        form = RequestForm(prefill=Prefill.from_query(request.GET))
+        return _render_form(request, form, new_form_token().value)
+
+    token = read_form_token(request.POST.get("form_token"))
+    # A second POST of a form that already made a case (double click, resend): same receipt.
+    if token is not None and (earlier := case_of_token(token)) is not None:
+        return _to_receipt(request, earlier)
+    problem = token_problem(token)
+    page_token = token.value if token is not None else new_form_token().value
+    limited = limits.SUBMIT.exceeded(request)
+    # Photos are decoded only for a submission that can succeed: decoding costs real CPU.
+    refused = limited or problem or request.POST.get(HONEYPOT)
+    form = RequestForm(request.POST, None if refused else request.FILES, token_problem=problem)
+    if limited:
+        return _render_form(request, form, page_token, status=TOO_MANY, limited=True)
+    if not form.is_valid():
+        return _render_form(request, form, page_token, status=200)
+    try:
+        case, created = submit_request(token, form.cleaned_data)
+    except CaseError as exc:
+        form.add_error(None, str(exc))
+        return _render_form(request, form, page_token)
+    if created:
+        limits.SUBMIT.hit(request)
+    return _to_receipt(request, case)
+
+
+def _to_receipt(request: HttpRequest, case: Case) -> HttpResponse:
+    until = timezone.now().timestamp() + limits.RECEIPT_SECONDS
+    request.session[RECEIPT_KEY] = {"case": case.pk, "until": until}
+    return remember_client(request, redirect("petitions:request-receipt"))
+
+
+def _deadline_text(case: Case) -> str:
+    if case.kind != CaseKind.ORDINARY and case.accept_due:
+        return f"按规定应在 {cn_date(case.accept_due)}前告知您是否受理"
+    if case.conclude_due:
+        return f"按规定应在 {cn_date(case.conclude_due)}前办结"
+    return ""
+
+
+def _qr_svg(url: str) -> str:
+    """The tracking page's address as an inline SVG QR code (no image request, CSP-safe).
+
+    Only the page address: the tracking code never goes into a URL.
+    """
+    code = segno.make(url, error="m", micro=False)
+    return code.svg_inline(
+        scale=4, border=2, dark="#1f2328", title="扫码打开进度查询页", svgclass="receipt-qr__svg"
+    )
+
+
+@never_cache
+@require_GET
+def request_receipt(request: HttpRequest) -> HttpResponse:
+    """The receipt: shown to the browser that submitted, for a short while after submitting."""
+    data = request.session.get(RECEIPT_KEY) or {}
+    case = None
+    if isinstance(data, dict) and float(data.get("until", 0)) > timezone.now().timestamp():
+        case = (
+            Case.objects.filter(pk=data.get("case"))
+            .select_related("category", "community", "compound")
+            .first()
+        )
+    if case is None:
+        request.session.pop(RECEIPT_KEY, None)
+        return render(request, "petitions/request_receipt_missing.html", status=200)
+    track_url = request.build_absolute_uri(reverse("petitions:request-track"))
+    names = list(case.parties.values_list("person__name", flat=True))
+    return render(
+        request,
+        "petitions/request_receipt.html",
+        {
+            "case": case,
+            # The resident's own words, but a receipt gets printed and shown: no phone numbers.
+            "title": scrub(case.title, names=names),
+            "address": scrub(case.address, names=names),
+            "deadline_text": _deadline_text(case),
+            "qr_svg": _qr_svg(track_url),
+            "track_url": track_url,
+            "photo_count": case.attachments.count(),
+        },
+    )
+
+
+# --- 进度查询 and rating ----------------------------------------------------------------------
+
+
+def _track_page(
+    request: HttpRequest,
+    form: TrackForm,
+    *,
+    status: int = 200,
+    message: str = "",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    response = render(
+        request,
+        "petitions/request_track.html",
+        {"form": form, "message": message, "limit": limits.TRACK, **(context or {})},
+        status=status,
+    )
+    return remember_client(request, response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_track(request: HttpRequest) -> HttpResponse:
+    """进度查询 by POST only, so the code never sits in an address bar, history or log."""
+    if request.method != "POST":
+        return _track_page(request, TrackForm())
+    form = TrackForm(request.POST)
+    if limits.TRACK.exceeded(request):
+        return _track_page(
+            request,
+            form,
+            status=TOO_MANY,
+            message=(
+                f"查询太频繁了：同一台设备每 {limits.TRACK.window_text}最多查询 "
+                f"{limits.TRACK.per_browser} 次，请稍后再试。"
+            ),
+        )
+    limits.TRACK.hit(request)
+    if not form.is_valid():
+        return _track_page(request, form)
+    code, last4 = form.cleaned_data["code"], form.cleaned_data["last4"]
+    if limits.TRACK_CODE.exceeded(code):
+        return _track_page(
+            request,
+            form,
+            status=TOO_MANY,
+            message=(
+                f"这个查询码的核对错误次数过多，为保护您的信息，请 "
+                f"{limits.TRACK_CODE.window_text}后再试。"
+            ),
+        )
+    case = find_case(code, last4)
+    if case is None:
+        limits.TRACK_CODE.hit(code)
+        return _track_page(request, form, message=NOT_FOUND)
+    return _track_page(
+        request,
+        TrackForm(),
+        context={**tracking_context(case), "rating_form": RatingForm()},
+    )
+
+
+@never_cache
+@require_POST
+def request_rate(request: HttpRequest) -> HttpResponse:
+    """回访评价 online: the signed token from a lookup minutes ago stands in for code + phone."""
+    proof = read_rating_token(request.POST.get("token"))
+    if proof is None:
+        return _track_page(
+            request,
+            TrackForm(),
+            message="评价页面已超过 30 分钟或已失效，请重新输入查询码和手机尾号后再评价。",
+        )
+    case_id, conclusion = proof
+    case = (
+        Case.objects.filter(pk=case_id)
+        .select_related("category", "community", "compound", "handler")
+        .first()
+    )
+    if case is None:
+        raise Http404
+    form = RatingForm(request.POST)
+    notice = ""
+    if case.conclusion_count != conclusion:
+        notice = "办理情况已有更新，请查看最新进展。"
+    elif form.is_valid():
+        try:
+            case = record_followup(
+                case,
+                actor=None,
+                satisfaction=form.cleaned_data["satisfaction"],
+                method="online",
+                comment=form.cleaned_data["comment"],
+            )
+        except CaseError:
+            notice = "这次办理结果已经评价过了，感谢您！下次办结后可以再次评价。"
+        else:
+            form = RatingForm()
+            notice = (
+                "感谢您的评价。您对办理结果不满意，已转回重新办理（重办），办结后您可以再次评价。"
+                if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.ACCEPTED)
+                else "感谢您的评价！"
+            )
+    return _track_page(
+        request,
+        TrackForm(),
+        context={**tracking_context(case), "rating_form": form, "notice": notice},
+    )
+
+
+# --- 办理公开 ---------------------------------------------------------------------------------
+
+
+@require_GET
+def request_results(request: HttpRequest) -> HttpResponse:
+    form = ResultsFilterForm(request.GET or None)
+    filters = form.filters()
+    today = timezone.localdate()
+    month = filters.get("month") or stats.month_of(today)
+    rows = stats.public_results(
+        community=filters.get("community"),
+        category=filters.get("category"),
+        month=filters.get("month"),
+    )
+    page = Paginator(rows, RESULTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/request_results.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "results": stats.published_rows(page.object_list),
+            "totals": stats.public_result_totals(
+                start=month[0],
+                end=month[1],
+                community=filters.get("community"),
+                category=filters.get("category"),
+            ),
+            "month": month,
+            "query": query.urlencode(),
+        },
+    )
+
+
+# --- Staff: residents' photos -----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def attachment_file(request: HttpRequest, pk: int, rendition: str) -> FileResponse:
+    """A resident's photo, for staff who may see its case; never cached, never public."""
+    if rendition not in RENDITIONS or not request.user.has_perm("petitions.view_case"):
+        raise Http404
+    attachment = CaseAttachment.objects.filter(
+        pk=pk, case__in=Case.objects.visible_to(request.user)
+    ).first()
+    if attachment is None:
+        raise Http404
+    file = getattr(attachment, rendition)
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    content_type = "image/png" if file.name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = "inline"
+    return response

@@ -1,0 +1,191 @@
+"""Rate limits for the public forms (我要反映, 进度查询): counters in the database, fixed windows.
+
+Why the database: the default cache is per process (``locmemcache``), so with several gunicorn
+workers each would count on its own; django-ratelimit refuses such caches for the same reason
+(REFERENCE.md). One small row per client, action and window is cheap at our traffic.
+
+Who a "client" is: the address (IPv6 grouped by its /64, which one household or phone holds) and
+a random browser cookie. Each is counted separately and either being over its limit refuses the
+request. The address limit is higher than the browser limit because many residents share one
+address (a community office, a carrier's NAT); the browser limit is the one a single resident
+meets. Keys are keyed hashes (HMAC with SECRET_KEY), so the table holds no addresses or codes.
+
+Behind a reverse proxy set DJANGO_PROXY_COUNT (the same setting django-axes uses): the address
+is then taken from X-Forwarded-For, as the nearest trusted proxy saw it.
+
+Tests and load benchmarks can switch every limit off with ``PORTAL_RATELIMIT_ENABLED = False``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from portal.models import RateLimitCounter
+
+CLIENT_COOKIE = "portal_client"
+CLIENT_COOKIE_AGE = 365 * 24 * 3600
+_CLIENT_ID = re.compile(r"[0-9a-f]{32}")
+_REQUEST_ATTR = "_portal_client_id"
+# Windows older than this are deleted now and then (no limit here is longer than a day).
+KEEP = timedelta(days=2)
+PURGE_ONE_IN = 200
+
+
+def enabled() -> bool:
+    return getattr(settings, "PORTAL_RATELIMIT_ENABLED", True)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """At most ``hits`` uses of ``scope`` per key in each window of ``seconds``."""
+
+    scope: str
+    hits: int
+    seconds: int
+
+    def window_start(self, now: datetime | None = None) -> datetime:
+        now = now or timezone.now()
+        epoch = int(now.timestamp())
+        return datetime.fromtimestamp(epoch - epoch % self.seconds, tz=UTC)
+
+    def _key(self, value: str) -> str:
+        return salted_hmac(f"portal.ratelimit.{self.scope}", value).hexdigest()
+
+    def count(self, value: str | None) -> int:
+        """Uses so far in the current window (0 when limits are off or there is no key)."""
+        if not value or not enabled():
+            return 0
+        row = (
+            RateLimitCounter.objects.filter(
+                scope=self.scope, key=self._key(value), window_start=self.window_start()
+            )
+            .values_list("hits", flat=True)
+            .first()
+        )
+        return row or 0
+
+    def exceeded(self, value: str | None) -> bool:
+        return self.count(value) >= self.hits
+
+    def hit(self, value: str | None) -> int:
+        """Count one use; returns the uses in the current window, this one included."""
+        if not value or not enabled():
+            return 0
+        now = timezone.now()
+        lookup = {
+            "scope": self.scope,
+            "key": self._key(value),
+            "window_start": self.window_start(now),
+        }
+        with transaction.atomic():
+            counter, created = RateLimitCounter.objects.get_or_create(
+                **lookup, defaults={"hits": 1}
+            )
+            if not created:
+                RateLimitCounter.objects.filter(pk=counter.pk).update(hits=F("hits") + 1)
+                counter.refresh_from_db(fields=["hits"])
+        if secrets.randbelow(PURGE_ONE_IN) == 0:
+            RateLimitCounter.objects.filter(window_start__lt=now - KEEP).delete()
+        return counter.hits
+
+    @property
+    def window_text(self) -> str:
+        """The window as residents read it: "1 小时", "10 分钟"."""
+        if self.seconds % 3600 == 0:
+            return f"{self.seconds // 3600} 小时"
+        return f"{max(1, self.seconds // 60)} 分钟"
+
+
+@dataclass(frozen=True)
+class ClientLimit:
+    """A limit per browser (cookie) and a higher one per address, over the same window."""
+
+    scope: str
+    per_browser: int
+    per_address: int
+    seconds: int
+
+    @property
+    def browser(self) -> Limit:
+        return Limit(f"{self.scope}:browser", self.per_browser, self.seconds)
+
+    @property
+    def address(self) -> Limit:
+        return Limit(f"{self.scope}:address", self.per_address, self.seconds)
+
+    def exceeded(self, request: HttpRequest) -> bool:
+        return self.browser.exceeded(client_id(request)) or self.address.exceeded(
+            client_address(request)
+        )
+
+    def hit(self, request: HttpRequest) -> bool:
+        """Count one use; True when this use is still within both limits."""
+        browser = self.browser.hit(client_id(request))
+        address = self.address.hit(client_address(request))
+        return browser <= self.per_browser and address <= self.per_address
+
+    @property
+    def window_text(self) -> str:
+        return self.browser.window_text
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address; IPv6 addresses grouped by their /64 network."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", None) or 0
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def client_id(request: HttpRequest) -> str:
+    """The browser's random id from its cookie, or a new one (set by ``remember_client``)."""
+    current = getattr(request, _REQUEST_ATTR, None)
+    if current:
+        return current
+    value = request.COOKIES.get(CLIENT_COOKIE, "")
+    if not _CLIENT_ID.fullmatch(value):
+        value = secrets.token_hex(16)
+    setattr(request, _REQUEST_ATTR, value)
+    return value
+
+
+def remember_client(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Give the browser its id cookie if it has none (a security cookie: no tracking across
+    sites, nothing but a random number)."""
+    value = client_id(request)
+    if request.COOKIES.get(CLIENT_COOKIE) != value:
+        response.set_cookie(
+            CLIENT_COOKIE,
+            value,
+            max_age=CLIENT_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=getattr(settings, "HTTPS", False),
+        )
+    return response
