@@ -28,6 +28,7 @@ NAV = (
     NavItem(_("信访接待"), "petitions:reception-list"),
     NavItem(_("现场办公"), "outreach:onsitesession-list"),
     NavItem(_("新闻动态"), "portal:article-list"),
+    NavItem(_("办理公开"), "petitions:request-results"),
     NavItem(_("我要反映"), "petitions:request-new", highlight=True),
     NavItem(_("进度查询"), "petitions:request-track", highlight=True),
 )

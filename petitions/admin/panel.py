@@ -98,6 +98,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
             for a in case.mediation_agreements.all()
         ],
         "case_pauses": list(case.pauses.all()),
+        "case_attachments": list(case.attachments.all()),
         "case_followups": list(case.followups.all()),
         "case_exclusions": list(case.exclusions.select_related("user__staff_profile"))
         if actor.role in RECUSERS

@@ -521,6 +521,9 @@ def test_photos_are_ingested_stored_privately_and_shown_only_to_staff(
         "petitions/_case_attachments.html", {"attachments": attachment.case.attachments.all()}
     )
     assert attachment.staff_url("thumbnail") in html and "/media/" not in html
+    # …and the case page in the back office shows them to whoever may see the case.
+    page = secretary.get(reverse("admin:petitions_case_change", args=[attachment.case_id]))
+    assert attachment.staff_url("display") in page.content.decode()
 
 
 def make_outsider(place):
