@@ -1,0 +1,108 @@
+"""Demo cases: a year of resident requests in 凤凰岭街道, written through the case services.
+
+What one run writes (``seed_demo`` runs portal's and outreach's seeders first, so the demo
+accounts, the mediation teams and the year of held activities exist):
+
+- the problems found on the research visits (调查研究, from each visit's 民情日志, 200+ solved)
+  and the requests taken at the on-site sessions (现场办公, 410+ solved), linked to them;
+- requests from the other channels (来访, 来信, 来电, 网上 with no staff actor, 网格巡查,
+  上级转办) in all three classes: 当场解决, 台账 settled by a deliberation decision of the
+  outreach demo or a sub-district meeting decision written here, and 长期跟踪 with progress
+  notes (a few with a follow-up missed just now);
+- formal petitions (信访事项) mediated by 和为贵 and 邻里凤姐, with agreements (three signed in
+  the last weeks, so the 30-day 司法确认 reminder is live), conversations and 事心双解, extensions
+  approved by the party secretary, refusals with reasons, a review request, accusations
+  handled by the party secretary and a case hidden from the grid worker it names;
+- today's spread of states: waiting for the grid worker's and the community secretary's
+  sign-for, bounced and reassigned, overdue (two supervised by the district inspector), due in
+  the next days, redone after 不满意 (one three times, so under 督办).
+
+History is written as it happened: ``clock.frozen`` makes the services believe it is the
+moment of each step, so timestamps, timeline entries and deadlines carry the historical moment
+(see ``story``). Steps whose moment has not come yet are not taken, so the newest requests are
+naturally still open.
+
+Idempotence: the marker is any case registered by a demo account. When one exists, nothing is
+written and only the summary is printed. ``ctx.scale`` > 1 adds (scale - 1) times the year's
+cases as plain settled rows, bulk-inserted for benchmarks (``bulk``); it applies to the first
+run only.
+
+Everything random comes from ``ctx.rng`` and every date from ``ctx.today`` — except tracking
+codes, which come from ``secrets`` as always: a predictable code would let anyone read a case.
+Texts name no resident and no phone number; residents, phone numbers (13x000xxxxx) and ID
+numbers (valid check digits) are invented.
+
+Layout: ``content_*`` hold the texts; ``research``, ``onsite``, ``intake``, ``formal`` and
+``scenarios`` plan the cases of each source; ``story`` and ``lifecycle`` play them through the
+services; ``ledger`` handles meeting decisions and long-term follow-up; ``bulk`` scales.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from petitions.demo import bulk, formal, intake, onsite, research, scenarios
+from petitions.demo.clock import Clock, fast_services, frozen
+from petitions.demo.ledger import decisions, leadership_decisions
+from petitions.demo.people import People
+from petitions.demo.refs import DEMO_ACCOUNTS, load
+from petitions.demo.story import Run, run_plans
+from petitions.models import Case, CaseStatus, Channel
+from portal.demo import SeedContext
+
+__all__ = ["seed"]
+
+SETTLED = (CaseStatus.CONCLUDED, CaseStatus.VISITED, CaseStatus.ARCHIVED)
+
+
+def already_seeded() -> bool:
+    return Case.objects.filter(registered_by__username__in=DEMO_ACCOUNTS).exists()
+
+
+@transaction.atomic
+def seed(ctx: SeedContext) -> None:
+    """Write the demo year of cases once (see the module docstring) and print the summary."""
+    if already_seeded():
+        _report(ctx, note="（已有演示诉求，未重复生成）")
+        return
+    refs = load(ctx.today)
+    clock = Clock()
+    end_of_today = datetime.combine(ctx.today + timedelta(days=1), time(), tzinfo=refs.tz)
+    horizon = min(clock.real_now(), end_of_today) - timedelta(minutes=5)
+    run = Run(refs=refs, rng=ctx.rng, clock=clock, horizon=horizon, people=People(ctx.rng))
+    with frozen(clock), fast_services(refs.cal, run.paused):
+        found = decisions(refs, leadership_decisions(run))
+        plans = [
+            *research.plans(run, found),
+            *onsite.plans(run),
+            *intake.plans(run, found),
+            *formal.plans(run),
+            *scenarios.plans(run),
+        ]
+        run_plans(run, plans)
+    with frozen(clock):  # the bulk rows carry their own times; the clock dates the residents
+        extra = bulk.add_cases(run, (ctx.scale - 1) * Case.objects.count())
+    _report(ctx, note=f"，批量追加 {extra:,} 件" if extra else "")
+
+
+def _report(ctx: SeedContext, *, note: str = "") -> None:
+    counts = Case.objects.aggregate(
+        total=_count(),
+        research=_count(Q(channel=Channel.RESEARCH)),
+        onsite=_count(Q(channel=Channel.ONSITE)),
+        settled=_count(Q(status__in=SETTLED)),
+        supervised=_count(Q(is_supervised=True)),
+    )
+    overdue = Case.objects.overdue(ctx.today).count()
+    ctx.out.write(
+        f"  诉求：共 {counts['total']:,} 件（调查研究 {counts['research']:,}，"
+        f"现场办公 {counts['onsite']:,}），办结 {counts['settled']:,}，超期 {overdue:,}，"
+        f"督办 {counts['supervised']:,}{note}\n"
+    )
+
+
+def _count(condition: Q | None = None) -> Count:
+    return Count("pk", filter=condition)
