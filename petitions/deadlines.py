@@ -9,11 +9,13 @@ from django.utils import timezone
 
 from petitions.models import (
     Case,
+    CaseKind,
     CasePause,
     DeadlineRule,
     DeadlineStage,
     DeadlineUnit,
     StartEvent,
+    Triage,
 )
 from portal.workdays import add_working_days, working_days_between
 
@@ -64,6 +66,14 @@ def paused_days(case: Case, unit: str, today: date | None = None) -> int:
 
 
 def due_for(case: Case, stage: str) -> date | None:
+    if (
+        stage == DeadlineStage.CONCLUDE
+        and case.kind == CaseKind.ORDINARY
+        and case.triage == Triage.LONG_TERM
+    ):
+        # An ordinary request followed for the long term has no conclusion limit: its clock is
+        # the follow-up interval (Case.next_followup_due, the "due for follow-up" queue).
+        return None
     rule = rule_for(case, stage)
     if rule is None:
         return None

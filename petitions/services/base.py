@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from petitions import deadlines
 from petitions.models import (
@@ -17,6 +19,7 @@ from petitions.models import (
     CaseSequence,
     PartyRole,
     Person,
+    Triage,
 )
 from portal.access import scope_of
 from portal.models import StaffProfile
@@ -156,3 +159,11 @@ def _person(data: PartyData) -> Person:
         existing.address = candidate.address
         existing.save(update_fields=["address"])
     return existing
+
+
+def _schedule_followup(case: Case) -> list[str]:
+    """长期跟踪: the next follow-up falls one interval from today (never silently dropped)."""
+    if case.triage != Triage.LONG_TERM or not case.followup_interval_days:
+        return []
+    case.next_followup_due = timezone.localdate() + timedelta(days=case.followup_interval_days)
+    return ["next_followup_due"]

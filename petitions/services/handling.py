@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -14,7 +13,6 @@ from petitions.models import (
     CasePause,
     CaseStatus,
     EventKind,
-    Triage,
 )
 from petitions.services.base import (
     CaseError,
@@ -22,6 +20,7 @@ from petitions.services.base import (
     _event,
     _locked,
     _save,
+    _schedule_followup,
 )
 
 
@@ -51,9 +50,7 @@ def add_progress(
         changes["progress"] = [case.progress, progress]
         case.progress = progress
         fields.append("progress")
-    if case.triage == Triage.LONG_TERM:
-        case.next_followup_due = timezone.localdate() + timedelta(days=case.followup_interval_days)
-        fields.append("next_followup_due")
+    fields += _schedule_followup(case)
     _save(case, fields)
     _event(case, actor=actor, kind=EventKind.PROGRESS, note=note, public=public, changes=changes)
     return case

@@ -32,6 +32,7 @@ from petitions.services.base import (
     _new_number,
     _person,
     _profile,
+    _schedule_followup,
     new_tracking_code,
 )
 from petitions.services.conclusion import conclude_case
@@ -111,6 +112,7 @@ def register_case(
         followup_interval_days=followup_interval_days,
         registered_by=actor,
     )
+    _schedule_followup(case)
     deadlines.refresh(case)
     for _attempt in range(5):
         try:
@@ -185,7 +187,7 @@ def accept_case(
         case.triage = triage
         if followup_interval_days:
             case.followup_interval_days = followup_interval_days
-        fields += ["triage", "followup_interval_days"]
+        fields += ["triage", "followup_interval_days", *_schedule_followup(case)]
     if not case.triage:
         raise CaseError("受理前请选择分类办理方式：当场解决、台账管理或长期跟踪。")
     case.accepted_at = timezone.now()

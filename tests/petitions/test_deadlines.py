@@ -150,3 +150,31 @@ def test_due_soon_list(place, staff, freeze):
     assert case in Case.objects.due_soon(date(2031, 3, 8))
     assert case not in Case.objects.due_soon(date(2031, 3, 4))
     assert case.status == CaseStatus.REGISTERED
+
+
+@pytest.mark.django_db
+def test_long_term_request_runs_on_its_follow_up_clock_not_a_conclusion_limit(place, staff, freeze):
+    from petitions.models import Triage
+
+    with freeze(at(date(2026, 3, 2))):
+        case = make_case(
+            place.north_a,
+            actor=staff[Role.SECRETARY],
+            triage=Triage.LONG_TERM,
+            followup_interval_days=30,
+        )
+    assert case.conclude_due is None
+    assert case.next_followup_due == date(2026, 4, 1)
+    assert case not in Case.objects.overdue(date(2026, 12, 1))
+    assert case in Case.objects.followup_due(date(2026, 4, 2))
+    # A formal petition keeps its legal limit whatever the follow-up arrangement.
+    with freeze(at(date(2026, 3, 2))):
+        petition = make_case(
+            place.north_a,
+            actor=staff[Role.SECRETARY],
+            kind=CaseKind.PETITION,
+            triage=Triage.LONG_TERM,
+            followup_interval_days=30,
+        )
+        petition = services.accept_case(petition, actor=staff[Role.SECRETARY])
+    assert petition.conclude_due == date(2026, 5, 1)
