@@ -43,7 +43,7 @@ PURGE_ONE_IN = 200
 
 
 def enabled() -> bool:
-    return getattr(settings, "PORTAL_RATELIMIT_ENABLED", True)
+    return settings.PORTAL_RATELIMIT_ENABLED
 
 
 @dataclass(frozen=True)

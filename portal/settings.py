@@ -165,6 +165,11 @@ AXES_IPWARE_PROXY_COUNT = _int("DJANGO_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
 
 SESSION_COOKIE_AGE = _int("DJANGO_SESSION_HOURS", 8) * 3600
+
+# Residents' forms (我要反映, 进度查询): rate limits (numbers in petitions/public/limits.py) and
+# the least time a person needs to fill the request form. Off only for load tests.
+PORTAL_RATELIMIT_ENABLED = _bool("PORTAL_RATELIMIT_ENABLED", True)
+PETITIONS_MIN_FILL_SECONDS = _int("PETITIONS_MIN_FILL_SECONDS", 3)
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Internationalisation ---------------------------------------------------------------------

@@ -22,8 +22,6 @@ TRACK = ClientLimit("request-track", per_browser=10, per_address=30, seconds=10 
 # ... and 5 wrong phone endings per tracking code per hour, from anywhere.
 TRACK_CODE = Limit("request-track-code", hits=5, seconds=HOUR)
 
-# A person needs more than this to read and fill the form; a script does not.
-MIN_FILL_SECONDS = 3
 # The rating form on the tracking page is valid this long after the lookup.
 RATING_TOKEN_SECONDS = 30 * 60
 # The receipt stays available to the submitting browser this long (a reload must not lose it).
@@ -33,4 +31,5 @@ MAX_PHOTOS = 3
 
 
 def min_fill_seconds() -> int:
-    return getattr(settings, "PETITIONS_MIN_FILL_SECONDS", MIN_FILL_SECONDS)
+    """A person needs more than this to read and fill the form; a script does not."""
+    return settings.PETITIONS_MIN_FILL_SECONDS
