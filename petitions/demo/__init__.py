@@ -22,10 +22,17 @@ moment of each step, so timestamps, timeline entries and deadlines carry the his
 (see ``story``). Steps whose moment has not come yet are not taken, so the newest requests are
 naturally still open.
 
-Idempotence: the marker is any case registered by a demo account. When one exists, nothing is
-written and only the summary is printed. ``ctx.scale`` > 1 adds (scale - 1) times the year's
-cases as plain settled rows, bulk-inserted for benchmarks (``bulk``); it applies to the first
-run only.
+- 信访接待下基层 (``receptions``): a year of leaders' reception days, lawyers' office hours,
+  legal talks and mediation days in the five communities (190+ held, a few cancelled, four
+  planned in the next weeks, photos on about twenty), and the ~60 requests registered at them
+  (``reception_cases``), played with the rest.
+
+Idempotence: the marker of the cases is any case registered by a demo account, that of the
+receptions any reception registered by one. When both exist, nothing is written and only the
+summary is printed; a database seeded before receptions existed gets them (and their requests)
+on the next run. ``ctx.scale`` > 1 adds (scale - 1) times the year's cases as plain settled
+rows, bulk-inserted for benchmarks (``bulk``), and as many years of held receptions without
+photos; it applies to the first run only.
 
 Everything random comes from ``ctx.rng`` and every date from ``ctx.today`` — except tracking
 codes, which come from ``secrets`` as always: a predictable code would let anyone read a case.
@@ -34,7 +41,9 @@ numbers (valid check digits) are invented.
 
 Layout: ``content_*`` hold the texts; ``research``, ``onsite``, ``intake``, ``formal`` and
 ``scenarios`` plan the cases of each source; ``story`` and ``lifecycle`` play them through the
-services; ``ledger`` handles meeting decisions and long-term follow-up; ``bulk`` scales.
+services; ``ledger`` handles meeting decisions and long-term follow-up; ``receptions`` writes the
+reception activities (``reception_photos`` their photos) and ``reception_cases`` plans their
+requests; ``bulk`` scales.
 """
 
 from __future__ import annotations
@@ -44,13 +53,23 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Count, Q
 
-from petitions.demo import bulk, formal, intake, onsite, research, scenarios
+from petitions.demo import (
+    bulk,
+    formal,
+    intake,
+    onsite,
+    reception_cases,
+    receptions,
+    research,
+    scenarios,
+)
 from petitions.demo.clock import Clock, fast_services, frozen
 from petitions.demo.ledger import decisions, leadership_decisions
 from petitions.demo.people import People
 from petitions.demo.refs import DEMO_ACCOUNTS, load
 from petitions.demo.story import Run, run_plans
 from petitions.models import Case, CaseStatus, Channel
+from petitions.stats import reception_totals
 from portal.demo import SeedContext
 
 __all__ = ["seed"]
@@ -64,8 +83,10 @@ def already_seeded() -> bool:
 
 @transaction.atomic
 def seed(ctx: SeedContext) -> None:
-    """Write the demo year of cases once (see the module docstring) and print the summary."""
-    if already_seeded():
+    """Write the demo year of receptions and cases once (see the module docstring) and print
+    the summary."""
+    cases_before, receptions_before = already_seeded(), receptions.already_seeded()
+    if cases_before and receptions_before:
         _report(ctx, note="（已有演示诉求，未重复生成）")
         return
     refs = load(ctx.today)
@@ -73,22 +94,32 @@ def seed(ctx: SeedContext) -> None:
     end_of_today = datetime.combine(ctx.today + timedelta(days=1), time(), tzinfo=refs.tz)
     horizon = min(clock.real_now(), end_of_today) - timedelta(minutes=5)
     run = Run(refs=refs, rng=ctx.rng, clock=clock, horizon=horizon, people=People(ctx.rng))
+    written = receptions.Written(held=[], photos=0)
+    if not receptions_before:
+        written = receptions.write_year(refs, ctx.rng, scale=ctx.scale)
     with frozen(clock), fast_services(refs.cal, run.paused):
-        found = decisions(refs, leadership_decisions(run))
-        plans = [
-            *research.plans(run, found),
-            *onsite.plans(run),
-            *intake.plans(run, found),
-            *formal.plans(run),
-            *scenarios.plans(run),
-        ]
+        plans = reception_cases.plans(run, written.held)
+        if not cases_before:
+            found = decisions(refs, leadership_decisions(run))
+            plans += [
+                *research.plans(run, found),
+                *onsite.plans(run),
+                *intake.plans(run, found),
+                *formal.plans(run),
+                *scenarios.plans(run),
+            ]
         run_plans(run, plans)
-    with frozen(clock):  # the bulk rows carry their own times; the clock dates the residents
-        extra = bulk.add_cases(run, (ctx.scale - 1) * Case.objects.count())
-    _report(ctx, note=f"，批量追加 {extra:,} 件" if extra else "")
+    extra = 0
+    if not cases_before:
+        with frozen(clock):  # the bulk rows carry their own times; the clock dates the residents
+            extra = bulk.add_cases(run, (ctx.scale - 1) * Case.objects.count())
+    note = f"，批量追加 {extra:,} 件" if extra else ""
+    if cases_before:
+        note = "（已有演示诉求，仅补充信访接待）"
+    _report(ctx, note=note, photos=written.photos)
 
 
-def _report(ctx: SeedContext, *, note: str = "") -> None:
+def _report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:
     counts = Case.objects.aggregate(
         total=_count(),
         research=_count(Q(channel=Channel.RESEARCH)),
@@ -101,6 +132,11 @@ def _report(ctx: SeedContext, *, note: str = "") -> None:
         f"  诉求：共 {counts['total']:,} 件（调查研究 {counts['research']:,}，"
         f"现场办公 {counts['onsite']:,}），办结 {counts['settled']:,}，超期 {overdue:,}，"
         f"督办 {counts['supervised']:,}{note}\n"
+    )
+    held = reception_totals()
+    ctx.out.write(
+        f"  信访接待：{held.events:,} 次，接待群众 {held.residents_served:,} 人，"
+        f"现场登记诉求 {held.cases_opened:,} 件" + (f"，照片 {photos} 张" if photos else "") + "\n"
     )
 
 

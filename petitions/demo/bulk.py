@@ -38,6 +38,7 @@ from petitions.models import (
     FollowUp,
     PartyRole,
     Person,
+    Reception,
     Satisfaction,
     Triage,
 )
@@ -47,6 +48,7 @@ BATCH = 4000
 CHANNEL_WEIGHTS = {
     Channel.RESEARCH: 24,
     Channel.ONSITE: 46,
+    Channel.RECEPTION: 6,
     Channel.PHONE: 8,
     Channel.PATROL: 8,
     Channel.VISIT: 6,
@@ -82,10 +84,11 @@ def _add(run: Run, start: date, rule: DeadlineRule | None) -> date | None:
 
 def _activities(model: Any, run: Run) -> list[dict]:
     now = run.horizon
+    held = model.objects.filter(status=ActivityStatus.HELD, starts_at__lt=now)
+    if model is not Reception:  # receptions may be held off the grid (a community hall)
+        held = held.filter(grid__isnull=False)
     return list(
-        model.objects.filter(status=ActivityStatus.HELD, starts_at__lt=now, grid__isnull=False)
-        .values("pk", "starts_at", "community_id", "grid_id", "compound_id")
-        .order_by("pk")
+        held.values("pk", "starts_at", "community_id", "grid_id", "compound_id").order_by("pk")
     )
 
 
@@ -94,10 +97,15 @@ def _where(run: Run, channel: str, sources: dict[str, list[dict]]) -> dict[str, 
     pool = sources.get(channel)
     if pool:
         activity = rng.choice(pool)
+        grid_id, compound_id = activity["grid_id"], activity["compound_id"]
+        if grid_id is None:
+            grid = rng.choice([g for g in refs.grids if g.community_id == activity["community_id"]])
+            compound = refs.compound_in(grid, rng)
+            grid_id, compound_id = grid.pk, compound.pk if compound else None
         return {
             "moment": activity["starts_at"] + timedelta(minutes=rng.randint(5, 110)),
-            "grid_id": activity["grid_id"],
-            "compound_id": activity["compound_id"],
+            "grid_id": grid_id,
+            "compound_id": compound_id,
             "community_id": activity["community_id"],
             "activity": activity["pk"],
         }
@@ -124,6 +132,7 @@ def add_cases(run: Run, count: int) -> int:
     sources = {
         Channel.RESEARCH: _activities(FieldVisit, run),
         Channel.ONSITE: _activities(OnsiteSession, run),
+        Channel.RECEPTION: _activities(Reception, run),
     }
     grids = {g.pk: g for g in refs.grids}
     compounds = {c.pk: c for cs in refs.compounds_of_grid.values() for c in cs}
@@ -235,6 +244,7 @@ def _case(run, rules, moment, channel, where, grid, compound) -> Case:
         triage=Triage.ON_THE_SPOT,
         field_visit_id=where["activity"] if channel == Channel.RESEARCH else None,
         onsite_session_id=where["activity"] if channel == Channel.ONSITE else None,
+        reception_id=where["activity"] if channel == Channel.RECEPTION else None,
         registered_by=registrar,
         received_at=moment,
         accepted_at=moment,

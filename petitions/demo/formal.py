@@ -36,8 +36,8 @@ from petitions.services import PartyData
 from portal.models import Grid
 
 PETITIONS = 24
-# Not 下访接待: those cases belong to a reception activity (petitions.Reception), which this
-# demo does not write.
+# Not 下访接待: those cases belong to a reception activity (petitions.Reception) and are
+# written by ``reception_cases``.
 CHANNELS = [Channel.VISIT] * 5 + [Channel.LETTER] * 2 + [Channel.REFERRAL] * 2
 HOME = "fenghuangling"  # where 邻里凤姐 works
 

@@ -1,16 +1,25 @@
 """The outreach demo: a year of held work that fills the headline counters, the next Fridays
 planned, real photos stripped of their camera data, nothing duplicated by a second run, and
-``--scale`` multiplying the held records for benchmarks."""
+``--scale`` multiplying the held records for benchmarks.
+
+The demo (portal and outreach only, ``--only portal outreach``) is seeded once for the module
+inside a transaction rolled back at the end; each test runs in its own savepoint on top of it.
+Before that, the fixture seeds ``--scale 2`` in a savepoint, counts, and undoes it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -60,7 +69,14 @@ STATION_TYPES = {
 
 def seed(**options) -> str:
     out = StringIO()
-    call_command("seed_demo", allow_production=True, quiet_logins=True, stdout=out, **options)
+    call_command(
+        "seed_demo",
+        only=["portal", "outreach"],
+        allow_production=True,
+        quiet_logins=True,
+        stdout=out,
+        **options,
+    )
     return out.getvalue()
 
 
@@ -72,8 +88,42 @@ def held_counts() -> dict[str, int]:
     return {model.__name__: model.objects.held().count() for model in PRACTICE_MODELS}
 
 
-def test_a_demo_year_reaches_the_headline_figures():
-    output = seed()
+def photo_count() -> int:
+    return sum(m.objects.count() for m in PHOTO_MODELS)
+
+
+class _Undo(Exception):
+    pass
+
+
+@dataclass
+class Demo:
+    output: str  # what the seeder printed
+    media: Path  # where its photos are
+    double_held: dict[str, int]  # held activities per practice with --scale 2
+    double_photos: int
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """--scale 2 measured and undone, then the demo seeded once; rolled back at the end."""
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with contextlib.suppress(_Undo), transaction.atomic():
+                seed(scale=2)
+                double_held, double_photos = held_counts(), photo_count()
+                raise _Undo
+            yield Demo(seed(), media, double_held, double_photos)
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def test_a_demo_year_reaches_the_headline_figures(demo):
+    output = demo.output
     totals = practice_totals()
 
     talks = totals["talks"]
@@ -98,8 +148,7 @@ def test_a_demo_year_reaches_the_headline_figures():
         assert not held.filter(starts_at__lt=now - timedelta(days=367)).exists()
 
 
-def test_the_next_fridays_and_a_few_events_are_planned_and_public():
-    seed()
+def test_the_next_fridays_and_a_few_events_are_planned_and_public(demo):
     upcoming = upcoming_activities()
 
     sessions = [a for a in upcoming if isinstance(a, OnsiteSession)]
@@ -118,8 +167,7 @@ def test_the_next_fridays_and_a_few_events_are_planned_and_public():
     assert all(a.starts_at < soon and a.is_published for a in others)
 
 
-def test_demo_records_are_plausible():
-    seed()
+def test_demo_records_are_plausible(demo):
     past = [m.objects.exclude(status=ActivityStatus.PLANNED) for m in PRACTICE_MODELS]
     for qs in past:
         assert not qs.filter(created_by__isnull=True).exists()
@@ -168,8 +216,8 @@ def test_demo_records_are_plausible():
         assert not PHONE.search(diary)
 
 
-def test_photos_are_real_images_without_camera_data():
-    seed()
+def test_photos_are_real_images_without_camera_data(demo, settings):
+    settings.MEDIA_ROOT = demo.media
     photos = [p for model in PHOTO_MODELS for p in model.objects.all()]
     activities = {(type(p), p.activity_id) for p in photos}
     assert 30 <= len(activities) <= 50
@@ -186,8 +234,7 @@ def test_photos_are_real_images_without_camera_data():
         assert (photo.width, photo.height) == (1600, 1200)
 
 
-def test_a_second_run_creates_nothing():
-    seed()
+def test_a_second_run_creates_nothing(demo):
     first = counts()
     media = {p.image.name for model in PHOTO_MODELS for p in model.objects.all()}
 
@@ -198,22 +245,11 @@ def test_a_second_run_creates_nothing():
     assert "未重复生成" in output
 
 
-class _Undo(Exception):
-    pass
+def test_scale_multiplies_the_held_activities(demo):
+    single = held_counts()  # the module's demo, seeded at scale 1
 
-
-def test_scale_multiplies_the_held_activities():
-    # Measure scale 1 inside a savepoint and undo it, then seed scale 2 from scratch.
-    with pytest.raises(_Undo), transaction.atomic():
-        seed()
-        single = held_counts()
-        single_photos = sum(m.objects.count() for m in PHOTO_MODELS)
-        raise _Undo
-
-    seed(scale=2)
-
-    double = held_counts()
     for name, n in single.items():
-        assert 1.85 * n <= double[name] <= 2.1 * n, (name, n, double[name])
+        double = demo.double_held[name]
+        assert 1.85 * n <= double <= 2.1 * n, (name, n, double)
     # The extra rows come without photos.
-    assert sum(m.objects.count() for m in PHOTO_MODELS) == single_photos
+    assert demo.double_photos == photo_count()

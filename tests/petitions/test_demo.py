@@ -1,6 +1,7 @@
 """The case demo: a year of requests that reaches the headline figures (200+ research problems
 and 410+ on-site requests solved), every channel and class, today's spread of states, timelines
-written as they happened, deadlines the rules agree with, and nothing duplicated by a second run.
+written as they happened, deadlines the rules agree with, a year of petition receptions (180+)
+with the requests registered at them, and nothing duplicated by a second run.
 
 The demo is seeded once for the module (about 20 s) inside a transaction rolled back at the
 end; each test runs in its own savepoint on top of it.
@@ -23,6 +24,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from outreach.models import ActivityStatus
+from outreach.stats import upcoming_activities
 from petitions import deadlines
 from petitions.demo import bulk
 from petitions.demo.clock import Clock
@@ -44,9 +46,13 @@ from petitions.models import (
     MediationAgreement,
     MediationSession,
     Person,
+    Reception,
+    ReceptionKind,
+    ReceptionPhoto,
     Satisfaction,
     Triage,
 )
+from petitions.stats import reception_totals
 from portal.demo import DEMO_USERS
 from portal.privacy import canonical_id_number
 
@@ -108,6 +114,7 @@ def test_the_headline_figures_come_from_linked_cases(demo):
     assert not onsite.filter(received_at__lt=F("onsite_session__starts_at")).exists()
     assert not Case.objects.exclude(channel=Channel.RESEARCH).filter(field_visit__isnull=False)
     assert not Case.objects.exclude(channel=Channel.ONSITE).filter(onsite_session__isnull=False)
+    assert not Case.objects.exclude(channel=Channel.RECEPTION).filter(reception__isnull=False)
 
     # The seeder's summary says what the records say.
     total, overdue = Case.objects.count(), Case.objects.overdue().count()
@@ -336,8 +343,100 @@ def test_every_actor_could_see_the_case(demo):
         assert case_id in visible[actor_id], (case_id, actor_id)
 
 
+def test_a_year_of_petition_receptions(demo):
+    """信访接待下基层: 180+ held in the year before today across the five communities, every
+    kind, a few cancelled with a reason, the next ones planned and public, about twenty with
+    photos; the seeder's summary says what the records say."""
+    totals = reception_totals()
+    assert totals.events >= 180
+    assert totals.residents_served > 0
+    assert totals.cases_opened >= 50
+    assert all(n >= 20 for n in totals.by_kind.values()), totals.by_kind
+    assert (
+        f"信访接待：{totals.events:,} 次，接待群众 {totals.residents_served:,} 人，"
+        f"现场登记诉求 {totals.cases_opened:,} 件" in demo
+    )
+
+    now = timezone.now()
+    held = Reception.objects.held()
+    assert not held.filter(starts_at__gte=now).exists()
+    assert not held.filter(starts_at__lt=now - timedelta(days=367)).exists()
+    assert held.values("community").distinct().count() == 5
+    assert not held.filter(residents_served__lt=5).exists()
+    assert not held.filter(residents_served__gt=60).exists()
+    cancelled = Reception.objects.filter(status=ActivityStatus.CANCELLED)
+    assert 1 <= cancelled.count() <= 0.06 * Reception.objects.count()
+    assert not cancelled.filter(cancel_reason="").exists()
+    assert not Reception.objects.filter(created_by__isnull=True).exists()
+
+    # The next ones are planned, published and listed among the coming activities.
+    upcoming = [a for a in upcoming_activities() if isinstance(a, Reception)]
+    assert len(upcoming) >= 3
+    assert all(now < a.starts_at < now + timedelta(days=21) for a in upcoming)
+
+    # Leaders' days are the demo leaders'; lawyers and mediators come from their teams.
+    for reception in Reception.objects.prefetch_related(
+        "officials__user", "advisers__team", "advisers__qualifications"
+    ):
+        officials = {p.user.username for p in reception.officials.all()}
+        if reception.kind == ReceptionKind.LEADER_DAY:
+            assert officials and officials <= {"shuji", "baopian", "sqshuji"}, reception
+        teams = {a.team.name for a in reception.advisers.all()}
+        if reception.kind in (ReceptionKind.LEGAL_ADVICE, ReceptionKind.LEGAL_OUTREACH):
+            assert "街道法律顾问团" in teams, reception
+        if reception.kind == ReceptionKind.MEDIATION:
+            assert teams and teams <= {"和为贵", "邻里凤姐"}, reception
+            for adviser in reception.advisers.all():
+                assert "人民调解员" in {q.name for q in adviser.qualifications.all()}
+        if reception.grid_id:
+            assert reception.grid.community_id == reception.community_id
+        # Public summaries name no one's number.
+        assert not ANY_NUMBER.search(reception.summary), reception.summary
+
+    photos = ReceptionPhoto.objects.select_related("activity")
+    assert 15 <= photos.values("activity").distinct().count() <= 25
+    assert len({p.image.name for p in photos}) == photos.count()
+    assert all(p.activity.status == ActivityStatus.HELD and p.activity.is_published for p in photos)
+
+
+def test_requests_registered_at_receptions(demo):
+    cases = Case.objects.filter(channel=Channel.RECEPTION).select_related("reception")
+    assert cases.count() >= 50
+    assert not cases.filter(reception__isnull=True).exists()
+    assert not cases.exclude(reception__status=ActivityStatus.HELD).exists()
+    # In the reception's place, while it was on, by staff.
+    assert not cases.exclude(community=F("reception__community")).exists()
+    assert not cases.filter(reception__grid__isnull=False).exclude(grid=F("reception__grid"))
+    assert not cases.filter(received_at__lt=F("reception__starts_at")).exists()
+    assert not cases.filter(received_at__gt=F("reception__ends_at")).exists()
+    assert not cases.filter(registered_by__isnull=True).exists()
+    # Legal and mediation matters, mostly settled; some mediated by the teams.
+    assert set(cases.values_list("category__name", flat=True)) <= {
+        "邻里纠纷",
+        "婚姻家庭",
+        "劳动纠纷",
+        "政策咨询",
+        "物业纠纷",
+    }
+    assert cases.filter(status__in=SETTLED).count() >= 0.8 * cases.count()
+    assert MediationSession.objects.filter(case__channel=Channel.RECEPTION).exists()
+    # Each summary's figure is the number of requests linked to it.
+    for reception in Reception.objects.held().annotate(n=Count("cases")):
+        found = re.search(r"现场登记诉求([0-9]+)件", reception.summary)
+        assert (int(found.group(1)) if found else 0) == reception.n, reception
+
+
 def test_a_second_run_creates_nothing(demo):
-    models = [Case, CaseEvent, Person, FollowUp, MediationSession, LeadershipDecision]
+    models = [
+        Case,
+        CaseEvent,
+        Person,
+        FollowUp,
+        MediationSession,
+        LeadershipDecision,
+        Reception,
+        ReceptionPhoto,
+    ]
     before = {m.__name__: m.objects.count() for m in models}
 
     output = seed()

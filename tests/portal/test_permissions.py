@@ -237,7 +237,9 @@ def test_official_and_others_cannot_change_by_posting(client, place, staff, role
 
 @pytest.mark.django_db
 def test_demo_accounts_hold_no_superuser_or_direct_permissions():
-    call_command("seed_demo", quiet_logins=True, allow_production=True, stdout=StringIO())
+    call_command(
+        "seed_demo", only=["portal"], quiet_logins=True, allow_production=True, stdout=StringIO()
+    )
 
     users = get_user_model().objects.all()
     assert users.count() == len(Role)

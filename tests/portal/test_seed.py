@@ -3,14 +3,16 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from portal.demo import DEMO_PASSWORD
-from portal.models import Community, Compound, Grid, StaffProfile, Team, TeamMember
+from portal.models import Community, Compound, StaffProfile, Team
 from portal.roles import Role
 
-MODELS = [Community, Grid, Compound, Team, TeamMember, StaffProfile, get_user_model()]
+DEMO_APPS = ("portal", "outreach", "petitions")
 
 
 def seed(**options):
@@ -19,19 +21,31 @@ def seed(**options):
     return out.getvalue()
 
 
+def every_count() -> dict[str, int]:
+    """Rows of every model of the apps with demo data, and the accounts and their groups."""
+    models = [m for app in DEMO_APPS for m in apps.get_app_config(app).get_models()]
+    return {m._meta.label: m.objects.count() for m in [*models, get_user_model(), Group]}
+
+
 @pytest.mark.django_db
 def test_running_twice_changes_nothing():
-    seed()
-    first = {m.__name__: m.objects.count() for m in MODELS}
+    """What ``make run`` does on every start: the second full run adds nothing anywhere."""
+    seed(quiet_logins=True)
+    first = every_count()
     passwords = dict(get_user_model().objects.values_list("username", "password"))
-    seed()
-    assert {m.__name__: m.objects.count() for m in MODELS} == first
+
+    seed(quiet_logins=True)
+
+    assert every_count() == first
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
+    # Every app wrote something to compare.
+    for app in DEMO_APPS:
+        assert any(n for label, n in first.items() if label.startswith(f"{app}.")), app
 
 
 @pytest.mark.django_db
 def test_demo_has_the_designed_places_teams_and_one_login_per_role():
-    output = seed()
+    output = seed(only=["portal"])
     assert Community.objects.count() >= 4
     assert Compound.objects.filter(name="凤凰B区").exists()
     for team in ["红骑兵宣讲团", "文润蓝天志愿服务队", "益启志愿服务队", "和为贵", "邻里凤姐"]:
@@ -43,6 +57,35 @@ def test_demo_has_the_designed_places_teams_and_one_login_per_role():
         assert profile.user.check_password(DEMO_PASSWORD)
         assert profile.user.username in output  # the printed login table names every account
     assert DEMO_PASSWORD in output
+
+
+@pytest.mark.django_db
+def test_only_seeds_the_apps_asked_for_and_those_they_depend_on(monkeypatch):
+    """Later apps build on earlier apps' rows, so asking for one loads its prerequisites too
+    (each seeder is idempotent: prerequisites already there are not duplicated)."""
+    ran = []
+    for app in ("outreach", "petitions"):
+        monkeypatch.setattr(f"{app}.demo.seed", lambda ctx, app=app: ran.append(app))
+
+    output = seed(only=["portal"], quiet_logins=True)
+    assert ran == []
+    assert StaffProfile.objects.count() == len(Role)
+    assert "依赖" not in output
+
+    output = seed(only=["petitions"], quiet_logins=True)
+    assert ran == ["outreach", "petitions"]
+    assert "petitions 依赖 portal、outreach，一并载入" in output
+
+    ran.clear()
+    seed(only=["outreach"], quiet_logins=True)
+    assert ran == ["outreach"]
+
+
+def test_only_refuses_an_unknown_app():
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("seed_demo", "--only", "portal", "nope", stdout=StringIO())
+    with pytest.raises(CommandError, match="--only 不认识 nope"):
+        seed(only=["nope"])
 
 
 @pytest.mark.django_db

@@ -11,9 +11,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.demo import SeedContext, demo_logins
 
+# The apps that ship demo data, in the order they must run: each uses the earlier ones' rows.
+DEMO_APPS = ("portal", "outreach", "petitions")
+
 
 class Command(BaseCommand):
-    help = "载入演示数据（可重复运行，不会重复创建）。--scale N 生成 N 倍的业务记录用于压测。"
+    help = (
+        "载入演示数据（可重复运行，不会重复创建）。--scale N 生成 N 倍的业务记录用于压测；"
+        "--only 只载入指定应用（及其依赖）的演示数据。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -25,6 +31,17 @@ class Command(BaseCommand):
             help="在 DJANGO_DEBUG=false 时也允许载入（演示账号密码是公开的，切勿用于正式环境）",
         )
         parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号")
+        parser.add_argument(
+            "--only",
+            nargs="+",
+            choices=DEMO_APPS,
+            metavar="APP",
+            help=(
+                f"只载入这些应用的演示数据（可选 {'、'.join(DEMO_APPS)}，默认全部）。"
+                "后面的应用依赖前面的：例如 --only petitions 也会先载入 portal 和 outreach"
+                "（已载入的不会重复创建）"
+            ),
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         scale = int(options["scale"])
@@ -37,10 +54,11 @@ class Command(BaseCommand):
             )
         ctx = SeedContext(out=self.stdout, scale=scale, rng=random.Random(20260101))
         self.stdout.write("载入演示数据…")
+        wanted = self.apps_to_seed(options["only"])
         # Each app may ship a `demo` module with seed(ctx); they run in INSTALLED_APPS order so
         # later apps can use earlier apps' data.
         for config in apps.get_app_configs():
-            if config.name.split(".")[0] not in {"portal", "outreach", "petitions"}:
+            if config.name.split(".")[0] not in wanted:
                 continue
             try:
                 module = importlib.import_module(f"{config.name}.demo")
@@ -51,6 +69,18 @@ class Command(BaseCommand):
             module.seed(ctx)
         if not options["quiet_logins"]:
             self.print_logins()
+
+    def apps_to_seed(self, only: list[str] | None) -> set[str]:
+        """The apps asked for and every app they depend on (all those before them)."""
+        if not only:
+            return set(DEMO_APPS)
+        if unknown := sorted(set(only) - set(DEMO_APPS)):
+            raise CommandError(f"--only 不认识 {'、'.join(unknown)}：可选 {'、'.join(DEMO_APPS)}")
+        last = max(DEMO_APPS.index(name) for name in only)
+        wanted = set(DEMO_APPS[: last + 1])
+        if added := [name for name in DEMO_APPS if name in wanted and name not in only]:
+            self.stdout.write(f"  （{'、'.join(only)} 依赖 {'、'.join(added)}，一并载入）")
+        return wanted
 
     def print_logins(self) -> None:
         self.stdout.write(self.style.SUCCESS("\n演示账号（仅用于试用）："))
