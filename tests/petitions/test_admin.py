@@ -8,7 +8,6 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
-from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -569,10 +568,7 @@ def test_an_activity_outside_scope_does_not_prefill(client, place, staff):
 @pytest.mark.parametrize(
     ("model", "param"), [(FieldVisit, "field_visit"), (OnsiteSession, "onsite_session")]
 )
-def test_activity_pages_link_to_registration(client, place, staff, monkeypatch, model, param):
-    # The outreach admin names one shared template; the per-model ones take over once it
-    # stops doing so (see the report). Here the lookup is left to Django, as it will be.
-    monkeypatch.setattr(admin.site._registry[model], "change_form_template", None)
+def test_activity_pages_link_to_registration(client, place, staff, model, param):
     activity = (make_visit if model is FieldVisit else make_session)(place.north_a)
     client.force_login(staff[Role.GRID_WORKER])
     url = reverse(f"admin:outreach_{model._meta.model_name}_change", args=[activity.pk])
