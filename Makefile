@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist); the machine has two cores.
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run test e2e serve lint format messages lock clean
 
@@ -30,7 +32,7 @@ test: install
 	$(BIN)/ruff format --check .
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make e2e — only the browser journeys
 e2e: install
@@ -60,7 +62,7 @@ format: install
 
 ## make messages — refresh and compile the English translation catalogue
 messages: install
-	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=tests
+	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=bench
 	$(MANAGE) compilemessages -l en --ignore=.venv
 
 ## make lock — re-resolve requirements.lock (the whole pinned tree) from pyproject.toml

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from outreach import services
@@ -43,7 +44,9 @@ class MonthFilter(admin.SimpleListFilter):
         months = []
         year, month = today.year, today.month
         for _i in range(12):
-            months.append((f"{year}-{month:02d}", f"{year}年{month}月"))
+            months.append(
+                (f"{year}-{month:02d}", gettext("%(y)s年%(m)s月") % {"y": year, "m": month})
+            )
             year, month = (year, month - 1) if month > 1 else (year - 1, 12)
         return months
 
@@ -159,8 +162,11 @@ class ActivityAdmin(ScopedAdmin):
         )
         for problem in problems:
             self.message_user(request, problem, messages.WARNING)
-        verb = _("公开") if published else _("撤回")
-        self.message_user(request, _("已%(verb)s %(n)d 条。") % {"verb": verb, "n": changed})
+        if published:
+            done = ngettext("已公开 %(n)d 条。", "已公开 %(n)d 条。", changed)
+        else:
+            done = ngettext("已撤回 %(n)d 条。", "已撤回 %(n)d 条。", changed)
+        self.message_user(request, done % {"n": changed})
 
     @admin.action(description=_("公开所选活动"), permissions=["publish"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -175,7 +181,12 @@ class ActivityAdmin(ScopedAdmin):
         copies = [services.copy_as_new(obj, actor=request.user) for obj in queryset]
         self.message_user(
             request,
-            _("已复制 %(n)d 条为计划中的新活动，请核对时间后保存。") % {"n": len(copies)},
+            ngettext(
+                "已复制 %(n)d 条为计划中的新活动，请核对时间后保存。",
+                "已复制 %(n)d 条为计划中的新活动，请核对时间后保存。",
+                len(copies),
+            )
+            % {"n": len(copies)},
             messages.SUCCESS,
         )
         if len(copies) == 1:
@@ -314,10 +325,18 @@ class OnsiteRotaAdmin(ScopedAdmin):
             try:
                 total += len(services.plan_from_rota(rota, actor=request.user, weeks=4))
             except services.ActivityError as exc:
-                self.message_user(request, f"{rota}：{exc}", messages.WARNING)
+                self.message_user(
+                    request,
+                    gettext("%(rota)s：%(problem)s") % {"rota": rota, "problem": exc},
+                    messages.WARNING,
+                )
         self.message_user(
             request,
-            _("已生成 %(n)d 场计划中的现场办公（已有的不重复生成），并在“近期安排”公开。")
+            ngettext(
+                "已生成 %(n)d 场计划中的现场办公（已有的不重复生成），并在“近期安排”公开。",
+                "已生成 %(n)d 场计划中的现场办公（已有的不重复生成），并在“近期安排”公开。",
+                total,
+            )
             % {"n": total},
             messages.SUCCESS,
         )

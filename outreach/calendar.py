@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from outreach.models import Activity
@@ -26,7 +27,7 @@ def upcoming_calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{name}下基层活动安排")
+    cal.add("x-wr-calname", gettext("%(name)s下基层活动安排") % {"name": name})
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     host = request.get_host().split(":")[0]
     stamp = timezone.now()
@@ -37,7 +38,11 @@ def upcoming_calendar(
         event.add("last-modified", activity.updated_at)
         event.add("dtstart", activity.starts_at)
         event.add("dtend", activity.ends_at or activity.starts_at + DEFAULT_LENGTH)
-        event.add("summary", f"{activity.practice_label}：{activity.title}")
+        event.add(
+            "summary",
+            gettext("%(label)s：%(title)s")
+            % {"label": activity.practice_label, "title": activity.title},
+        )
         event.add("location", f"{activity.community.name} {activity.venue}")
         if activity.summary:
             event.add("description", activity.summary)

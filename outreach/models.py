@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import ScopedQuerySet, ScopeRule
@@ -205,8 +206,8 @@ class TalkSeries(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("宣讲系列")
-        verbose_name_plural = _("宣讲系列")
+        verbose_name = pgettext_lazy("model", "宣讲系列")
+        verbose_name_plural = pgettext_lazy("model plural", "宣讲系列")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -260,8 +261,8 @@ class PolicyTalk(Activity):
     practice_label = _("政策宣讲")
 
     class Meta(Activity.Meta):
-        verbose_name = _("政策宣讲")
-        verbose_name_plural = _("政策宣讲")
+        verbose_name = pgettext_lazy("model", "政策宣讲")
+        verbose_name_plural = pgettext_lazy("model plural", "政策宣讲")
         permissions = [("publish_policytalk", _("发布政策宣讲"))]
         constraints = [
             *Activity.Meta.constraints,
@@ -325,8 +326,8 @@ class PolicyTalkPhoto(PhotoBase):
     )
 
     class Meta(PhotoBase.Meta):
-        verbose_name = _("宣讲照片")
-        verbose_name_plural = _("宣讲照片")
+        verbose_name = pgettext_lazy("model", "宣讲照片")
+        verbose_name_plural = pgettext_lazy("model plural", "宣讲照片")
 
 
 # --- 调查研究下基层: field research -------------------------------------------------------------
@@ -346,8 +347,8 @@ class ResearchTheme(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("调研主题")
-        verbose_name_plural = _("调研主题")
+        verbose_name = pgettext_lazy("model", "调研主题")
+        verbose_name_plural = pgettext_lazy("model plural", "调研主题")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -383,8 +384,8 @@ class FieldVisit(Activity):
     practice_label = _("调查研究")
 
     class Meta(Activity.Meta):
-        verbose_name = _("调查研究")
-        verbose_name_plural = _("调查研究")
+        verbose_name = pgettext_lazy("model", "调查研究")
+        verbose_name_plural = pgettext_lazy("model plural", "调查研究")
         permissions = [("publish_fieldvisit", _("发布调查研究"))]
         constraints = [
             *Activity.Meta.constraints,
@@ -402,8 +403,8 @@ class FieldVisitPhoto(PhotoBase):
     )
 
     class Meta(PhotoBase.Meta):
-        verbose_name = _("调研照片")
-        verbose_name_plural = _("调研照片")
+        verbose_name = pgettext_lazy("model", "调研照片")
+        verbose_name_plural = pgettext_lazy("model plural", "调研照片")
 
 
 # --- 现场办公下基层: on-site office sessions ----------------------------------------------------
@@ -439,8 +440,8 @@ class OnsiteSession(Activity):
     practice_label = _("现场办公")
 
     class Meta(Activity.Meta):
-        verbose_name = _("现场办公")
-        verbose_name_plural = _("现场办公")
+        verbose_name = pgettext_lazy("model", "现场办公")
+        verbose_name_plural = pgettext_lazy("model plural", "现场办公")
         permissions = [("publish_onsitesession", _("发布现场办公"))]
         constraints = [
             *Activity.Meta.constraints,
@@ -469,8 +470,8 @@ class OnsiteSessionPhoto(PhotoBase):
     )
 
     class Meta(PhotoBase.Meta):
-        verbose_name = _("现场办公照片")
-        verbose_name_plural = _("现场办公照片")
+        verbose_name = pgettext_lazy("model", "现场办公照片")
+        verbose_name_plural = pgettext_lazy("model plural", "现场办公照片")
 
 
 class Weekday(models.IntegerChoices):
@@ -525,8 +526,8 @@ class OnsiteRota(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("现场办公排班")
-        verbose_name_plural = _("现场办公排班")
+        verbose_name = pgettext_lazy("model", "现场办公排班")
+        verbose_name_plural = pgettext_lazy("model plural", "现场办公排班")
         ordering = ["community__sort_order", "weekday", "start_time"]
         constraints = [
             models.CheckConstraint(
@@ -542,8 +543,12 @@ class OnsiteRota(models.Model):
         ]
 
     def __str__(self) -> str:
-        weekday = self.get_weekday_display()
-        return f"{self.community.name} 每{weekday} {self.start_time:%H:%M} {self.venue}"
+        return gettext("%(community)s 每%(weekday)s %(time)s %(venue)s") % {
+            "community": self.community.name,
+            "weekday": self.get_weekday_display(),
+            "time": f"{self.start_time:%H:%M}",
+            "venue": self.venue,
+        }
 
     def clean(self) -> None:
         if self.grid_id and self.community_id and self.grid.community_id != self.community_id:
@@ -577,8 +582,8 @@ class Deliberation(Activity):
     practice_label = _("议事协商")
 
     class Meta(Activity.Meta):
-        verbose_name = _("议事协商会")
-        verbose_name_plural = _("议事协商会")
+        verbose_name = pgettext_lazy("model", "议事协商会")
+        verbose_name_plural = pgettext_lazy("model plural", "议事协商会")
         permissions = [("publish_deliberation", _("发布议事协商会"))]
 
 
@@ -590,8 +595,8 @@ class DeliberationPhoto(PhotoBase):
     )
 
     class Meta(PhotoBase.Meta):
-        verbose_name = _("议事照片")
-        verbose_name_plural = _("议事照片")
+        verbose_name = pgettext_lazy("model", "议事照片")
+        verbose_name_plural = pgettext_lazy("model plural", "议事照片")
 
 
 class DeliberationAttendance(models.Model):
@@ -613,8 +618,8 @@ class DeliberationAttendance(models.Model):
     )
 
     class Meta:
-        verbose_name = _("参会人员")
-        verbose_name_plural = _("参会人员")
+        verbose_name = pgettext_lazy("model", "参会人员")
+        verbose_name_plural = pgettext_lazy("model plural", "参会人员")
         ordering = ["deliberation", "category"]
         constraints = [
             models.CheckConstraint(
@@ -630,7 +635,10 @@ class DeliberationAttendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.count}人"
+        return ngettext("%(category)s %(n)d人", "%(category)s %(n)d人", self.count) % {
+            "category": self.get_category_display(),
+            "n": self.count,
+        }
 
 
 class DeliberationDecision(models.Model):
@@ -648,8 +656,8 @@ class DeliberationDecision(models.Model):
     sort_order = models.PositiveSmallIntegerField(_("序号"), default=0)
 
     class Meta:
-        verbose_name = _("议定事项")
-        verbose_name_plural = _("议定事项")
+        verbose_name = pgettext_lazy("model", "议定事项")
+        verbose_name_plural = pgettext_lazy("model plural", "议定事项")
         ordering = ["deliberation", "sort_order", "pk"]
 
     def __str__(self) -> str:

@@ -168,6 +168,10 @@ def plan_from_rota(
     today = today or timezone.localdate()
     tz = timezone.get_current_timezone()
     officials = list(rota.officials.all())
+    # Titles and summaries are stored and published as data: always in Chinese, never in the
+    # language the member of staff who runs this happens to read the site in.
+    title = f"{rota.community.name}现场办公"
+    summary = f"包片领导、社区书记在{rota.venue}现场办公，居民可当面反映诉求。"
     created = []
     first = next_weekday(today, rota.weekday)
     if datetime.combine(first, rota.start_time, tzinfo=tz) < timezone.now():
@@ -178,7 +182,7 @@ def plan_from_rota(
         if rota.sessions.filter(starts_at=starts_at).exists():
             continue
         session = OnsiteSession(
-            title=_("%(community)s现场办公") % {"community": rota.community.name},
+            title=title,
             starts_at=starts_at,
             ends_at=starts_at + timedelta(minutes=rota.duration_minutes),
             community=rota.community,
@@ -186,8 +190,7 @@ def plan_from_rota(
             compound=rota.compound,
             venue=rota.venue,
             venue_type=rota.venue_type,
-            summary=_("包片领导、社区书记在%(venue)s现场办公，居民可当面反映诉求。")
-            % {"venue": rota.venue},
+            summary=summary,
             rota=rota,
             status=ActivityStatus.PLANNED,
             created_by=actor,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from petitions.models import Case, PartyRole
 from portal.access import scope_of
 from portal.roles import Role
 
-ACCUSATION_PLACEHOLDER = "信访人信息已保密"
+ACCUSATION_PLACEHOLDER = _("信访人信息已保密")
 
 
 def is_assigned(user: Any, case: Case) -> bool:

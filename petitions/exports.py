@@ -1,4 +1,5 @@
-"""导出Excel: cases as an .xlsx, streamed, with no row cap, Chinese headers and masked people.
+"""导出Excel: cases as an .xlsx, streamed, with no row cap, headers in the reader's language
+(Chinese by default) and masked people.
 
 XlsxWriter's ``constant_memory`` mode writes each row out as it goes, so memory stays flat for
 any number of rows; the finished file is streamed from a temporary file. Every text cell is
@@ -18,6 +19,8 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from petitions.admin.display import due_of, masked_person, petitioner, safe_title, staff_label
 from petitions.models import Case
@@ -26,37 +29,37 @@ from portal.privacy import scrub
 
 CHUNK = 500
 
-COLUMNS: list[tuple[str, int]] = [
-    ("编号", 13),
-    ("收到时间", 17),
-    ("事项类型", 10),
-    ("检举控告", 8),
-    ("来源渠道", 10),
-    ("诉求分类", 12),
-    ("社区", 12),
-    ("网格", 18),
-    ("诉求摘要", 40),
-    ("分类办理", 10),
-    ("状态", 12),
-    ("承办人", 22),
-    ("当前期限", 11),
-    ("期限情况", 12),
-    ("信访人", 16),
-    ("联系电话", 16),
-    ("受理时间", 17),
-    ("办结时间", 17),
-    ("回访评价", 10),
-    ("重办次数", 8),
-    ("督办", 6),
-    ("按时签收", 8),
-    ("按时办结", 8),
+COLUMNS: list[tuple[Any, int]] = [
+    (_("编号"), 13),
+    (_("收到时间"), 17),
+    (_("事项类型"), 10),
+    (_("检举控告"), 8),
+    (_("来源渠道"), 10),
+    (_("诉求分类"), 12),
+    (_("社区"), 12),
+    (_("网格"), 18),
+    (_("诉求摘要"), 40),
+    (_("分类办理"), 10),
+    (_("状态"), 12),
+    (_("承办人"), 22),
+    (_("当前期限"), 11),
+    (_("期限情况"), 12),
+    (_("信访人"), 16),
+    (_("联系电话"), 16),
+    (_("受理时间"), 17),
+    (_("办结时间"), 17),
+    (_("回访评价"), 10),
+    (_("重办次数"), 8),
+    (_("督办"), 6),
+    (_("按时签收"), 8),
+    (_("按时办结"), 8),
 ]
 
 
 def _yes_no(value: bool | None) -> str:
     if value is None:
         return ""
-    return "是" if value else "否"
+    return gettext("是") if value else gettext("否")
 
 
 def _local(moment: datetime | None) -> datetime | None:
@@ -107,13 +110,13 @@ def write_cases(queryset: QuerySet, user: Any, target: Any) -> int:
             "tmpdir": tempfile.gettempdir(),
         },
     )
-    sheet = workbook.add_worksheet("诉求")
+    sheet = workbook.add_worksheet(pgettext("spreadsheet name", "诉求"))
     header = workbook.add_format({"bold": True, "bg_color": "#F2E6E6", "border": 1})
     moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
     for col, (title, width) in enumerate(COLUMNS):
         sheet.set_column(col, col, width)
-        sheet.write_string(0, col, title, header)
+        sheet.write_string(0, col, str(title), header)
     sheet.freeze_panes(1, 1)
     rows = 0
     for case in queryset.for_admin_list().iterator(chunk_size=CHUNK):
@@ -138,12 +141,13 @@ def export_response(queryset: QuerySet, *, user: Any, filters: str) -> FileRespo
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when streamed
     rows = write_cases(queryset, user, handle)
     handle.seek(0)
-    # A search term may itself be a phone number: the log keeps it masked.
+    # A search term may itself be a phone number: the log keeps it masked. The log is a record:
+    # its words stay in Chinese whatever language the exporter reads.
     record_export(user, what="诉求", filters=scrub(filters or "全部"), rows=rows, masked=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=f"诉求导出-{stamp}.xlsx",
+        filename=gettext("诉求导出-%(stamp)s.xlsx") % {"stamp": stamp},
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -271,12 +271,15 @@ class RegisterCaseForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        for prefix, label in (("petitioner", _("信访人/诉求人")), ("other", _("另一方当事人"))):
+        for prefix, message in (
+            ("petitioner", _("请填写信访人/诉求人姓名。")),
+            ("other", _("请填写另一方当事人姓名。")),
+        ):
             has_details = any(
                 cleaned.get(f"{prefix}_{f}") for f in ("phone", "id_number", "address")
             )
             if has_details and not (cleaned.get(f"{prefix}_name") or "").strip():
-                self.add_error(f"{prefix}_name", _("请填写%(who)s姓名。") % {"who": label})
+                self.add_error(f"{prefix}_name", message)
         if cleaned.get("field_visit") and cleaned.get("onsite_session"):
             raise forms.ValidationError(_("一件诉求只能关联一项来源活动。"))
         return cleaned

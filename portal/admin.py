@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal import services
 from portal.admin_base import (
@@ -33,6 +34,7 @@ from portal.models import (
     Team,
     TeamMember,
 )
+from portal.templatetags.portal_tags import join_names_text
 
 User = get_user_model()
 
@@ -120,7 +122,7 @@ class TeamMemberAdmin(PortalModelAdmin):
 
     @admin.display(description=_("资质"))
     def qualification_list(self, obj: TeamMember) -> str:
-        return "、".join(q.name for q in obj.qualifications.all()) or "—"
+        return join_names_text(q.name for q in obj.qualifications.all()) or "—"
 
 
 ROLE_FIELDS = {"role", "communities", "grids"}
@@ -189,7 +191,7 @@ class StaffProfileAdmin(PortalModelAdmin):
     @admin.display(description=_("负责范围"))
     def scope_summary(self, obj: StaffProfile) -> str:
         names = [c.name for c in obj.communities.all()] + [str(g) for g in obj.grids.all()]
-        return "、".join(names) or _("全街道")
+        return join_names_text(names) or _("全街道")
 
     @admin.display(description=_("批准状态"), boolean=False)
     def approval(self, obj: StaffProfile) -> str:
@@ -210,7 +212,11 @@ class StaffProfileAdmin(PortalModelAdmin):
             except services.RoleError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
         if done:
-            self.message_user(request, _("已批准 %(n)d 个角色。") % {"n": done}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("已批准 %(n)d 个角色。", "已批准 %(n)d 个角色。", done) % {"n": done},
+                messages.SUCCESS,
+            )
 
     def has_approve_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("portal.approve_staffprofile")

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.admin_base import PortalModelAdmin
 from portal.models import CalendarDay
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = (
+    pgettext_lazy("weekday", "星期一"),
+    pgettext_lazy("weekday", "星期二"),
+    pgettext_lazy("weekday", "星期三"),
+    pgettext_lazy("weekday", "星期四"),
+    pgettext_lazy("weekday", "星期五"),
+    pgettext_lazy("weekday", "星期六"),
+    pgettext_lazy("weekday", "星期日"),
+)
 
 
 @admin.register(CalendarDay)
@@ -21,4 +30,4 @@ class CalendarDayAdmin(PortalModelAdmin):
 
     @admin.display(description=_("星期"))
     def weekday(self, obj: CalendarDay) -> str:
-        return f"星期{WEEKDAYS[obj.date.weekday()]}"
+        return str(WEEKDAYS[obj.date.weekday()])

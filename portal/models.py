@@ -7,6 +7,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import ScopedQuerySet, ScopeRule
@@ -29,8 +30,8 @@ class Community(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("社区")
-        verbose_name_plural = _("社区")
+        verbose_name = pgettext_lazy("model", "社区")
+        verbose_name_plural = pgettext_lazy("model plural", "社区")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -54,8 +55,8 @@ class Grid(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("网格")
-        verbose_name_plural = _("网格")
+        verbose_name = pgettext_lazy("model", "网格")
+        verbose_name_plural = pgettext_lazy("model plural", "网格")
         ordering = ["community__sort_order", "sort_order", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -90,8 +91,8 @@ class Compound(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("小区")
-        verbose_name_plural = _("小区")
+        verbose_name = pgettext_lazy("model", "小区")
+        verbose_name_plural = pgettext_lazy("model plural", "小区")
         ordering = ["community__sort_order", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -110,8 +111,8 @@ class Qualification(models.Model):
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("资质")
-        verbose_name_plural = _("资质")
+        verbose_name = pgettext_lazy("model", "资质")
+        verbose_name_plural = pgettext_lazy("model plural", "资质")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -145,8 +146,8 @@ class Team(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("队伍")
-        verbose_name_plural = _("队伍")
+        verbose_name = pgettext_lazy("model", "队伍")
+        verbose_name_plural = pgettext_lazy("model plural", "队伍")
         ordering = ["kind", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=TeamKind.values), name="team_kind_valid"),
@@ -182,15 +183,15 @@ class TeamMember(models.Model):
     is_active = models.BooleanField(_("在队"), default=True)
 
     class Meta:
-        verbose_name = _("队员")
-        verbose_name_plural = _("队员")
+        verbose_name = pgettext_lazy("model", "队员")
+        verbose_name_plural = pgettext_lazy("model plural", "队员")
         ordering = ["team", "name"]
         constraints = [
             models.UniqueConstraint(fields=["team", "name"], name="teammember_unique_in_team"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.team.name}）"
+        return gettext("%(name)s（%(team)s）") % {"name": self.name, "team": self.team.name}
 
 
 class StaffProfile(models.Model):
@@ -239,8 +240,8 @@ class StaffProfile(models.Model):
     )
 
     class Meta:
-        verbose_name = _("工作人员角色与范围")
-        verbose_name_plural = _("工作人员角色与范围")
+        verbose_name = pgettext_lazy("model", "工作人员角色与范围")
+        verbose_name_plural = pgettext_lazy("model plural", "工作人员角色与范围")
         ordering = ["role", "name"]
         permissions = [("approve_staffprofile", _("批准角色与范围"))]
         constraints = [
@@ -250,7 +251,10 @@ class StaffProfile(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.get_role_display()}）"
+        return gettext("%(name)s（%(role)s）") % {
+            "name": self.name,
+            "role": self.get_role_display(),
+        }
 
     @property
     def is_approved(self) -> bool:
@@ -279,8 +283,8 @@ class CalendarDay(models.Model):
     name = models.CharField(_("名称"), max_length=30, blank=True, help_text=_("如 国庆节"))
 
     class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
+        verbose_name = pgettext_lazy("model", "节假日与调休")
+        verbose_name_plural = pgettext_lazy("model plural", "节假日与调休")
         ordering = ["-date"]
         constraints = [
             models.CheckConstraint(
@@ -329,8 +333,8 @@ class LoginLockout(AccessAttempt):
 
     class Meta:
         proxy = True
-        verbose_name = _("登录失败计数（锁定）")
-        verbose_name_plural = _("登录失败计数（锁定）")
+        verbose_name = pgettext_lazy("model", "登录失败计数（锁定）")
+        verbose_name_plural = pgettext_lazy("model plural", "登录失败计数（锁定）")
 
 
 class LoginRecord(AccessLog):
@@ -338,8 +342,8 @@ class LoginRecord(AccessLog):
 
     class Meta:
         proxy = True
-        verbose_name = _("登录日志")
-        verbose_name_plural = _("登录日志")
+        verbose_name = pgettext_lazy("model", "登录日志")
+        verbose_name_plural = pgettext_lazy("model plural", "登录日志")
 
 
 class LoginFailure(AccessFailureLog):
@@ -347,8 +351,8 @@ class LoginFailure(AccessFailureLog):
 
     class Meta:
         proxy = True
-        verbose_name = _("登录失败日志")
-        verbose_name_plural = _("登录失败日志")
+        verbose_name = pgettext_lazy("model", "登录失败日志")
+        verbose_name_plural = pgettext_lazy("model plural", "登录失败日志")
 
 
 # --- Rate limits of the public forms (portal.ratelimit) --------------------------------------
@@ -367,8 +371,8 @@ class RateLimitCounter(models.Model):
     hits = models.PositiveIntegerField(_("次数"), default=0)
 
     class Meta:
-        verbose_name = _("访问频率计数")
-        verbose_name_plural = _("访问频率计数")
+        verbose_name = pgettext_lazy("model", "访问频率计数")
+        verbose_name_plural = pgettext_lazy("model plural", "访问频率计数")
         ordering = ["-window_start"]
         constraints = [
             models.UniqueConstraint(

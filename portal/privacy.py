@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 MOBILE = re.compile(r"1[3-9][0-9]{9}")
 LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
 ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
@@ -48,21 +50,21 @@ def canonical_phone(value: str) -> str:
             else 4
         )
         return f"{compact[:area]}-{compact[area:]}"
-    raise InvalidNumber("请填写正确的手机号码（11 位数字）或带区号的固定电话。")
+    raise InvalidNumber(_("请填写正确的手机号码（11 位数字）或带区号的固定电话。"))
 
 
 def canonical_id_number(value: str) -> str:
     """An 18-character resident ID number with a valid birth date and check digit."""
     text = _SEPARATORS.sub("", normalise_digits(value)).upper()
     if not ID_NUMBER.fullmatch(text):
-        raise InvalidNumber("身份证号码应为 18 位（最后一位可以是 X）。")
+        raise InvalidNumber(_("身份证号码应为 18 位（最后一位可以是 X）。"))
     try:
         date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError as exc:
-        raise InvalidNumber("身份证号码中的出生日期不正确。") from exc
+        raise InvalidNumber(_("身份证号码中的出生日期不正确。")) from exc
     total = sum(int(d) * w for d, w in zip(text[:17], _ID_WEIGHTS, strict=True))
     if _ID_CHECK[total % 11] != text[17]:
-        raise InvalidNumber("身份证号码校验位不正确，请核对。")
+        raise InvalidNumber(_("身份证号码校验位不正确，请核对。"))
     return text
 
 

@@ -30,6 +30,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 
 from portal.models import RateLimitCounter
 
@@ -101,10 +102,12 @@ class Limit:
 
     @property
     def window_text(self) -> str:
-        """The window as residents read it: "1 小时", "10 分钟"."""
+        """The window as residents read it, in their language: "1 小时", "10 分钟"."""
         if self.seconds % 3600 == 0:
-            return f"{self.seconds // 3600} 小时"
-        return f"{max(1, self.seconds // 60)} 分钟"
+            hours = self.seconds // 3600
+            return ngettext("%(n)d 小时", "%(n)d 小时", hours) % {"n": hours}
+        minutes = max(1, self.seconds // 60)
+        return ngettext("%(n)d 分钟", "%(n)d 分钟", minutes) % {"n": minutes}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal.access import forget_scope
 from portal.models import StaffProfile
@@ -92,7 +93,7 @@ def grant_role(
 ) -> StaffProfile:
     """Create or replace a staff account's role and scope (used by commands and demo data)."""
     if actor is not None and actor.pk == user.pk:
-        raise RoleError("不能修改自己的角色或负责范围。")
+        raise RoleError(_("不能修改自己的角色或负责范围。"))
     profile, _created = StaffProfile.objects.select_for_update().get_or_create(
         user=user, defaults={"name": name, "role": role}
     )
@@ -113,7 +114,7 @@ def role_changed(profile: StaffProfile, *, actor: Any) -> StaffProfile:
     """After the admin saved a new role or scope: it waits for approval unless the actor may
     approve."""
     if actor is not None and actor.pk == profile.user_id:
-        raise RoleError("不能修改自己的角色或负责范围。")
+        raise RoleError(_("不能修改自己的角色或负责范围。"))
     profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
     _approve_if_allowed(profile, actor)
     profile.save(update_fields=["approved_by", "approved_at"])
@@ -126,9 +127,9 @@ def approve_staff_role(profile: StaffProfile, *, actor: Any) -> StaffProfile:
     """批准: the party secretary confirms a role and scope set by the system administrator."""
     profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
     if actor.pk == profile.user_id:
-        raise RoleError("不能批准自己的角色。")
+        raise RoleError(_("不能批准自己的角色。"))
     if profile.is_approved:
-        raise RoleError(f"{profile.name} 的角色已批准，无需重复批准。")
+        raise RoleError(_("%(name)s 的角色已批准，无需重复批准。") % {"name": profile.name})
     profile.approved_by, profile.approved_at = actor, timezone.now()
     profile.save(update_fields=["approved_by", "approved_at"])
     _sync_user_groups(profile)

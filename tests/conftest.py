@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -21,6 +22,31 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def migration_data(request):
+    """The rows the data migrations write, present in every transactional test.
+
+    Serialized rollback restores them after another transactional test emptied the database,
+    but under Playwright's sync API the test thread can end up with a fresh connection that
+    lost the serialized copy; then they are written again here.
+    """
+    if not _transactional(request.node):
+        return
+    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from petitions.models import Category
+    from portal.calendar_data import import_calendar
+    from portal.models import CalendarDay
+
+    if not Category.objects.exists():
+        seed = importlib.import_module("petitions.migrations.0002_rules_categories_append_only")
+        seed.seed(apps, None)
+    if not CalendarDay.objects.exists():
+        import_calendar(CalendarDay)
 
 
 @dataclass
@@ -70,8 +96,32 @@ def staff(place):
     }
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+def _serialized(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "django_db_serialized_rollback" in getattr(item, "fixturenames", ()) or bool(
+        marker is not None and marker.kwargs.get("serialized_rollback")
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     from django.conf import settings
+
+    # A transactional test empties the database afterwards, taking the rows data migrations
+    # wrote (categories, deadline rules, holidays) with it unless it restores them.
+    careless = [item.nodeid for item in items if _transactional(item) and not _serialized(item)]
+    if careless:
+        raise pytest.UsageError(
+            "transactional tests must use serialized_rollback=True (or request "
+            f"django_db_serialized_rollback): {careless}"
+        )
 
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return

@@ -30,6 +30,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -59,7 +60,7 @@ from petitions.models import (
     Channel,
     MediationSession,
 )
-from petitions.services import CaseConflict, CaseError
+from petitions.services import CaseConflict, CaseError, records_language
 from portal.access import scope_of
 from portal.admin_base import PortalModelAdmin
 
@@ -388,11 +389,9 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
                 session.recorded_by = request.user
             session.save()
             if is_new:
-                services.record_mediation(
-                    form.instance,
-                    actor=request.user,
-                    summary=f"{session.get_method_display()}：{session.get_outcome_display()}",
-                )
+                with records_language():  # a timeline note: always in the source language
+                    summary = f"{session.get_method_display()}：{session.get_outcome_display()}"
+                services.record_mediation(form.instance, actor=request.user, summary=summary)
         formset.save_m2m()
         return None
 
@@ -425,11 +424,11 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
     @admin.display(description=_("来源"))
     def source(self, obj: Case) -> str:
         if obj.field_visit_id:
-            return f"调查研究：{obj.field_visit}"
+            return gettext("调查研究：%(activity)s") % {"activity": obj.field_visit}
         if obj.onsite_session_id:
-            return f"现场办公：{obj.onsite_session}"
+            return gettext("现场办公：%(activity)s") % {"activity": obj.onsite_session}
         if obj.reviews_id:
-            return f"原信访事项：{obj.reviews.number}"
+            return gettext("原信访事项：%(number)s") % {"number": obj.reviews.number}
         return "—"
 
     def _text(self, obj: Case, text: str) -> str:
@@ -456,9 +455,13 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
 
     @admin.display(description=_("协办人、调解员"))
     def co_workers(self, obj: Case) -> str:
-        names = [f"协办：{staff_label(p)}" for p in obj.co_handlers.all()]
-        names += [f"调解：{staff_label(p)}" for p in obj.mediators.all()]
-        return "；".join(names) or "—"
+        names = [
+            gettext("协办：%(staff)s") % {"staff": staff_label(p)} for p in obj.co_handlers.all()
+        ]
+        names += [
+            gettext("调解：%(staff)s") % {"staff": staff_label(p)} for p in obj.mediators.all()
+        ]
+        return pgettext("separator between messages", "；").join(names) or "—"
 
     @admin.display(description=_("会议决定"))
     def decision(self, obj: Case) -> str:
@@ -601,7 +604,7 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
-            return HttpResponseBadRequest("筛选条件不正确，请回到列表重新筛选。")
+            return HttpResponseBadRequest(gettext("筛选条件不正确，请回到列表重新筛选。"))
         from petitions import exports
 
         return exports.export_response(

@@ -11,10 +11,12 @@ from datetime import date
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from petitions.access import ACCUSATION_PLACEHOLDER, petitioner_hidden
 from petitions.models import Case, CaseParty, PartyRole
 from portal.privacy import scrub
+from portal.templatetags.portal_tags import cn_date
 
 
 def party_names(case: Case) -> list[str]:
@@ -75,10 +77,11 @@ class Due:
         if self.days_left is None:
             return "—"
         if self.overdue:
-            return f"已超期 {-self.days_left} 天"
+            late = -self.days_left
+            return ngettext("已超期 %(n)d 天", "已超期 %(n)d 天", late) % {"n": late}
         if self.days_left == 0:
-            return "今天到期"
-        return f"剩 {self.days_left} 天"
+            return gettext("今天到期")
+        return ngettext("剩 %(n)d 天", "剩 %(n)d 天", self.days_left) % {"n": self.days_left}
 
 
 def due_of(case: Case, today: date | None = None) -> Due:
@@ -93,7 +96,8 @@ def local(moment: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def chinese_date(day: date | None) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+    """2026年11月27日 in Chinese, 27 Nov 2026 in English (the site's date filter)."""
+    return cn_date(day)
 
 
 def staff_label(profile: Any) -> str:

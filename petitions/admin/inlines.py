@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.access import can_reveal
@@ -19,12 +20,18 @@ from portal.admin_base import PortalStackedInline
 def judicial_reminder(agreement: MediationAgreement, today: Any = None) -> str:
     """The 30-day 司法确认 window of 人民调解法 Art. 33, as staff should tell the parties."""
     if agreement.judicial_confirmation_applied_on:
-        return f"已于 {chinese_date(agreement.judicial_confirmation_applied_on)} 申请司法确认"
+        return gettext("已于 %(date)s 申请司法确认") % {
+            "date": chinese_date(agreement.judicial_confirmation_applied_on)
+        }
     deadline = agreement.judicial_confirmation_deadline
     left = agreement.judicial_confirmation_days_left(today or timezone.localdate())
     if left < 0:
-        return f"申请司法确认的期限（{chinese_date(deadline)}）已过"
-    return f"请提醒当事人于 {chinese_date(deadline)} 前共同向人民法院申请司法确认（剩 {left} 天）"
+        return gettext("申请司法确认的期限（%(date)s）已过") % {"date": chinese_date(deadline)}
+    return ngettext(
+        "请提醒当事人于 %(date)s 前共同向人民法院申请司法确认（剩 %(n)d 天）",
+        "请提醒当事人于 %(date)s 前共同向人民法院申请司法确认（剩 %(n)d 天）",
+        left,
+    ) % {"date": chinese_date(deadline), "n": left}
 
 
 class CaseTextInline(PortalStackedInline):

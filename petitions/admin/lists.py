@@ -10,6 +10,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.admin.display import case_label, local, safe_text
@@ -136,8 +137,10 @@ class CategoryAdmin(PortalModelAdmin):
         rules = getattr(obj, "_conclude", None) or []
         if not rules:
             return str(_("按事项类型的通用规则"))
-        return "；".join(
-            f"{r.get_kind_display()} {r.length} 个{r.get_unit_display()}" for r in rules
+        return pgettext("separator between messages", "；").join(
+            gettext("%(kind)s %(length)d 个%(unit)s")
+            % {"kind": r.get_kind_display(), "length": r.length, "unit": r.get_unit_display()}
+            for r in rules
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

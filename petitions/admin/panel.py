@@ -15,6 +15,7 @@ from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import RECUSERS, Actor, offered_steps
 from petitions.forms import ConcludeForm
 from petitions.models import Case, ReplyTemplate
+from petitions.services import unit_label
 
 
 def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None = None) -> dict:
@@ -68,7 +69,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
             "at": local(event.at),
             "actor": getattr(getattr(event.actor, "staff_profile", None), "name", "")
             or (event.actor.get_username() if event.actor else _("居民")),
-            "unit": event.actor_unit,
+            "unit": unit_label(event.actor_unit),
             "kind": event.get_kind_display(),
             "move": (
                 f"{event.get_from_status_display()} → {event.get_to_status_display()}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions import deadlines, forms, services
@@ -25,7 +26,7 @@ from petitions.models import (
     EventKind,
     Triage,
 )
-from petitions.services import CaseConflict, CaseError
+from petitions.services import CaseConflict, CaseError, conflict_message
 from petitions.services.base import _ensure_visible, _event, _locked, _save
 from portal.access import scope_of
 from portal.roles import Role
@@ -74,14 +75,6 @@ class Actor:
         return self.profile_id is not None and case.handler_id == self.profile_id
 
 
-def conflict_message(case: Case) -> str:
-    # The same words as the services' optimistic check (petitions.services.base._locked).
-    return (
-        f"诉求 {case.number} 刚刚已被他人处理（现为“{case.get_status_display()}”），"
-        "请刷新页面查看最新情况后再操作。"
-    )
-
-
 def _open_pause(case: Case) -> bool:
     return CasePause.objects.filter(case=case, ended_on__isnull=True).exists()
 
@@ -97,9 +90,9 @@ def recuse(case: Case, *, actor: Any, user: Any, reason: str, expected_version: 
     case = _locked(case, expected_version)
     profile = getattr(user, "staff_profile", None)
     if profile is not None and profile.pk == case.handler_id:
-        raise CaseError("该人员是本诉求的承办人，请先改派再设置回避。")
+        raise CaseError(gettext("该人员是本诉求的承办人，请先改派再设置回避。"))
     if CaseExclusion.objects.filter(case=case, user=user).exists():
-        raise CaseError("该人员已在回避名单中。")
+        raise CaseError(gettext("该人员已在回避名单中。"))
     CaseExclusion.objects.create(case=case, user=user, reason=(reason or "依规回避")[:100])
     if profile is not None:
         case.co_handlers.remove(profile)

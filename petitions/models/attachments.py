@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from petitions.models.case import Case
 from portal.models import PhotoBase
@@ -71,8 +72,8 @@ class CaseAttachment(PhotoBase):
     )
 
     class Meta(PhotoBase.Meta):
-        verbose_name = _("诉求照片")
-        verbose_name_plural = _("诉求照片")
+        verbose_name = pgettext_lazy("model", "诉求照片")
+        verbose_name_plural = pgettext_lazy("model plural", "诉求照片")
 
     def staff_url(self, rendition: str = "display") -> str:
         """Where staff open this photo (login, permission and case scope are checked there)."""
@@ -98,8 +99,8 @@ class OnlineSubmission(models.Model):
     created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("网上提交记录")
-        verbose_name_plural = _("网上提交记录")
+        verbose_name = pgettext_lazy("model", "网上提交记录")
+        verbose_name_plural = pgettext_lazy("model plural", "网上提交记录")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from petitions.models.choices import (
     OPEN_STATUSES,
@@ -319,8 +320,8 @@ class Case(models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("诉求")
-        verbose_name_plural = _("诉求")
+        verbose_name = pgettext_lazy("model", "诉求")
+        verbose_name_plural = pgettext_lazy("model plural", "诉求")
         ordering = ["-received_at", "-pk"]
         permissions = [
             ("reveal_case", _("查看诉求当事人完整个人信息（须填写理由）")),
@@ -451,8 +452,8 @@ class CaseEvent(models.Model):
     changes = models.JSONField(_("变更"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("办理记录")
-        verbose_name_plural = _("办理记录")
+        verbose_name = pgettext_lazy("model", "办理记录")
+        verbose_name_plural = pgettext_lazy("model plural", "办理记录")
         ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -475,8 +476,8 @@ class CasePause(models.Model):
     reason = models.CharField(_("事由"), max_length=200)
 
     class Meta:
-        verbose_name = _("中止计时")
-        verbose_name_plural = _("中止计时")
+        verbose_name = pgettext_lazy("model", "中止计时")
+        verbose_name_plural = pgettext_lazy("model plural", "中止计时")
         ordering = ["case", "started_on"]
         constraints = [
             models.CheckConstraint(
@@ -518,8 +519,8 @@ class FollowUp(models.Model):
     )
 
     class Meta:
-        verbose_name = _("回访记录")
-        verbose_name_plural = _("回访记录")
+        verbose_name = pgettext_lazy("model", "回访记录")
+        verbose_name_plural = pgettext_lazy("model plural", "回访记录")
         ordering = ["case", "conclusion_number"]
         constraints = [
             models.UniqueConstraint(
@@ -542,8 +543,8 @@ class CaseSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = _("编号序列")
-        verbose_name_plural = _("编号序列")
+        verbose_name = pgettext_lazy("model", "编号序列")
+        verbose_name_plural = pgettext_lazy("model plural", "编号序列")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last}"
@@ -565,8 +566,8 @@ class ExportRecord(models.Model):
     masked = models.BooleanField(_("个人信息已脱敏"), default=True)
 
     class Meta:
-        verbose_name = _("导出记录")
-        verbose_name_plural = _("导出记录")
+        verbose_name = pgettext_lazy("model", "导出记录")
+        verbose_name_plural = pgettext_lazy("model plural", "导出记录")
         ordering = ["-at"]
 
     def __str__(self) -> str:

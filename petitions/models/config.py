@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models.choices import CaseKind, DeadlineStage, DeadlineUnit, StartEvent
@@ -22,8 +23,8 @@ class Category(models.Model):
     )
 
     class Meta:
-        verbose_name = _("诉求分类")
-        verbose_name_plural = _("诉求分类")
+        verbose_name = pgettext_lazy("model", "诉求分类")
+        verbose_name_plural = pgettext_lazy("model plural", "诉求分类")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -56,8 +57,8 @@ class DeadlineRule(models.Model):
     legal_basis = models.CharField(_("依据"), max_length=100, blank=True)
 
     class Meta:
-        verbose_name = _("办理时限规则")
-        verbose_name_plural = _("办理时限规则")
+        verbose_name = pgettext_lazy("model", "办理时限规则")
+        verbose_name_plural = pgettext_lazy("model plural", "办理时限规则")
         ordering = ["kind", "stage", "category"]
         constraints = [
             models.CheckConstraint(
@@ -84,11 +85,20 @@ class DeadlineRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f"（{self.category}）" if self.category_id else ""
-        return (
-            f"{self.get_kind_display()}{where}·{self.get_stage_display()}："
-            f"{self.get_start_event_display()}起 {self.length} 个{self.get_unit_display()}"
-        )
+        values = {
+            "kind": self.get_kind_display(),
+            "category": self.category,
+            "stage": self.get_stage_display(),
+            "start": self.get_start_event_display(),
+            "length": self.length,
+            "unit": self.get_unit_display(),
+        }
+        if self.category_id:
+            return (
+                gettext("%(kind)s（%(category)s）·%(stage)s：%(start)s起 %(length)d 个%(unit)s")
+                % values
+            )
+        return gettext("%(kind)s·%(stage)s：%(start)s起 %(length)d 个%(unit)s") % values
 
 
 class LeadershipDecision(models.Model):
@@ -107,8 +117,8 @@ class LeadershipDecision(models.Model):
     )
 
     class Meta:
-        verbose_name = _("领导会议决定")
-        verbose_name_plural = _("领导会议决定")
+        verbose_name = pgettext_lazy("model", "领导会议决定")
+        verbose_name_plural = pgettext_lazy("model plural", "领导会议决定")
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
@@ -131,8 +141,8 @@ class ReplyTemplate(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
-        verbose_name = _("答复模板")
-        verbose_name_plural = _("答复模板")
+        verbose_name = pgettext_lazy("model", "答复模板")
+        verbose_name_plural = pgettext_lazy("model plural", "答复模板")
         ordering = ["title"]
 
     def __str__(self) -> str:

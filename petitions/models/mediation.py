@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import TeamMember
@@ -60,8 +61,8 @@ class MediationSession(models.Model):
     )
 
     class Meta:
-        verbose_name = _("调解记录")
-        verbose_name_plural = _("调解记录")
+        verbose_name = pgettext_lazy("model", "调解记录")
+        verbose_name_plural = pgettext_lazy("model plural", "调解记录")
         ordering = ["case", "held_at"]
         constraints = [
             models.CheckConstraint(
@@ -110,12 +111,12 @@ class MediationAgreement(models.Model):
     )
 
     class Meta:
-        verbose_name = _("调解协议")
-        verbose_name_plural = _("调解协议")
+        verbose_name = pgettext_lazy("model", "调解协议")
+        verbose_name_plural = pgettext_lazy("model plural", "调解协议")
         ordering = ["case", "signed_on"]
 
     def __str__(self) -> str:
-        return self.agreement_number or f"{self.signed_on} 调解协议"
+        return self.agreement_number or gettext("%(date)s 调解协议") % {"date": self.signed_on}
 
     @property
     def judicial_confirmation_deadline(self) -> date:

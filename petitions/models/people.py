@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Right
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from petitions.models.choices import PartyRole
 from portal.privacy import (
@@ -34,8 +35,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("当事人")
-        verbose_name_plural = _("当事人")
+        verbose_name = pgettext_lazy("model", "当事人")
+        verbose_name_plural = pgettext_lazy("model plural", "当事人")
         ordering = ["-pk"]
         constraints = [
             # Stored canonical: ASCII digits only, never a half-valid number.
@@ -95,8 +96,8 @@ class CaseParty(models.Model):
     role = models.CharField(_("身份"), max_length=12, choices=PartyRole.choices)
 
     class Meta:
-        verbose_name = _("诉求当事人")
-        verbose_name_plural = _("诉求当事人")
+        verbose_name = pgettext_lazy("model", "诉求当事人")
+        verbose_name_plural = pgettext_lazy("model plural", "诉求当事人")
         ordering = ["case", "role", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -127,8 +128,8 @@ class CaseExclusion(models.Model):
     reason = models.CharField(_("原因"), max_length=100, default="被反映人，依规回避")
 
     class Meta:
-        verbose_name = _("回避")
-        verbose_name_plural = _("回避")
+        verbose_name = pgettext_lazy("model", "回避")
+        verbose_name_plural = pgettext_lazy("model plural", "回避")
         constraints = [
             models.UniqueConstraint(fields=["case", "user"], name="caseexclusion_unique"),
         ]

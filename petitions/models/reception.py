@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from outreach.models import Activity
 from portal.models import PhotoBase, StaffProfile, TeamMember
@@ -38,8 +39,8 @@ class Reception(Activity):
     practice_label = _("信访接待")
 
     class Meta(Activity.Meta):
-        verbose_name = _("信访接待")
-        verbose_name_plural = _("信访接待")
+        verbose_name = pgettext_lazy("model", "信访接待")
+        verbose_name_plural = pgettext_lazy("model plural", "信访接待")
         permissions = [("publish_reception", _("发布信访接待"))]
         constraints = [
             *Activity.Meta.constraints,
@@ -64,5 +65,5 @@ class ReceptionPhoto(PhotoBase):
     )
 
     class Meta(PhotoBase.Meta):
-        verbose_name = _("信访接待照片")
-        verbose_name_plural = _("信访接待照片")
+        verbose_name = pgettext_lazy("model", "信访接待照片")
+        verbose_name_plural = pgettext_lazy("model plural", "信访接待照片")

@@ -1,10 +1,10 @@
 """Residents' forms: 我要反映, 进度查询, 评价, and the filters of 办理公开.
 
-Messages are plain Chinese, one per field. Text is kept as typed (rare characters such as 𠮷 and
-𰻞, emoji) except NUL and other control characters, which are removed: PostgreSQL refuses NUL in
-text and nobody types them. Lengths are counted in characters, as residents count them; the
-inputs carry no ``maxlength`` because browsers count UTF-16 units (𠮷 counts twice) and cut
-pasted text silently instead of saying why.
+Messages are plain Chinese, marked for translation, one per field. Text is kept as typed (rare
+characters such as 𠮷 and 𰻞, emoji) except NUL and other control characters, which are removed:
+PostgreSQL refuses NUL in text and nobody types them. Lengths are counted in characters, as
+residents count them; the inputs carry no ``maxlength`` because browsers count UTF-16 units (𠮷
+counts twice) and cut pasted text silently instead of saying why.
 """
 
 from __future__ import annotations
@@ -17,11 +17,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from outreach.forms import month_bounds
 from petitions.models import Category, Satisfaction
 from petitions.public import limits
 from petitions.services import TRACKING_ALPHABET, TRACKING_LENGTH, normalise_tracking_code
+from portal.i18n import interpolate_lazy
 from portal.images import ACCEPT, ImageRejected, IngestedImage, ingest_image
 from portal.models import Community, Compound, Grid
 from portal.privacy import MOBILE, InvalidNumber, canonical_phone
@@ -55,12 +58,12 @@ class PlainTextField(forms.CharField):
         *,
         max_length: int,
         min_length: int | None = None,
-        required_message: str = "",
+        required_message: Any = "",
         **kwargs: Any,
     ) -> None:
         messages = {
-            "max_length": f"最多 {max_length} 字（现在 %(show_value)d 字），请精简后再提交。",
-            "min_length": f"请写得具体一些（至少 {min_length} 个字）。",
+            "max_length": _("最多 %(limit_value)d 字（现在 %(show_value)d 字），请精简后再提交。"),
+            "min_length": _("请写得具体一些（至少 %(limit_value)d 个字）。"),
         }
         if required_message:
             messages["required"] = required_message
@@ -81,10 +84,10 @@ class MobileField(forms.CharField):
     """A mainland mobile number; full-width digits, spaces, dashes and +86 are accepted and
     normalised (13912345678). Anything else is refused, never stored half-valid."""
 
-    message = "请填写正确的 11 位手机号码（用于答复您和查询进度）。"
+    message = _("请填写正确的 11 位手机号码（用于答复您和查询进度）。")
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("error_messages", {"required": "请填写手机号码，以便答复您。"})
+        kwargs.setdefault("error_messages", {"required": _("请填写手机号码，以便答复您。")})
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> str:
@@ -121,7 +124,8 @@ class PhotosField(forms.FileField):
         uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(uploads) > limits.MAX_PHOTOS:
             raise ValidationError(
-                f"最多上传 {limits.MAX_PHOTOS} 张照片（您选择了 {len(uploads)} 张）。",
+                gettext("最多上传 %(max)d 张照片（您选择了 %(n)d 张）。")
+                % {"max": limits.MAX_PHOTOS, "n": len(uploads)},
                 code="too_many",
             )
         photos, errors = [], []
@@ -129,8 +133,14 @@ class PhotosField(forms.FileField):
             try:
                 photos.append(ingest_image(upload))
             except ImageRejected as exc:
-                label = f"第 {number} 张照片" if len(uploads) > 1 else "照片"
-                errors.append(ValidationError(f"{label}：{exc.message}", code=exc.code))
+                if len(uploads) > 1:
+                    message = gettext("第 %(n)d 张照片：%(problem)s") % {
+                        "n": number,
+                        "problem": exc.message,
+                    }
+                else:
+                    message = gettext("照片：%(problem)s") % {"problem": exc.message}
+                errors.append(ValidationError(message, code=exc.code))
         if errors:
             raise ValidationError(errors)
         return photos
@@ -212,73 +222,80 @@ class RequestForm(forms.Form):
     """我要反映: what happened, where, and how to reach the resident for the reply."""
 
     category = ChoiceOfRows(
-        label="反映事项类别",
+        label=_("反映事项类别"),
         queryset=Category.objects.none(),
-        empty_label="请选择",
+        empty_label=_("请选择"),
         error_messages={
-            "required": "请选择反映事项的类别。",
-            "invalid_choice": "请从列表中选择事项类别。",
+            "required": _("请选择反映事项的类别。"),
+            "invalid_choice": _("请从列表中选择事项类别。"),
         },
     )
     community = ChoiceOfRows(
-        label="所在社区",
+        label=_("所在社区"),
         queryset=Community.objects.none(),
         to_field_name="code",
-        empty_label="请选择社区",
+        empty_label=_("请选择社区"),
         error_messages={
-            "required": "请选择事情发生在哪个社区。",
-            "invalid_choice": "请从列表中选择社区。",
+            "required": _("请选择事情发生在哪个社区。"),
+            "invalid_choice": _("请从列表中选择社区。"),
         },
     )
     compound = forms.ChoiceField(
-        label="小区",
+        label=_("小区"),
         required=False,
-        help_text="不在小区内或不清楚可以不选。",
-        error_messages={"invalid_choice": "请重新选择小区（所选小区不在所选社区）。"},
+        help_text=_("不在小区内或不清楚可以不选。"),
+        error_messages={"invalid_choice": _("请重新选择小区（所选小区不在所选社区）。")},
     )
     grid = forms.CharField(required=False, widget=forms.HiddenInput)
     address = PlainTextField(
-        label="具体位置",
+        label=_("具体位置"),
         max_length=ADDRESS_MAX,
         required=False,
-        help_text="如：3号楼2单元门口、小区东门停车场。",
+        help_text=_("如：3号楼2单元门口、小区东门停车场。"),
     )
     title = PlainTextField(
-        label="一句话说明",
+        label=_("一句话说明"),
         max_length=TITLE_MAX,
-        required_message="请用一句话说明是什么事。",
-        help_text=f"如：楼道堆放杂物影响通行（最多 {TITLE_MAX} 字）。",
+        required_message=_("请用一句话说明是什么事。"),
+        help_text=interpolate_lazy(
+            _("如：楼道堆放杂物影响通行（最多 %(n)d 字）。"), {"n": TITLE_MAX}
+        ),
     )
     content = PlainTextField(
-        label="具体情况",
+        label=_("具体情况"),
         max_length=CONTENT_MAX,
         min_length=CONTENT_MIN,
-        required_message="请写一写具体情况。",
+        required_message=_("请写一写具体情况。"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=f"什么时间、什么地方、发生了什么，希望怎样解决（最多 {CONTENT_MAX} 字）。",
+        help_text=interpolate_lazy(
+            _("什么时间、什么地方、发生了什么，希望怎样解决（最多 %(n)d 字）。"), {"n": CONTENT_MAX}
+        ),
     )
     photos = PhotosField(
-        label="照片（可不传）",
-        help_text=(
-            f"最多 {limits.MAX_PHOTOS} 张，JPEG、PNG 或 WebP，每张不超过 10 MB。"
-            "上传时自动去除拍摄位置等信息；照片只有工作人员能看到，不会公开。"
+        label=_("照片（可不传）"),
+        help_text=interpolate_lazy(
+            _(
+                "最多 %(n)d 张，JPEG、PNG 或 WebP，每张不超过 10 MB。"
+                "上传时自动去除拍摄位置等信息；照片只有工作人员能看到，不会公开。"
+            ),
+            {"n": limits.MAX_PHOTOS},
         ),
     )
     name = PlainTextField(
-        label="您的姓名",
+        label=_("您的姓名"),
         max_length=NAME_MAX,
-        required_message="请填写您的姓名，以便答复您。",
+        required_message=_("请填写您的姓名，以便答复您。"),
     )
     phone = MobileField(
-        label="手机号码",
+        label=_("手机号码"),
         widget=forms.TextInput(
-            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "11 位手机号码"}
+            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": _("11 位手机号码")}
         ),
-        help_text="用于答复您；查询进度时需要输入后 4 位。",
+        help_text=_("用于答复您；查询进度时需要输入后 4 位。"),
     )
     consent = forms.BooleanField(
-        label="我已阅读上面的个人信息处理说明，同意按此处理我的个人信息。",
-        error_messages={"required": "请阅读个人信息处理说明并勾选同意，才能提交。"},
+        label=_("我已阅读上面的个人信息处理说明，同意按此处理我的个人信息。"),
+        error_messages={"required": _("请阅读个人信息处理说明并勾选同意，才能提交。")},
     )
 
     def __init__(
@@ -318,7 +335,7 @@ class RequestForm(forms.Form):
         groups: dict[str, list[tuple[str, str]]] = {}
         for compound in compounds:
             groups.setdefault(compound.community.name, []).append((str(compound.pk), compound.name))
-        choices: list[Any] = [("", "不在小区内 / 不清楚")]
+        choices: list[Any] = [("", gettext("不在小区内 / 不清楚"))]
         if len(groups) == 1:
             choices += next(iter(groups.values()))
         else:
@@ -341,7 +358,8 @@ class RequestForm(forms.Form):
         data = super().clean()
         if self.data.get(HONEYPOT):
             raise ValidationError(
-                "提交未通过安全检查。如果您是居民本人，请确认内容后再次点击提交。", code="bot"
+                gettext("提交未通过安全检查。如果您是居民本人，请确认内容后再次点击提交。"),
+                code="bot",
             )
         if self.token_problem:
             raise ValidationError(self.token_problem, code="token")
@@ -349,7 +367,7 @@ class RequestForm(forms.Form):
         compound = data.get("compound")
         grid = data.get("grid")
         if community is not None and compound is not None and compound.community_id != community.pk:
-            self.add_error("compound", "所选小区不在所选社区，请重新选择。")
+            self.add_error("compound", gettext("所选小区不在所选社区，请重新选择。"))
             compound = None
         if community is not None and grid is not None and grid.community_id != community.pk:
             grid = None
@@ -363,31 +381,35 @@ class TrackForm(forms.Form):
     """进度查询: the tracking code on the receipt and the last four digits of the mobile."""
 
     code = forms.CharField(
-        label="查询码",
+        label=_("查询码"),
         max_length=64,
         error_messages={
-            "required": "请填写回执上的查询码。",
-            "max_length": f"查询码为 {TRACKING_LENGTH} 位字母和数字，请核对回执。",
+            "required": _("请填写回执上的查询码。"),
+            "max_length": interpolate_lazy(
+                _("查询码为 %(n)d 位字母和数字，请核对回执。"), {"n": TRACKING_LENGTH}
+            ),
         },
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
                 "autocapitalize": "characters",
                 "spellcheck": "false",
-                "placeholder": "如 ACDE-FGHJ-KMNP",
+                "placeholder": _("如 ACDE-FGHJ-KMNP"),
             }
         ),
-        help_text="回执上的 12 位查询码，可以不输入短横线，大小写均可。",
+        help_text=interpolate_lazy(
+            _("回执上的 %(n)d 位查询码，可以不输入短横线，大小写均可。"), {"n": TRACKING_LENGTH}
+        ),
     )
     last4 = forms.CharField(
-        label="手机号码后 4 位",
+        label=_("手机号码后 4 位"),
         max_length=16,
         error_messages={
-            "required": "请填写您登记的手机号码的后 4 位。",
-            "max_length": "请填写手机号码的后 4 位数字。",
+            "required": _("请填写您登记的手机号码的后 4 位。"),
+            "max_length": _("请填写手机号码的后 4 位数字。"),
         },
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "如 5678"}
+            attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": _("如 5678")}
         ),
     )
 
@@ -395,8 +417,8 @@ class TrackForm(forms.Form):
         code = normalise_tracking_code(plain_text(self.cleaned_data["code"]))
         if len(code) != TRACKING_LENGTH or any(ch not in TRACKING_ALPHABET for ch in code):
             raise ValidationError(
-                f"查询码为 {TRACKING_LENGTH} 位字母和数字（不含 0、1、O、I 等易混字符），"
-                "请核对回执。",
+                gettext("查询码为 %(n)d 位字母和数字（不含 0、1、O、I 等易混字符），请核对回执。")
+                % {"n": TRACKING_LENGTH},
                 code="format",
             )
         return code
@@ -404,7 +426,7 @@ class TrackForm(forms.Form):
     def clean_last4(self) -> str:
         text = unicodedata.normalize("NFKC", plain_text(self.cleaned_data["last4"])).strip()
         if not _DIGITS.fullmatch(text):
-            raise ValidationError("请填写手机号码的后 4 位数字。", code="format")
+            raise ValidationError(gettext("请填写手机号码的后 4 位数字。"), code="format")
         return text
 
 
@@ -413,20 +435,20 @@ class RatingForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     satisfaction = forms.ChoiceField(
-        label="您对办理结果的评价",
+        label=_("您对办理结果的评价"),
         choices=Satisfaction.choices,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "请选择满意、基本满意或不满意。",
-            "invalid_choice": "请选择满意、基本满意或不满意。",
+            "required": _("请选择满意、基本满意或不满意。"),
+            "invalid_choice": _("请选择满意、基本满意或不满意。"),
         },
     )
     comment = PlainTextField(
-        label="意见和建议（可不填）",
+        label=_("意见和建议（可不填）"),
         max_length=COMMENT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="选择“不满意”时，请说明哪里没有解决，我们会重新办理。",
+        help_text=_("选择“不满意”时，请说明哪里没有解决，我们会重新办理。"),
     )
 
 
@@ -434,22 +456,22 @@ class ResultsFilterForm(forms.Form):
     """办理公开 filters: community, category and month; a bad value is reported and ignored."""
 
     community = ChoiceOfRows(
-        label="社区",
+        label=_("社区"),
         queryset=Community.objects.none(),
         to_field_name="code",
         required=False,
-        empty_label="全部社区",
-        error_messages={"invalid_choice": "没有这个社区，已显示全部社区。"},
+        empty_label=_("全部社区"),
+        error_messages={"invalid_choice": _("没有这个社区，已显示全部社区。")},
     )
     category = ChoiceOfRows(
-        label="类别",
+        label=_("类别"),
         queryset=Category.objects.none(),
         required=False,
-        empty_label="全部类别",
-        error_messages={"invalid_choice": "没有这个类别，已显示全部类别。"},
+        empty_label=_("全部类别"),
+        error_messages={"invalid_choice": _("没有这个类别，已显示全部类别。")},
     )
     month = forms.CharField(
-        label="办结月份",
+        label=_("办结月份"),
         required=False,
         widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-11"}),
     )
@@ -465,7 +487,7 @@ class ResultsFilterForm(forms.Form):
             return None
         bounds = month_bounds(value) if len(value) <= 7 else None
         if bounds is None or not 2000 <= bounds[0].year <= 2100:
-            raise ValidationError("月份格式应为“2026-11”，已忽略这个条件。")
+            raise ValidationError(gettext("月份格式应为“2026-11”，已忽略这个条件。"))
         return bounds
 
     def filters(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from petitions.models import (
     Case,
@@ -67,9 +68,9 @@ def read_form_token(value: str | None) -> FormToken | None:
 def token_problem(token: FormToken | None) -> str | None:
     """Why this token cannot submit now (shown on the form), or None."""
     if token is None:
-        return "页面已过期，请确认填写的内容后再次点击提交。"
+        return _("页面已过期，请确认填写的内容后再次点击提交。")
     if token.age < limits.min_fill_seconds():
-        return "提交得太快了，请确认填写的内容后再次点击提交。"
+        return _("提交得太快了，请确认填写的内容后再次点击提交。")
     return None
 
 

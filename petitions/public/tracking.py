@@ -21,6 +21,8 @@ from typing import Any
 
 from django.core import signing
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from petitions.models import (
     Case,
@@ -32,6 +34,7 @@ from petitions.models import (
     PartyRole,
 )
 from petitions.public import limits
+from petitions.services import unit_label
 from portal.models import StaffProfile
 from portal.privacy import mask_name, scrub
 
@@ -41,22 +44,22 @@ _NO_CASE = -1
 _DUMMY_LAST4 = "----"
 
 STATUS_FOR_RESIDENTS = {
-    CaseStatus.REGISTERED: "已收到，等待受理",
-    CaseStatus.ACCEPTED: "已受理，正在安排承办单位",
-    CaseStatus.NOT_ACCEPTED: "不予受理",
-    CaseStatus.ASSIGNED: "已交承办单位",
-    CaseStatus.IN_PROGRESS: "办理中",
-    CaseStatus.CONCLUDED: "已办结，等待您的评价",
-    CaseStatus.VISITED: "已办结，已评价",
-    CaseStatus.ARCHIVED: "已办结归档",
+    CaseStatus.REGISTERED: _("已收到，等待受理"),
+    CaseStatus.ACCEPTED: _("已受理，正在安排承办单位"),
+    CaseStatus.NOT_ACCEPTED: _("不予受理"),
+    CaseStatus.ASSIGNED: _("已交承办单位"),
+    CaseStatus.IN_PROGRESS: _("办理中"),
+    CaseStatus.CONCLUDED: _("已办结，等待您的评价"),
+    CaseStatus.VISITED: _("已办结，已评价"),
+    CaseStatus.ARCHIVED: _("已办结归档"),
 }
 
 # Timeline notes residents read as they are (after scrubbing). Assignment notes may name the
 # handler, so those entries get a fixed wording instead.
 FIXED_NOTES = {
-    EventKind.ASSIGNED: "已交承办单位办理",
-    EventKind.SIGNED: "承办单位已签收",
-    EventKind.BOUNCED: "重新安排承办单位",
+    EventKind.ASSIGNED: _("已交承办单位办理"),
+    EventKind.SIGNED: _("承办单位已签收"),
+    EventKind.BOUNCED: _("重新安排承办单位"),
 }
 
 
@@ -163,7 +166,7 @@ def tracked(case: Case) -> TrackedCase:
             PublicEvent(
                 at=e.at,
                 label=e.get_kind_display(),
-                unit=e.actor_unit or "工作人员",
+                unit=unit_label(e.actor_unit) or gettext("工作人员"),
                 note=FIXED_NOTES.get(e.kind) or scrub(e.note, names=names),
             )
             for e in events

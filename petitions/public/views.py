@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,13 +50,24 @@ RECEIPT_KEY = "petitions.receipt"
 RESULTS_PAGE_SIZE = 20
 TOO_MANY = 429
 
-NOT_FOUND = "未找到与查询码和手机尾号相符的诉求，请核对后重试。"
-PHOTOS_LOST = "为了安全，照片不能随表单保留：请重新选择照片。"
-SUBMIT_LIMITED = (
-    f"提交太频繁了：同一台设备每 {limits.SUBMIT.window_text}最多提交 "
-    f"{limits.SUBMIT.per_browser} 件。您填写的内容都还在，请过一段时间再提交；"
-    "急事请直接联系所在社区。"
+# Source (Chinese) texts, translated where they are shown.
+NOT_FOUND = gettext_noop("未找到与查询码和手机尾号相符的诉求，请核对后重试。")
+PHOTOS_LOST = gettext_noop("为了安全，照片不能随表单保留：请重新选择照片。")
+_SUBMIT_LIMITED = gettext_noop(
+    "提交太频繁了：同一台设备每 %(window)s最多提交 %(n)d 件。您填写的内容都还在，"
+    "请过一段时间再提交；急事请直接联系所在社区。"
 )
+
+
+def _submit_limited() -> str:
+    return gettext(_SUBMIT_LIMITED) % {
+        "window": limits.SUBMIT.window_text,
+        "n": limits.SUBMIT.per_browser,
+    }
+
+
+with override(settings.LANGUAGE_CODE):  # the source text, as tests quote it
+    SUBMIT_LIMITED = _submit_limited()
 
 
 # --- 我要反映 ---------------------------------------------------------------------------------
@@ -80,8 +93,8 @@ def _render_form(
             "form": form,
             "form_token": token,
             "honeypot": HONEYPOT,
-            "limit_message": SUBMIT_LIMITED if limited else "",
-            "photos_lost": PHOTOS_LOST if photos_lost else "",
+            "limit_message": _submit_limited() if limited else "",
+            "photos_lost": gettext(PHOTOS_LOST) if photos_lost else "",
             "prefill": form.prefill,
         },
         status=status,
@@ -129,9 +142,9 @@ def _to_receipt(request: HttpRequest, case: Case) -> HttpResponse:
 
 def _deadline_text(case: Case) -> str:
     if case.kind != CaseKind.ORDINARY and case.accept_due:
-        return f"按规定应在 {cn_date(case.accept_due)}前告知您是否受理"
+        return gettext("按规定应在 %(due)s前告知您是否受理") % {"due": cn_date(case.accept_due)}
     if case.conclude_due:
-        return f"按规定应在 {cn_date(case.conclude_due)}前办结"
+        return gettext("按规定应在 %(due)s前办结") % {"due": cn_date(case.conclude_due)}
     return ""
 
 
@@ -142,7 +155,11 @@ def _qr_svg(url: str) -> str:
     """
     code = segno.make(url, error="m", micro=False)
     return code.svg_inline(
-        scale=4, border=2, dark="#1f2328", title="扫码打开进度查询页", svgclass="receipt-qr__svg"
+        scale=4,
+        border=2,
+        dark="#1f2328",
+        title=gettext("扫码打开进度查询页"),
+        svgclass="receipt-qr__svg",
     )
 
 
@@ -211,10 +228,8 @@ def request_track(request: HttpRequest) -> HttpResponse:
             request,
             form,
             status=TOO_MANY,
-            message=(
-                f"查询太频繁了：同一台设备每 {limits.TRACK.window_text}最多查询 "
-                f"{limits.TRACK.per_browser} 次，请稍后再试。"
-            ),
+            message=gettext("查询太频繁了：同一台设备每 %(window)s最多查询 %(n)d 次，请稍后再试。")
+            % {"window": limits.TRACK.window_text, "n": limits.TRACK.per_browser},
         )
     limits.TRACK.hit(request)
     if not form.is_valid():
@@ -225,15 +240,13 @@ def request_track(request: HttpRequest) -> HttpResponse:
             request,
             form,
             status=TOO_MANY,
-            message=(
-                f"这个查询码的核对错误次数过多，为保护您的信息，请 "
-                f"{limits.TRACK_CODE.window_text}后再试。"
-            ),
+            message=gettext("这个查询码的核对错误次数过多，为保护您的信息，请 %(window)s后再试。")
+            % {"window": limits.TRACK_CODE.window_text},
         )
     case = find_case(code, last4)
     if case is None:
         limits.TRACK_CODE.hit(code)
-        return _track_page(request, form, message=NOT_FOUND)
+        return _track_page(request, form, message=gettext(NOT_FOUND))
     return _track_page(
         request,
         TrackForm(),
@@ -250,7 +263,7 @@ def request_rate(request: HttpRequest) -> HttpResponse:
         return _track_page(
             request,
             TrackForm(),
-            message="评价页面已超过 30 分钟或已失效，请重新输入查询码和手机尾号后再评价。",
+            message=gettext("评价页面已超过 30 分钟或已失效，请重新输入查询码和手机尾号后再评价。"),
         )
     case_id, conclusion = proof
     case = (
@@ -263,7 +276,7 @@ def request_rate(request: HttpRequest) -> HttpResponse:
     form = RatingForm(request.POST)
     notice = ""
     if case.conclusion_count != conclusion:
-        notice = "办理情况已有更新，请查看最新进展。"
+        notice = gettext("办理情况已有更新，请查看最新进展。")
     elif form.is_valid():
         try:
             case = record_followup(
@@ -274,13 +287,16 @@ def request_rate(request: HttpRequest) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except CaseError:
-            notice = "这次办理结果已经评价过了，感谢您！下次办结后可以再次评价。"
+            notice = gettext("这次办理结果已经评价过了，感谢您！下次办结后可以再次评价。")
         else:
             form = RatingForm()
             notice = (
-                "感谢您的评价。您对办理结果不满意，已转回重新办理（重办），办结后您可以再次评价。"
+                gettext(
+                    "感谢您的评价。您对办理结果不满意，已转回重新办理（重办），"
+                    "办结后您可以再次评价。"
+                )
                 if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.ACCEPTED)
-                else "感谢您的评价！"
+                else gettext("感谢您的评价！")
             )
     return _track_page(
         request,

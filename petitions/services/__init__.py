@@ -7,13 +7,17 @@ buttons, bulk actions, the residents' form and commands all call these functions
 
 from petitions.services.base import (
     CASE_PLACE,
+    RESIDENT_UNIT,
     TRACKING_ALPHABET,
     TRACKING_LENGTH,
     CaseConflict,
     CaseError,
     PartyData,
+    conflict_message,
     new_tracking_code,
     normalise_tracking_code,
+    records_language,
+    unit_label,
 )
 from petitions.services.conclusion import (
     archive_case,
@@ -43,6 +47,7 @@ from petitions.services.privacy import record_export, reveal_party
 
 __all__ = [
     "CASE_PLACE",
+    "RESIDENT_UNIT",
     "TRACKING_ALPHABET",
     "TRACKING_LENGTH",
     "CaseConflict",
@@ -55,6 +60,7 @@ __all__ = [
     "bounce_case",
     "bulk_assign",
     "conclude_case",
+    "conflict_message",
     "extend_deadline",
     "link_decision",
     "new_tracking_code",
@@ -64,10 +70,12 @@ __all__ = [
     "record_export",
     "record_followup",
     "record_mediation",
+    "records_language",
     "register_case",
     "reject_case",
     "resume_clock",
     "reveal_party",
     "sign_case",
     "supervise_case",
+    "unit_label",
 ]

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override, pgettext, pgettext_lazy
 
 from petitions import deadlines
 from petitions.models import (
@@ -23,12 +26,41 @@ from petitions.models import (
 )
 from portal.access import scope_of
 from portal.models import StaffProfile
+from portal.roles import Role
 
 # Unambiguous when read out on the phone: no 0/O, 1/I/L, 5/S, 8/B, 2/Z.
 TRACKING_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 TRACKING_LENGTH = 12  # 25**12 ≈ 6e16 codes: guessing one is hopeless
 REVIEW_WINDOW_DAYS = 30  # 信访工作条例 Art. 35–36: ask for a review within 30 days
 CASE_PLACE = Case.scope_rule
+# What `_check` says cannot be done now: the steps as verbs ("cannot accept it").
+STEP_VERBS = {
+    "受理": pgettext_lazy("case step", "受理"),
+    "不予受理": pgettext_lazy("case step", "不予受理"),
+    "交办": pgettext_lazy("case step", "交办"),
+    "签收": pgettext_lazy("case step", "签收"),
+    "退单": pgettext_lazy("case step", "退单"),
+    "办结": pgettext_lazy("case step", "办结"),
+    "归档": pgettext_lazy("case step", "归档"),
+}
+# The unit recorded on timeline entries a resident made (online submission, online rating).
+RESIDENT_UNIT = "居民"
+
+
+def records_language() -> override:
+    """Timeline notes and other records are written in the source language (Chinese), whatever
+    language the member of staff reads the site in: ``with records_language(): note = ...``."""
+    return override(settings.LANGUAGE_CODE)
+
+
+def unit_label(unit: str) -> str:
+    """A recorded ``actor_unit`` as shown to the reader: the residents' unit and role names (the
+    unit of staff without one) in the reader's language, a unit's own name as it was written."""
+    if unit == RESIDENT_UNIT:
+        return _("居民")
+    with records_language():
+        recorded_roles = {str(label): label for label in Role.labels}
+    return str(recorded_roles.get(unit, unit))
 
 
 class CaseError(Exception):
@@ -50,11 +82,12 @@ class PartyData:
 
 def _unit_of(actor: Any) -> str:
     if actor is None:
-        return "居民"
+        return RESIDENT_UNIT
     profile = StaffProfile.objects.filter(user=actor).only("unit", "role").first()
     if profile is None:
         return ""
-    return profile.unit or profile.get_role_display()
+    with records_language():
+        return profile.unit or str(profile.get_role_display())
 
 
 def _event(
@@ -84,22 +117,36 @@ def _event(
 def _locked(case: Case, expected_version: int | None = None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise CaseConflict(
-            f"诉求 {locked.number} 刚刚已被他人处理（现为“{locked.get_status_display()}”），"
-            "请刷新页面查看最新情况后再操作。"
-        )
+        raise CaseConflict(conflict_message(locked))
     return locked
 
 
 def _ensure_visible(case: Case, actor: Any) -> None:
     if actor is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
-        raise CaseError("您无权处理这件诉求。")
+        raise CaseError(_("您无权处理这件诉求。"))
+
+
+def conflict_message(case: Case) -> str:
+    """Someone else moved the case on since the page was drawn."""
+    return _(
+        "诉求 %(number)s 刚刚已被他人处理（现为“%(status)s”），请刷新页面查看最新情况后再操作。"
+    ) % {"number": case.number, "status": case.get_status_display()}
 
 
 def _check(case: Case, to: str, action: str, *, sources: Iterable[str] | None = None) -> None:
-    """The move must be in TRANSITIONS and, where a step starts from one status only, from it."""
+    """The move must be in TRANSITIONS and, where a step starts from one status only, from it.
+
+    ``action`` is a key of STEP_VERBS, e.g. "受理".
+    """
     if to not in TRANSITIONS[case.status] or (sources is not None and case.status not in sources):
-        raise CaseError(f"诉求 {case.number} 当前为“{case.get_status_display()}”，不能{action}。")
+        raise CaseError(
+            _("诉求 %(number)s 当前为“%(status)s”，不能%(action)s。")
+            % {
+                "number": case.number,
+                "status": case.get_status_display(),
+                "action": STEP_VERBS.get(action, action),
+            }
+        )
 
 
 def _save(case: Case, fields: Iterable[str]) -> None:
@@ -146,7 +193,7 @@ def _person(data: PartyData) -> Person:
     try:
         candidate.full_clean()
     except ValidationError as exc:
-        raise CaseError("；".join(exc.messages)) from exc
+        raise CaseError(pgettext("separator between messages", "；").join(exc.messages)) from exc
     existing = None
     if candidate.id_number:
         existing = Person.objects.filter(id_number=candidate.id_number).first()

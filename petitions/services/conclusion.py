@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from petitions.models import (
     Case,
@@ -24,18 +25,19 @@ from petitions.services.base import (
     _locked,
     _move,
     _save,
+    records_language,
 )
 
 
 def _conclusion_problem(case: Case, *, dual_settlement: bool) -> str | None:
     if case.triage == Triage.LEDGER and not case.has_meeting_decision:
-        return "台账类诉求须先关联议事协商会或领导会议的决定，才能办结。"
+        return _("台账类诉求须先关联议事协商会或领导会议的决定，才能办结。")
     if case.triage == Triage.LONG_TERM and case.progress < 100:
-        return "长期跟踪类诉求进度达到 100% 后才能办结（请先填写办理进展）。"
+        return _("长期跟踪类诉求进度达到 100%% 后才能办结（请先填写办理进展）。") % {}
     if case.status == CaseStatus.ACCEPTED and case.triage != Triage.ON_THE_SPOT:
-        return "请先交办并由承办人签收后再办结。"
+        return _("请先交办并由承办人签收后再办结。")
     if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
-        return "“事心双解”须先记录与当事人的谈心谈话。"
+        return _("“事心双解”须先记录与当事人的谈心谈话。")
     return None
 
 
@@ -53,7 +55,7 @@ def conclude_case(
     """办结: the result and the reply to the resident; the follow-up visit comes next."""
     result, reply = (result or "").strip(), (reply or "").strip()
     if not result or not reply:
-        raise CaseError("请填写办理结果和给居民的答复意见。")
+        raise CaseError(_("请填写办理结果和给居民的答复意见。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     _check(case, CaseStatus.CONCLUDED, "办结")
@@ -105,14 +107,14 @@ def record_followup(
 ) -> Case:
     """回访: rates the latest conclusion, once. 不满意 reopens the case for redoing (重办)."""
     if satisfaction not in Satisfaction.values:
-        raise CaseError("请选择满意、基本满意或不满意。")
+        raise CaseError(_("请选择满意、基本满意或不满意。"))
     if actor is not None:
         _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if case.status != CaseStatus.CONCLUDED:
-        raise CaseError("诉求办结后才能回访评价。")
+        raise CaseError(_("诉求办结后才能回访评价。"))
     if FollowUp.objects.filter(case=case, conclusion_number=case.conclusion_count).exists():
-        raise CaseError("这次办理结果已经评价过了。")
+        raise CaseError(_("这次办理结果已经评价过了。"))
     FollowUp.objects.create(
         case=case,
         conclusion_number=case.conclusion_count,
@@ -122,7 +124,8 @@ def record_followup(
         recorded_by=actor,
     )
     case.satisfaction = satisfaction
-    label = Satisfaction(satisfaction).label
+    with records_language():
+        label = str(Satisfaction(satisfaction).label)
     if satisfaction != Satisfaction.DISSATISFIED:
         case.visited_at = timezone.now()
         old = _move(case, CaseStatus.VISITED, ["satisfaction", "visited_at"])
@@ -173,7 +176,7 @@ def supervise_case(
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if case.is_supervised:
-        raise CaseError("这件诉求已在督办中。")
+        raise CaseError(_("这件诉求已在督办中。"))
     case.is_supervised = True
     _save(case, ["is_supervised"])
     _event(case, actor=actor, kind=EventKind.SUPERVISED, note=note or "列入督办")

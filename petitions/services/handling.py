@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from petitions import deadlines
 from petitions.models import (
@@ -37,16 +39,16 @@ def add_progress(
     """办理进展: a note on the timeline; for 长期跟踪 the progress and the next follow-up date."""
     note = (note or "").strip()
     if not note:
-        raise CaseError("请填写办理进展。")
+        raise CaseError(_("请填写办理进展。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if case.status != CaseStatus.IN_PROGRESS:
-        raise CaseError("签收后才能填写办理进展。")
+        raise CaseError(_("签收后才能填写办理进展。"))
     fields: list[str] = []
     changes = {}
     if progress is not None:
         if not 0 <= progress <= 100:
-            raise CaseError("进度应在 0 到 100 之间。")
+            raise CaseError(_("进度应在 0 到 100 之间。"))
         changes["progress"] = [case.progress, progress]
         case.progress = progress
         fields.append("progress")
@@ -63,11 +65,11 @@ def record_conversation(
     """谈心谈话: the conversation that settles feelings, needed for 事心双解."""
     note = (note or "").strip()
     if not note:
-        raise CaseError("请填写谈话情况。")
+        raise CaseError(_("请填写谈话情况。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if case.status not in (CaseStatus.IN_PROGRESS, CaseStatus.CONCLUDED, CaseStatus.ACCEPTED):
-        raise CaseError("当前状态不能记录谈心谈话。")
+        raise CaseError(_("当前状态不能记录谈心谈话。"))
     _save(case, [])
     _event(case, actor=actor, kind=EventKind.CONVERSATION, note=note)
     return case
@@ -94,7 +96,7 @@ def link_decision(
 ) -> Case:
     """台账: the meeting decision that settles this ledger case."""
     if (deliberation_decision is None) == (leadership_decision is None):
-        raise CaseError("请选择一项议事协商决定或领导会议决定。")
+        raise CaseError(_("请选择一项议事协商决定或领导会议决定。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     case.deliberation_decision = deliberation_decision
@@ -112,20 +114,22 @@ def extend_deadline(
     """延期: once, within the rule's limit, approved by a named person; the resident sees why."""
     reason = (reason or "").strip()
     if not actor.has_perm("petitions.approve_extension_case"):
-        raise CaseError("您无权批准延期，请报街道党工委书记批准。")
+        raise CaseError(_("您无权批准延期，请报街道党工委书记批准。"))
     if not reason:
-        raise CaseError("请填写延期理由（将告知信访人）。")
+        raise CaseError(_("请填写延期理由（将告知信访人）。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if not case.is_open or case.conclude_due is None:
-        raise CaseError("只有办理中且已确定办结期限的诉求可以延期。")
+        raise CaseError(_("只有办理中且已确定办结期限的诉求可以延期。"))
     if case.extension_days:
-        raise CaseError(f"诉求 {case.number} 已延期过一次，不能再次延期。")
+        raise CaseError(_("诉求 %(number)s 已延期过一次，不能再次延期。") % {"number": case.number})
     limit = deadlines.max_extension(case)
     if limit == 0:
-        raise CaseError("这类事项的办理时限不能延长。")
+        raise CaseError(_("这类事项的办理时限不能延长。"))
     if not 1 <= days <= limit:
-        raise CaseError(f"延期不能超过 {limit} 日。")
+        raise CaseError(
+            ngettext("延期不能超过 %(n)d 日。", "延期不能超过 %(n)d 日。", limit) % {"n": limit}
+        )
     old_due = case.conclude_due
     case.extension_days = days
     case.extension_reason = reason[:200]
@@ -152,13 +156,13 @@ def pause_clock(
     """中止计时 (e.g. a hearing): the deadline moves by the days paused."""
     reason = (reason or "").strip()
     if not reason:
-        raise CaseError("请填写中止计时的事由。")
+        raise CaseError(_("请填写中止计时的事由。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if not case.is_open:
-        raise CaseError("只有办理中的诉求可以中止计时。")
+        raise CaseError(_("只有办理中的诉求可以中止计时。"))
     if CasePause.objects.filter(case=case, ended_on__isnull=True).exists():
-        raise CaseError("计时已经中止。")
+        raise CaseError(_("计时已经中止。"))
     CasePause.objects.create(case=case, started_on=timezone.localdate(), reason=reason[:200])
     _save(case, [])
     _event(case, actor=actor, kind=EventKind.PAUSED, note=reason, public=True)
@@ -171,7 +175,7 @@ def resume_clock(case: Case, *, actor: Any, expected_version: int | None = None)
     case = _locked(case, expected_version)
     pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()
     if pause is None:
-        raise CaseError("计时没有中止。")
+        raise CaseError(_("计时没有中止。"))
     pause.ended_on = timezone.localdate()
     pause.save(update_fields=["ended_on"])
     old_due = case.conclude_due

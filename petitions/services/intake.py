@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from petitions import deadlines
 from petitions.models import (
@@ -34,11 +36,13 @@ from petitions.services.base import (
     _profile,
     _schedule_followup,
     new_tracking_code,
+    records_language,
 )
 from petitions.services.conclusion import conclude_case
 from portal.access import scope_of
 from portal.models import StaffProfile
 from portal.roles import Role
+from portal.templatetags.portal_tags import join_names_text
 
 
 @transaction.atomic
@@ -74,21 +78,21 @@ def register_case(
     is given.
     """
     if not (title or "").strip() or not (content or "").strip():
-        raise CaseError("请填写诉求摘要和诉求内容。")
+        raise CaseError(_("请填写诉求摘要和诉求内容。"))
     if grid is not None and grid.community_id != community.pk:
-        raise CaseError("所选网格不属于所选社区。")
+        raise CaseError(_("所选网格不属于所选社区。"))
     if compound is not None and compound.community_id != community.pk:
-        raise CaseError("所选小区不属于所选社区。")
+        raise CaseError(_("所选小区不属于所选社区。"))
     if triage == Triage.LONG_TERM and not followup_interval_days:
-        raise CaseError("长期跟踪类诉求请填写跟踪间隔天数。")
+        raise CaseError(_("长期跟踪类诉求请填写跟踪间隔天数。"))
     if on_the_spot_result and triage != Triage.ON_THE_SPOT:
-        raise CaseError("只有“当场解决”类诉求可以在登记时直接办结。")
+        raise CaseError(_("只有“当场解决”类诉求可以在登记时直接办结。"))
     if kind in (CaseKind.REVIEW, CaseKind.RECHECK):
         _check_review_request(kind, reviews, received_at or timezone.now())
     if actor is not None and not scope_of(actor).allows(
         CASE_PLACE, community_id=community.pk, grid_id=grid.pk if grid else None
     ):
-        raise CaseError("只能登记本人负责范围内的诉求：请选择您负责的社区或网格。")
+        raise CaseError(_("只能登记本人负责范围内的诉求：请选择您负责的社区或网格。"))
     received_at = received_at or timezone.now()
     case = Case(
         number=_new_number(timezone.localtime(received_at).year),
@@ -122,17 +126,19 @@ def register_case(
         except IntegrityError:  # the one-in-quadrillions tracking-code collision
             case.tracking_code = new_tracking_code()
     else:  # pragma: no cover
-        raise CaseError("系统繁忙，请重试。")
+        raise CaseError(_("系统繁忙，请重试。"))
     for data in parties:
         CaseParty.objects.get_or_create(case=case, person=_person(data), role=data.role)
     for user in named_staff:
         CaseExclusion.objects.get_or_create(case=case, user=user)
+    with records_language():
+        note = f"来源：{case.get_channel_display()}"
     _event(
         case,
         actor=actor,
         kind=EventKind.REGISTERED,
         to_status=CaseStatus.REGISTERED,
-        note=f"来源：{case.get_channel_display()}",
+        note=note,
         public=True,
     )
     if on_the_spot_result:
@@ -148,14 +154,22 @@ def register_case(
 
 def _check_review_request(kind: str, reviews: Case | None, received_at: datetime) -> None:
     if reviews is None:
-        raise CaseError("复查、复核请求须关联原信访事项。")
+        raise CaseError(_("复查、复核请求须关联原信访事项。"))
     answered = reviews.concluded_at
     if answered is None:
-        raise CaseError(f"原事项 {reviews.number} 尚未办结，不能申请复查或复核。")
+        raise CaseError(
+            _("原事项 %(number)s 尚未办结，不能申请复查或复核。") % {"number": reviews.number}
+        )
     if received_at - answered > timedelta(days=REVIEW_WINDOW_DAYS):
         raise CaseError(
-            f"复查、复核请求应在收到处理意见之日起 {REVIEW_WINDOW_DAYS} 日内提出（原事项 "
-            f"{timezone.localtime(answered):%Y年%m月%d日} 答复）。"
+            _("复查、复核请求应在收到处理意见之日起 %(days)d 日内提出（原事项 %(date)s 答复）。")
+            % {
+                "days": REVIEW_WINDOW_DAYS,
+                # Translators: a Django date format (zero-padded month and day).
+                "date": dateformat.format(
+                    timezone.localtime(answered), pgettext("date format", "Y年m月d日")
+                ),
+            }
         )
 
 
@@ -179,17 +193,17 @@ def accept_case(
     fields = ["accepted_at"]
     if triage:
         if triage not in Triage.values:
-            raise CaseError("分类办理方式不正确。")
+            raise CaseError(_("分类办理方式不正确。"))
         if triage == Triage.LONG_TERM and not (
             followup_interval_days or case.followup_interval_days
         ):
-            raise CaseError("长期跟踪类诉求请填写跟踪间隔天数。")
+            raise CaseError(_("长期跟踪类诉求请填写跟踪间隔天数。"))
         case.triage = triage
         if followup_interval_days:
             case.followup_interval_days = followup_interval_days
         fields += ["triage", "followup_interval_days", *_schedule_followup(case)]
     if not case.triage:
-        raise CaseError("受理前请选择分类办理方式：当场解决、台账管理或长期跟踪。")
+        raise CaseError(_("受理前请选择分类办理方式：当场解决、台账管理或长期跟踪。"))
     case.accepted_at = timezone.now()
     old = _move(case, CaseStatus.ACCEPTED, fields)
     _event(
@@ -212,7 +226,7 @@ def reject_case(
     """不予受理: with the reason, which the resident sees."""
     reason = (reason or "").strip()
     if not reason:
-        raise CaseError("请填写不予受理的理由（将告知信访人）。")
+        raise CaseError(_("请填写不予受理的理由（将告知信访人）。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     _check(case, CaseStatus.NOT_ACCEPTED, "不予受理")
@@ -255,9 +269,11 @@ def assign_case(
     _check(case, CaseStatus.ASSIGNED, "交办")
     co_handlers, mediators = list(co_handlers), list(mediators)
     if blocked := _excluded(case, [handler, *co_handlers, *mediators]):
-        raise CaseError(f"{'、'.join(blocked)} 须回避本诉求，不能承办。")
+        raise CaseError(
+            _("%(names)s 须回避本诉求，不能承办。") % {"names": join_names_text(blocked)}
+        )
     if handler.role == Role.SYSADMIN:
-        raise CaseError("系统管理员不能承办诉求。")
+        raise CaseError(_("系统管理员不能承办诉求。"))
     previous = case.handler.name if case.handler_id else ""
     case.handler = handler
     case.assigned_at = timezone.now()
@@ -303,7 +319,8 @@ def _require_handler(case: Case, actor: Any) -> None:
     profile_id = scope_of(actor).profile_id
     if case.handler_id != profile_id:
         raise CaseError(
-            f"只有承办人（{case.handler.name if case.handler_id else '未指定'}）可以签收或退单。"
+            _("只有承办人（%(name)s）可以签收或退单。")
+            % {"name": case.handler.name if case.handler_id else _("未指定")}
         )
 
 
@@ -335,11 +352,11 @@ def bounce_case(
     """退单: the handler sends it back (not theirs to handle), with a reason."""
     reason = (reason or "").strip()
     if not reason:
-        raise CaseError("请填写退单理由。")
+        raise CaseError(_("请填写退单理由。"))
     case = _locked(case, expected_version)
     _check(case, CaseStatus.ACCEPTED, "退单", sources=[CaseStatus.ASSIGNED])
     if case.status != CaseStatus.ASSIGNED:
-        raise CaseError("只有待签收的诉求可以退单。")
+        raise CaseError(_("只有待签收的诉求可以退单。"))
     _require_handler(case, actor)
     previous = case.handler.name
     case.handler = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from petitions.access import can_reveal
 from petitions.models import (
@@ -16,6 +17,7 @@ from petitions.models import (
 from petitions.services.base import (
     CaseError,
     _event,
+    records_language,
 )
 
 
@@ -24,19 +26,16 @@ def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
     """查看完整个人信息: only with a reason, only where the role allows it, always logged."""
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise CaseError("请填写查看完整个人信息的理由。")
+        raise CaseError(_("请填写查看完整个人信息的理由。"))
     case = party.case
     if not can_reveal(actor, case, party.role):
-        raise CaseError("您无权查看这位当事人的完整个人信息。")
-    _event(
-        case,
-        actor=actor,
-        kind=EventKind.REVEALED,
-        note=(
+        raise CaseError(_("您无权查看这位当事人的完整个人信息。"))
+    with records_language():
+        note = (
             f"查看{party.get_role_display()} {party.person.masked_name} 的完整信息，"
             f"理由：{reason[:200]}"
-        ),
-    )
+        )
+    _event(case, actor=actor, kind=EventKind.REVEALED, note=note)
     return party.person
 
 

@@ -1,15 +1,43 @@
-"""Template helpers for Chinese dates and relative days."""
+"""Template helpers for dates, relative days and lists of names, in the active language.
+
+The filters keep their historical ``cn_`` names (templates use them); in Chinese they give
+"2026年11月27日", "周五", "本周五", in English "27 Nov 2026", "Fri", "this Friday". The formats
+are Django date formats marked for translation, so a language only needs its catalogue.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 register = template.Library()
 
-WEEKDAYS = "一二三四五六日"
+# 周一 … 周日: short ("Fri") for dates, long ("Friday") inside "本周五" / "下周五".
+SHORT_WEEKDAYS = (
+    pgettext_lazy("short weekday", "周一"),
+    pgettext_lazy("short weekday", "周二"),
+    pgettext_lazy("short weekday", "周三"),
+    pgettext_lazy("short weekday", "周四"),
+    pgettext_lazy("short weekday", "周五"),
+    pgettext_lazy("short weekday", "周六"),
+    pgettext_lazy("short weekday", "周日"),
+)
+WEEKDAYS = (
+    pgettext_lazy("weekday", "周一"),
+    pgettext_lazy("weekday", "周二"),
+    pgettext_lazy("weekday", "周三"),
+    pgettext_lazy("weekday", "周四"),
+    pgettext_lazy("weekday", "周五"),
+    pgettext_lazy("weekday", "周六"),
+    pgettext_lazy("weekday", "周日"),
+)
 
 
 def _local_date(value: date | datetime) -> date:
@@ -18,50 +46,70 @@ def _local_date(value: date | datetime) -> date:
     return value
 
 
+def _local_moment(value: datetime) -> datetime:
+    return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
 @register.filter
 def cn_weekday(value: date | datetime) -> str:
-    """周五"""
-    return f"周{WEEKDAYS[_local_date(value).weekday()]}"
+    """周五 / Fri"""
+    return str(SHORT_WEEKDAYS[_local_date(value).weekday()])
 
 
 @register.filter
 def cn_date(value: date | datetime | None) -> str:
-    """2026年11月27日"""
+    """2026年11月27日 / 27 Nov 2026"""
     if not value:
         return ""
-    day = _local_date(value)
-    return f"{day.year}年{day.month}月{day.day}日"
+    # Translators: a Django date format (see the `date` template filter).
+    return dateformat.format(_local_date(value), pgettext("date format", "Y年n月j日"))
 
 
 @register.filter
 def cn_datetime(value: datetime | None) -> str:
-    """2026年11月27日 14:30"""
+    """2026年11月27日 14:30 / 27 Nov 2026 14:30"""
     if not value:
         return ""
-    return f"{cn_date(value)} {timezone.localtime(value):%H:%M}"
+    # Translators: a Django date format for a date with the time of day.
+    return dateformat.format(_local_moment(value), pgettext("date format", "Y年n月j日 H:i"))
+
+
+def date_with_weekday(value: date | datetime) -> str:
+    """2026年11月27日（周五） / 27 Nov 2026 (Fri)"""
+    return gettext("%(date)s（%(weekday)s）") % {
+        "date": cn_date(value),
+        "weekday": cn_weekday(value),
+    }
 
 
 def relative_day_text(value: date | datetime, today: date | None = None) -> str:
-    """今天 / 明天 / 后天 / 本周五 / 下周五 / 12月19日（周五）, as residents say it."""
+    """今天 / 明天 / 后天 / 本周五 / 下周五 / 12月19日（周五）, as residents say it.
+
+    In English: today / tomorrow / the day after tomorrow / this Friday / next Friday /
+    19 Dec (Fri).
+    """
     day = _local_date(value)
     today = today or timezone.localdate()
     delta = (day - today).days
     if delta == 0:
-        return "今天"
+        return pgettext("relative day", "今天")
     if delta == 1:
-        return "明天"
+        return pgettext("relative day", "明天")
     if delta == 2:
-        return "后天"
-    weekday = cn_weekday(day)
+        return pgettext("relative day", "后天")
+    weekday = WEEKDAYS[day.weekday()]
     monday = today.toordinal() - today.weekday()
     week = (day.toordinal() - monday) // 7
     if week == 0 and delta > 0:
-        return f"本{weekday}"
+        return pgettext("relative day", "本%(weekday)s") % {"weekday": weekday}
     if week == 1:
-        return f"下{weekday}"
+        return pgettext("relative day", "下%(weekday)s") % {"weekday": weekday}
     if day.year != today.year:
-        return f"{day.year}年{day.month}月{day.day}日（{weekday}）"
-    return f"{day.month}月{day.day}日（{weekday}）"
+        when = cn_date(day)
+    else:
+        # Translators: a Django date format for a date in the current year (no year shown).
+        when = dateformat.format(day, pgettext("date format", "n月j日"))
+    return gettext("%(date)s（%(weekday)s）") % {"date": when, "weekday": cn_weekday(day)}
 
 
 @register.filter
@@ -72,3 +120,31 @@ def relative_day(value: date | datetime) -> str:
 @register.filter
 def local_time(value: datetime) -> str:
     return f"{timezone.localtime(value):%H:%M}"
+
+
+def list_separator() -> str:
+    """What goes between names in a list: "、" in Chinese, ", " in English."""
+    return pgettext("list separator", "、")
+
+
+def join_names_text(values: Iterable[Any]) -> str:
+    """Plain-text join of names with the language's separator (empty names left out)."""
+    return list_separator().join(str(v) for v in values if v not in (None, ""))
+
+
+@register.simple_tag(name="list_separator")
+def list_separator_tag() -> str:
+    return list_separator()
+
+
+@register.filter(needs_autoescape=True)
+def join_names(values: Iterable[Any] | None, attr: str = "", autoescape: bool = True) -> str:
+    """{{ officials|join_names:"public_label" }} → 苏和、李慧敏 / Su He, Li Huimin.
+
+    Each item (or its ``attr``) is escaped; the result is safe HTML.
+    """
+    escape = conditional_escape if autoescape else str
+    names = [getattr(value, attr) if attr else value for value in values or ()]
+    return mark_safe(  # noqa: S308 - every piece is escaped above
+        escape(list_separator()).join(escape(str(n)) for n in names if n not in (None, ""))
+    )

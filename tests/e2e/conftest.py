@@ -1,5 +1,9 @@
 """Browser journeys: Debian's chromium driven by Playwright against pytest-django's live server.
 
+Live-server tests run in transactional databases, which are emptied afterwards; fixtures that
+use them also request ``django_db_serialized_rollback`` (see ``migration_data`` in
+tests/conftest.py for why that alone is not enough here).
+
 Browsers cannot be downloaded here, so Playwright launches /usr/bin/chromium. Without it these
 tests are skipped on a developer's machine, but fail when PORTAL_E2E_REQUIRED=1 (as in CI).
 """

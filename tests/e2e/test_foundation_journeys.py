@@ -10,7 +10,7 @@ from tests.e2e.conftest import PHONE, admin_login, screenshot
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, django_db_serialized_rollback):
     """The demo sub-district: communities, grids, teams and one account per role."""
     seed(SeedContext(out=StringIO()))
 

@@ -19,7 +19,7 @@ from tests.images import jpeg_with_gps
 
 
 @pytest.fixture
-def demo(transactional_db):
+def demo(transactional_db, django_db_serialized_rollback):
     seed(SeedContext(out=_StringIO()))
 
 

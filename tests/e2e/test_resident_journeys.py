@@ -15,7 +15,7 @@ from tests.images import jpeg_with_gps
 
 
 @pytest.fixture
-def resident_site(transactional_db, place, staff, settings):
+def resident_site(transactional_db, django_db_serialized_rollback, place, staff, settings):
     # A person takes longer than the form's minimum fill time; the browser here does not.
     settings.PETITIONS_MIN_FILL_SECONDS = 0
     StaffProfile.objects.filter(user=staff[Role.GRID_WORKER]).update(unit="北苑社区居委会")

@@ -961,7 +961,7 @@ def test_other_changelists_cost_the_same_for_few_and_many_rows(client, place, st
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_clicks_on_postgresql_have_one_winner(place, staff):
     import threading
 

@@ -13,7 +13,10 @@ from portal.models import StaffProfile
 from portal.roles import Role
 from tests.factories import make_case, make_staff
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 THREADS = 20
 

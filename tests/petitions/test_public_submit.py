@@ -165,7 +165,7 @@ def test_double_submit_returns_the_same_receipt_and_creates_one_case(client, pla
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_posts_of_one_form_create_one_case(place):
     data = form_data(place)
     barrier = threading.Barrier(2)

@@ -8,21 +8,33 @@ import ast
 import gettext
 import re
 from collections import Counter
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from tests.factories import make_talk
+from outreach.models import DeliberationAttendance, DeliberationDecision, StakeholderCategory
+from petitions.models import Case, Triage
+from petitions.public import limits
+from portal.roles import Role
+from portal.templatetags.portal_tags import (
+    cn_date,
+    cn_datetime,
+    cn_weekday,
+    join_names,
+    relative_day_text,
+)
+from tests.factories import make_case, make_deliberation, make_talk, make_team
 
 LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 
 
 def _entries() -> list[dict]:
-    """The .po entries: msgid, msgid_plural, msgstr (list, one per plural form) and flags."""
+    """The .po entries: msgctxt, msgid, msgid_plural, msgstr (one per plural form) and flags."""
     entries, entry, field = [], None, None
     for line in (LOCALE / "django.po").read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -31,9 +43,9 @@ def _entries() -> list[dict]:
                 entry = {"flags": set(), "msgstr": {}}
                 entries.append(entry)
             entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
-        elif line.startswith(("msgid ", "msgid_plural ", "msgstr")):
+        elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr")):
             keyword, _space, value = line.partition(" ")
-            if keyword == "msgid" and (entry is None or "msgid" in entry):
+            if keyword in ("msgctxt", "msgid") and (entry is None or "msgid" in entry):
                 entry = {"flags": set(), "msgstr": {}}
                 entries.append(entry)
             text = ast.literal_eval(value)
@@ -55,7 +67,15 @@ ENTRIES = _entries()
 
 
 def _label(entry: dict) -> str:
-    return entry["msgid"][:40]
+    context = f"[{entry['msgctxt']}] " if "msgctxt" in entry else ""
+    return context + entry["msgid"][:40]
+
+
+def _key(entry: dict) -> str:
+    """How gettext keys the entry in django.mo: context, EOT (\\x04), msgid when there is one."""
+    if "msgctxt" in entry:
+        return f"{entry['msgctxt']}\x04{entry['msgid']}"
+    return entry["msgid"]
 
 
 def _placeholders(text: str) -> Counter:
@@ -101,9 +121,9 @@ def test_compiled_catalogue_matches_the_po_file():
     stale = []
     for entry in ENTRIES:
         if "msgid_plural" in entry:
-            got = {form: catalog.get((entry["msgid"], form)) for form in entry["msgstr"]}
+            got = {form: catalog.get((_key(entry), form)) for form in entry["msgstr"]}
         else:
-            got = {0: catalog.get(entry["msgid"])}
+            got = {0: catalog.get(_key(entry))}
         if got != entry["msgstr"]:
             stale.append(_label(entry))
     assert not stale, f"run compilemessages; stale in django.mo: {stale}"
@@ -190,17 +210,173 @@ def test_request_form_in_english(english, place):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="petitions/public/forms.py gives the form fields plain Chinese labels, not gettext",
-)
 @pytest.mark.django_db
 def test_request_form_field_labels_in_english(english, place):
     html = _page(english, reverse("petitions:request-new"))
-    _assert_english(html, [], ["反映事项类别", "一句话说明", "具体情况", "您的姓名", "手机号码"])
+    _assert_english(
+        html,
+        ["Type of matter", "In one sentence", "Details", "Your name", "Mobile number"],
+        ["反映事项类别", "一句话说明", "具体情况", "您的姓名", "手机号码", "请选择"],
+    )
 
 
 @pytest.mark.django_db
 def test_admin_login_in_english(english):
     html = _page(english, reverse("admin:login"))
     _assert_english(html, ["Log in", "Username", "Password"], ["登录", "用户名", "密码"])
+
+
+# --- residents' pages that show records: labels in English, the records' own words as they are ---
+
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+
+
+def _chinese_left(html: str, data: list[str]) -> list[str]:
+    """Chinese text on the page apart from proper names and data (which stay as recorded)."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    allowed = {
+        settings.PORTAL_SITE_NAME,
+        settings.PORTAL_SUBDISTRICT,
+        "简体中文",  # the language switcher names Chinese in Chinese
+        "基",  # the decorative emblem of the header (aria-hidden)
+        *data,
+    }
+    for value in sorted(allowed, key=len, reverse=True):
+        text = text.replace(value, "")
+    return sorted(set(CJK.findall(text)))
+
+
+@pytest.mark.django_db
+def test_tracking_page_in_english(english, place):
+    case = make_case(place.north_a)  # a resident's online request; phone ending 5678
+    response = english.post(
+        reverse("petitions:request-track"), {"code": case.tracking_code, "last4": "5678"}
+    )
+    assert response.status_code == 200 and response["Content-Language"] == "en"
+    html = response.content.decode()
+    with translation.override("en"):
+        received, due = cn_date(case.received_at), cn_date(case.current_due)
+    _assert_english(
+        html,
+        [*NAVIGATION[0], "Received, waiting to be accepted", "Resident", received],
+        [*NAVIGATION[1], "已收到，等待受理", "收到时间", "办理过程", "居民", "年"],
+    )
+    assert f"Due to be concluded by {due}" in html
+    data = [
+        case.title,
+        case.category.name,
+        place.north.name,
+        "田",  # the petitioner's masked name, 田**
+        case.events.get().note,  # the timeline entry as recorded (来源：网上)
+    ]
+    assert _chinese_left(html, data) == []
+
+
+@pytest.mark.django_db
+def test_results_page_in_english(english, place, staff):
+    case = make_case(
+        place.north_a,
+        actor=staff[Role.SECRETARY],
+        triage=Triage.ON_THE_SPOT,
+        on_the_spot_result="楼道杂物已清理完毕",
+    )
+    Case.objects.filter(pk=case.pk).update(is_publishable=True)
+    html = _page(english, reverse("petitions:request-results"))
+    with translation.override("en"):
+        received = cn_date(case.received_at)
+    _assert_english(
+        html,
+        [
+            *NAVIGATION[0],
+            "Month concluded",
+            "All communities",
+            f"Received {received}, concluded {received}, concluded the same day",
+        ],
+        [*NAVIGATION[1], "办理公开", "办结月份", "全部社区", "全部类别", "收到，", "当天办结"],
+    )
+    categories = list(case.category._meta.model.objects.values_list("name", flat=True))
+    communities = [place.north.name, place.south.name, place.west.name]
+    assert _chinese_left(html, [*categories, *communities, "楼道杂物已清理完毕"]) == []
+
+
+@pytest.mark.django_db
+def test_activity_detail_pages_in_english(english, place):
+    talk = make_talk(place.north_a)
+    teams = [make_team(name="红骑兵宣讲团"), make_team(name="文润蓝天志愿服务队")]
+    talk.teams.set(teams)
+    html = _page(english, talk.get_absolute_url())
+    with translation.override("en"):
+        when = f"{cn_datetime(talk.starts_at)} ({cn_weekday(talk.starts_at)})"
+    _assert_english(
+        html,
+        [*NAVIGATION[0], "Policy talks", when, "文润蓝天志愿服务队, 红骑兵宣讲团", "50 signed in"],
+        [*NAVIGATION[1], "政策宣讲", "组织队伍", "签到", "、", "（"],
+    )
+    data = [talk.title, talk.summary, talk.venue, place.north.name, place.north_a.name]
+    assert _chinese_left(html, [*data, *(team.name for team in teams)]) == []
+
+    meeting = make_deliberation(place.north_a)
+    DeliberationAttendance.objects.create(
+        deliberation=meeting, category=StakeholderCategory.RESIDENTS, count=1
+    )
+    DeliberationAttendance.objects.create(
+        deliberation=meeting, category=StakeholderCategory.PROPERTY, count=3
+    )
+    DeliberationDecision.objects.create(
+        deliberation=meeting, text="加装护栏", responsible="物业公司", due_date=date(2026, 12, 4)
+    )
+    html = _page(english, meeting.get_absolute_url())
+    _assert_english(
+        html,
+        [": 3 people, ", ": 1 person</dd>", "Responsible unit: 物业公司", "Deadline: 4 Dec 2026"],
+        ["居民代表", "参会各方", "责任单位", "2026年12月4日"],
+    )
+    data = [meeting.title, meeting.summary, meeting.venue, place.north.name, place.north_a.name]
+    assert _chinese_left(html, [*data, "加装护栏", "物业公司"]) == []
+
+
+# --- dates, lists and windows follow the active language ------------------------------------------
+
+
+def test_date_filters_follow_the_language():
+    moment = timezone.make_aware(datetime(2026, 11, 27, 14, 30))
+    with translation.override("zh-hans"):
+        assert cn_date(date(2026, 11, 26)) == "2026年11月26日"
+        assert cn_weekday(date(2026, 11, 27)) == "周五"
+        assert cn_datetime(moment) == "2026年11月27日 14:30"
+        assert cn_date(None) == ""
+    with translation.override("en"):
+        assert cn_date(date(2026, 11, 26)) == "26 Nov 2026"
+        assert cn_weekday(date(2026, 11, 27)) == "Fri"
+        assert cn_datetime(moment) == "27 Nov 2026 14:30"
+        assert cn_date(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("day", "chinese", "english"),
+    [
+        (date(2026, 11, 23), "今天", "today"),
+        (date(2026, 11, 24), "明天", "tomorrow"),
+        (date(2026, 11, 25), "后天", "the day after tomorrow"),
+        (date(2026, 11, 27), "本周五", "this Friday"),
+        (date(2026, 12, 4), "下周五", "next Friday"),
+        (date(2026, 12, 19), "12月19日（周六）", "19 Dec (Sat)"),
+        (date(2027, 1, 8), "2027年1月8日（周五）", "8 Jan 2027 (Fri)"),
+    ],
+)
+def test_relative_day_follows_the_language(day, chinese, english):
+    monday = date(2026, 11, 23)
+    with translation.override("zh-hans"):
+        assert relative_day_text(day, today=monday) == chinese
+    with translation.override("en"):
+        assert relative_day_text(day, today=monday) == english
+
+
+def test_names_and_rate_limit_windows_follow_the_language():
+    names = ["苏和", "李慧敏", "<b>"]
+    with translation.override("zh-hans"):
+        assert join_names(names) == "苏和、李慧敏、&lt;b&gt;"
+        assert (limits.SUBMIT.window_text, limits.TRACK.window_text) == ("1 小时", "10 分钟")
+    with translation.override("en"):
+        assert join_names(names) == "苏和, 李慧敏, &lt;b&gt;"
+        assert (limits.SUBMIT.window_text, limits.TRACK.window_text) == ("1 hour", "10 minutes")
