@@ -123,6 +123,9 @@ CASE_LISTS = ("petitions.category", "petitions.deadlinerule", "petitions.replyte
 DECISIONS = ("petitions.leadershipdecision",)
 CALENDAR = ("portal.calendarday",)
 HANDLE = frozenset({"transition"})
+# 统筹: accept, refuse, assign and reassign, pause the clock, archive (DESIGN.md: "A").
+COORDINATE = frozenset({"assign"})
+SUPERVISE = frozenset({"supervise"})
 REVEAL = frozenset({"reveal"})
 EXPORT = frozenset({"export"})
 
@@ -154,7 +157,7 @@ def _rows(models_: tuple[str, ...], actions: frozenset[str]) -> dict[str, frozen
 
 PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.SECRETARY: {
-        CASE: EDIT | HANDLE | REVEAL | EXPORT | {"approve_extension"},
+        CASE: EDIT | HANDLE | COORDINATE | SUPERVISE | REVEAL | EXPORT | {"approve_extension"},
         **_rows(CASE_PARTS, EDIT),
         **_rows(EXCLUSIONS, EDIT),
         **_rows(CASE_TIMELINE, VIEW),
@@ -173,7 +176,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ROTA, VIEW),
     },
     Role.AREA_LEADER: {
-        CASE: VIEW | {"change"} | HANDLE | REVEAL | EXPORT,
+        CASE: VIEW | {"change"} | HANDLE | COORDINATE | SUPERVISE | REVEAL | EXPORT,
         **_rows(CASE_PARTS, VIEW),
         **_rows(CASE_TIMELINE, VIEW),
         **_rows(DECISIONS, VIEW),
@@ -187,7 +190,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ROTA, VIEW),
     },
     Role.COMMUNITY_SECRETARY: {
-        CASE: EDIT | HANDLE | REVEAL | EXPORT,
+        CASE: EDIT | HANDLE | COORDINATE | REVEAL | EXPORT,
         **_rows(CASE_PARTS, EDIT),
         **_rows(EXCLUSIONS, EDIT),
         **_rows(CASE_TIMELINE, VIEW),

@@ -52,7 +52,7 @@ from petitions.admin.inlines import (
 )
 from petitions.admin.panel import case_panel
 from petitions.admin.search import CaseSearchMixin, QueueFilter, RelatedOnlyFilter
-from petitions.admin.steps import LEADS, STEPS, Actor, run_step
+from petitions.admin.steps import STEPS, Actor, run_step
 from petitions.forms import BulkAssignForm, RegisterCaseForm, RevealForm
 from petitions.models import (
     Case,
@@ -61,7 +61,6 @@ from petitions.models import (
     MediationSession,
 )
 from petitions.services import CaseConflict, CaseError, records_language
-from portal.access import scope_of
 from portal.admin_base import PortalModelAdmin
 
 
@@ -175,7 +174,9 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
         return request.user.has_perm("petitions.transition_case")
 
     def has_assign_permission(self, request: HttpRequest) -> bool:
-        return self.has_transition_permission(request) and scope_of(request.user).role in LEADS
+        return self.has_transition_permission(request) and request.user.has_perm(
+            "petitions.assign_case"
+        )
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("petitions.export_case")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
 from petitions.admin.display import case_label, due_of, is_hidden, local, safe_text, staff_label
 from petitions.admin.inlines import judicial_reminder
-from petitions.admin.steps import RECUSERS, Actor, offered_steps
+from petitions.admin.steps import Actor, offered_steps
 from petitions.forms import ConcludeForm
 from petitions.models import Case, ReplyTemplate
 from petitions.services import unit_label
@@ -102,7 +102,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
         "case_attachments": list(case.attachments.all()),
         "case_followups": list(case.followups.all()),
         "case_exclusions": list(case.exclusions.select_related("user__staff_profile"))
-        if actor.role in RECUSERS
+        if actor.recuses
         else None,
         "case_extension_approver": staff_label(
             getattr(case.extension_approved_by, "staff_profile", None)

@@ -32,10 +32,6 @@ from portal.access import scope_of
 from portal.roles import Role
 
 S = CaseStatus
-LEADS = frozenset({Role.SECRETARY, Role.AREA_LEADER, Role.COMMUNITY_SECRETARY})
-SUPERVISORS = frozenset({Role.SECRETARY, Role.AREA_LEADER})
-# 回避 is decided by the party secretary or the community's secretary.
-RECUSERS = frozenset({Role.SECRETARY, Role.COMMUNITY_SECRETARY})
 
 
 @dataclass(frozen=True)
@@ -48,6 +44,10 @@ class Actor:
     assigned: bool
     can_transition: bool
     can_approve_extension: bool
+    # From the role matrix (portal.roles): who coordinates, supervises and records recusals.
+    coordinates: bool
+    supervises: bool
+    recuses: bool
 
     @classmethod
     def of(cls, user: Any, case: Case) -> Actor:
@@ -65,11 +65,14 @@ class Actor:
             assigned=assigned,
             can_transition=user.has_perm("petitions.transition_case"),
             can_approve_extension=user.has_perm("petitions.approve_extension_case"),
+            coordinates=user.has_perm("petitions.assign_case"),
+            supervises=user.has_perm("petitions.supervise_case"),
+            recuses=user.has_perm("petitions.add_caseexclusion"),
         )
 
     @property
     def leads(self) -> bool:
-        return self.role in LEADS
+        return self.coordinates
 
     def is_handler(self, case: Case) -> bool:
         return self.profile_id is not None and case.handler_id == self.profile_id
@@ -330,7 +333,7 @@ STEPS: dict[str, Step] = {
             _("督办"),
             forms.NoteForm,
             offered=lambda c, a: not c.is_supervised and c.status != S.ARCHIVED,
-            who=lambda c, a: a.role in SUPERVISORS,
+            who=lambda c, a: a.supervises,
             run=lambda c, a, d: services.supervise_case(
                 c, actor=a.user, note=d["note"].strip(), expected_version=_v(d)
             ),
@@ -350,7 +353,7 @@ STEPS: dict[str, Step] = {
             _("设置回避"),
             forms.ExcludeForm,
             offered=lambda c, a: c.status != S.ARCHIVED,
-            who=lambda c, a: a.role in RECUSERS,
+            who=lambda c, a: a.recuses,
             run=lambda c, a, d: recuse(
                 c, actor=a.user, user=d["user"], reason=d["reason"], expected_version=_v(d)
             ),

@@ -150,7 +150,7 @@ def ledger(
     if decision is None:
         return  # still waiting for a meeting
     if pause:
-        story.pause(handler, LEDGER_PAUSE)
+        story.pause(manager, LEDGER_PAUSE)
     story.on(story.refs.cal.add_working_days(decision.day, rng.randint(0, 2)))
     story.decide(
         manager if decision.deliberation is not None else SECRETARY,

@@ -26,7 +26,6 @@ from petitions.demo.refs import (
     COMMUNITY_SECRETARY,
     GRID_WORKER,
     MEDIATOR,
-    OFFICIAL,
     SECRETARY,
 )
 from petitions.demo.story import Plan, Run, Story
@@ -156,7 +155,7 @@ def _overdue(story: Story, *, category: str, n: int) -> None:
     story.progress("责任单位表示需协调施工队伍，暂未完成。")
     if n < 2:
         story.on(story.refs.cal.add_working_days(story.case.conclude_due, rng.randint(2, 4)))
-        story.supervise(OFFICIAL, SUPERVISE_NOTES[n])
+        story.supervise(SECRETARY, SUPERVISE_NOTES[n])
 
 
 def _due_soon(story: Story, *, category: str) -> None:

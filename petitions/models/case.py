@@ -328,6 +328,8 @@ class Case(models.Model):
             ("approve_extension_case", _("批准延期")),
             ("export_case", _("导出诉求")),
             ("transition_case", _("办理诉求（受理、交办、签收、办结等）")),
+            ("assign_case", _("统筹办理：受理、不予受理、交办改派、中止计时、归档")),
+            ("supervise_case", _("督办")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=CaseKind.values), name="case_kind_valid"),

@@ -214,3 +214,26 @@ def _schedule_followup(case: Case) -> list[str]:
         return []
     case.next_followup_due = timezone.localdate() + timedelta(days=case.followup_interval_days)
     return ["next_followup_due"]
+
+
+ASSIGN_PERMISSION = "petitions.assign_case"
+SUPERVISE_PERMISSION = "petitions.supervise_case"
+
+
+def _require(actor: Any, permission: str, message: str) -> None:
+    """Roles that coordinate cases (matrix in portal.roles) hold the permission; residents'
+    own steps (actor None) never reach a check that needs one."""
+    if actor is None or not actor.has_perm(permission):
+        raise CaseError(message)
+
+
+def _own_on_the_spot(case: Case, actor: Any) -> bool:
+    """A case its registering staff member solved on the spot: they accept and conclude it
+    themselves (a grid worker at the door), as long as nobody else has handled it yet."""
+    return (
+        actor is not None
+        and case.triage == Triage.ON_THE_SPOT
+        and case.registered_by_id == actor.pk
+        and case.handler_id is None
+        and case.conclusion_count == 0
+    )

@@ -18,12 +18,16 @@ from petitions.models import (
 )
 from petitions.models.case import SUPERVISE_AFTER_REDOS
 from petitions.services.base import (
+    ASSIGN_PERMISSION,
+    SUPERVISE_PERMISSION,
     CaseError,
     _check,
     _ensure_visible,
     _event,
     _locked,
     _move,
+    _own_on_the_spot,
+    _require,
     _save,
     records_language,
 )
@@ -59,6 +63,13 @@ def conclude_case(
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     _check(case, CaseStatus.CONCLUDED, "办结")
+    is_handler = (
+        actor is not None and case.handler_id is not None and (case.handler.user_id == actor.pk)
+    )
+    if not (is_handler or _own_on_the_spot(case, actor)):
+        _require(
+            actor, ASSIGN_PERMISSION, _("办结须由承办人或社区书记、包片领导、街道党工委书记办理。")
+        )
     if problem := _conclusion_problem(case, dual_settlement=dual_settlement):
         raise CaseError(problem)
     case.result, case.reply = result, reply
@@ -173,6 +184,7 @@ def supervise_case(
     case: Case, *, actor: Any, note: str, expected_version: int | None = None
 ) -> Case:
     """督办: a leader puts the case under supervision."""
+    _require(actor, SUPERVISE_PERMISSION, _("督办须由街道党工委书记或包片领导决定。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if case.is_supervised:
@@ -186,6 +198,7 @@ def supervise_case(
 @transaction.atomic
 def archive_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
     """归档: a visited (or not accepted) case is filed."""
+    _require(actor, ASSIGN_PERMISSION, _("归档须由社区书记、包片领导或街道党工委书记办理。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     _check(case, CaseStatus.ARCHIVED, "归档")

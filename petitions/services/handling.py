@@ -17,10 +17,12 @@ from petitions.models import (
     EventKind,
 )
 from petitions.services.base import (
+    ASSIGN_PERMISSION,
     CaseError,
     _ensure_visible,
     _event,
     _locked,
+    _require,
     _save,
     _schedule_followup,
 )
@@ -157,6 +159,7 @@ def pause_clock(
     reason = (reason or "").strip()
     if not reason:
         raise CaseError(_("请填写中止计时的事由。"))
+    _require(actor, ASSIGN_PERMISSION, _("中止计时须由社区书记、包片领导或街道党工委书记决定。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     if not case.is_open:
@@ -171,6 +174,7 @@ def pause_clock(
 
 @transaction.atomic
 def resume_clock(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
+    _require(actor, ASSIGN_PERMISSION, _("恢复计时须由社区书记、包片领导或街道党工委书记决定。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()

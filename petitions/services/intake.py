@@ -22,6 +22,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.services.base import (
+    ASSIGN_PERMISSION,
     CASE_PLACE,
     REVIEW_WINDOW_DAYS,
     CaseError,
@@ -32,8 +33,10 @@ from petitions.services.base import (
     _locked,
     _move,
     _new_number,
+    _own_on_the_spot,
     _person,
     _profile,
+    _require,
     _schedule_followup,
     new_tracking_code,
     records_language,
@@ -189,6 +192,8 @@ def accept_case(
     """
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
+    if not _own_on_the_spot(case, actor):
+        _require(actor, ASSIGN_PERMISSION, _("受理须由社区书记、包片领导或街道党工委书记办理。"))
     _check(case, CaseStatus.ACCEPTED, "受理", sources=[CaseStatus.REGISTERED])
     fields = ["accepted_at"]
     if triage:
@@ -227,6 +232,7 @@ def reject_case(
     reason = (reason or "").strip()
     if not reason:
         raise CaseError(_("请填写不予受理的理由（将告知信访人）。"))
+    _require(actor, ASSIGN_PERMISSION, _("不予受理须由社区书记、包片领导或街道党工委书记决定。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     _check(case, CaseStatus.NOT_ACCEPTED, "不予受理")
@@ -264,6 +270,7 @@ def assign_case(
     expected_version: int | None = None,
 ) -> Case:
     """交办 (or 改派): a handler must sign for it within the sign-for limit."""
+    _require(actor, ASSIGN_PERMISSION, _("交办须由社区书记、包片领导或街道党工委书记办理。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
     _check(case, CaseStatus.ASSIGNED, "交办")

@@ -197,7 +197,7 @@ def test_todays_spread_of_states(demo):
     assert three.is_supervised and three.status == CaseStatus.IN_PROGRESS
     assert three.followups.filter(satisfaction=Satisfaction.DISSATISFIED).count() == 3
     assert Case.objects.filter(
-        is_supervised=True, events__kind=EventKind.SUPERVISED, events__actor__username="lingdao"
+        is_supervised=True, events__kind=EventKind.SUPERVISED, events__actor__username="shuji"
     ).exists()
 
     # Bounced (退单) with a reason, then assigned to someone else.

@@ -354,3 +354,32 @@ def test_dissatisfied_with_an_on_the_spot_result_goes_back_to_be_assigned(place,
     handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
     case = services.assign_case(case, actor=staff[Role.SECRETARY], handler=handler)
     assert case.status == S.ASSIGNED
+
+
+@pytest.mark.django_db
+def test_coordinating_steps_belong_to_the_roles_the_matrix_names(place, staff):
+    """受理、交办、归档、中止计时 need 统筹 (portal.roles COORDINATE); 督办 needs SUPERVISE."""
+    grid_worker = staff[Role.GRID_WORKER]
+    case = make_case(place.north_a, actor=grid_worker)
+    with pytest.raises(services.CaseError, match="受理须由"):
+        services.accept_case(case, actor=grid_worker)
+    case = services.accept_case(case, actor=staff[Role.COMMUNITY_SECRETARY])
+    handler = StaffProfile.objects.get(user=grid_worker)
+    with pytest.raises(services.CaseError, match="交办须由"):
+        services.assign_case(case, actor=grid_worker, handler=handler)
+    case = services.assign_case(case, actor=staff[Role.AREA_LEADER], handler=handler)
+    case = services.sign_case(case, actor=grid_worker)
+    with pytest.raises(services.CaseError, match="中止计时须由"):
+        services.pause_clock(case, actor=grid_worker, reason="听证")
+    for role in (Role.OFFICIAL, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER):
+        with pytest.raises(services.CaseError, match="督办须由"):
+            services.supervise_case(case, actor=staff[role], note="督办")
+    assert services.supervise_case(case, actor=staff[Role.AREA_LEADER], note="督办").is_supervised
+    # The handler concludes their own case; another grid worker could not.
+    case.triage = Triage.ON_THE_SPOT
+    case.save(update_fields=["triage"])
+    case = services.conclude_case(case, actor=grid_worker, result="已清理", reply="已清理完毕")
+    assert case.status == S.CONCLUDED
+    case = services.record_followup(case, actor=None, satisfaction="satisfied", method="online")
+    with pytest.raises(services.CaseError, match="归档须由"):
+        services.archive_case(case, actor=grid_worker)
