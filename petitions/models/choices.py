@@ -101,6 +101,7 @@ class EventKind(models.TextChoices):
     SUPERVISED = "supervised", _("督办")
     ARCHIVED = "archived", _("归档")
     REVEALED = "revealed", _("查看个人信息")
+    EXPORTED = "exported", _("导出")
     EDITED = "edited", _("修改")
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from petitions.access import can_reveal
 from petitions.models import (
+    CaseEvent,
     CaseParty,
     EventKind,
     ExportRecord,
@@ -17,6 +18,7 @@ from petitions.models import (
 from petitions.services.base import (
     CaseError,
     _event,
+    _unit_of,
     records_language,
 )
 
@@ -39,7 +41,32 @@ def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
     return party.person
 
 
-def record_export(actor: Any, *, what: str, filters: str, rows: int, masked: bool) -> ExportRecord:
-    return ExportRecord.objects.create(
-        actor=actor, what=what, filters=filters[:2000], rows=rows, masked=masked
+@transaction.atomic
+def record_export(
+    actor: Any, *, what: str, filters: str, case_ids: list[int], masked: bool
+) -> ExportRecord:
+    """One export record, and an internal 导出 entry on the timeline of every case exported."""
+    record = ExportRecord.objects.create(
+        actor=actor, what=what, filters=filters[:2000], rows=len(case_ids), masked=masked
     )
+    unit = _unit_of(actor)
+    with records_language():
+        note = (
+            f"随{len(case_ids)}条记录导出为 Excel"
+            f"（{'个人信息已脱敏' if masked else '含完整个人信息'}），筛选条件：{record.filters}"
+        )
+    CaseEvent.objects.bulk_create(
+        (
+            CaseEvent(
+                case_id=case_id,
+                actor=actor,
+                actor_unit=unit,
+                kind=EventKind.EXPORTED,
+                at=record.at,
+                note=note,
+            )
+            for case_id in case_ids
+        ),
+        batch_size=1000,
+    )
+    return record

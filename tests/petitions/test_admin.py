@@ -799,6 +799,20 @@ def test_export_is_exactly_the_filtered_rows_masked_and_logged(client, place, st
 
 
 @pytest.mark.django_db
+def test_export_is_on_the_timeline_of_each_exported_case_only(client, place, staff):
+    exported = new_case(place.north_a, actor=staff[Role.SECRETARY])
+    other = new_case(place.south_a, actor=staff[Role.SECRETARY])  # outside the secretary's scope
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    read_xlsx(client.get(EXPORT))
+    event = CaseEvent.objects.get(case=exported, kind=EventKind.EXPORTED)
+    assert event.actor == staff[Role.COMMUNITY_SECRETARY] and not event.is_public
+    assert "个人信息已脱敏" in event.note
+    assert not CaseEvent.objects.filter(case=other, kind=EventKind.EXPORTED).exists()
+    response = client.get(reverse("admin:petitions_case_change", args=[exported.pk]))
+    assert "导出" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_export_formula_cell_is_stored_as_a_string(client, place, staff):
     new_case(place.north_a, actor=staff[Role.SECRETARY], title="=1+2")
     client.force_login(staff[Role.SECRETARY])

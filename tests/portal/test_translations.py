@@ -7,12 +7,15 @@ The source strings are Chinese; portal/locale/en/LC_MESSAGES/django.po holds the
 import ast
 import gettext
 import re
+import shutil
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -33,10 +36,10 @@ LOCALE = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
 
 
-def _entries() -> list[dict]:
+def _entries(po: Path = LOCALE / "django.po") -> list[dict]:
     """The .po entries: msgctxt, msgid, msgid_plural, msgstr (one per plural form) and flags."""
     entries, entry, field = [], None, None
-    for line in (LOCALE / "django.po").read_text(encoding="utf-8").splitlines():
+    for line in po.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("#,"):
             if entry is None or "msgid" in entry:
@@ -92,6 +95,29 @@ def test_every_message_is_translated_and_none_is_fuzzy():
     fuzzy = [_label(e) for e in ENTRIES if "fuzzy" in e["flags"]]
     assert not empty, f"untranslated: {empty}"
     assert not fuzzy, f"fuzzy: {fuzzy}"
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="gettext tools not installed")
+def test_catalogue_is_in_step_with_the_source(tmp_path, monkeypatch):
+    """Every marked string in the code and templates has an entry: `make messages` was run."""
+    locale = tmp_path / "locale"
+    ours = (LOCALE / "django.po").read_bytes()
+    monkeypatch.chdir(settings.BASE_DIR)
+    # Ignoring every "locale" folder sends all messages to the temporary catalogue: otherwise
+    # makemessages would rewrite portal/locale for the files under portal/.
+    with override_settings(LOCALE_PATHS=[str(locale)]):
+        call_command(
+            "makemessages",
+            locale=["en"],
+            ignore_patterns=[".venv", "tests", "staticfiles", "bench", "media", "locale"],
+            verbosity=0,
+        )
+    assert (LOCALE / "django.po").read_bytes() == ours
+    in_source = {_key(e) for e in _entries(locale / "en" / "LC_MESSAGES" / "django.po")}
+    in_catalogue = {_key(e) for e in ENTRIES}
+    assert len(in_source) > 700
+    missing = sorted(key[:40] for key in in_source - in_catalogue)
+    assert not missing, f"not in the catalogue (run make messages and translate): {missing}"
 
 
 def test_plural_entries_have_both_english_forms():
