@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +34,34 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# The largest key PostgreSQL's bigint and SQLite's INTEGER hold has 19 digits; a longer number
+# in a query string can only be a probe, and SQLite fails on it instead of finding nothing.
+_LONGEST_NUMBER = 18
+_DATE_PARTS = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
+
+def plausible_lookup_value(lookup: str, value: str) -> bool:
+    """False for values no filter link produces and a database may fail on: NUL characters,
+    numbers too long for a key, date-hierarchy parts outside the calendar."""
+    if "\x00" in value or any(len(run) > _LONGEST_NUMBER for run in re.findall(r"\d+", value)):
+        return False
+    part = lookup.rpartition("__")[2]
+    if part in _DATE_PARTS:
+        low, high = _DATE_PARTS[part]
+        return value.isascii() and value.isdigit() and low <= int(value) <= high
+    return True
+
+
+def _valid_key(field: Any, value: Any) -> bool:
+    try:
+        key = field.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    if isinstance(key, int):
+        return abs(key) < 10**_LONGEST_NUMBER
+    return "\x00" not in str(key)
+
+
 class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Base for every admin screen in the portal."""
 
@@ -55,13 +85,33 @@ class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         # Django allows filtering on any local field through the query string by default, which
         # lets anyone probe hidden values (?phone__startswith=139). Only the declared filters
-        # and the date hierarchy may be used.
+        # and the date hierarchy may be used, with values a database can take.
         if not any(
             lookup == root or lookup.startswith(f"{root}__")
             for root in self._allowed_lookup_roots(request)
         ):
             return False
+        if not plausible_lookup_value(lookup, value):
+            return False
         return super().lookup_allowed(lookup, value, request)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """`?grid=3` pre-fills the add form; a value that could never name a row is dropped
+        instead of failing while the form is drawn."""
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            values = value if isinstance(value, list) else str(value).split(",")
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+            if field is not None and field.is_relation:
+                target = field.target_field
+                if not all(_valid_key(target, v) for v in values):
+                    del initial[name]
+            elif any("\x00" in str(v) for v in values):
+                del initial[name]
+        return initial
 
 
 class ScopedAdmin(PortalModelAdmin):
