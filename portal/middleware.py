@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import get_resolver
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
@@ -30,3 +34,28 @@ class PreferredLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class OverflowAsBadRequestMiddleware:
+    """A number past 64 bits in a request (a hand-made ``?community=99999999999999999999`` or a
+    forged choice in a form) is refused with the 400 page instead of a 500.
+
+    PostgreSQL simply finds no row for such a key, but SQLite's driver cannot bind it and raises
+    OverflowError from wherever the query runs — a form field, a filter, a lookup — so the one
+    dependable place to catch it is here. Nothing has been written when it is raised: queries
+    that read keys run before any write, and services run in transactions.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OverflowError):
+            return None
+        logger.warning(
+            "Refused a number too large for the database: %s %s", request.method, request.path
+        )
+        return get_resolver().resolve_error_handler(400)(request, exception)

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "portal.middleware.OverflowAsBadRequestMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
