@@ -45,8 +45,8 @@ def plausible_lookup_value(lookup: str, value: str) -> bool:
     numbers too long for a key, date-hierarchy parts outside the calendar."""
     if "\x00" in value or any(len(run) > _LONGEST_NUMBER for run in re.findall(r"\d+", value)):
         return False
-    part = lookup.rpartition("__")[2]
-    if part in _DATE_PARTS:
+    field, _, part = lookup.rpartition("__")
+    if field and part in _DATE_PARTS:
         low, high = _DATE_PARTS[part]
         return value.isascii() and value.isdigit() and low <= int(value) <= high
     return True
