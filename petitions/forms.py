@@ -358,6 +358,33 @@ class NoteForm(StepForm):
     )
 
 
+class AcceptForm(NoteForm):
+    """受理: a case that came in online has no triage class yet and gets one here."""
+
+    triage = forms.ChoiceField(label=_("分类办理"), choices=Triage.choices, initial=Triage.LEDGER)
+    followup_interval_days = forms.IntegerField(
+        label=_("跟踪间隔（天）"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("长期跟踪类必填，如 14"),
+    )
+
+    field_order = ["triage", "followup_interval_days", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case.triage:  # classified at registration: nothing to choose
+            del self.fields["triage"]
+            del self.fields["followup_interval_days"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("triage") == Triage.LONG_TERM and not cleaned.get("followup_interval_days"):
+            self.add_error("followup_interval_days", _("长期跟踪类诉求请填写跟踪间隔天数。"))
+        return cleaned
+
+
 class ReasonForm(StepForm):
     reason = forms.CharField(
         label=_("理由"), max_length=200, widget=forms.TextInput(attrs={"size": 40})

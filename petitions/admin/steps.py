@@ -151,11 +151,16 @@ STEPS: dict[str, Step] = {
         Step(
             "accept",
             _("受理"),
-            forms.NoteForm,
+            forms.AcceptForm,
             offered=lambda c, a: c.status == S.REGISTERED,
             who=_leads,
             run=lambda c, a, d: services.accept_case(
-                c, actor=a.user, note=d["note"].strip(), expected_version=_v(d)
+                c,
+                actor=a.user,
+                note=d["note"].strip(),
+                triage=d.get("triage", ""),
+                followup_interval_days=d.get("followup_interval_days"),
+                expected_version=_v(d),
             ),
             done=_("已受理。"),
         ),

@@ -93,6 +93,40 @@ def test_accept_button_calls_the_service_and_the_timeline_gets_it(client, place,
 
 
 @pytest.mark.django_db
+def test_a_request_that_came_in_online_is_classified_on_the_accept_button(client, place, staff):
+    case = new_case(place.north_a, triage="")
+    assert case.registered_by is None and case.triage == ""
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    page = client.get(change_url(case)).content.decode()
+    assert 'name="triage"' in page and "跟踪间隔" in page
+
+    response = post_step(client, case, "accept", triage=Triage.LONG_TERM, note="需要持续关注")
+    assert response.status_code == 200
+    assert "长期跟踪类诉求请填写跟踪间隔天数" in response.content.decode()
+    assert "需要持续关注" in response.content.decode()  # what was typed is kept
+    case.refresh_from_db()
+    assert case.status == S.REGISTERED
+
+    response = post_step(
+        client, case, "accept", triage=Triage.LONG_TERM, followup_interval_days="14", note=""
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.ACCEPTED and case.triage == Triage.LONG_TERM
+    assert case.next_followup_due == timezone.localdate() + timedelta(days=14)
+
+
+@pytest.mark.django_db
+def test_accept_asks_no_triage_of_a_case_classified_at_registration(client, place, staff):
+    case = new_case(place.north_a, actor=staff[Role.GRID_WORKER], triage=Triage.LEDGER)
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    assert 'name="triage"' not in client.get(change_url(case)).content.decode()
+    assert post_step(client, case, "accept", triage=Triage.LONG_TERM).status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.ACCEPTED and case.triage == Triage.LEDGER
+
+
+@pytest.mark.django_db
 def test_reject_needs_a_reason_and_keeps_the_case_unchanged_without_one(client, place, staff):
     case = new_case(place.north_a, actor=staff[Role.SECRETARY])
     client.force_login(staff[Role.SECRETARY])
