@@ -10,8 +10,10 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -257,6 +259,21 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
         if obj is not None and obj.pk == request.user.pk:
             fields.append("is_active")  # nobody locks themselves out by accident
         return fields
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        # One's own password is changed on the page that asks for the old one first.
+        if str(id) == str(request.user.pk):
+            return redirect("admin:password_change")
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            done = request.method == "POST" and response.status_code == 302
+            if done and services.password_set_by_other(User.objects.get(pk=id), actor=request.user):
+                self.message_user(
+                    request,
+                    _("该账号的角色已暂停，须由街道党工委书记核实本人后重新批准才能恢复。"),
+                    messages.WARNING,
+                )
+        return response
 
     @admin.display(description=_("姓名"), ordering="staff_profile__name")
     def profile_name(self, obj: Any) -> str:

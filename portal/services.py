@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import forget_scope
 from portal.models import StaffProfile
-from portal.roles import GROUP_NAMES, Role, permission_codenames
+from portal.roles import GROUP_NAMES, RECORD_REACH, Reach, Role, permission_codenames
 
 
 class RoleError(Exception):
@@ -134,3 +134,25 @@ def approve_staff_role(profile: StaffProfile, *, actor: Any) -> StaffProfile:
     profile.save(update_fields=["approved_by", "approved_at"])
     _sync_user_groups(profile)
     return profile
+
+
+@transaction.atomic
+def password_set_by_other(user: Any, *, actor: Any) -> bool:
+    """Someone set another person's password (the account admin's 修改密码 page).
+
+    Whoever sets a password can sign in as that person, so an account whose role reaches
+    records goes back to 待书记批准: it sees nothing until a party secretary confirms the role
+    again, after checking with its owner. An approver's own reset keeps the role. Returns True
+    when the role was suspended.
+    """
+    profile = StaffProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None or not profile.is_approved:
+        return False
+    if RECORD_REACH[Role(profile.role)] is Reach.NONE:
+        return False
+    if actor is not None and actor.has_perm("portal.approve_staffprofile"):
+        return False
+    profile.approved_by, profile.approved_at = None, None
+    profile.save(update_fields=["approved_by", "approved_at"])
+    _sync_user_groups(profile)
+    return True

@@ -5,9 +5,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from petitions.models import Case
+from portal import services
 from portal.access import scope_of
 from portal.models import Grid, StaffProfile
 from portal.roles import GROUP_NAMES, Role
+from tests.factories import make_case
 
 
 def add_account_form(username: str, **profile) -> dict:
@@ -142,3 +145,58 @@ def test_weak_passwords_are_refused_with_a_chinese_reason(client, staff):
     assert response.status_code == 200
     assert "至少三类" in response.content.decode()
     assert not get_user_model().objects.filter(username="weak").exists()
+
+
+def set_password_url(user) -> str:
+    return reverse("admin:auth_user_password_change", args=[user.pk])
+
+
+NEW_PASSWORD = {"password1": "Another#pass2026", "password2": "Another#pass2026"}
+
+
+@pytest.mark.django_db
+def test_a_password_set_by_the_sysadmin_suspends_the_role_until_the_secretary_approves(
+    client, place, staff
+):
+    make_case(place.north_a)
+    target = staff[Role.COMMUNITY_SECRETARY]
+    assert Case.objects.visible_to(target).exists()
+
+    client.force_login(staff[Role.SYSADMIN])
+    response = client.post(set_password_url(target), NEW_PASSWORD, follow=True)
+    assert response.status_code == 200
+    assert "须由街道党工委书记核实本人后重新批准" in response.content.decode()
+    target = get_user_model().objects.get(pk=target.pk)
+    assert target.check_password("Another#pass2026")
+    # Whoever now knows the password signs in to an account that reaches nothing.
+    assert not target.staff_profile.is_approved and not target.groups.exists()
+    assert not Case.objects.visible_to(target).exists()
+
+    client.force_login(staff[Role.SECRETARY])
+    client.post(
+        reverse("admin:portal_staffprofile_changelist"),
+        {"action": "approve_roles", "_selected_action": [target.staff_profile.pk]},
+    )
+    target = get_user_model().objects.get(pk=target.pk)
+    assert Case.objects.visible_to(target).exists()
+
+
+@pytest.mark.django_db
+def test_a_password_set_for_a_configuration_account_keeps_its_role(client, staff):
+    other = get_user_model().objects.create_user("xitong2", password="Old#pass2026x")
+    services.grant_role(other, actor=None, name="备用管理员", role=Role.SYSADMIN)
+    client.force_login(staff[Role.SYSADMIN])
+    response = client.post(set_password_url(other), NEW_PASSWORD, follow=True)
+    assert "重新批准" not in response.content.decode()
+    assert StaffProfile.objects.get(user=other).is_approved
+
+
+@pytest.mark.django_db
+def test_own_password_is_changed_only_where_the_old_one_is_asked(client, staff):
+    me = staff[Role.SYSADMIN]
+    client.force_login(me)
+    response = client.post(set_password_url(me), NEW_PASSWORD)
+    assert response.status_code == 302
+    assert response.url == reverse("admin:password_change")
+    me.refresh_from_db()
+    assert not me.check_password("Another#pass2026")
