@@ -41,6 +41,7 @@ from petitions.admin.display import (
     case_label,
     due_of,
     local,
+    original_texts,
     petitioner,
     safe_text,
     safe_title,
@@ -406,7 +407,6 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
         obj: Any = None,
     ) -> Any:
         if obj is not None:
-            obj._may_see = can_reveal(request.user, obj)
             context.update(case_panel(request, obj, context.get("bound_step")))
             context["subtitle"] = context["case_label"]
         context["show_save_and_add_another"] = False
@@ -435,8 +435,8 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
     def _text(self, obj: Case, text: str) -> str:
         if not text:
             return "—"
-        # `_may_see` is set on this request's object in render_change_form; unset means scrub.
-        return text if getattr(obj, "_may_see", False) else safe_text(obj, text)
+        # Masked for every role: the original is on the reveal page, which logs who read it.
+        return safe_text(obj, text)
 
     @admin.display(description=_("诉求内容"))
     def content_safe(self, obj: Case) -> str:
@@ -541,6 +541,9 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
                 form.add_error(None, str(exc))
         context = {
             **self.admin_site.each_context(request),
+            "original_texts": original_texts(case)
+            if person and can_reveal(request.user, case)
+            else [],
             "title": _("查看当事人完整信息"),
             "opts": self.opts,
             "original": case,

@@ -28,6 +28,25 @@ def safe_text(case: Case, text: str) -> str:
     return scrub(text or "", names=party_names(case))
 
 
+def original_texts(case: Case) -> list[tuple[str, str]]:
+    """(label, text) for each free text of the case that masking changes: what the reveal page
+    shows, after a logged reason, of what staff wrote with names and numbers in it."""
+    names = party_names(case)
+    texts = [
+        (gettext("诉求摘要"), case.title),
+        (gettext("诉求内容"), case.content),
+        (gettext("事发地点"), case.address),
+        (gettext("不予受理理由"), case.not_accepted_reason),
+        (gettext("延期理由"), case.extension_reason),
+        (gettext("办理结果"), case.result),
+        (gettext("答复意见"), case.reply),
+    ]
+    for event in case.events.order_by("at", "pk"):
+        label = f"{event.get_kind_display()} {timezone.localtime(event.at):%Y-%m-%d %H:%M}"
+        texts.append((label, event.note))
+    return [(label, text) for label, text in texts if text and scrub(text, names=names) != text]
+
+
 def safe_title(case: Case) -> str:
     return safe_text(case, case.title)
 

@@ -23,7 +23,6 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
     this user may take now (with a bound form after an error), and the timeline."""
     user = request.user
     actor = Actor.of(user, case)
-    may_see = getattr(case, "_may_see", False)
     parties = []
     visible = Case.objects.visible_to(user)
     for party in case.parties.all():
@@ -76,7 +75,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
                 if event.to_status
                 else ""
             ),
-            "note": event.note if may_see else safe_text(case, event.note),
+            "note": safe_text(case, event.note),
             "public": event.is_public,
         }
         for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")

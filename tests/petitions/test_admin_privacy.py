@@ -78,8 +78,14 @@ def surfaces(client, case) -> dict[str, str]:
 
 @pytest.fixture
 def case(place, staff):
-    """Petitioner 田会平, 13912345678, ID 110101199003074514; the title repeats the number."""
-    case = assigned_case(place, staff, title=f"{PHONE}反映楼道堆物")
+    """Petitioner 田会平, 13912345678, ID 110101199003074514; the title and the content repeat
+    the number, as staff often write them."""
+    case = assigned_case(
+        place,
+        staff,
+        title=f"{PHONE}反映楼道堆物",
+        content=f"{NAME}（电话{PHONE}）反映三单元楼道堆物，身份证{ID_NUMBER}。",
+    )
     client_data = {  # one save of the page, so the admin's history has an entry
         f"{prefix}-{key}": value
         for prefix in ("mediation_sessions", "mediation_agreements")
@@ -136,6 +142,8 @@ def test_full_numbers_never_leave_the_reveal_page(client, place, staff, case, ro
     response = client.post(reveal, {"reason": "电话回访需要核对号码"})
     html = response.content.decode()
     assert PHONE in html and ID_NUMBER in html and NAME in html
+    # The free text as written is on the reveal page too, and only there.
+    assert "含个人信息的原文" in html and f"{NAME}（电话{PHONE}）反映三单元楼道堆物" in html
     assert "no-store" in response["Cache-Control"]
     event = CaseEvent.objects.get(case=case, kind=EventKind.REVEALED)
     assert event.actor == user and "电话回访需要核对号码" in event.note and PHONE not in event.note
