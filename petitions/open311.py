@@ -3,7 +3,7 @@
 ``GET /open311/v2/requests.json`` lists the cases staff marked publishable (never accusation
 cases), newest first, 50 per page (``?page=2``; ``?status=open|closed`` filters). Nothing
 personal is included: no names, phones, addresses or the resident's own words; the only free
-text, ``status_notes`` (the result), passes ``portal.privacy.scrub`` with the parties' names.
+text, ``status_notes`` (the result), passes ``portal.privacy.public_text`` with the parties' names.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from petitions.models import OPEN_STATUSES, Case, CaseParty, CaseStatus
-from portal.privacy import scrub
+from portal.privacy import public_text
 
 PAGE_SIZE = 50
 CLOSED_STATUSES = (CaseStatus.CONCLUDED, CaseStatus.VISITED, CaseStatus.ARCHIVED)
@@ -72,7 +72,7 @@ def as_georeport(case: Case) -> dict[str, Any]:
         # public and in staff conversations and unlocks nothing.
         "service_request_id": case.number,
         "status": "closed" if closed else "open",
-        "status_notes": scrub(case.result, names=names) if closed else "办理中",
+        "status_notes": public_text(case.result, names=names) if closed else "办理中",
         "service_name": case.category.name,
         "service_code": str(case.category_id),
         "agency_responsible": unit or case.community.name,

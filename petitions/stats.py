@@ -198,10 +198,11 @@ class PublishedResult:
 
 
 def published_rows(cases: Any) -> list[PublishedResult]:
-    """Rows safe to publish: the result scrubbed of phone and ID numbers and the parties' names."""
+    """Rows safe to publish: the result with phone and ID numbers removed and the parties'
+    names reduced to 某."""
     from django.utils import timezone
 
-    from portal.privacy import scrub
+    from portal.privacy import public_text
 
     rows = []
     for case in cases:
@@ -216,7 +217,7 @@ def published_rows(cases: Any) -> list[PublishedResult]:
                 received=received,
                 concluded=concluded,
                 days=(concluded - received).days,
-                result=scrub(case.result, names=names),
+                result=public_text(case.result, names=names),
             )
         )
     return rows

@@ -131,3 +131,38 @@ def scrub(text: str, *, names: Iterable[str] = ()) -> str:
     ):
         text = text.replace(name, mask_name(name))
     return text
+
+
+# What may stand next to a number in free text: "电话：", "手机号", "身份证号码是" …
+_NUMBER_LABEL = r"(?:联系)?(?:电话|手机|座机|固话|联系方式|身份证)?(?:号码|号)?(?:是|为)?[:：]?\s*"
+_EMPTY_BRACKETS = re.compile(r"[（(]\s*[，,、;；\s]*[)）]")
+_PAUSES = re.compile(r"([，,、；;])[，,、；;\s]+")
+_PAUSE_BEFORE_STOP = re.compile(r"[，,、；;\s]+([。.！!？?]|$)")
+
+
+def public_text(text: str, *, names: Iterable[str] = ()) -> str:
+    """Free text fit for a public page: numbers removed with their labels, and each given full
+    name reduced to the surname and 某 (田会平 → 田某), the usual form in published decisions.
+
+    Unlike `scrub`, nothing of a number is left: a masked 139****5678 in public still narrows
+    who it was.
+    """
+    if not text:
+        return text
+    plain = text.translate(_WIDTH)
+    spans: list[tuple[int, int]] = []
+    for pattern in (_TEXT_ID, _TEXT_MOBILE, _TEXT_LANDLINE):
+        labelled = re.compile(_NUMBER_LABEL + pattern.pattern)
+        for match in labelled.finditer(plain):
+            if not any(start < match.end() and match.start() < end for start, end in spans):
+                spans.append((match.start(), match.end()))
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + text[end:]
+    if spans:
+        text = _EMPTY_BRACKETS.sub("", text)
+        text = _PAUSE_BEFORE_STOP.sub(r"\1", _PAUSES.sub(r"\1", text))
+    for name in sorted(
+        {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
+    ):
+        text = text.replace(name, f"{name[0]}某")
+    return text.strip()

@@ -9,6 +9,7 @@ from portal.privacy import (
     mask_id_number,
     mask_name,
     mask_phone,
+    public_text,
     scrub,
 )
 
@@ -91,3 +92,13 @@ def test_scrub_masks_numbers_and_names_in_free_text():
     assert scrub("已处理，请放心：楼道已清理。") == "已处理，请放心：楼道已清理。"
     assert scrub("联系：１３９１２３４５６７８，谢谢") == "联系：139****5678，谢谢"
     assert scrub("门牌号 20240101 号") == "门牌号 20240101 号"
+
+
+def test_public_text_leaves_nothing_of_a_number_and_only_the_surname():
+    text = "已电话联系田会平（13912345678），身份证号码：110101199003074514，座机0471-6521801。"
+    assert public_text(text, names=["田会平"]) == "已电话联系田某。"
+    text = "已联系田会平（电话１３９１２３４５６７８）修复路灯；另请王小明回电13800001111。"
+    assert public_text(text, names=["田会平", "王小明"]) == "已联系田某修复路灯；另请王某回电。"
+    # Text without numbers keeps its punctuation and other figures exactly.
+    text = "共清理杂物3车，，涉及12户、30人（含老人）。"
+    assert public_text(text) == text
