@@ -487,7 +487,7 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
         actor = Actor.of(request.user, case)
         if not spec.who(case, actor):
             raise PermissionDenied
-        form = spec.form(request.POST, case=case, user=request.user)
+        form = spec.make_form(request.POST, case=case, user=request.user)
         if not form.is_valid():
             self.message_user(
                 request, _("请更正下面“%(s)s”中的错误。") % {"s": spec.label}, messages.ERROR
@@ -502,7 +502,7 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
                 return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
             data = request.POST.copy()
             data["version"] = str(fresh.version)  # keep what was typed, against the new state
-            form = spec.form(data, case=fresh, user=request.user)
+            form = spec.make_form(data, case=fresh, user=request.user)
             form.is_valid()
             return self._redisplay(request, object_id, step, form)
         except CaseError as exc:

@@ -53,9 +53,9 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
         if bound is not None and bound[0] == step.name:
             form = bound[1]
         elif step.form is ConcludeForm:
-            form = ConcludeForm(case=case, user=user, reply_text=reply_text)
+            form = step.make_form(case=case, user=user, reply_text=reply_text)
         else:
-            form = step.form(case=case, user=user)
+            form = step.make_form(case=case, user=user)
         steps.append(
             {
                 "step": step,

@@ -120,6 +120,11 @@ class Step:
     help: Any = ""
     danger: bool = False
 
+    def make_form(self, *args: Any, **kwargs: Any) -> forms.StepForm:
+        # Several step forms share the case page: ids carry the step (id_accept-note), so
+        # every label points at its own field.
+        return self.form(*args, auto_id=f"id_{self.name}-%s", **kwargs)
+
 
 def _can_move(case: Case, to: str) -> bool:
     return to in TRANSITIONS[case.status]
