@@ -27,6 +27,7 @@ NAV = (
     NavItem(_("调查研究"), "outreach:fieldvisit-list"),
     NavItem(_("信访接待"), "petitions:reception-list"),
     NavItem(_("现场办公"), "outreach:onsitesession-list"),
+    NavItem(_("议事协商"), "outreach:deliberation-list"),
     NavItem(_("新闻动态"), "portal:article-list"),
     NavItem(_("办理公开"), "petitions:request-results"),
     NavItem(_("我要反映"), "petitions:request-new", highlight=True),

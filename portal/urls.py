@@ -10,6 +10,7 @@ from portal import views
 portal_patterns = [
     path("", views.home, name="home"),
     path("prefs/text-size/", views.text_size, name="text-size"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
 
 urlpatterns = [

@@ -11,11 +11,13 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_POST
 
 from outreach import stats as outreach_stats
 from petitions import stats as petitions_stats
@@ -70,6 +72,13 @@ def text_size(request: HttpRequest) -> HttpResponse:
     else:
         response.delete_cookie(TEXT_SIZE_COOKIE, samesite="Lax")
     return response
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers and feed readers ask for /favicon.ico whatever the page says."""
+    return HttpResponseRedirect(static("portal/favicon.ico"))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -47,6 +47,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ["when", "case_link", "kind", "move", "actor_name", "actor_unit", "note_safe"]
     list_filter = ["kind", "is_public"]
     date_hierarchy = "at"
+    ordering = ["-at", "-pk"]  # the latest first: what staff come here to check
     search_fields = ["case__number"]
     search_help_text = _("按诉求编号搜索")
     fields = [

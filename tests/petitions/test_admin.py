@@ -915,6 +915,10 @@ def test_timeline_admin_is_read_only_and_scoped(client, place, staff):
     page = client.get(reverse("admin:petitions_caseevent_change", args=[own.pk]))
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert client.get(reverse("admin:petitions_caseevent_add")).status_code == 403
+    # The latest entry comes first.
+    services.accept_case(inside, actor=staff[Role.SECRETARY], note="最新的一条")
+    rows = client.get(reverse("admin:petitions_caseevent_changelist")).context["cl"].result_list
+    assert rows[0].note == "最新的一条"
 
 
 @pytest.mark.django_db

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
@@ -129,3 +131,25 @@ def test_public_photos_are_served_and_nothing_else(client, settings, tmp_path):
     assert client.get("/media/photos/../private/id-card.jpg").status_code == 404
     assert client.get("/media/photos/%2e%2e/private/id-card.jpg").status_code == 404
     assert client.get("/media/photos/outreach/missing.jpg").status_code == 404
+
+
+@pytest.mark.django_db
+def test_every_practice_is_in_the_menu(client):
+    html = client.get("/").content.decode()
+    for label, url in (
+        ("政策宣讲", reverse("outreach:policytalk-list")),
+        ("调查研究", reverse("outreach:fieldvisit-list")),
+        ("信访接待", reverse("petitions:reception-list")),
+        ("现场办公", reverse("outreach:onsitesession-list")),
+        ("议事协商", reverse("outreach:deliberation-list")),
+    ):
+        assert re.search(rf'<a[^>]+href="{re.escape(url)}"[^>]*>\s*{label}\s*</a>', html), label
+
+
+@pytest.mark.django_db
+def test_the_site_has_an_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response.url == static("portal/favicon.ico")
+    with open(finders.find("portal/favicon.ico"), "rb") as icon:
+        assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon"' in client.get("/").content.decode()
