@@ -74,6 +74,12 @@ class ActivityAdmin(ScopedAdmin):
 
     shared_fields = ["title", "starts_at", "ends_at", "community", "grid", "compound", "venue"]
 
+    def get_view_on_site_url(self, obj: Any = None) -> str | None:
+        # 在站点上查看 only where residents can open the page (a cancelled one says so there).
+        if obj is None or not obj.is_published:
+            return None
+        return super().get_view_on_site_url(obj)
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         first = ["record_as", *self.shared_fields] if obj is None else self.shared_fields
         sets = [

@@ -326,3 +326,22 @@ def test_month_filter_works_in_the_admin_list(client, place, staff):
     )
     assert response.status_code == 200
     assert [o.pk for o in response.context["cl"].result_list] == [this_month.pk]
+
+
+@pytest.mark.django_db
+def test_view_on_site_is_offered_only_for_pages_residents_can_open(client, place, staff):
+    client.force_login(staff[Role.SECRETARY])
+    for published, status, offered in (
+        (True, ActivityStatus.HELD, True),
+        (False, ActivityStatus.HELD, False),
+        (True, ActivityStatus.CANCELLED, True),
+    ):
+        session = make_session(
+            place.north_a, is_published=published, status=status, cancel_reason="改期"
+        )
+        page = client.get(reverse("admin:outreach_onsitesession_change", args=[session.pk]))
+        assert ('class="viewsitelink"' in page.content.decode()) == offered
+        if offered:
+            assert client.get(session.get_absolute_url()).status_code == 200
+        else:
+            assert client.get(session.get_absolute_url()).status_code == 404
