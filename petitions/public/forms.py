@@ -268,7 +268,8 @@ class RequestForm(forms.Form):
         required_message=_("请写一写具体情况。"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=interpolate_lazy(
-            _("什么时间、什么地方、发生了什么，希望怎样解决（最多 %(n)d 字）。"), {"n": CONTENT_MAX}
+            _("什么时间、什么地方、发生了什么，希望怎样解决（%(min)d 至 %(n)d 字）。"),
+            {"min": CONTENT_MIN, "n": CONTENT_MAX},
         ),
     )
     photos = PhotosField(

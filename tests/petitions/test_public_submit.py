@@ -271,6 +271,18 @@ def test_rejected_form_shows_every_value_typed_including_rare_characters(client,
 
 
 @pytest.mark.django_db
+def test_the_summary_names_each_field_to_fix_and_links_to_it(client, place):
+    response = submit(client, place, content="太吵", phone="12345", consent="")
+    html = response.content.decode()
+    start = html.index("还有几处需要修改")
+    summary = html[start : html.index("</div>", start)]
+    assert '<a href="#id_content">具体情况</a>：请写得具体一些（至少 5 个字）' in summary
+    assert '<a href="#id_phone">' in summary and '<a href="#id_consent">' in summary
+    assert "#id_title" not in summary  # only what needs fixing
+    assert "5 至 2000 字" in html  # the help text says how much to write before it is refused
+
+
+@pytest.mark.django_db
 def test_xss_in_chinese_text_is_escaped(client, place):
     attack = '<script>alert("田")</script><img src=x onerror=alert(1)>'
     response = submit(client, place, title=attack, content=f"楼道{attack}", phone="")
