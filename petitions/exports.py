@@ -63,8 +63,8 @@ def _yes_no(value: bool | None) -> str:
 
 
 def _local(moment: datetime | None) -> datetime | None:
-    # Excel has no time zones: write the Shanghai wall-clock time.
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+    # Excel has no time zones: write the Shanghai wall-clock time, to the second.
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
 def case_row(case: Case, user: Any) -> list[Any]:

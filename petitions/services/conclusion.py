@@ -152,8 +152,17 @@ def record_followup(
         return case
     case.redo_count += 1
     case.reopened_at = timezone.now()
-    case.signed_on_time = None
-    fields = ["satisfaction", "redo_count", "reopened_at", "signed_on_time"]
+    # No longer concluded: the earlier conclusion stays on the timeline, and the next one
+    # sets its own time and whether it was on time.
+    case.signed_on_time = case.concluded_at = case.concluded_on_time = None
+    fields = [
+        "satisfaction",
+        "redo_count",
+        "reopened_at",
+        "signed_on_time",
+        "concluded_at",
+        "concluded_on_time",
+    ]
     if case.redo_count >= SUPERVISE_AFTER_REDOS and not case.is_supervised:
         case.is_supervised = True
         fields.append("is_supervised")

@@ -847,6 +847,23 @@ def test_export_is_on_the_timeline_of_each_exported_case_only(client, place, sta
 
 
 @pytest.mark.django_db
+def test_export_of_a_reopened_case_shows_it_as_not_concluded(client, place, staff):
+    secretary = staff[Role.SECRETARY]
+    case = in_progress_case(place, staff)
+    case = services.conclude_case(case, actor=secretary, result="已清理", reply="已清理完毕")
+    client.force_login(secretary)
+    rows = read_xlsx(client.get(EXPORT))
+    column = rows[0].index
+    assert rows[1][column("办结时间")] is not None and rows[1][column("按时办结")] == "是"
+    assert rows[1][column("收到时间")].microsecond == 0  # to the second, as on the page
+
+    services.record_followup(case, actor=secretary, satisfaction="dissatisfied", method="phone")
+    rows = read_xlsx(client.get(EXPORT))
+    assert rows[1][column("状态")] == "办理中" and rows[1][column("重办次数")] == 1
+    assert rows[1][column("办结时间")] is None and rows[1][column("按时办结")] is None
+
+
+@pytest.mark.django_db
 def test_export_formula_cell_is_stored_as_a_string(client, place, staff):
     new_case(place.north_a, actor=staff[Role.SECRETARY], title="=1+2")
     client.force_login(staff[Role.SECRETARY])
