@@ -374,11 +374,17 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
         if not change:
             raise PermissionDenied
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        request._case_records_changed = any(formset.has_changed() for formset in formsets)
+        super().save_related(request, form, formsets, change)
+
     def response_change(self, request: HttpRequest, obj: Case) -> HttpResponse:
         # Django's message names str(case), i.e. the raw title; stay on the case page.
-        self.message_user(
-            request, _("已保存 %(case)s 的调解记录。") % {"case": case_label(obj)}, messages.SUCCESS
-        )
+        if getattr(request, "_case_records_changed", True):
+            message, level = _("已保存 %(case)s 的调解记录。"), messages.SUCCESS
+        else:
+            message, level = _("%(case)s 没有需要保存的修改。"), messages.INFO
+        self.message_user(request, message % {"case": case_label(obj)}, level)
         return HttpResponseRedirect(self._change_url(obj))
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:

@@ -427,6 +427,23 @@ def test_mediation_session_on_the_case_page_enters_the_timeline(client, place, s
     assert events(case, EventKind.MEDIATION) == 1
     case.refresh_from_db()
     assert case.status == status_before
+    assert "的调解记录" in client.get(response.url).content.decode()
+
+    # Saving the page again without touching anything says so, and records nothing.
+    unchanged = {
+        f"{prefix}-{key}": value
+        for prefix, initial in (("mediation_sessions", "0"), ("mediation_agreements", "0"))
+        for key, value in (
+            ("TOTAL_FORMS", "0"),
+            ("INITIAL_FORMS", initial),
+            ("MIN_NUM_FORMS", "0"),
+            ("MAX_NUM_FORMS", "1000"),
+        )
+    }
+    response = client.post(change_url(case), {**unchanged, "_continue": "1"}, follow=True)
+    html = response.content.decode()
+    assert "没有需要保存的修改" in html and "的调解记录。" not in html
+    assert events(case, EventKind.MEDIATION) == 1
 
 
 @pytest.mark.django_db
