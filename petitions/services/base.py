@@ -197,14 +197,23 @@ def _person(data: PartyData) -> Person:
     existing = None
     if candidate.id_number:
         existing = Person.objects.filter(id_number=candidate.id_number).first()
-    elif candidate.phone:
-        existing = Person.objects.filter(name=candidate.name, phone=candidate.phone).first()
+    if existing is None and candidate.phone:
+        # Someone who wrote in online (name and phone, no ID number) and now comes in person
+        # with an ID card is the same resident; a person already holding another ID is not.
+        same = Person.objects.filter(name=candidate.name, phone=candidate.phone)
+        existing = (same.filter(id_number="") if candidate.id_number else same).first()
     if existing is None:
         candidate.save()
         return candidate
+    changed = []
     if candidate.address and not existing.address:
         existing.address = candidate.address
-        existing.save(update_fields=["address"])
+        changed.append("address")
+    if candidate.id_number and not existing.id_number:
+        existing.id_number = candidate.id_number
+        changed.append("id_number")
+    if changed:
+        existing.save(update_fields=changed)
     return existing
 
 

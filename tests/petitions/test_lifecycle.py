@@ -16,6 +16,7 @@ from petitions.models import (
     Satisfaction,
     Triage,
 )
+from petitions.services import PartyData
 from portal.models import StaffProfile
 from portal.roles import Role
 from tests.factories import make_case, make_deliberation
@@ -383,3 +384,23 @@ def test_coordinating_steps_belong_to_the_roles_the_matrix_names(place, staff):
     case = services.record_followup(case, actor=None, satisfaction="satisfied", method="online")
     with pytest.raises(services.CaseError, match="归档须由"):
         services.archive_case(case, actor=grid_worker)
+
+
+@pytest.mark.django_db
+def test_a_resident_who_wrote_online_is_the_same_person_when_registered_with_an_id(place, staff):
+    online = make_case(place.north_a, triage="")
+    person = online.parties.get().person
+    assert person.id_number == ""
+    with_id = PartyData(name="田会平", phone="13912345678", id_number="110101199003074514")
+    in_person = make_case(place.north_a, actor=staff[Role.SECRETARY], parties=[with_id])
+    assert in_person.parties.get().person == person
+    person.refresh_from_db()
+    assert person.id_number == "110101199003074514"
+    assert make_case(place.north_a, triage="").parties.get().person == person
+
+    # Same name and phone but another ID card: a different person.
+    other = PartyData(name="田会平", phone="13912345678", id_number="110101198506121234")
+    assert (
+        make_case(place.north_a, actor=staff[Role.SECRETARY], parties=[other]).parties.get().person
+        != person
+    )
