@@ -37,9 +37,10 @@ def _int(name: str, default: int) -> int:
 
 # --- Core -------------------------------------------------------------------------------------
 
-# Development is the zero-setup default; production sets DJANGO_DEBUG=false and must then
-# provide a real secret key. `manage.py check --deploy` rejects the development key.
-DEBUG = _bool("DJANGO_DEBUG", True)
+# Development is the zero-setup default for manage.py; under a WSGI server (portal/wsgi.py)
+# the default is production. Production must then provide a real secret key.
+# `manage.py check --deploy` rejects the development key.
+DEBUG = _bool("DJANGO_DEBUG", env.str("PORTAL_WSGI", default="") != "1")
 
 _DEV_SECRET_KEY = "django-insecure-development-only-never-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")

@@ -7,6 +7,9 @@ from django.core.wsgi import get_wsgi_application
 from portal.config import ConfigError, exit_on_config_error
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+# Served by a WSGI server means production unless DJANGO_DEBUG says otherwise (in the
+# environment or .env): a forgotten variable must not put debug pages on the internet.
+os.environ["PORTAL_WSGI"] = "1"
 
 try:
     application = get_wsgi_application()

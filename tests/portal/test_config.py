@@ -104,6 +104,25 @@ def test_wsgi_entry_point_reports_bad_configuration_in_one_line():
     ]
 
 
+def test_a_wsgi_server_without_django_debug_runs_in_production_mode():
+    # Nothing set at all: the WSGI entry point refuses to start with the development key
+    # instead of serving debug pages.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    clean.pop("PORTAL_WSGI", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import portal.wsgi"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr or "DJANGO_ALLOWED_HOSTS" in result.stderr
+    # manage.py (runserver, tests) keeps the zero-setup development default.
+    assert manage("check", env={}).returncode == 0
+
+
 def test_deploy_check_passes_with_the_documented_production_variables():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
