@@ -101,6 +101,20 @@ def _id_number(value: str) -> str:
         raise forms.ValidationError(str(exc)) from exc
 
 
+def triage_field() -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("分类办理"), choices=Triage.choices, initial=Triage.LEDGER)
+
+
+def followup_interval_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=_("跟踪间隔（天）"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        help_text=_("长期跟踪类必填，如 14"),
+    )
+
+
 # --- 登记 ---------------------------------------------------------------------------------------
 
 
@@ -129,14 +143,8 @@ class RegisterCaseForm(forms.Form):
         help_text=_("一句话概括，不要写当事人姓名和电话"),
     )
     content = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 5}))
-    triage = forms.ChoiceField(label=_("分类办理"), choices=Triage.choices, initial=Triage.LEDGER)
-    followup_interval_days = forms.IntegerField(
-        label=_("跟踪间隔（天）"),
-        min_value=1,
-        max_value=365,
-        required=False,
-        help_text=_("长期跟踪类必填，如 14"),
-    )
+    triage = triage_field()
+    followup_interval_days = followup_interval_field()
     received_at = forms.DateTimeField(
         label=_("收到时间"),
         input_formats=DATETIME_INPUT_FORMATS,
@@ -361,14 +369,8 @@ class NoteForm(StepForm):
 class AcceptForm(NoteForm):
     """受理: a case that came in online has no triage class yet and gets one here."""
 
-    triage = forms.ChoiceField(label=_("分类办理"), choices=Triage.choices, initial=Triage.LEDGER)
-    followup_interval_days = forms.IntegerField(
-        label=_("跟踪间隔（天）"),
-        min_value=1,
-        max_value=365,
-        required=False,
-        help_text=_("长期跟踪类必填，如 14"),
-    )
+    triage = triage_field()
+    followup_interval_days = followup_interval_field()
 
     field_order = ["triage", "followup_interval_days", "note"]
 
