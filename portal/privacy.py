@@ -21,10 +21,16 @@ _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _SEPARATORS = re.compile(r"[\s\-－—()（）+]")
 
-# In free text: an 11-digit mobile number or an 18-character ID number not glued to other digits.
-_TEXT_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-_TEXT_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
-_TEXT_LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])")
+# In free text, not glued to other digits: an 11-digit mobile number, also as people write it
+# (139 1234 5678, 139-1234-5678, +86 139…); an 18-character ID number, also grouped 6-8-4;
+# a landline with its area code.
+_TEXT_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
+_TEXT_ID = re.compile(r"(?<![0-9])[0-9]{6}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx](?![0-9])")
+_TEXT_LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}[ -]?[0-9]{7,8}(?![0-9])")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", text).upper()
 
 
 class InvalidNumber(ValueError):
@@ -117,9 +123,9 @@ def scrub(text: str, *, names: Iterable[str] = ()) -> str:
     plain = text.translate(_WIDTH)
     spans: list[tuple[int, int, str]] = []
     for pattern, mask in (
-        (_TEXT_ID, lambda s: mask_id_number(s.upper())),
-        (_TEXT_MOBILE, mask_phone),
-        (_TEXT_LANDLINE, mask_phone),
+        (_TEXT_ID, lambda s: mask_id_number(_digits(s))),
+        (_TEXT_MOBILE, lambda s: mask_phone(_digits(s)[-11:])),
+        (_TEXT_LANDLINE, lambda s: mask_phone(s.replace(" ", "-"))),
     ):
         for match in pattern.finditer(plain):
             if not any(start < match.end() and match.start() < end for start, end, _m in spans):
@@ -134,7 +140,7 @@ def scrub(text: str, *, names: Iterable[str] = ()) -> str:
 
 
 # What may stand next to a number in free text: "电话：", "手机号", "身份证号码是" …
-_NUMBER_LABEL = r"(?:联系)?(?:电话|手机|座机|固话|联系方式|身份证)?(?:号码|号)?(?:是|为)?[:：]?\s*"
+_NUMBER_LABEL = r"(?:(?:联系)?(?:电话|手机|座机|固话|方式|身份证)(?:号码|号)?(?:是|为)?[:：]?\s*)?"
 _EMPTY_BRACKETS = re.compile(r"[（(]\s*[，,、;；\s]*[)）]")
 _PAUSES = re.compile(r"([，,、；;])[，,、；;\s]+")
 _PAUSE_BEFORE_STOP = re.compile(r"[，,、；;\s]+([。.！!？?]|$)")

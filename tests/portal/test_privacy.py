@@ -102,3 +102,28 @@ def test_public_text_leaves_nothing_of_a_number_and_only_the_surname():
     # Text without numbers keeps its punctuation and other figures exactly.
     text = "共清理杂物3车，，涉及12户、30人（含老人）。"
     assert public_text(text) == text
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "139 1234 5678",
+        "139-1234-5678",
+        "+8613912345678",
+        "+86 139 1234 5678",
+        "008613912345678",
+        "１３９ １２３４ ５６７８",
+    ],
+)
+def test_mobile_numbers_are_found_as_people_write_them(written):
+    text = f"请联系{written}。"
+    assert scrub(text) == "请联系139****5678。"
+    assert public_text(text) == "请联系。"
+
+
+def test_id_numbers_grouped_6_8_4_and_spaced_landlines_are_found():
+    assert scrub("身份证110101 19900307 4514") == "身份证1101**********4514"
+    assert scrub("座机0471 6521801") == "座机0471-****801"
+    # Figures that are not numbers of people stay as written.
+    for text in ("共13户，金额12345678元", "编号2026-000123", "2026年11月25日"):
+        assert scrub(text) == text and public_text(text) == text
