@@ -122,7 +122,7 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
                 ]
             },
         ),
-        (_("地点"), {"fields": ["community", "grid", "compound", "address"]}),
+        (_("地点"), {"fields": ["community", "grid", "compound", "address_safe"]}),
         (
             _("办理"),
             {
@@ -443,6 +443,10 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
             return "—"
         # Masked for every role: the original is on the reveal page, which logs who read it.
         return safe_text(obj, text)
+
+    @admin.display(description=_("事发地点"))
+    def address_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.address)
 
     @admin.display(description=_("诉求内容"))
     def content_safe(self, obj: Case) -> str:

@@ -85,6 +85,7 @@ def case(place, staff):
         staff,
         title=f"{PHONE}反映楼道堆物",
         content=f"{NAME}（电话{PHONE}）反映三单元楼道堆物，身份证{ID_NUMBER}。",
+        address=f"3号楼2单元 联系{PHONE}",
     )
     client_data = {  # one save of the page, so the admin's history has an entry
         f"{prefix}-{key}": value
