@@ -367,9 +367,14 @@ class NoteForm(StepForm):
 
 
 class AcceptForm(NoteForm):
-    """受理: a case that came in online has no triage class yet and gets one here."""
+    """受理: a case that came in online has no triage class yet and gets one here (chosen on
+    purpose: nothing is preselected)."""
 
-    triage = triage_field()
+    triage = forms.ChoiceField(
+        label=_("分类办理"),
+        choices=[("", _("请选择")), *Triage.choices],
+        error_messages={"required": _("请选择分类办理方式：当场解决、台账管理或长期跟踪。")},
+    )
     followup_interval_days = followup_interval_field()
 
     field_order = ["triage", "followup_interval_days", "note"]
@@ -382,7 +387,11 @@ class AcceptForm(NoteForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("triage") == Triage.LONG_TERM and not cleaned.get("followup_interval_days"):
+        if (
+            cleaned.get("triage") == Triage.LONG_TERM
+            and not cleaned.get("followup_interval_days")
+            and "followup_interval_days" not in self.errors  # a wrong value is said already
+        ):
             self.add_error("followup_interval_days", _("长期跟踪类诉求请填写跟踪间隔天数。"))
         return cleaned
 

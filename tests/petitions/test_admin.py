@@ -100,6 +100,15 @@ def test_a_request_that_came_in_online_is_classified_on_the_accept_button(client
     page = client.get(change_url(case)).content.decode()
     assert 'name="triage"' in page and "跟踪间隔" in page
 
+    response = post_step(client, case, "accept", note="属于本社区")
+    assert "请选择分类办理方式" in response.content.decode()  # nothing is chosen for them
+
+    response = post_step(
+        client, case, "accept", triage=Triage.LONG_TERM, followup_interval_days="0", note=""
+    )
+    html = response.content.decode()
+    assert "大于或等于" in html and "请填写跟踪间隔天数" not in html  # one message per mistake
+
     response = post_step(client, case, "accept", triage=Triage.LONG_TERM, note="需要持续关注")
     assert response.status_code == 200
     assert "长期跟踪类诉求请填写跟踪间隔天数" in response.content.decode()
