@@ -238,6 +238,7 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     """Staff accounts. Superuser flags and raw permissions stay out of reach: roles grant access."""
 
     inlines = [StaffProfileInline]
+    change_user_password_template = "admin/auth/user/portal_change_password.html"  # noqa: S105
     list_display = ["username", "profile_name", "profile_role", "is_active", "last_login"]
     list_filter = ["is_active", "staff_profile__role"]
     list_select_related = ["staff_profile"]

@@ -261,6 +261,24 @@ class StaffProfile(models.Model):
         return self.approved_at is not None
 
     @property
+    def reaches_records(self) -> bool:
+        """Whether the role opens activity or case records (everything but configuration)."""
+        from portal.roles import RECORD_REACH, Reach
+
+        return RECORD_REACH[Role(self.role)] is not Reach.NONE
+
+    @property
+    def is_sole_approver(self) -> bool:
+        """The only approved account whose role approves others' roles (党工委书记)."""
+        from portal.roles import PERMISSIONS
+
+        approvers = [r for r in Role if "approve" in PERMISSIONS[r].get("portal.staffprofile", ())]
+        if not (self.is_approved and self.role in approvers):
+            return False
+        others = StaffProfile.objects.filter(role__in=approvers, approved_at__isnull=False)
+        return not others.exclude(pk=self.pk).exists()
+
+    @property
     def public_label(self) -> str:
         """How residents see this person on public pages: the title, never more."""
         return self.title or self.get_role_display()

@@ -163,6 +163,9 @@ def test_a_password_set_by_the_sysadmin_suspends_the_role_until_the_secretary_ap
     assert Case.objects.visible_to(target).exists()
 
     client.force_login(staff[Role.SYSADMIN])
+    form = client.get(set_password_url(target)).content.decode()
+    assert "角色将暂停" in form and "grant_role" not in form  # warned before, not after
+    assert "唯一能批准角色" in client.get(set_password_url(staff[Role.SECRETARY])).content.decode()
     response = client.post(set_password_url(target), NEW_PASSWORD, follow=True)
     assert response.status_code == 200
     assert "须由街道党工委书记核实本人后重新批准" in response.content.decode()
@@ -186,6 +189,7 @@ def test_a_password_set_for_a_configuration_account_keeps_its_role(client, staff
     other = get_user_model().objects.create_user("xitong2", password="Old#pass2026x")
     services.grant_role(other, actor=None, name="备用管理员", role=Role.SYSADMIN)
     client.force_login(staff[Role.SYSADMIN])
+    assert "角色将暂停" not in client.get(set_password_url(other)).content.decode()
     response = client.post(set_password_url(other), NEW_PASSWORD, follow=True)
     assert "重新批准" not in response.content.decode()
     assert StaffProfile.objects.get(user=other).is_approved
