@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -94,6 +95,23 @@ class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         if not plausible_lookup_value(lookup, value):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    def _get_obj_does_not_exist_redirect(
+        self, request: HttpRequest, opts: Any, object_id: str
+    ) -> HttpResponseRedirect:
+        # Django suggests the row was deleted; here it is as often outside the user's scope,
+        # and the message must not tell which.
+        self.message_user(
+            request,
+            _("找不到这条%(name)s：它可能不存在，或不在您的负责范围内。")
+            % {"name": opts.verbose_name},
+            messages.WARNING,
+        )
+        if self.has_view_or_change_permission(request):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        else:
+            url = reverse("admin:index")
+        return HttpResponseRedirect(url)
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
         """`?grid=3` pre-fills the add form; a value that could never name a row is dropped

@@ -229,3 +229,15 @@ def test_a_recused_staff_member_finds_the_case_nowhere(client, place, staff):
     assert export.status_code == 200
     exported = xlsx_text(export)
     assert other.number in exported and case.number not in exported
+
+
+@pytest.mark.django_db
+def test_a_case_outside_scope_reads_exactly_like_one_that_does_not_exist(client, place, staff):
+    outside = new_case(place.south_a, actor=staff[Role.SECRETARY])
+    client.force_login(staff[Role.GRID_WORKER])
+    answers = []
+    for pk in (outside.pk, outside.pk + 1000):
+        response = client.get(reverse("admin:petitions_case_change", args=[pk]), follow=True)
+        assert response.redirect_chain[-1][0] == CHANGELIST
+        answers.append([str(m) for m in response.context["messages"]])
+    assert answers[0] == answers[1] == ["找不到这条诉求：它可能不存在，或不在您的负责范围内。"]
