@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from petitions.models import OPEN_STATUSES, Case, CaseParty, CaseStatus
 from portal.privacy import public_text
@@ -83,7 +83,7 @@ def as_georeport(case: Case) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def requests_json(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in ("", "open", "closed"):

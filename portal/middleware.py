@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import get_resolver
 from django.utils import translation
 
@@ -59,3 +60,19 @@ class OverflowAsBadRequestMiddleware:
             "Refused a number too large for the database: %s %s", request.method, request.path
         )
         return get_resolver().resolve_error_handler(400)(request, exception)
+
+
+class MethodNotAllowedPageMiddleware:
+    """Django's 405 (a form address opened directly, a HEAD where only POST is taken) has an
+    empty body, which a browser shows as a blank page; this gives it the Chinese error page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/admin/"):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

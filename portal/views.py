@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import stats as outreach_stats
 from petitions import stats as petitions_stats
@@ -61,9 +61,14 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("portal:home")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def text_size(request: HttpRequest) -> HttpResponse:
-    """适老化: switch between normal and large type; remembered in a cookie for a year."""
+    """适老化: switch between normal and large type; remembered in a cookie for a year.
+
+    Only a POST switches; a GET (a reloaded or bookmarked address) just goes back home.
+    """
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("portal:home"))
     response = HttpResponseRedirect(_safe_next(request))
     if request.POST.get("size") == "large":
         response.set_cookie(
@@ -74,7 +79,7 @@ def text_size(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and feed readers ask for /favicon.ico whatever the page says."""

@@ -13,13 +13,13 @@ import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, override
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_safe
 
 from petitions import stats
 from petitions.models import Case, CaseAttachment, CaseKind, CaseStatus
@@ -164,7 +164,7 @@ def _qr_svg(url: str) -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def request_receipt(request: HttpRequest) -> HttpResponse:
     """The receipt: shown to the browser that submitted, for a short while after submitting."""
     data = request.session.get(RECEIPT_KEY) or {}
@@ -255,9 +255,14 @@ def request_track(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def request_rate(request: HttpRequest) -> HttpResponse:
-    """回访评价 online: the signed token from a lookup minutes ago stands in for code + phone."""
+    """回访评价 online: the signed token from a lookup minutes ago stands in for code + phone.
+
+    A GET (the address reloaded or bookmarked after rating) goes back to the tracking form.
+    """
+    if request.method != "POST":
+        return HttpResponseRedirect(reverse("petitions:request-track"))
     proof = read_rating_token(request.POST.get("token"))
     if proof is None:
         return _track_page(
@@ -308,7 +313,7 @@ def request_rate(request: HttpRequest) -> HttpResponse:
 # --- 办理公开 ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def request_results(request: HttpRequest) -> HttpResponse:
     form = ResultsFilterForm(request.GET or None)
     filters = form.filters()
@@ -345,7 +350,7 @@ def request_results(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def attachment_file(request: HttpRequest, pk: int, rendition: str) -> FileResponse:
     """A resident's photo, for staff who may see its case; never cached, never public."""
     if rendition not in RENDITIONS or not request.user.has_perm("petitions.view_case"):

@@ -395,7 +395,8 @@ def test_rating_form_errors_keep_the_comment(client, place, staff, handler):
     )
     assert "最多 500 字" in response.content.decode()
     assert not FollowUp.objects.exists()
-    assert Client().get(RATE).status_code == 405
+    assert Client().get(RATE, {"token": token, "satisfaction": "basically"}).status_code == 302
+    assert not FollowUp.objects.exists()  # only a POST rates
 
 
 @pytest.mark.django_db

@@ -62,7 +62,8 @@ def test_large_type_switch_does_not_redirect_off_site(client):
 
 @pytest.mark.django_db
 def test_text_size_switch_needs_post(client):
-    assert client.get(reverse("portal:text-size")).status_code == 405
+    response = client.get(reverse("portal:text-size"), {"size": "large"})
+    assert response.status_code == 302 and TEXT_SIZE_COOKIE not in response.cookies
 
 
 @pytest.mark.django_db
@@ -153,3 +154,17 @@ def test_the_site_has_an_icon(client):
     with open(finders.find("portal/favicon.ico"), "rb") as icon:
         assert icon.read(4) == b"\x00\x00\x01\x00"  # an ICO file
     assert 'rel="icon"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_addresses_only_forms_post_to_never_show_a_blank_page(client, place):
+    # Reloading or bookmarking the address a form posted to leads somewhere useful.
+    assert client.get("/requests/track/rate/").url == reverse("petitions:request-track")
+    assert client.get(reverse("portal:text-size")).url == reverse("portal:home")
+    # HEAD is answered wherever GET is.
+    for url in ("/", "/favicon.ico", reverse("petitions:request-results")):
+        assert client.head(url).status_code in (200, 302), url
+    # A method no page takes gets the Chinese error page and says what is allowed.
+    response = client.put(reverse("petitions:request-new"))
+    assert response.status_code == 405 and response["Allow"] == "GET, POST"
+    assert "无法这样打开此页" in response.content.decode()
