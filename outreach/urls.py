@@ -1,6 +1,7 @@
 """Public URLs of the outreach practices (stable: residents bookmark and print them)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from outreach import views
 from outreach.models import PRACTICE_MODELS
@@ -8,6 +9,8 @@ from outreach.models import PRACTICE_MODELS
 app_name = "outreach"
 
 urlpatterns = [
+    # Someone trimming the address to /activities/ lands on what comes next.
+    path("", RedirectView.as_view(pattern_name="outreach:upcoming"), name="index"),
     path("upcoming/", views.upcoming, name="upcoming"),
     path("upcoming.ics", views.upcoming_ics, name="upcoming-ics"),
 ]

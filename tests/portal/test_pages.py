@@ -168,3 +168,8 @@ def test_addresses_only_forms_post_to_never_show_a_blank_page(client, place):
     response = client.put(reverse("petitions:request-new"))
     assert response.status_code == 405 and response["Allow"] == "GET, POST"
     assert "无法这样打开此页" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_trimmed_activity_address_leads_to_the_upcoming_page(client):
+    assert client.get("/activities/").url == reverse("outreach:upcoming")
