@@ -538,4 +538,9 @@ class RevealForm(forms.Form):
         min_length=2,
         widget=forms.TextInput(attrs={"size": 50}),
         help_text=_("如：电话回访需要核对号码。理由和查看记录会写入办理记录。"),
+        error_messages={
+            "required": _("请写明为什么要查看完整信息。"),
+            "min_length": _("请把查看理由写具体一些（至少 2 个字）。"),
+            "max_length": _("查看理由最多 200 字。"),
+        },
     )

@@ -140,6 +140,7 @@ def test_full_numbers_never_leave_the_reveal_page(client, place, staff, case, ro
     assert form.status_code == 200 and PHONE not in form.content.decode()
     refused = client.post(reveal, {"reason": ""})
     assert PHONE not in refused.content.decode()
+    assert "至少 2 个字" in client.post(reveal, {"reason": "看"}).content.decode()
     response = client.post(reveal, {"reason": "电话回访需要核对号码"})
     html = response.content.decode()
     assert PHONE in html and ID_NUMBER in html and NAME in html
