@@ -317,6 +317,20 @@ class RequestForm(forms.Form):
         self.fields["title"].widget.attrs.update(autocomplete="off")
         self._compounds = self._compound_choices()
 
+    # Shorter names for the error summary where the label is a sentence or repeats itself.
+    SUMMARY_LABELS = {"consent": _("个人信息处理说明"), "photos": _("照片")}
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, short label, first message) for each visible field to fix, in order."""
+        rows = []
+        for field in self.visible_fields():
+            if not field.errors:
+                continue
+            label = str(self.SUMMARY_LABELS.get(field.name, field.label))
+            message = str(field.errors[0]).removeprefix(f"{label}：")
+            rows.append((field.id_for_label, label, message))
+        return rows
+
     def _chosen_community_code(self) -> str:
         if self.is_bound:
             return _param(self.data.get(self.add_prefix("community")))

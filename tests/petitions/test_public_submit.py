@@ -277,7 +277,8 @@ def test_the_summary_names_each_field_to_fix_and_links_to_it(client, place):
     start = html.index("还有几处需要修改")
     summary = html[start : html.index("</div>", start)]
     assert '<a href="#id_content">具体情况</a>：请写得具体一些（至少 5 个字）' in summary
-    assert '<a href="#id_phone">' in summary and '<a href="#id_consent">' in summary
+    assert '<a href="#id_phone">' in summary
+    assert '<a href="#id_consent">个人信息处理说明</a>：请阅读' in summary
     assert "#id_title" not in summary  # only what needs fixing
     assert "5 至 2000 字" in html  # the help text says how much to write before it is refused
 
