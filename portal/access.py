@@ -41,6 +41,8 @@ class Scope:
     grid_ids: frozenset[int] = frozenset()
     # Communities that contain the user's grids (a grid worker sees their community's name).
     grid_community_ids: frozenset[int] = field(default_factory=frozenset)
+    # A role set (or suspended) that the party secretary has not approved yet: reaches nothing.
+    awaiting_approval: bool = False
 
     def reach(self, *, records: bool) -> Reach:
         if self.role is None:
@@ -89,8 +91,10 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     profile = (
         StaffProfile.objects.filter(user=user).prefetch_related("communities", "grids").first()
     )
-    if profile is None or profile.approved_at is None:
+    if profile is None:
         scope = NO_SCOPE
+    elif profile.approved_at is None:
+        scope = Scope(awaiting_approval=True)
     else:
         grids = list(profile.grids.all())
         scope = Scope(

@@ -1,7 +1,10 @@
 """The staff back office: Django's admin, titled with the sub-district's name."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +20,10 @@ class PortalAdminSite(admin.AdminSite):
         return settings.PORTAL_SITE_NAME
 
     site_url = "/"
+
+    def each_context(self, request: HttpRequest) -> dict[str, Any]:
+        from portal.access import scope_of
+
+        context = super().each_context(request)
+        context["role_awaiting_approval"] = scope_of(request.user).awaiting_approval
+        return context

@@ -10,7 +10,7 @@ from portal import services
 from portal.access import scope_of
 from portal.models import Grid, StaffProfile
 from portal.roles import GROUP_NAMES, Role
-from tests.factories import make_case
+from tests.factories import make_case, make_staff
 
 
 def add_account_form(username: str, **profile) -> dict:
@@ -204,3 +204,13 @@ def test_own_password_is_changed_only_where_the_old_one_is_asked(client, staff):
     assert response.url == reverse("admin:password_change")
     me.refresh_from_db()
     assert not me.check_password("Another#pass2026")
+
+
+@pytest.mark.django_db
+def test_a_role_waiting_for_approval_is_told_so_in_the_back_office(client, place, staff):
+    waiting = make_staff(Role.GRID_WORKER, grids=[place.north_a], approved=False)
+    client.force_login(waiting)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "正在等待街道党工委书记批准" in html
+    client.force_login(staff[Role.GRID_WORKER])
+    assert "正在等待街道党工委书记批准" not in client.get(reverse("admin:index")).content.decode()
