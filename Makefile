@@ -63,7 +63,7 @@ format: install
 ## make messages — refresh and compile the English translation catalogue
 messages: install
 	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=bench
-	$(MANAGE) compilemessages -l en --ignore=.venv
+	$(MANAGE) compilemessages -l en -l zh_Hans --ignore=.venv
 
 ## make lock — re-resolve requirements.lock (the whole pinned tree) from pyproject.toml
 lock:

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -231,6 +233,39 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class RoleGroupAdmin(GroupAdmin, PortalModelAdmin):
     """The role groups, read-only: their permissions come from portal/roles.py (sync_roles)."""
+
+    fields = ["name", "permission_list"]
+    readonly_fields = ["name", "permission_list"]
+
+    @admin.display(description=_("权限"))
+    def permission_list(self, obj: Group) -> str:
+        permissions = obj.permissions.select_related("content_type").order_by(
+            "content_type__app_label", "content_type__model", "codename"
+        )
+        return format_html_join(
+            mark_safe("<br>"), "{}", ((permission_label(p),) for p in permissions)
+        )
+
+
+# Django stores the default permissions' names in English ("Can view 诉求").
+_DEFAULT_ACTIONS = {
+    "add": _("增加%(model)s"),
+    "change": _("修改%(model)s"),
+    "delete": _("删除%(model)s"),
+    "view": _("查看%(model)s"),
+}
+
+
+def permission_label(permission: Any) -> str:
+    action, _sep, model = permission.codename.partition("_")
+    model_class = permission.content_type.model_class()
+    if (
+        action in _DEFAULT_ACTIONS
+        and model_class is not None
+        and model == model_class._meta.model_name
+    ):
+        return _DEFAULT_ACTIONS[action] % {"model": model_class._meta.verbose_name}
+    return permission.name
 
 
 @admin.register(User)

@@ -146,6 +146,9 @@ class PhotoField(forms.FileField):
         # ingest_image reports an empty file with our own wording and code.
         kwargs.setdefault("allow_empty_file", True)
         super().__init__(**kwargs)
+        # The admin's tabular inlines title a column that is not a model field with this
+        # attribute, and fall back to the English field name without it.
+        self.short_description = self.label
 
     def clean(self, data: Any, initial: Any = None) -> IngestedImage | None:
         upload = super().clean(data, initial)
