@@ -1,9 +1,12 @@
 """Open data: published cases as an Open311 GeoReport v2 request list (read-only JSON).
 
 ``GET /open311/v2/requests.json`` lists the cases staff marked publishable (never accusation
-cases), newest first, 50 per page (``?page=2``; ``?status=open|closed`` filters). Nothing
-personal is included: no names, phones, addresses or the resident's own words; the only free
-text, ``status_notes`` (the result), passes ``portal.privacy.public_text`` with the parties' names.
+cases), newest first, 50 per page (``?page=2``). The GeoReport filters ``status`` (open|closed),
+``service_code`` and ``service_request_id`` (comma-separated), ``start_date`` and ``end_date``
+(ISO 8601, on the time received) apply; a value that cannot be used is a 400 with the spec's
+error list, never silently ignored. Nothing personal is included: no names, phones, addresses
+or the resident's own words; the only free text, ``status_notes`` (the result), passes
+``portal.privacy.public_text`` with the parties' names.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
 from petitions.models import OPEN_STATUSES, Case, CaseParty, CaseStatus
@@ -83,12 +87,61 @@ def as_georeport(case: Case) -> dict[str, Any]:
     }
 
 
+class QueryError(ValueError):
+    """A filter value that cannot be used; the message is the error's description."""
+
+
+def _moment(name: str, text: str) -> datetime:
+    """An ISO 8601 date or date-time; a date alone means the start of that day in Beijing."""
+    try:
+        moment = parse_datetime(text)
+        if moment is None:
+            day = parse_date(text)
+            moment = datetime.combine(day, time()) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise QueryError(
+            f"{name} 应为 ISO 8601 日期或时间，如 2026-11-01 或 2026-11-01T08:00:00+08:00"
+        )
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def filtered_requests(query: Any) -> Any:
+    """published_requests narrowed by the GeoReport v2 filters, or QueryError."""
+    status = query.get("status", "")
+    if status not in ("", "open", "closed"):
+        raise QueryError("status 只能是 open 或 closed")
+    qs = published_requests(status)
+    if ids := query.get("service_request_id", "").strip():
+        numbers = [n.strip() for n in ids.split(",") if n.strip()]
+        if not numbers or len(numbers) > PAGE_SIZE:
+            raise QueryError(f"service_request_id 应为 1 至 {PAGE_SIZE} 个编号，以逗号分隔")
+        # The spec: with request ids given, the other filters do not apply.
+        return published_requests().filter(number__in=numbers)
+    if codes := query.get("service_code", "").strip():
+        parts = [c.strip() for c in codes.split(",")]
+        if not all(p.isascii() and p.isdigit() and len(p) < 10 for p in parts):
+            raise QueryError("service_code 应为分类编号，多个以逗号分隔")
+        qs = qs.filter(category_id__in=[int(p) for p in parts])
+    start = _moment("start_date", query["start_date"]) if query.get("start_date") else None
+    end = _moment("end_date", query["end_date"]) if query.get("end_date") else None
+    if start and end and start > end:
+        raise QueryError("start_date 不能晚于 end_date")
+    if start:
+        qs = qs.filter(received_at__gte=start)
+    if end:
+        qs = qs.filter(received_at__lte=end)
+    return qs
+
+
 @require_safe
 def requests_json(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    if status not in ("", "open", "closed"):
-        return _json({"error": "status 只能是 open 或 closed"}, status=400)
-    page = Paginator(published_requests(status), PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        requests = filtered_requests(request.GET)
+    except QueryError as exc:
+        return _json([{"code": 400, "description": str(exc)}], status=400)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
     response = _json([as_georeport(case) for case in page.object_list])
     response["X-Total-Count"] = str(page.paginator.count)
     if page.has_next():

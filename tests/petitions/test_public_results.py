@@ -31,6 +31,7 @@ from portal.models import StaffProfile
 from portal.roles import Role
 from tests.factories import (
     make_case,
+    make_category,
     make_deliberation,
     make_session,
     make_talk,
@@ -332,3 +333,38 @@ def test_open311_is_paginated(client, place, staff):
     assert 'page=2>; rel="next"' in first["Link"]
     assert len(json.loads(client.get(OPEN311, {"page": 2}).content)) == 1
     assert client.get(OPEN311, {"page": "x"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_open311_filters_as_the_georeport_spec_says_and_refuses_what_it_cannot_use(
+    client, place, staff
+):
+    def ids(**query) -> set[str]:
+        response = client.get(OPEN311, query)
+        assert response.status_code == 200, response.content
+        return {row["service_request_id"] for row in json.loads(response.content)}
+
+    old = concluded(place.north_a, staff, received_at=timezone.now() - timedelta(days=40))
+    new = concluded(place.north_a, staff)
+    parking = concluded(place.north_a, staff, category=make_category("消防通道/停车"))
+    assert ids() == {old.number, new.number, parking.number}
+    assert ids(service_code=str(parking.category_id)) == {parking.number}
+    assert ids(service_request_id=f"{old.number}, {parking.number}") == {old.number, parking.number}
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    assert ids(start_date=since) == {new.number, parking.number}
+    assert ids(end_date=since) == {old.number}
+    assert ids(start_date=f"{since}T00:00:00+08:00", service_code=str(old.category_id)) == {
+        new.number
+    }
+    for bad in (
+        {"start_date": "bad"},
+        {"end_date": "2026-13-01"},
+        {"start_date": "2026-11-20", "end_date": "2026-11-01"},
+        {"service_code": "abc"},
+        {"service_request_id": ","},
+        {"status": "nonsense"},
+    ):
+        response = client.get(OPEN311, bad)
+        assert response.status_code == 400, bad
+        error = json.loads(response.content)[0]
+        assert error["code"] == 400 and error["description"], bad
