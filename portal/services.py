@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import forget_scope
 from portal.models import StaffProfile
-from portal.roles import GROUP_NAMES, RECORD_REACH, Reach, Role, permission_codenames
+from portal.roles import GROUP_NAMES, Role, permission_codenames
 
 
 class RoleError(Exception):
@@ -146,9 +146,7 @@ def password_set_by_other(user: Any, *, actor: Any) -> bool:
     when the role was suspended.
     """
     profile = StaffProfile.objects.select_for_update().filter(user=user).first()
-    if profile is None or not profile.is_approved:
-        return False
-    if RECORD_REACH[Role(profile.role)] is Reach.NONE:
+    if profile is None or not profile.is_approved or not profile.reaches_records:
         return False
     if actor is not None and actor.has_perm("portal.approve_staffprofile"):
         return False
