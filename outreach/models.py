@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -168,6 +168,12 @@ class Activity(models.Model):
             errors["compound"] = _("所选小区不属于所选社区。")
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("结束时间不能早于开始时间。")
+        if self.status == ActivityStatus.HELD and self.starts_at:
+            # Edits to a held record keep it a record of something that happened, with results.
+            if self.starts_at > timezone.now():
+                errors["starts_at"] = _("已举办的活动，开始时间不能晚于现在。")
+            elif problem := self.missing_results():
+                errors[NON_FIELD_ERRORS] = problem
         if errors:
             raise ValidationError(errors)
 
@@ -394,6 +400,9 @@ class FieldVisit(Activity):
             ),
         ]
 
+    def missing_results(self) -> str | None:
+        return _("请填写走访户数。") if self.households_visited is None else None
+
 
 class FieldVisitPhoto(PhotoBase):
     """A photo of a research visit."""
@@ -585,6 +594,9 @@ class Deliberation(Activity):
         verbose_name = pgettext_lazy("model", "议事协商会")
         verbose_name_plural = pgettext_lazy("model plural", "议事协商会")
         permissions = [("publish_deliberation", _("发布议事协商会"))]
+
+    def missing_results(self) -> str | None:
+        return _("请填写会议纪要。") if not self.minutes.strip() else None
 
 
 class DeliberationPhoto(PhotoBase):

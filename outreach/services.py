@@ -29,6 +29,8 @@ def can_publish(user: Any, model: type[Activity]) -> bool:
 
 def results_problem(activity: Activity) -> str | None:
     """Why this activity cannot be recorded as held yet (None when it can)."""
+    if activity.starts_at is None:
+        return None  # the form reports the missing start time on its field
     if activity.starts_at > timezone.now():
         return _("活动开始时间还没到，不能记为已举办。")
     return activity.missing_results()

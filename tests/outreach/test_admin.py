@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -115,6 +116,51 @@ def test_held_talk_without_numbers_is_refused_with_the_reason(client, place, sta
     assert response.status_code == 200
     assert "请填写签到人数或估算惠及人数" in response.content.decode()
     assert not PolicyTalk.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("record_as", ["held", "planned"])
+def test_a_missing_start_time_is_a_field_error_not_a_crash(client, place, staff, record_as):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    data = talk_form(place, record_as=record_as, starts_at_0="", starts_at_1="")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "这个字段是必填项" in response.content.decode()
+    assert not PolicyTalk.objects.exists()
+
+
+@pytest.mark.django_db
+def test_editing_a_held_talk_keeps_it_a_record_of_what_happened(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    assert client.post(ADD_URL, talk_form(place)).status_code == 302
+    talk = PolicyTalk.objects.get()
+    change = reverse("admin:outreach_policytalk_change", args=[talk.pk])
+    edit = talk_form(place) | {"photos-TOTAL_FORMS": "0"}
+
+    response = client.post(change, edit | {"attendance_signed": ""})
+    assert response.status_code == 200
+    assert "请填写签到人数或估算惠及人数" in response.content.decode()
+
+    later = timezone.localtime() + timedelta(days=30)
+    response = client.post(change, edit | {"starts_at_0": later.strftime("%Y-%m-%d")})
+    assert response.status_code == 200
+    assert "已举办的活动，开始时间不能晚于现在" in response.content.decode()
+
+    talk.refresh_from_db()
+    assert talk.attendance_signed == 86 and talk.starts_at < timezone.now()
+    assert client.post(change, edit | {"attendance_signed": "90"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_research_and_deliberations_need_their_results_to_count_as_held(place):
+    visit = make_visit(place.north_a, households_visited=None)
+    with pytest.raises(ValidationError, match="请填写走访户数"):
+        visit.full_clean()
+    meeting = make_deliberation(place.north_a, minutes="  ")
+    with pytest.raises(ValidationError, match="请填写会议纪要"):
+        meeting.full_clean()
+    meeting.minutes = "议定由物业在两周内划设消防通道标线。"
+    meeting.full_clean()
 
 
 @pytest.mark.django_db
