@@ -44,6 +44,17 @@ def original_texts(case: Case) -> list[tuple[str, str]]:
     for event in case.events.order_by("at", "pk"):
         label = f"{event.get_kind_display()} {timezone.localtime(event.at):%Y-%m-%d %H:%M}"
         texts.append((label, event.note))
+    for session in case.mediation_sessions.order_by("held_at", "pk"):
+        when = f"{timezone.localtime(session.held_at):%Y-%m-%d %H:%M}"
+        for name in ("parties_present", "notes"):
+            field = session._meta.get_field(name)
+            texts.append(
+                (f"{gettext('调解记录')} {when} {field.verbose_name}", getattr(session, name))
+            )
+    for agreement in case.mediation_agreements.order_by("signed_on", "pk"):
+        for name in ("parties", "facts", "responsibilities", "terms", "performance"):
+            label = agreement._meta.get_field(name).verbose_name
+            texts.append((f"{gettext('调解协议')} {label}", getattr(agreement, name)))
     return [(label, text) for label, text in texts if text and scrub(text, names=names) != text]
 
 

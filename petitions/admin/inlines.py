@@ -70,6 +70,36 @@ class CaseTextInline(PortalStackedInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # mediation records do not vanish
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if self._may_see(request, obj):
+            formset.form = _masked_once_saved(formset.form, self.text_fields)
+        return formset
+
+
+def _masked_once_saved(form_class: Any, text_fields: tuple[str, ...]) -> Any:
+    """Saved rows show their free text masked and fixed, like everything else on the case page
+    (the text as written is on the logged reveal page); new rows are written as usual."""
+
+    class MaskedOnceSaved(form_class):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if not self.instance.pk:
+                return
+            for name in text_fields:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+                    self.initial[name] = safe_text(self.instance.case, getattr(self.instance, name))
+
+        def clean(self) -> Any:
+            cleaned = super().clean()
+            if self.instance.pk:
+                for name in text_fields:  # never write the masked text back over the original
+                    cleaned.pop(name, None)
+            return cleaned
+
+    return MaskedOnceSaved
+
 
 def _safe(field: str, label: Any):
     @admin.display(description=label)

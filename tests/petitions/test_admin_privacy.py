@@ -7,13 +7,16 @@ from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from petitions import services
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
-from petitions.models import CaseEvent, CaseExclusion, EventKind, PartyRole
+from petitions.models import CaseEvent, CaseExclusion, EventKind, MediationSession, PartyRole
 from petitions.services import PartyData
+from portal.models import TeamMember
 from portal.roles import PERMISSIONS, Role
+from tests.factories import make_team
 from tests.petitions.factories_admin import (
     ID_NUMBER,
     MASKED_PHONE,
@@ -242,3 +245,62 @@ def test_a_case_outside_scope_reads_exactly_like_one_that_does_not_exist(client,
         assert response.redirect_chain[-1][0] == CHANGELIST
         answers.append([str(m) for m in response.context["messages"]])
     assert answers[0] == answers[1] == ["找不到这条诉求：它可能不存在，或不在您的负责范围内。"]
+
+
+@pytest.mark.django_db
+def test_saved_mediation_records_are_masked_and_saving_the_page_keeps_what_was_written(
+    client, place, staff
+):
+    case = assigned_case(place, staff)
+    member = TeamMember.objects.create(team=make_team(), name="郭凤琴")
+    session = MediationSession.objects.create(
+        case=case,
+        method="face_to_face",
+        outcome="agreement",
+        parties_present=f"{NAME}（{PHONE}）",
+        notes=f"双方当面沟通，{NAME}身份证{ID_NUMBER}。",
+        recorded_by=staff[Role.MEDIATOR],
+    )
+    change = reverse("admin:petitions_case_change", args=[case.pk])
+    for role in (Role.SECRETARY, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER, Role.MEDIATOR):
+        client.force_login(staff[role])
+        page = client.get(change).content.decode()
+        assert PHONE not in page and ID_NUMBER not in page, role
+        assert MASKED_PHONE in page, role
+
+    # Saving the page posts the masked text of the saved row back: the original stays.
+    local = timezone.localtime(session.held_at)
+    data = {
+        "mediation_sessions-TOTAL_FORMS": "1",
+        "mediation_sessions-INITIAL_FORMS": "1",
+        "mediation_sessions-MIN_NUM_FORMS": "0",
+        "mediation_sessions-MAX_NUM_FORMS": "1000",
+        "mediation_sessions-0-id": str(session.pk),
+        "mediation_sessions-0-case": str(case.pk),
+        "mediation_sessions-0-held_at_0": local.strftime("%Y-%m-%d"),
+        "mediation_sessions-0-held_at_1": local.strftime("%H:%M:%S"),
+        "mediation_sessions-0-place": "调解室",
+        "mediation_sessions-0-method": "face_to_face",
+        "mediation_sessions-0-outcome": "agreement",
+        "mediation_sessions-0-mediators": [member.pk],
+        "mediation_sessions-0-parties_present": f"田**（{MASKED_PHONE}）",
+        "mediation_sessions-0-notes": "改写",
+        "mediation_agreements-TOTAL_FORMS": "0",
+        "mediation_agreements-INITIAL_FORMS": "0",
+        "mediation_agreements-MIN_NUM_FORMS": "0",
+        "mediation_agreements-MAX_NUM_FORMS": "1000",
+        "_continue": "1",
+    }
+    response = client.post(change, data)
+    assert response.status_code == 302, [
+        [f.errors for f in x.formset.forms] for x in response.context["inline_admin_formsets"]
+    ]
+    session.refresh_from_db()
+    assert session.place == "调解室"  # the plain fields are still edited
+    assert session.parties_present == f"{NAME}（{PHONE}）" and ID_NUMBER in session.notes
+
+    # The text as written is on the logged reveal page.
+    party = case.parties.get(role=PartyRole.PETITIONER)
+    reveal = reverse("admin:petitions_case_reveal", args=[case.pk, party.pk])
+    html = client.post(reveal, {"reason": "调解回访核对"}).content.decode()
+    assert f"双方当面沟通，{NAME}身份证{ID_NUMBER}。" in html
