@@ -516,7 +516,11 @@ class FollowUpForm(StepForm):
     satisfaction = forms.ChoiceField(
         label=_("评价"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
-    method = forms.ChoiceField(label=_("方式"), choices=FollowUp.Method.choices)
+    # 居民网上评价 is the resident's own, on the tracking page.
+    method = forms.ChoiceField(
+        label=_("方式"),
+        choices=[(m.value, m.label) for m in FollowUp.Method if m != FollowUp.Method.ONLINE],
+    )
     comment = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

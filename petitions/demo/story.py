@@ -21,7 +21,7 @@ from django.utils import timezone
 from petitions import services
 from petitions.demo.clock import Clock
 from petitions.demo.people import People
-from petitions.demo.refs import Refs
+from petitions.demo.refs import SECRETARY, Refs
 from petitions.models import (
     Case,
     FollowUp,
@@ -235,6 +235,12 @@ class Story:
         comment: str = "",
     ) -> None:
         self._go()
+        user = self._user(actor)
+        profile = getattr(user, "staff_profile", None)
+        if profile is not None and profile.pk == self.case.handler_id:
+            # Nobody rates their own work: the party secretary calls the resident, or, when
+            # the secretary handled it, the resident rates it online.
+            actor = None if actor == SECRETARY else SECRETARY
         if actor is None:
             method = FollowUp.Method.ONLINE
         self.case = services.record_followup(

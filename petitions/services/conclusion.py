@@ -126,6 +126,14 @@ def record_followup(
         raise CaseError(_("诉求办结后才能回访评价。"))
     if FollowUp.objects.filter(case=case, conclusion_number=case.conclusion_count).exists():
         raise CaseError(_("这次办理结果已经评价过了。"))
+    if actor is not None:
+        # Staff record what the resident said; the resident's own rating is online only, and
+        # nobody rates work they did themselves.
+        if method == FollowUp.Method.ONLINE:
+            raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
+        profile = getattr(actor, "staff_profile", None)
+        if profile is not None and case.handler_id == profile.pk:
+            raise CaseError(_("回访须由承办人以外的工作人员进行。"))
     FollowUp.objects.create(
         case=case,
         conclusion_number=case.conclusion_count,

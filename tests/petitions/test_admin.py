@@ -196,6 +196,13 @@ def test_assign_sign_progress_conversation_conclude_followup_archive(client, pla
     case.refresh_from_db()
     assert case.status == S.CONCLUDED and case.dual_settlement and case.is_publishable
 
+    # The handler does not rate their own work; someone else calls the resident.
+    assert step_url(case, "followup") not in client.get(change_url(case)).content.decode()
+    version = {"version": case.version, "satisfaction": "satisfied", "method": "phone"}
+    assert client.post(step_url(case, "followup"), version).status_code == 403
+    client.force_login(secretary)
+    page = client.get(change_url(case)).content.decode()
+    assert "居民网上评价" not in page  # the resident's own rating is not staff's to record
     response = post_step(
         client, case, "followup", satisfaction=Satisfaction.SATISFIED, method="phone"
     )
@@ -203,7 +210,6 @@ def test_assign_sign_progress_conversation_conclude_followup_archive(client, pla
     case.refresh_from_db()
     assert case.status == S.VISITED and events(case, EventKind.FOLLOWED_UP) == 1
 
-    client.force_login(secretary)
     assert post_step(client, case, "archive").status_code == 302
     case.refresh_from_db()
     assert case.status == S.ARCHIVED and events(case, EventKind.ARCHIVED) == 1

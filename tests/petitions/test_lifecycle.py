@@ -404,3 +404,17 @@ def test_a_resident_who_wrote_online_is_the_same_person_when_registered_with_an_
         make_case(place.north_a, actor=staff[Role.SECRETARY], parties=[other]).parties.get().person
         != person
     )
+
+
+@pytest.mark.django_db
+def test_a_follow_up_is_never_the_handlers_own_nor_a_staff_online_rating(place, staff):
+    case = path_to(S.CONCLUDED, place, staff)
+    handler = StaffProfile.objects.get(pk=case.handler_id).user
+    with pytest.raises(services.CaseError, match="承办人以外"):
+        services.record_followup(case, actor=handler, satisfaction="satisfied", method="phone")
+    with pytest.raises(services.CaseError, match="只能由居民"):
+        services.record_followup(
+            case, actor=staff[Role.SECRETARY], satisfaction="satisfied", method="online"
+        )
+    case = services.record_followup(case, actor=None, satisfaction="satisfied", method="online")
+    assert case.status == S.VISITED
