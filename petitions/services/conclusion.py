@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from petitions import deadlines
 from petitions.models import (
     Case,
+    CasePause,
     CaseStatus,
     EventKind,
     FollowUp,
@@ -45,6 +47,25 @@ def _conclusion_problem(case: Case, *, dual_settlement: bool) -> str | None:
     return None
 
 
+def _end_pause(case: Case, actor: Any) -> None:
+    """A clock paused (中止计时) when the case is concluded stops being paused today: it never
+    runs on behind a concluded case, and the deadline the conclusion is measured against counts
+    the days it stood still."""
+    pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()
+    if pause is None:
+        return
+    pause.ended_on = timezone.localdate()
+    pause.save(update_fields=["ended_on"])
+    _save(case, deadlines.refresh(case))
+    _event(
+        case,
+        actor=actor,
+        kind=EventKind.RESUMED,
+        note=f"办结时结束中止计时，办结期限为 {case.conclude_due}",
+        public=True,
+    )
+
+
 @transaction.atomic
 def conclude_case(
     case: Case,
@@ -72,6 +93,7 @@ def conclude_case(
         )
     if problem := _conclusion_problem(case, dual_settlement=dual_settlement):
         raise CaseError(problem)
+    _end_pause(case, actor)
     case.result, case.reply = result, reply
     case.dual_settlement = dual_settlement
     case.is_publishable = is_publishable and not case.is_accusation

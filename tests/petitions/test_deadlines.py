@@ -8,7 +8,15 @@ import pytest
 from django.utils import timezone
 
 from petitions import deadlines, services
-from petitions.models import Case, CaseKind, CaseStatus, DeadlineRule, EventKind
+from petitions.models import (
+    Case,
+    CaseKind,
+    CasePause,
+    CaseStatus,
+    DeadlineRule,
+    EventKind,
+    Triage,
+)
 from portal.models import CalendarDay, DayKind, StaffProfile
 from portal.roles import Role
 from portal.workdays import add_working_days, is_working_day
@@ -141,6 +149,24 @@ def test_paused_clock_moves_the_due_date(place, staff, freeze):
 
 
 @pytest.mark.django_db
+def test_concluding_while_paused_ends_the_pause(place, staff, freeze):
+    secretary = staff[Role.SECRETARY]
+    with freeze(at(date(2026, 4, 1))):
+        case = make_case(
+            place.north_a, actor=secretary, kind=CaseKind.PETITION, triage=Triage.ON_THE_SPOT
+        )
+        case = services.accept_case(case, actor=secretary)
+    due = case.conclude_due
+    with freeze(at(date(2026, 4, 10))):
+        services.pause_clock(case, actor=secretary, reason="组织听证")
+    with freeze(at(date(2026, 4, 20))):
+        case = services.conclude_case(case, actor=secretary, result="已调处", reply="已答复")
+    assert not CasePause.objects.filter(case=case, ended_on__isnull=True).exists()
+    assert case.conclude_due == due + timedelta(days=10) and case.concluded_on_time
+    assert case.events.filter(kind=EventKind.RESUMED, note__contains="办结时结束中止计时").exists()
+
+
+@pytest.mark.django_db
 def test_due_soon_list(place, staff, freeze):
     secretary = staff[Role.SECRETARY]
     with freeze(at(date(2031, 3, 3))):
@@ -154,7 +180,6 @@ def test_due_soon_list(place, staff, freeze):
 
 @pytest.mark.django_db
 def test_long_term_request_runs_on_its_follow_up_clock_not_a_conclusion_limit(place, staff, freeze):
-    from petitions.models import Triage
 
     with freeze(at(date(2026, 3, 2))):
         case = make_case(
