@@ -264,6 +264,10 @@ class RegisterCaseForm(forms.Form):
         received = self.cleaned_data["received_at"]
         if received > timezone.now() + timedelta(minutes=5):
             raise forms.ValidationError(_("收到时间不能晚于现在。"))
+        # A slip of the year (1990 for 2026) would number the case 1990-… and put it on the
+        # overdue list for decades; matters older than a year are not registered afresh.
+        if received < timezone.now() - timedelta(days=366):
+            raise forms.ValidationError(_("收到时间不能早于一年前，请检查年份。"))
         return received
 
     def clean_reviews_number(self) -> Case | None:

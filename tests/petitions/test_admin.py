@@ -536,6 +536,18 @@ def test_registering_a_case_calls_the_service(client, place, staff):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("received", "message"),
+    [("1990-01-01T09:00", "不能早于一年前"), ("2099-01-01T09:00", "不能晚于现在")],
+)
+def test_a_received_time_with_a_wrong_year_is_refused(client, place, staff, received, message):
+    client.force_login(staff[Role.GRID_WORKER])
+    response = client.post(ADD, register_data(place, received_at=received))
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 def test_rare_characters_and_full_width_digits_are_kept_and_normalised(client, place, staff):
     client.force_login(staff[Role.GRID_WORKER])
     response = client.post(
