@@ -31,6 +31,15 @@ DUE_SOON_DAYS = 3
 SUPERVISE_AFTER_REDOS = 3
 
 
+def _step_due_q(lookup: str, value: Any) -> Q:
+    """Cases whose deadline for the step they are at matches `lookup` (lt, range …)."""
+    return (
+        Q(status=CaseStatus.REGISTERED, **{f"accept_due__{lookup}": value})
+        | Q(status=CaseStatus.ASSIGNED, **{f"sign_due__{lookup}": value})
+        | Q(status__in=OPEN_STATUSES, **{f"conclude_due__{lookup}": value})
+    )
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """The only scope filter for cases (admin lists, detail, search, autocomplete, exports).
@@ -77,17 +86,14 @@ class CaseQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> CaseQuerySet:
         """Open cases past any deadline that applies to their current step."""
         today = today or timezone.localdate()
-        return self.filter(
-            Q(status=CaseStatus.REGISTERED, accept_due__lt=today)
-            | Q(status=CaseStatus.ASSIGNED, sign_due__lt=today)
-            | Q(status__in=OPEN_STATUSES, conclude_due__lt=today)
-        )
+        return self.filter(_step_due_q("lt", today))
 
     def due_soon(self, today: date | None = None, days: int = DUE_SOON_DAYS) -> CaseQuerySet:
+        """Open cases not overdue whose current step's deadline (acceptance, sign-for or
+        conclusion) falls within the next `days` days."""
         today = today or timezone.localdate()
-        return self.open().filter(
-            conclude_due__gte=today, conclude_due__lte=today + timedelta(days=days)
-        )
+        window = (today, today + timedelta(days=days))
+        return self.open().filter(_step_due_q("range", window)).exclude(_step_due_q("lt", today))
 
     def followup_due(self, today: date | None = None) -> CaseQuerySet:
         """长期跟踪 cases whose scheduled follow-up was missed."""

@@ -179,6 +179,23 @@ def test_due_soon_list(place, staff, freeze):
 
 
 @pytest.mark.django_db
+def test_due_soon_and_overdue_follow_the_step_the_case_is_at(place, staff, freeze):
+    secretary = staff[Role.SECRETARY]
+    with freeze(at(date(2031, 3, 3))):
+        case = make_case(place.north_a, actor=secretary, category=make_category("测试五日类"))
+        case = services.accept_case(case, actor=secretary)
+        case = services.assign_case(
+            case, actor=secretary, handler=StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+        )
+    assert case.sign_due < case.conclude_due
+    # Waiting to be signed for: its sign-for deadline is what comes due first.
+    assert case in Case.objects.due_soon(case.sign_due)
+    assert case not in Case.objects.overdue(case.sign_due)
+    after = case.sign_due + timedelta(days=1)
+    assert case in Case.objects.overdue(after) and case not in Case.objects.due_soon(after)
+
+
+@pytest.mark.django_db
 def test_long_term_request_runs_on_its_follow_up_clock_not_a_conclusion_limit(place, staff, freeze):
 
     with freeze(at(date(2026, 3, 2))):
