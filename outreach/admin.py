@@ -188,8 +188,8 @@ class ActivityAdmin(ScopedAdmin):
         self.message_user(
             request,
             ngettext(
-                "已复制 %(n)d 条为计划中的新活动，请核对时间后保存。",
-                "已复制 %(n)d 条为计划中的新活动，请核对时间后保存。",
+                "已复制 %(n)d 条为计划中的新活动（尚未公开），请核对时间后保存并公开。",
+                "已复制 %(n)d 条为计划中的新活动（尚未公开），请核对时间后保存并公开。",
                 len(copies),
             )
             % {"n": len(copies)},

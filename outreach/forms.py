@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach import services
@@ -32,10 +33,20 @@ class ActivityAddForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         super()._post_clean()
-        if self.cleaned_data.get("record_as") == "held":
+        record_as = self.cleaned_data.get("record_as")
+        if record_as == "held":
             problem = services.results_problem(self.instance)
             if problem:
                 self.add_error(None, problem)
+        elif (
+            record_as == "planned"
+            and self.instance.starts_at
+            and self.instance.starts_at < timezone.now()
+        ):
+            self.add_error(
+                "starts_at",
+                _("这个时间已经过去：已举办的请选择“已举办（事后登记）”，否则请修改时间。"),
+            )
 
 
 class ActivityFilterForm(forms.Form):

@@ -125,7 +125,9 @@ def set_published(
 
 @transaction.atomic
 def copy_as_new(activity: Activity, *, actor: Any, days_later: int = 7) -> Activity:
-    """复制为新活动: the same event a week later, planned, without results or photos."""
+    """复制为新活动: the same event on the same weekday and time, the first such day at least
+    a week after the original and after today; planned, without results or photos, and not
+    public until someone has checked it and published it."""
     model = type(activity)
     source = model.objects.get(pk=activity.pk)
     m2m = {
@@ -134,12 +136,15 @@ def copy_as_new(activity: Activity, *, actor: Any, days_later: int = 7) -> Activ
     copy = model.objects.get(pk=activity.pk)
     copy.pk = copy.id = None
     copy._state.adding = True
-    copy.starts_at = source.starts_at + timedelta(days=days_later)
+    shift = timedelta(days=days_later)
+    while source.starts_at + shift <= timezone.now():
+        shift += timedelta(days=7)
+    copy.starts_at = source.starts_at + shift
     if source.ends_at:
-        copy.ends_at = source.ends_at + timedelta(days=days_later)
+        copy.ends_at = source.ends_at + shift
     copy.status, copy.cancel_reason = ActivityStatus.PLANNED, ""
     copy.created_by = actor
-    copy.is_published = can_publish(actor, model)
+    copy.is_published = False
     for field in ("attendance_signed", "reach_estimated", "residents_met", "households_visited"):
         if hasattr(copy, field):
             setattr(copy, field, None)

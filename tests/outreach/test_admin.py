@@ -164,6 +164,19 @@ def test_research_and_deliberations_need_their_results_to_count_as_held(place):
 
 
 @pytest.mark.django_db
+def test_a_planned_activity_cannot_be_set_in_the_past(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    response = client.post(ADD_URL, talk_form(place, record_as="planned"))
+    assert response.status_code == 200
+    assert "这个时间已经过去" in response.content.decode()
+    assert not PolicyTalk.objects.exists()
+    # One whose time passed before anyone recorded it does not say 即将举办 in public.
+    late = make_talk(place.north_a, status=ActivityStatus.PLANNED)
+    page = Client().get(late.get_absolute_url()).content.decode()
+    assert "即将举办" not in page and "举办情况正在整理" in page
+
+
+@pytest.mark.django_db
 def test_estimate_below_attendance_is_refused(client, place, staff):
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
     response = client.post(ADD_URL, talk_form(place, reach_estimated="50", reach_method="venue"))

@@ -120,6 +120,12 @@ def test_copy_as_new_is_a_planned_event_a_week_later_without_results(place, staf
     assert copy.attendance_signed is None
     assert copy.title == talk.title and copy.community == talk.community
     assert not copy.photos.exists()
+    assert not copy.is_published  # residents see it once someone has checked and published it
+    # Copying last month's event plans the next one on the same weekday, not one in the past.
+    old = make_talk(place.north_a, starts_at=timezone.now() - timedelta(days=40))
+    again = services.copy_as_new(old, actor=staff[Role.COMMUNITY_SECRETARY])
+    assert timezone.now() < again.starts_at <= timezone.now() + timedelta(days=7)
+    assert (again.starts_at - old.starts_at).days % 7 == 0
 
 
 @pytest.mark.django_db
