@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from outreach.models import (
@@ -17,6 +18,7 @@ from outreach.models import (
     OnsiteRota,
     OnsiteSession,
 )
+from portal.models import CalendarDay, DayKind
 
 
 class ActivityError(Exception):
@@ -167,7 +169,12 @@ def next_weekday(start: date, weekday: int) -> date:
 def plan_from_rota(
     rota: OnsiteRota, *, actor: Any, weeks: int = 4, today: date | None = None
 ) -> list[OnsiteSession]:
-    """排班生成: planned sessions for the next `weeks` slots; slots already planned are kept."""
+    """排班生成: planned sessions for the next `weeks` slots.
+
+    A day that already has a session of this rota (at any time, even cancelled: someone
+    decided about that day) is left alone, so changing the rota's time never doubles a week;
+    public holidays (法定节假日 in the working-day calendar) are skipped.
+    """
     if not rota.is_active:
         raise ActivityError(_("该排班已停用。"))
     if not 1 <= weeks <= 26:
@@ -177,17 +184,31 @@ def plan_from_rota(
     officials = list(rota.officials.all())
     # Titles and summaries are stored and published as data: always in Chinese, never in the
     # language the member of staff who runs this happens to read the site in.
+    with translation.override(settings.LANGUAGE_CODE):
+        who = "、".join(dict.fromkeys(o.public_label for o in officials)) or "社区干部"
     title = f"{rota.community.name}现场办公"
-    summary = f"包片领导、社区书记在{rota.venue}现场办公，居民可当面反映诉求。"
+    summary = f"{who}在{rota.venue}现场办公，居民可当面反映诉求。"
     created = []
     first = next_weekday(today, rota.weekday)
     if datetime.combine(first, rota.start_time, tzinfo=tz) < timezone.now():
         first += timedelta(weeks=1)  # today's slot has already begun
-    for week in range(weeks):
-        day = first + timedelta(weeks=week)
-        starts_at = datetime.combine(day, rota.start_time, tzinfo=tz)
-        if rota.sessions.filter(starts_at=starts_at).exists():
+    days = [first + timedelta(weeks=week) for week in range(weeks)]
+    holidays = set(
+        CalendarDay.objects.filter(date__in=days, kind=DayKind.HOLIDAY).values_list(
+            "date", flat=True
+        )
+    )
+    window = rota.sessions.filter(
+        starts_at__gte=datetime.combine(days[0], time.min, tzinfo=tz),
+        starts_at__lt=datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=tz),
+    )
+    taken = {
+        timezone.localtime(moment).date() for moment in window.values_list("starts_at", flat=True)
+    }
+    for day in days:
+        if day in holidays or day in taken:
             continue
+        starts_at = datetime.combine(day, rota.start_time, tzinfo=tz)
         session = OnsiteSession(
             title=title,
             starts_at=starts_at,

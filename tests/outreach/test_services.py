@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from itertools import product
 
 import pytest
@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from outreach import services
 from outreach.models import TRANSITIONS, ActivityStatus, OnsiteSession, PolicyTalk
+from portal.models import CalendarDay, DayKind, StaffProfile
 from portal.roles import Role
 from tests.factories import make_rota, make_session, make_staff, make_talk
 
@@ -126,6 +127,25 @@ def test_copy_as_new_is_a_planned_event_a_week_later_without_results(place, staf
     again = services.copy_as_new(old, actor=staff[Role.COMMUNITY_SECRETARY])
     assert timezone.now() < again.starts_at <= timezone.now() + timedelta(days=7)
     assert (again.starts_at - old.starts_at).days % 7 == 0
+
+
+@pytest.mark.django_db
+def test_rota_skips_public_holidays_and_never_doubles_a_week_when_its_time_changes(place, staff):
+    rota = make_rota(place.north_a)
+    rota.officials.set([StaffProfile.objects.get(user=staff[Role.COMMUNITY_SECRETARY])])
+    monday = date(2030, 3, 4)
+    CalendarDay.objects.update_or_create(
+        date=date(2030, 3, 15), defaults={"kind": DayKind.HOLIDAY, "name": "测试假日"}
+    )
+    actor = staff[Role.COMMUNITY_SECRETARY]
+    first = services.plan_from_rota(rota, actor=actor, today=monday)
+    days = sorted(timezone.localtime(s.starts_at).date() for s in first)
+    assert days == [date(2030, 3, 8), date(2030, 3, 22), date(2030, 3, 29)]
+    assert "包片领导" not in first[0].summary  # says who is really coming
+    rota.start_time = time(15, 0)
+    rota.save()
+    assert services.plan_from_rota(rota, actor=actor, today=monday) == []
+    assert rota.sessions.count() == 3
 
 
 @pytest.mark.django_db
