@@ -508,12 +508,25 @@ class ConcludeForm(StepForm):
         help_text=_("不含任何个人信息；检举控告类不公开"),
     )
 
-    def __init__(self, *args: Any, reply_text: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.is_bound and reply_text:
-            self.initial["reply"] = reply_text
+        # The reply template applied last (see with_template), to draw the step open.
+        self.template_applied: int | None = None
         if self.case.is_accusation:
             del self.fields["is_publishable"]
+
+    @classmethod
+    def with_template(cls, data: Any, template: Any, **kwargs: Any) -> ConcludeForm:
+        """The form as typed, unbound (no errors yet), with the template's text as the reply."""
+        initial = {
+            "result": data.get("result", ""),
+            "reply": template.text if template else data.get("reply", ""),
+            "dual_settlement": bool(data.get("dual_settlement")),
+            "is_publishable": bool(data.get("is_publishable")),
+        }
+        form = cls(initial=initial, **kwargs)
+        form.template_applied = template.pk if template else None
+        return form
 
 
 class FollowUpForm(StepForm):

@@ -54,12 +54,13 @@ from petitions.admin.inlines import (
 from petitions.admin.panel import case_panel
 from petitions.admin.search import CaseSearchMixin, QueueFilter, RelatedOnlyFilter
 from petitions.admin.steps import STEPS, Actor, run_step
-from petitions.forms import BulkAssignForm, RegisterCaseForm, RevealForm
+from petitions.forms import BulkAssignForm, ConcludeForm, RegisterCaseForm, RevealForm
 from petitions.models import (
     Case,
     CaseParty,
     Channel,
     MediationSession,
+    ReplyTemplate,
 )
 from petitions.services import CaseConflict, CaseError, records_language
 from portal.admin_base import PortalModelAdmin
@@ -497,6 +498,8 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
         actor = Actor.of(request.user, case)
         if not spec.who(case, actor):
             raise PermissionDenied
+        if spec.form is ConcludeForm and "apply_template" in request.POST:
+            return self._apply_reply_template(request, object_id, case, spec)
         form = spec.make_form(request.POST, case=case, user=request.user)
         if not form.is_valid():
             self.message_user(
@@ -522,6 +525,24 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
         if not self.get_queryset(request).filter(pk=case.pk).exists():
             return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
         return HttpResponseRedirect(self._change_url(case))
+
+    def _apply_reply_template(
+        self, request: HttpRequest, object_id: str, case: Case, spec: Any
+    ) -> Any:
+        chosen = request.POST.get("reply_template", "")
+        template = (
+            ReplyTemplate.objects.filter(pk=chosen, is_active=True).first()
+            if chosen.isascii() and chosen.isdigit() and len(chosen) < 10
+            else None
+        )
+        form = ConcludeForm.with_template(
+            request.POST,
+            template,
+            case=case,
+            user=request.user,
+            auto_id=f"id_{spec.name}-%s",
+        )
+        return self._redisplay(request, object_id, spec.name, form)
 
     def _redisplay(self, request: HttpRequest, object_id: str, step: str, form: Any) -> Any:
         """The case page again, with the step's form as typed (GET: nothing else is saved)."""

@@ -13,7 +13,6 @@ from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
 from petitions.admin.display import case_label, due_of, is_hidden, local, safe_text, staff_label
 from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import Actor, offered_steps
-from petitions.forms import ConcludeForm
 from petitions.models import Case, ReplyTemplate
 from petitions.services import unit_label
 
@@ -44,16 +43,9 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
             }
         )
     steps = []
-    template_id = request.GET.get("reply_template", "")
-    reply_text = ""
-    if template_id.isdigit():
-        chosen = ReplyTemplate.objects.filter(pk=template_id, is_active=True).first()
-        reply_text = chosen.text if chosen else ""
     for step in offered_steps(case, actor):
         if bound is not None and bound[0] == step.name:
             form = bound[1]
-        elif step.form is ConcludeForm:
-            form = step.make_form(case=case, user=user, reply_text=reply_text)
         else:
             form = step.make_form(case=case, user=user)
         steps.append(

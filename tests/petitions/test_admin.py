@@ -396,14 +396,35 @@ def test_recusal_from_the_case_page_hides_the_case_from_that_person(client, plac
 
 
 @pytest.mark.django_db
-def test_reply_template_prefills_the_reply_without_javascript(client, place, staff):
+def test_reply_template_fills_the_reply_and_keeps_what_was_typed(client, place, staff):
     case = in_progress_case(place, staff)
     template = ReplyTemplate.objects.create(
         title="已清理", text="您好，您反映的楼道杂物已清理完毕。"
     )
     client.force_login(staff[Role.SECRETARY])
-    page = client.get(change_url(case) + f"?reply_template={template.pk}").content.decode()
+    response = post_step(
+        client,
+        case,
+        "conclude",
+        result="物业已清运三单元杂物𠮷",
+        reply="",
+        is_publishable="on",
+        reply_template=str(template.pk),
+        apply_template="1",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
     assert "您好，您反映的楼道杂物已清理完毕。</textarea>" in page
+    assert "物业已清运三单元杂物𠮷</textarea>" in page  # the typed result is kept
+    assert re.search(r'<input[^>]*id="id_conclude-is_publishable" checked', page)
+    assert "这个字段是必填项" not in page  # nothing was submitted yet
+    case.refresh_from_db()
+    assert case.status == S.IN_PROGRESS
+    # A forged template number just redraws the form as typed.
+    response = post_step(
+        client, case, "conclude", result="x", apply_template="1", reply_template="9" * 30
+    )
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db
