@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -38,6 +39,7 @@ from portal.models import (
     Team,
     TeamMember,
 )
+from portal.roles import Role
 from portal.templatetags.portal_tags import join_names_text
 
 User = get_user_model()
@@ -186,6 +188,14 @@ class StaffProfileAdmin(PortalModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # created with the account (用户 → 增加)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):
+            # Choosing people for a record (officials, participants): not the configuration
+            # account, which never goes out to residents.
+            results = results.exclude(role=Role.SYSADMIN)
+        return results, may_have_duplicates
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and obj.user_id == request.user.pk:

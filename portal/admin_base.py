@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import scope_of
 from portal.images import PhotoField, save_renditions
+from portal.roles import Role
 
 
 class ScopedChoicesMixin:
@@ -22,9 +23,13 @@ class ScopedChoicesMixin:
 
     @staticmethod
     def _scope_choices(db_field: Any, request: HttpRequest, kwargs: dict[str, Any]) -> None:
-        manager = db_field.remote_field.model._default_manager
+        model = db_field.remote_field.model
+        manager = model._default_manager
         if "queryset" not in kwargs and hasattr(manager, "visible_to"):
             kwargs["queryset"] = manager.visible_to(request.user)
+        if model._meta.label == "portal.StaffProfile" and "queryset" not in kwargs:
+            # People who go out to residents: never the configuration account.
+            kwargs["queryset"] = manager.exclude(role=Role.SYSADMIN)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._scope_choices(db_field, request, kwargs)

@@ -22,6 +22,7 @@ from outreach.models import (
     PolicyTalk,
     PolicyTalkPhoto,
 )
+from portal.models import StaffProfile
 from portal.roles import PERMISSIONS, RECORD_REACH, Reach, Role
 from tests.factories import (
     make_deliberation,
@@ -404,3 +405,21 @@ def test_view_on_site_is_offered_only_for_pages_residents_can_open(client, place
             assert client.get(session.get_absolute_url()).status_code == 200
         else:
             assert client.get(session.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_configuration_account_is_never_offered_as_an_official(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "outreach",
+            "model_name": "onsitesession",
+            "field_name": "officials",
+            "term": "",
+        },
+    )
+    ids = {int(row["id"]) for row in response.json()["results"]}
+    sysadmin = StaffProfile.objects.get(user=staff[Role.SYSADMIN])
+    assert ids and sysadmin.pk not in ids
+    assert StaffProfile.objects.get(user=staff[Role.AREA_LEADER]).pk in ids
