@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -15,6 +16,7 @@ from petitions.access import can_reveal
 from petitions.admin.display import chinese_date, safe_text
 from petitions.models import Case, MediationAgreement, MediationSession
 from portal.admin_base import PortalStackedInline
+from portal.models import TeamKind, TeamMember
 
 
 def judicial_reminder(agreement: MediationAgreement, today: Any = None) -> str:
@@ -70,11 +72,27 @@ class CaseTextInline(PortalStackedInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # mediation records do not vanish
 
+    filter_horizontal = ("mediators",)
+
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
         if self._may_see(request, obj):
             formset.form = _masked_once_saved(formset.form, self.text_fields)
         return formset
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "mediators":
+            # Members of mediation and legal teams, and anyone qualified as a mediator.
+            kwargs["queryset"] = (
+                TeamMember.objects.filter(is_active=True)
+                .filter(
+                    Q(team__kind__in=[TeamKind.MEDIATION, TeamKind.LEGAL])
+                    | Q(qualifications__name="人民调解员")
+                )
+                .select_related("team")
+                .distinct()
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def _masked_once_saved(form_class: Any, text_fields: tuple[str, ...]) -> Any:

@@ -429,12 +429,15 @@ def test_reply_template_fills_the_reply_and_keeps_what_was_typed(client, place, 
 
 @pytest.mark.django_db
 def test_mediation_session_on_the_case_page_enters_the_timeline(client, place, staff):
-    from portal.models import TeamMember
+    from portal.models import TeamKind, TeamMember
     from tests.factories import make_team
 
     case = in_progress_case(place, staff)
-    member = TeamMember.objects.create(team=make_team(), name="郭凤琴")
+    member = TeamMember.objects.create(team=make_team(kind=TeamKind.MEDIATION), name="郭凤琴")
+    TeamMember.objects.create(team=make_team(kind=TeamKind.TALK), name="宣讲员")
     client.force_login(staff[Role.MEDIATOR])
+    page = client.get(change_url(case)).content.decode()
+    assert "郭凤琴" in page and "宣讲员" not in page  # mediators only
     now = timezone.localtime()
     data = {
         "mediation_sessions-TOTAL_FORMS": "1",

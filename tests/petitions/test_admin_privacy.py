@@ -14,7 +14,7 @@ from petitions import services
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
 from petitions.models import CaseEvent, CaseExclusion, EventKind, MediationSession, PartyRole
 from petitions.services import PartyData
-from portal.models import TeamMember
+from portal.models import TeamKind, TeamMember
 from portal.roles import PERMISSIONS, Role
 from tests.factories import make_team
 from tests.petitions.factories_admin import (
@@ -252,7 +252,7 @@ def test_saved_mediation_records_are_masked_and_saving_the_page_keeps_what_was_w
     client, place, staff
 ):
     case = assigned_case(place, staff)
-    member = TeamMember.objects.create(team=make_team(), name="郭凤琴")
+    member = TeamMember.objects.create(team=make_team(kind=TeamKind.MEDIATION), name="郭凤琴")
     session = MediationSession.objects.create(
         case=case,
         method="face_to_face",
