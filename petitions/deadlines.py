@@ -74,6 +74,8 @@ def due_for(case: Case, stage: str) -> date | None:
         # An ordinary request followed for the long term has no conclusion limit: its clock is
         # the follow-up interval (Case.next_followup_due, the "due for follow-up" queue).
         return None
+    if stage == DeadlineStage.SIGN and case.handler_id is None:
+        return None  # nobody to sign for it (not assigned yet, or bounced back)
     rule = rule_for(case, stage)
     if rule is None:
         return None

@@ -223,6 +223,11 @@ def test_bounce_returns_the_case_with_the_reason(client, place, staff):
     case.refresh_from_db()
     assert case.status == S.ACCEPTED and case.bounce_count == 1
     assert CaseEvent.objects.get(case=case, kind=EventKind.BOUNCED).note == "不属于本网格"
+    assert case.sign_due is None  # nothing to sign for now; reassigning sets a new date
+    case = services.assign_case(
+        case, actor=staff[Role.SECRETARY], handler=profile(staff[Role.COMMUNITY_SECRETARY])
+    )
+    assert case.sign_due is not None
 
 
 @pytest.mark.django_db
