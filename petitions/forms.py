@@ -26,9 +26,10 @@ from petitions.models import (
     Triage,
 )
 from petitions.services import PartyData
+from portal.access import scope_of
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.privacy import InvalidNumber, canonical_id_number, canonical_phone
-from portal.roles import Role
+from portal.roles import Reach, Role
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 # Roles that never handle a case: configuration and read-only accounts.
@@ -244,6 +245,11 @@ class RegisterCaseForm(forms.Form):
         self.fields["onsite_session"].queryset = OnsiteSession.objects.visible_to(user)
         if not self.is_bound and "received_at" not in self.initial:
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
+        if not self.is_bound and scope_of(user).reach(records=True) is Reach.GRIDS:
+            own = list(self.fields["grid"].queryset[:2])
+            if len(own) == 1:  # a grid worker with one grid: the place is known
+                self.initial.setdefault("grid", own[0].pk)
+                self.initial.setdefault("community", own[0].community_id)
 
     def fieldsets(self) -> list[tuple[Any, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
@@ -287,11 +293,28 @@ class RegisterCaseForm(forms.Form):
             ("petitioner", _("请填写信访人/诉求人姓名。")),
             ("other", _("请填写另一方当事人姓名。")),
         ):
+            # What was typed counts even where it is wrong, so every mistake shows at once.
             has_details = any(
-                cleaned.get(f"{prefix}_{f}") for f in ("phone", "id_number", "address")
+                (self.data.get(self.add_prefix(f"{prefix}_{f}")) or "").strip()
+                for f in ("phone", "id_number", "address")
             )
             if has_details and not (cleaned.get(f"{prefix}_name") or "").strip():
                 self.add_error(f"{prefix}_name", message)
+        # The service checks these too; here they are said next to their fields, together.
+        community, grid = cleaned.get("community"), cleaned.get("grid")
+        if community and grid and grid.community_id != community.pk:
+            self.add_error("grid", _("所选网格不属于所选社区。"))
+        compound = cleaned.get("compound")
+        if community and compound and compound.community_id != community.pk:
+            self.add_error("compound", _("所选小区不属于所选社区。"))
+        if scope_of(self.user).reach(records=True) is Reach.GRIDS and not grid:
+            self.add_error("grid", _("请选择您负责的网格。"))
+        if (
+            cleaned.get("triage") == Triage.LONG_TERM
+            and not cleaned.get("followup_interval_days")
+            and "followup_interval_days" not in self.errors
+        ):
+            self.add_error("followup_interval_days", _("长期跟踪类诉求请填写跟踪间隔天数。"))
         if cleaned.get("field_visit") and cleaned.get("onsite_session"):
             raise forms.ValidationError(_("一件诉求只能关联一项来源活动。"))
         return cleaned

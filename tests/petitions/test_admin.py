@@ -577,6 +577,26 @@ def test_a_received_time_with_a_wrong_year_is_refused(client, place, staff, rece
 
 
 @pytest.mark.django_db
+def test_registration_shows_every_mistake_at_once_and_knows_a_grid_workers_grid(
+    client, place, staff
+):
+    client.force_login(staff[Role.GRID_WORKER])
+    form = client.get(ADD).context["form"]
+    assert form.initial["grid"] == place.north_a.pk  # the only grid: already chosen
+    data = register_data(
+        place,
+        grid="",
+        petitioner_name="",
+        petitioner_phone="12345",
+        triage=Triage.LONG_TERM,
+        followup_interval_days="",
+    )
+    errors = client.post(ADD, data).context["form"].errors
+    assert {"grid", "petitioner_name", "petitioner_phone", "followup_interval_days"} <= set(errors)
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 def test_rare_characters_and_full_width_digits_are_kept_and_normalised(client, place, staff):
     client.force_login(staff[Role.GRID_WORKER])
     response = client.post(
