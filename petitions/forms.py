@@ -495,9 +495,17 @@ class DecisionForm(StepForm):
         meetings = Deliberation.objects.visible_to(self.user).filter(
             community_id=self.case.community_id
         )
-        self.fields["deliberation_decision"].queryset = DeliberationDecision.objects.filter(
-            deliberation__in=meetings
-        ).select_related("deliberation")
+        field = self.fields["deliberation_decision"]
+        field.queryset = (
+            DeliberationDecision.objects.filter(deliberation__in=meetings)
+            .select_related("deliberation")
+            .order_by("-deliberation__starts_at", "pk")
+        )
+        # Which meeting decided it, not just the decision's first words.
+        field.label_from_instance = lambda d: (
+            f"{timezone.localtime(d.deliberation.starts_at):%Y-%m-%d} "
+            f"{d.deliberation.title}：{d.text[:40]}"
+        )
         if self.user.has_perm("petitions.view_leadershipdecision"):
             self.fields["leadership_decision"].queryset = LeadershipDecision.objects.all()
         else:  # the role matrix keeps leadership decisions from this role

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from outreach.models import FieldVisit, OnsiteSession
+from outreach.models import DeliberationDecision, FieldVisit, OnsiteSession
 from petitions import services
 from petitions.models import (
     Case,
@@ -32,7 +32,7 @@ from petitions.models import (
     Triage,
 )
 from portal.roles import Role
-from tests.factories import make_session, make_visit
+from tests.factories import make_deliberation, make_session, make_visit
 from tests.petitions.factories_admin import (
     MASKED_PHONE,
     PHONE,
@@ -1191,3 +1191,14 @@ def test_every_step_form_survives_hostile_values(client, place, staff):
                 if response.status_code == 400:  # SQLite cannot bind the 20-digit key
                     assert "请求有误" in response.content.decode()
     assert {c.pk: c.version for c in Case.objects.filter(pk__in=versions)} == versions
+
+
+@pytest.mark.django_db
+def test_meeting_decisions_are_offered_with_their_meeting(client, place, staff):
+    case = in_progress_case(place, staff, triage=Triage.LEDGER)
+    meeting = make_deliberation(place.north_a, title="三单元楼道治理议事会")
+    DeliberationDecision.objects.create(deliberation=meeting, text="物业两周内清理楼道")
+    client.force_login(staff[Role.SECRETARY])
+    page = client.get(change_url(case)).content.decode()
+    day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+    assert f"{day} 三单元楼道治理议事会：物业两周内清理楼道" in page
