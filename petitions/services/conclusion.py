@@ -8,10 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petitions import deadlines
 from petitions.models import (
     Case,
-    CasePause,
     CaseStatus,
     EventKind,
     FollowUp,
@@ -33,6 +31,7 @@ from petitions.services.base import (
     _save,
     records_language,
 )
+from petitions.services.handling import end_open_pause
 
 
 def _conclusion_problem(case: Case, *, dual_settlement: bool) -> str | None:
@@ -45,25 +44,6 @@ def _conclusion_problem(case: Case, *, dual_settlement: bool) -> str | None:
     if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
         return _("“事心双解”须先记录与当事人的谈心谈话。")
     return None
-
-
-def _end_pause(case: Case, actor: Any) -> None:
-    """A clock paused (中止计时) when the case is concluded stops being paused today: it never
-    runs on behind a concluded case, and the deadline the conclusion is measured against counts
-    the days it stood still."""
-    pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()
-    if pause is None:
-        return
-    pause.ended_on = timezone.localdate()
-    pause.save(update_fields=["ended_on"])
-    _save(case, deadlines.refresh(case))
-    _event(
-        case,
-        actor=actor,
-        kind=EventKind.RESUMED,
-        note=f"办结时结束中止计时，办结期限为 {case.conclude_due}",
-        public=True,
-    )
 
 
 @transaction.atomic
@@ -93,7 +73,9 @@ def conclude_case(
         )
     if problem := _conclusion_problem(case, dual_settlement=dual_settlement):
         raise CaseError(problem)
-    _end_pause(case, actor)
+    # A clock still paused stops today: it never runs on behind a concluded case, and the
+    # conclusion is measured against a deadline that counts the days it stood still.
+    end_open_pause(case, actor=actor, note="办结时结束中止计时，办结期限为 {due}")
     case.result, case.reply = result, reply
     case.dual_settlement = dual_settlement
     case.is_publishable = is_publishable and not case.is_accusation

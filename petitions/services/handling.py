@@ -177,9 +177,17 @@ def resume_clock(case: Case, *, actor: Any, expected_version: int | None = None)
     _require(actor, ASSIGN_PERMISSION, _("恢复计时须由社区书记、包片领导或街道党工委书记决定。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
+    if not end_open_pause(case, actor=actor, note="恢复计时，办结期限顺延至 {due}"):
+        raise CaseError(_("计时没有中止。"))
+    return case
+
+
+def end_open_pause(case: Case, *, actor: Any, note: str) -> bool:
+    """Ends the case's open pause today, moves its deadlines by the days it stood still and
+    puts that on the timeline (`note` with {due}, the new conclusion date). False: none open."""
     pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()
     if pause is None:
-        raise CaseError(_("计时没有中止。"))
+        return False
     pause.ended_on = timezone.localdate()
     pause.save(update_fields=["ended_on"])
     old_due = case.conclude_due
@@ -188,8 +196,8 @@ def resume_clock(case: Case, *, actor: Any, expected_version: int | None = None)
         case,
         actor=actor,
         kind=EventKind.RESUMED,
-        note=f"恢复计时，办结期限顺延至 {case.conclude_due}",
+        note=note.format(due=case.conclude_due),
         public=True,
         changes={"conclude_due": [str(old_due), str(case.conclude_due)]},
     )
-    return case
+    return True
