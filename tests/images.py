@@ -6,6 +6,7 @@ was applied, not only whether the dimensions were swapped.
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
@@ -183,7 +184,10 @@ def grey16_png(width: int = 64, height: int = 32, value: int = 32768) -> bytes:
     return _save(Image.new("I;16", (width, height), value), "PNG")
 
 
+@functools.cache
 def srgb_icc() -> bytes:
+    """One sRGB profile per run: the profile carries its creation time, so two
+    calls a second apart would differ byte for byte."""
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
