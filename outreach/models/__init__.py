@@ -1,0 +1,68 @@
+"""Outreach activities: policy talks, field research, on-site office sessions and deliberation
+meetings — one model per practice, sharing an abstract base. One module per practice; everything
+is importable from ``outreach.models``."""
+
+from .base import (
+    TRANSITIONS,
+    Activity,
+    ActivityQuerySet,
+    ActivityStatus,
+    local_day_bounds,
+)
+from .deliberation import (
+    Deliberation,
+    DeliberationAttendance,
+    DeliberationDecision,
+    DeliberationPhoto,
+    StakeholderCategory,
+)
+from .onsite import (
+    OnsiteRota,
+    OnsiteSession,
+    OnsiteSessionPhoto,
+    VenueType,
+    Weekday,
+)
+from .research import (
+    FieldVisit,
+    FieldVisitPhoto,
+    ResearchTheme,
+    VisitKind,
+)
+from .talks import (
+    PolicyTalk,
+    PolicyTalkPhoto,
+    ReachMethod,
+    TalkKind,
+    TalkSeries,
+)
+
+PRACTICE_MODELS: tuple[type[Activity], ...] = (PolicyTalk, FieldVisit, OnsiteSession, Deliberation)
+
+__all__ = [
+    "PRACTICE_MODELS",
+    "TRANSITIONS",
+    "Activity",
+    "ActivityQuerySet",
+    "ActivityStatus",
+    "Deliberation",
+    "DeliberationAttendance",
+    "DeliberationDecision",
+    "DeliberationPhoto",
+    "FieldVisit",
+    "FieldVisitPhoto",
+    "OnsiteRota",
+    "OnsiteSession",
+    "OnsiteSessionPhoto",
+    "PolicyTalk",
+    "PolicyTalkPhoto",
+    "ReachMethod",
+    "ResearchTheme",
+    "StakeholderCategory",
+    "TalkKind",
+    "TalkSeries",
+    "VenueType",
+    "VisitKind",
+    "Weekday",
+    "local_day_bounds",
+]

@@ -1,0 +1,184 @@
+"""What every outreach practice shares: status and its transitions, scoping, the base activity."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import ScopedQuerySet, ScopeRule
+from portal.models import Community, Compound, Grid
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("计划中")
+    HELD = "held", _("已举办")
+    CANCELLED = "cancelled", _("已取消")
+
+
+# Which status may follow which; services.change_status is the only way through it.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ActivityStatus.PLANNED: frozenset({ActivityStatus.HELD, ActivityStatus.CANCELLED}),
+    ActivityStatus.CANCELLED: frozenset({ActivityStatus.PLANNED}),
+    ActivityStatus.HELD: frozenset(),
+}
+
+
+def local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """[start 00:00, end+1 00:00) in the portal's time zone, for index-friendly range filters."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=tz),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
+    )
+
+
+class ActivityQuerySet(ScopedQuerySet):
+    def held(self) -> ActivityQuerySet:
+        return self.filter(status=ActivityStatus.HELD)
+
+    def planned(self) -> ActivityQuerySet:
+        return self.filter(status=ActivityStatus.PLANNED)
+
+    def published(self) -> ActivityQuerySet:
+        return self.filter(is_published=True)
+
+    def public(self) -> ActivityQuerySet:
+        """What residents may open: published and not cancelled."""
+        return self.published().exclude(status=ActivityStatus.CANCELLED)
+
+    def upcoming(self, now: datetime | None = None) -> ActivityQuerySet:
+        return self.planned().filter(starts_at__gte=now or timezone.now())
+
+    def in_period(self, start: date | None, end: date | None) -> ActivityQuerySet:
+        qs = self
+        if start is not None:
+            qs = qs.filter(starts_at__gte=local_day_bounds(start, start)[0])
+        if end is not None:
+            qs = qs.filter(starts_at__lt=local_day_bounds(end, end)[1])
+        return qs
+
+    def in_grid(self, grid: Any) -> ActivityQuerySet:
+        return self.filter(grid=grid)
+
+    def for_public_list(self) -> ActivityQuerySet:
+        return self.select_related("community", "grid", "compound").prefetch_related("photos")
+
+
+class Activity(models.Model):
+    """Shared fields of every practice's activity (abstract)."""
+
+    title = models.CharField(_("标题"), max_length=120)
+    starts_at = models.DateTimeField(_("开始时间"), db_index=True)
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("社区")
+    )
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("网格"),
+        help_text=_("网格员登记时必填本人网格"),
+    )
+    compound = models.ForeignKey(
+        Compound,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("小区"),
+    )
+    venue = models.CharField(_("地点"), max_length=120)
+    summary = models.TextField(
+        _("内容摘要"), blank=True, help_text=_("对居民公开，不要写居民个人信息")
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    is_published = models.BooleanField(_("对外公开"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("登记人"),
+        editable=False,
+        help_text=_("空白表示由现场办公排班自动生成"),
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    scope_rule = ScopeRule(community="community", grid="grid")
+    objects = ActivityQuerySet.as_manager()
+
+    # Set by subclasses: the public URL segment and how residents name the practice.
+    practice: str = ""
+    practice_label: Any = ""
+
+    class Meta:
+        abstract = True
+        ordering = ["-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ActivityStatus.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ActivityStatus.CANCELLED) | ~Q(cancel_reason=""),
+                name="%(app_label)s_%(class)s_cancel_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
+                name="%(app_label)s_%(class)s_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="%(class)s_status_idx"),
+            models.Index(fields=["community", "starts_at"], name="%(class)s_comm_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(f"{self._meta.app_label}:{self._meta.model_name}-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = {}
+        if self.grid_id and self.community_id and self.grid.community_id != self.community_id:
+            errors["grid"] = _("所选网格不属于所选社区。")
+        if (
+            self.compound_id
+            and self.community_id
+            and self.compound.community_id != self.community_id
+        ):
+            errors["compound"] = _("所选小区不属于所选社区。")
+        if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("结束时间不能早于开始时间。")
+        if self.status == ActivityStatus.HELD and self.starts_at:
+            # Edits to a held record keep it a record of something that happened, with results.
+            if self.starts_at > timezone.now():
+                errors["starts_at"] = _("已举办的活动，开始时间不能晚于现在。")
+            elif problem := self.missing_results():
+                errors[NON_FIELD_ERRORS] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    def missing_results(self) -> str | None:
+        """What must still be filled in before this can be recorded as held (None: nothing)."""
+        return None
+
+    @property
+    def is_upcoming(self) -> bool:
+        return self.status == ActivityStatus.PLANNED and self.starts_at >= timezone.now()
