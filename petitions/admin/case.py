@@ -30,7 +30,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -38,12 +38,11 @@ from outreach.models import FieldVisit, OnsiteSession
 from petitions import services
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, petitioner_hidden
 from petitions.admin.display import (
+    CaseFieldsMixin,
     case_label,
     due_of,
-    local,
     original_texts,
     petitioner,
-    safe_text,
     safe_title,
     staff_label,
 )
@@ -67,7 +66,7 @@ from portal.admin_base import PortalModelAdmin
 
 
 @admin.register(Case)
-class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
+class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
     list_display = [
         "number",
         "title_safe",
@@ -418,67 +417,6 @@ class CaseAdmin(CaseSearchMixin, PortalModelAdmin):
             context["subtitle"] = context["case_label"]
         context["show_save_and_add_another"] = False
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    # --- read-only fields on the case page ---------------------------------------------------
-
-    @admin.display(description=_("查询码"))
-    def tracking(self, obj: Case) -> str:
-        return obj.formatted_tracking_code
-
-    @admin.display(description=_("收到时间"))
-    def received(self, obj: Case) -> str:
-        return local(obj.received_at)
-
-    @admin.display(description=_("来源"))
-    def source(self, obj: Case) -> str:
-        if obj.field_visit_id:
-            return gettext("调查研究：%(activity)s") % {"activity": obj.field_visit}
-        if obj.onsite_session_id:
-            return gettext("现场办公：%(activity)s") % {"activity": obj.onsite_session}
-        if obj.reviews_id:
-            return gettext("原信访事项：%(number)s") % {"number": obj.reviews.number}
-        return "—"
-
-    def _text(self, obj: Case, text: str) -> str:
-        if not text:
-            return "—"
-        # Masked for every role: the original is on the reveal page, which logs who read it.
-        return safe_text(obj, text)
-
-    @admin.display(description=_("事发地点"))
-    def address_safe(self, obj: Case) -> str:
-        return self._text(obj, obj.address)
-
-    @admin.display(description=_("诉求内容"))
-    def content_safe(self, obj: Case) -> str:
-        return self._text(obj, obj.content)
-
-    @admin.display(description=_("不予受理理由"))
-    def not_accepted_safe(self, obj: Case) -> str:
-        return self._text(obj, obj.not_accepted_reason)
-
-    @admin.display(description=_("办理结果"))
-    def result_safe(self, obj: Case) -> str:
-        return self._text(obj, obj.result)
-
-    @admin.display(description=_("答复意见"))
-    def reply_safe(self, obj: Case) -> str:
-        return self._text(obj, obj.reply)
-
-    @admin.display(description=_("协办人、调解员"))
-    def co_workers(self, obj: Case) -> str:
-        names = [
-            gettext("协办：%(staff)s") % {"staff": staff_label(p)} for p in obj.co_handlers.all()
-        ]
-        names += [
-            gettext("调解：%(staff)s") % {"staff": staff_label(p)} for p in obj.mediators.all()
-        ]
-        return pgettext("separator between messages", "；").join(names) or "—"
-
-    @admin.display(description=_("会议决定"))
-    def decision(self, obj: Case) -> str:
-        decision = obj.deliberation_decision or obj.leadership_decision
-        return str(decision) if decision else "—"
 
     # --- steps -------------------------------------------------------------------------------
 

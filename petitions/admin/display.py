@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.contrib import admin
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from petitions.access import ACCUSATION_PLACEHOLDER, petitioner_hidden
 from petitions.models import Case, CaseParty, PartyRole
@@ -134,3 +136,67 @@ def staff_label(profile: Any) -> str:
     if profile is None:
         return ""
     return f"{profile.unit or profile.get_role_display()} · {profile.name}"
+
+
+class CaseFieldsMixin:
+    """The case page's read-only fields: free text masked for every role (the original is on the
+    reveal page, which logs who read it), sources and decisions as labels."""
+
+    @admin.display(description=_("查询码"))
+    def tracking(self, obj: Case) -> str:
+        return obj.formatted_tracking_code
+
+    @admin.display(description=_("收到时间"))
+    def received(self, obj: Case) -> str:
+        return local(obj.received_at)
+
+    @admin.display(description=_("来源"))
+    def source(self, obj: Case) -> str:
+        if obj.field_visit_id:
+            return gettext("调查研究：%(activity)s") % {"activity": obj.field_visit}
+        if obj.onsite_session_id:
+            return gettext("现场办公：%(activity)s") % {"activity": obj.onsite_session}
+        if obj.reviews_id:
+            return gettext("原信访事项：%(number)s") % {"number": obj.reviews.number}
+        return "—"
+
+    def _text(self, obj: Case, text: str) -> str:
+        if not text:
+            return "—"
+        # Masked for every role: the original is on the reveal page, which logs who read it.
+        return safe_text(obj, text)
+
+    @admin.display(description=_("事发地点"))
+    def address_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.address)
+
+    @admin.display(description=_("诉求内容"))
+    def content_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.content)
+
+    @admin.display(description=_("不予受理理由"))
+    def not_accepted_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.not_accepted_reason)
+
+    @admin.display(description=_("办理结果"))
+    def result_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.result)
+
+    @admin.display(description=_("答复意见"))
+    def reply_safe(self, obj: Case) -> str:
+        return self._text(obj, obj.reply)
+
+    @admin.display(description=_("协办人、调解员"))
+    def co_workers(self, obj: Case) -> str:
+        names = [
+            gettext("协办：%(staff)s") % {"staff": staff_label(p)} for p in obj.co_handlers.all()
+        ]
+        names += [
+            gettext("调解：%(staff)s") % {"staff": staff_label(p)} for p in obj.mediators.all()
+        ]
+        return pgettext("separator between messages", "；").join(names) or "—"
+
+    @admin.display(description=_("会议决定"))
+    def decision(self, obj: Case) -> str:
+        decision = obj.deliberation_decision or obj.leadership_decision
+        return str(decision) if decision else "—"
