@@ -23,6 +23,7 @@ from typing import IO, Any, Protocol
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -31,6 +32,8 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 ACCEPT = "image/jpeg,image/png,image/webp"
+
+RENDITION_FIELDS = ("image", "display", "thumbnail")
 
 ORIGINAL_MAX_SIDE = 4096
 DISPLAY_MAX_SIDE = 1600
@@ -115,17 +118,44 @@ def save_renditions(
     instance: Any,
     ingested: IngestedImage,
     *,
-    fields: tuple[str, str, str] = ("image", "display", "thumbnail"),
+    fields: tuple[str, ...] = RENDITION_FIELDS,
 ) -> None:
     """Attach the renditions to a model instance's three file fields without saving the row.
 
     The caller saves the row itself (usually inside a service with its own transaction), so this
     only writes the files to storage and sets the field values. Files are written at once; if the
     transaction later rolls back they stay in storage unreferenced (harmless, names are random).
+    A photo replaced on an existing row takes its old files with it once the change commits.
     """
+    if getattr(instance, "pk", None):
+        discard_files_on_commit(instance, fields)
     renditions = (ingested.original, ingested.display, ingested.thumb)
     for field, content in zip(fields, renditions, strict=True):
         getattr(instance, field).save(content.name, content, save=False)
+
+
+def discard_files_on_commit(instance: Any, fields: tuple[str, ...] = RENDITION_FIELDS) -> None:
+    """Delete the files an instance refers to now, once the current transaction commits.
+
+    Used when a photo row is deleted (also by cascade: portal.apps connects it to every photo
+    model's post_delete) or its picture replaced, so a removed photo of a resident's request does
+    not stay readable in storage. Nothing is deleted if the transaction rolls back.
+    """
+    stored = [
+        (file.storage, file.name) for file in (getattr(instance, f) for f in fields) if file.name
+    ]
+
+    def delete() -> None:
+        for storage, name in stored:
+            storage.delete(name)
+
+    if stored:
+        transaction.on_commit(delete)
+
+
+def photo_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    """post_delete receiver for photo models (see portal.apps)."""
+    discard_files_on_commit(instance)
 
 
 class PhotoField(forms.FileField):

@@ -7,7 +7,7 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,9 +22,12 @@ from outreach.models import (
     PolicyTalk,
     PolicyTalkPhoto,
 )
+from petitions.models import CaseAttachment
+from portal.images import ingest_image, save_renditions
 from portal.models import StaffProfile
 from portal.roles import PERMISSIONS, RECORD_REACH, Reach, Role
 from tests.factories import (
+    make_case,
     make_deliberation,
     make_rota,
     make_session,
@@ -150,6 +153,75 @@ def test_editing_a_held_talk_keeps_it_a_record_of_what_happened(client, place, s
     talk.refresh_from_db()
     assert talk.attendance_signed == 86 and talk.starts_at < timezone.now()
     assert client.post(change, edit | {"attendance_signed": "90"}).status_code == 302
+
+
+def _stored_names(photo) -> list[str]:
+    return [f.name for f in (photo.image, photo.display, photo.thumbnail)]
+
+
+@pytest.mark.django_db
+def test_a_replaced_or_removed_photo_leaves_no_file_behind(
+    client, place, staff, django_capture_on_commit_callbacks
+):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    first = as_upload(jpeg_with_gps(800, 600), "IMG_1.jpg", "image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(ADD_URL, talk_form(place, photo=first)).status_code == 302
+    talk = PolicyTalk.objects.get()
+    photo = talk.photos.get()
+    storage = photo.image.storage
+    old = _stored_names(photo)
+    change = reverse("admin:outreach_policytalk_change", args=[talk.pk])
+    row = {
+        "photos-TOTAL_FORMS": "1",
+        "photos-INITIAL_FORMS": "1",
+        "photos-0-id": str(photo.pk),
+        "photos-0-talk": str(talk.pk),
+        "photos-0-caption": "宣讲现场",
+        "photos-0-sort_order": "0",
+    }
+
+    second = as_upload(jpeg_with_gps(640, 480), "IMG_2.jpg", "image/jpeg")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change, talk_form(place) | row | {"photos-0-upload": second})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    photo.refresh_from_db()
+    assert photo.width == 640
+    assert all(storage.exists(name) for name in _stored_names(photo))
+    assert not any(storage.exists(name) for name in old)
+
+    kept = _stored_names(photo)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change, talk_form(place) | row | {"photos-0-DELETE": "on"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not talk.photos.exists()
+    assert not any(storage.exists(name) for name in kept)
+
+
+@pytest.mark.django_db
+def test_a_case_photo_is_erased_with_its_row_but_not_when_the_deletion_rolls_back(
+    place, django_capture_on_commit_callbacks
+):
+    attachment = CaseAttachment(case=make_case(place.north_a))
+    save_renditions(attachment, ingest_image(as_upload(jpeg_with_gps(), "a.jpg", "image/jpeg")))
+    attachment.save()
+    storage, names = attachment.image.storage, _stored_names(attachment)
+
+    class Abort(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Abort),
+        transaction.atomic(),
+    ):
+        CaseAttachment.objects.filter(pk=attachment.pk).delete()
+        raise Abort
+    assert callbacks == [] and all(storage.exists(name) for name in names)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment.case.attachments.all().delete()
+    assert not any(storage.exists(name) for name in names)
 
 
 @pytest.mark.django_db
@@ -317,8 +389,6 @@ def _expected(role: Role, rows, user_scope) -> set[int]:
 @pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m._meta.model_name)
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_sees_exactly_its_scope_of_activities(client, place, staff, role, model):
-    from portal.models import StaffProfile
-
     rows = [
         MAKERS[model](grid) for grid in (place.north_a, place.north_b, place.south_a, place.west_a)
     ]
