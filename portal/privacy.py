@@ -22,11 +22,20 @@ _ID_CHECK = "10X98765432"
 _SEPARATORS = re.compile(r"[\s\-－—()（）+]")
 
 # In free text, not glued to other digits: an 11-digit mobile number, also as people write it
-# (139 1234 5678, 139-1234-5678, +86 139…); an 18-character ID number, also grouped 6-8-4;
-# a landline with its area code.
-_TEXT_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9]){8}(?![0-9])")
-_TEXT_ID = re.compile(r"(?<![0-9])[0-9]{6}[ -]?[0-9]{8}[ -]?[0-9]{3}[0-9Xx](?![0-9])")
+# (139 1234 5678, 139-1234-5678, 139.1234.5678, +86 139…); an 18-character ID number, also grouped
+# 6-8-4, and an old 15-digit one (still on many elderly residents' papers); a landline with its
+# area code.
+_GAP = r"[ .\-]?"
+_TEXT_MOBILE = re.compile(
+    rf"(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9](?:{_GAP}[0-9]){{8}}(?![0-9])"
+)
+_TEXT_ID = re.compile(rf"(?<![0-9])[0-9]{{6}}{_GAP}[0-9]{{8}}{_GAP}[0-9]{{3}}[0-9Xx](?![0-9])")
+_TEXT_OLD_ID = re.compile(rf"(?<![0-9])[0-9]{{6}}{_GAP}[0-9]{{6}}{_GAP}[0-9]{{3}}(?![0-9])")
 _TEXT_LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}[ -]?[0-9]{7,8}(?![0-9])")
+_TEXT_NUMBERS = (_TEXT_ID, _TEXT_MOBILE, _TEXT_OLD_ID, _TEXT_LANDLINE)
+# What stands for a number or a name that must not be narrowed down at all (the accuser of a
+# 检举控告, see petitions.admin.display.safe_text).
+HIDDEN = "***"
 
 
 def _digits(text: str) -> str:
@@ -109,14 +118,24 @@ _WIDTH = str.maketrans(
         **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
         **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
         "－": "-",
+        "．": ".",
+        "\u3000": " ",
     }
 )
 
 
-def scrub(text: str, *, names: Iterable[str] = ()) -> str:
+def scrub(
+    text: str,
+    *,
+    names: Iterable[str] = (),
+    hidden_names: Iterable[str] = (),
+    hide_numbers: bool = False,
+) -> str:
     """Mask phone and ID numbers, and the given full names, wherever they appear in free text.
 
-    Everything else is left exactly as written (Chinese punctuation included).
+    ``names`` keep their surname (田**); ``hidden_names`` and, with ``hide_numbers``, every number
+    become *** so that nothing of them is left to narrow down who it was. Everything else is left
+    exactly as written (Chinese punctuation included).
     """
     if not text:
         return text
@@ -125,17 +144,20 @@ def scrub(text: str, *, names: Iterable[str] = ()) -> str:
     for pattern, mask in (
         (_TEXT_ID, lambda s: mask_id_number(_digits(s))),
         (_TEXT_MOBILE, lambda s: mask_phone(_digits(s)[-11:])),
+        (_TEXT_OLD_ID, lambda s: mask_id_number(_digits(s))),
         (_TEXT_LANDLINE, lambda s: mask_phone(s.replace(" ", "-"))),
     ):
         for match in pattern.finditer(plain):
             if not any(start < match.end() and match.start() < end for start, end, _m in spans):
-                spans.append((match.start(), match.end(), mask(match.group(0))))
+                masked = HIDDEN if hide_numbers else mask(match.group(0))
+                spans.append((match.start(), match.end(), masked))
     for start, end, masked in sorted(spans, reverse=True):
         text = text[:start] + masked + text[end:]
-    for name in sorted(
-        {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
-    ):
-        text = text.replace(name, mask_name(name))
+    hidden = {n.strip() for n in hidden_names if n and len(n.strip()) >= 2}
+    replacements = {n.strip(): mask_name(n) for n in names if n and len(n.strip()) >= 2}
+    replacements.update(dict.fromkeys(hidden, HIDDEN))
+    for name in sorted(replacements, key=len, reverse=True):
+        text = text.replace(name, replacements[name])
     return text
 
 
@@ -157,7 +179,7 @@ def public_text(text: str, *, names: Iterable[str] = ()) -> str:
         return text
     plain = text.translate(_WIDTH)
     spans: list[tuple[int, int]] = []
-    for pattern in (_TEXT_ID, _TEXT_MOBILE, _TEXT_LANDLINE):
+    for pattern in _TEXT_NUMBERS:
         labelled = re.compile(_NUMBER_LABEL + pattern.pattern)
         for match in labelled.finditer(plain):
             if not any(start < match.end() and match.start() < end for start, end in spans):

@@ -51,7 +51,12 @@ from petitions.admin.inlines import (
     MediationSessionInline,
 )
 from petitions.admin.panel import case_panel
-from petitions.admin.search import CaseSearchMixin, QueueFilter, RelatedOnlyFilter
+from petitions.admin.search import (
+    CaseSearchMixin,
+    QueueFilter,
+    RelatedOnlyFilter,
+    describe_filters,
+)
 from petitions.admin.steps import STEPS, Actor, run_step
 from petitions.forms import BulkAssignForm, ConcludeForm, RegisterCaseForm, RevealForm
 from petitions.models import (
@@ -581,5 +586,5 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         from petitions import exports
 
         return exports.export_response(
-            changelist.queryset, user=request.user, filters=request.GET.urlencode()
+            changelist.queryset, user=request.user, filters=describe_filters(changelist)
         )

@@ -27,13 +27,30 @@ def party_names(case: Case) -> list[str]:
 
 def safe_text(case: Case, text: str) -> str:
     """Free text with phone and ID numbers and the parties' names masked."""
-    return scrub(text or "", names=party_names(case))
+    parties = [(party.person.name, party.role) for party in case.parties.all()]
+    return mask_free_text(text, accusation=case.is_accusation, parties=parties)
+
+
+def mask_free_text(text: str, *, accusation: bool, parties: list[tuple[str, str]]) -> str:
+    """`safe_text` from plain values (name, role of each party), for callers without rows.
+
+    In a 检举控告 the accuser's surname and a number's last digits could be enough to tell the
+    accused who wrote, so there the petitioner's name and every number become *** (the text as
+    written stays on the reveal page, for the party secretary).
+    """
+    if not accusation:
+        return scrub(text or "", names=[name for name, _role in parties])
+    return scrub(
+        text or "",
+        names=[name for name, role in parties if role != PartyRole.PETITIONER],
+        hidden_names=[name for name, role in parties if role == PartyRole.PETITIONER],
+        hide_numbers=True,
+    )
 
 
 def original_texts(case: Case) -> list[tuple[str, str]]:
     """(label, text) for each free text of the case that masking changes: what the reveal page
     shows, after a logged reason, of what staff wrote with names and numbers in it."""
-    names = party_names(case)
     texts = [
         (gettext("诉求摘要"), case.title),
         (gettext("诉求内容"), case.content),
@@ -43,6 +60,8 @@ def original_texts(case: Case) -> list[tuple[str, str]]:
         (gettext("办理结果"), case.result),
         (gettext("答复意见"), case.reply),
     ]
+    for pause in case.pauses.order_by("started_on", "pk"):
+        texts.append((f"{gettext('中止计时')} {pause.started_on:%Y-%m-%d}", pause.reason))
     for event in case.events.order_by("at", "pk"):
         label = f"{event.get_kind_display()} {timezone.localtime(event.at):%Y-%m-%d %H:%M}"
         texts.append((label, event.note))
@@ -57,7 +76,7 @@ def original_texts(case: Case) -> list[tuple[str, str]]:
         for name in ("parties", "facts", "responsibilities", "terms", "performance"):
             label = agreement._meta.get_field(name).verbose_name
             texts.append((f"{gettext('调解协议')} {label}", getattr(agreement, name)))
-    return [(label, text) for label, text in texts if text and scrub(text, names=names) != text]
+    return [(label, text) for label, text in texts if text and safe_text(case, text) != text]
 
 
 def safe_title(case: Case) -> str:

@@ -89,10 +89,25 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
             {"label": str(a), "reminder": judicial_reminder(a)}
             for a in case.mediation_agreements.all()
         ],
-        "case_pauses": list(case.pauses.all()),
+        "case_extension_reason": safe_text(case, case.extension_reason),
+        "case_pauses": [
+            {
+                "started_on": pause.started_on,
+                "ended_on": pause.ended_on,
+                "reason": safe_text(case, pause.reason),
+            }
+            for pause in case.pauses.all()
+        ],
         "case_attachments": list(case.attachments.all()),
         "case_followups": list(case.followups.all()),
-        "case_exclusions": list(case.exclusions.select_related("user__staff_profile"))
+        "case_exclusions": [
+            {
+                "name": getattr(getattr(x.user, "staff_profile", None), "name", "")
+                or x.user.get_username(),
+                "reason": safe_text(case, x.reason),
+            }
+            for x in case.exclusions.select_related("user__staff_profile")
+        ]
         if actor.recuses
         else None,
         "case_extension_approver": staff_label(

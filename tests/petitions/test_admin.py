@@ -922,7 +922,20 @@ def test_export_is_exactly_the_filtered_rows_masked_and_logged(client, place, st
     assert rows[1][rows[0].index("信访人")] == "田**"
     record = ExportRecord.objects.get()
     assert record.actor == staff[Role.COMMUNITY_SECRETARY] and record.rows == 1 and record.masked
-    assert "status__exact=registered" in record.filters
+    assert record.filters == "状态：已登记"
+
+
+@pytest.mark.django_db
+def test_the_export_log_reads_its_filters_in_words_with_a_searched_phone_masked(
+    client, place, staff
+):
+    new_case(place.north_a, actor=staff[Role.SECRETARY])
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    full_width = "１３９１２３４５６７８"
+    read_xlsx(client.get(EXPORT, {"q": full_width, "queue": "overdue"}))
+    read_xlsx(client.get(EXPORT, {"q": "139 1234 5678"}))
+    logged = list(ExportRecord.objects.order_by("pk").values_list("filters", flat=True))
+    assert logged == ["队列：已超期；搜索：139****5678", "搜索：139****5678"]
 
 
 @pytest.mark.django_db

@@ -12,7 +12,14 @@ from openpyxl import load_workbook
 
 from petitions import services
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
-from petitions.models import CaseEvent, CaseExclusion, EventKind, MediationSession, PartyRole
+from petitions.models import (
+    CaseEvent,
+    CaseExclusion,
+    CaseKind,
+    EventKind,
+    MediationSession,
+    PartyRole,
+)
 from petitions.services import PartyData
 from portal.models import TeamKind, TeamMember
 from portal.roles import PERMISSIONS, Role
@@ -23,6 +30,7 @@ from tests.petitions.factories_admin import (
     NAME,
     PHONE,
     assigned_case,
+    in_progress_case,
     new_case,
     profile,
 )
@@ -199,6 +207,40 @@ def test_accusation_content_mentioning_the_petitioner_is_scrubbed_for_the_handle
     client.force_login(worker)
     page = client.get(reverse("admin:petitions_case_change", args=[case.pk])).content.decode()
     assert NAME not in page and PHONE not in page and "检举某工作人员" in page
+
+
+@pytest.mark.django_db
+def test_extension_and_pause_reasons_are_masked_on_the_case_page(client, place, staff):
+    secretary = staff[Role.SECRETARY]
+    case = in_progress_case(place, staff, kind=CaseKind.PETITION)
+    case = services.extend_deadline(
+        case, actor=secretary, days=10, reason=f"{NAME}（{PHONE}）申请鉴定，身份证{ID_NUMBER}"
+    )
+    services.pause_clock(case, actor=secretary, reason=f"等待{NAME}补充材料，电话{PHONE}")
+    for role in (Role.OFFICIAL, Role.GRID_WORKER, Role.MEDIATOR, Role.SECRETARY):
+        client.force_login(staff[role])
+        page = client.get(reverse("admin:petitions_case_change", args=[case.pk])).content.decode()
+        assert "申请鉴定" in page and "补充材料" in page, role
+        assert not any(secret in page for secret in SECRETS), role
+
+
+@pytest.mark.django_db
+def test_in_an_accusation_nothing_of_the_accusers_name_or_number_is_left(client, place, staff):
+    secretary, worker = staff[Role.SECRETARY], staff[Role.GRID_WORKER]
+    case = new_case(
+        place.north_a,
+        actor=secretary,
+        is_accusation=True,
+        title=f"{NAME}检举",
+        content=f"举报人{NAME}，电话{PHONE}，检举某工作人员",
+    )
+    case = services.accept_case(case, actor=secretary)
+    services.assign_case(case, actor=secretary, handler=profile(worker))
+    client.force_login(worker)
+    page = client.get(reverse("admin:petitions_case_change", args=[case.pk])).content.decode()
+    assert "举报人***，电话***，检举某工作人员" in page
+    assert NAME[0] + "**" not in page and PHONE[-4:] not in page
+    assert case.number not in results(client, q=NAME[0])
 
 
 @pytest.mark.django_db

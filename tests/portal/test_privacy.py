@@ -113,6 +113,9 @@ def test_public_text_leaves_nothing_of_a_number_and_only_the_surname():
         "+86 139 1234 5678",
         "008613912345678",
         "１３９ １２３４ ５６７８",
+        "139.1234.5678",
+        "１３９．１２３４．５６７８",
+        "139　1234　5678",
     ],
 )
 def test_mobile_numbers_are_found_as_people_write_them(written):
@@ -127,3 +130,16 @@ def test_id_numbers_grouped_6_8_4_and_spaced_landlines_are_found():
     # Figures that are not numbers of people stay as written.
     for text in ("共13户，金额12345678元", "编号2026-000123", "2026年11月25日"):
         assert scrub(text) == text and public_text(text) == text
+    for text in ("人均3.5平方米", "2026.11.26 下午", "面积 1234.56 平方米"):
+        assert scrub(text) == text and public_text(text) == text
+
+
+def test_old_fifteen_digit_id_numbers_are_found():
+    assert scrub("老身份证 150102900307123 已核对") == "老身份证 1501*******7123 已核对"
+    assert "900307" not in public_text("身份证号码：150102900307123。")
+
+
+def test_hidden_names_and_numbers_leave_nothing_to_narrow_down():
+    text = "举报人赵大勇（13712342222）反映王小明占用公共场地"
+    hidden = scrub(text, names=["王小明"], hidden_names=["赵大勇"], hide_numbers=True)
+    assert hidden == "举报人***（***）反映王**占用公共场地"
