@@ -26,7 +26,7 @@ class ActivityError(Exception):
 
 
 def can_publish(user: Any, model: type[Activity]) -> bool:
-    return user.has_perm(f"outreach.publish_{model._meta.model_name}")
+    return user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
 
 
 def results_problem(activity: Activity) -> str | None:

@@ -23,3 +23,5 @@ class ReceptionAdmin(ActivityAdmin):
     practice_fields = ["kind", "officials", "advisers"]
     result_fields = ["residents_served"]
     inlines = [photo_inline(ReceptionPhoto)]
+    # The practices' one change form (status buttons), although the model lives in petitions.
+    change_form_template = "admin/outreach/change_form.html"

@@ -19,35 +19,75 @@ from tests.factories import make_case, make_reception
 TZ = timezone.get_current_timezone()
 
 
+def reception_form(place, when, **overrides) -> dict:
+    return {
+        "record_as": "held",
+        "title": "街道领导下访接待日",
+        "starts_at_0": when.strftime("%Y-%m-%d"),
+        "starts_at_1": when.strftime("%H:%M:%S"),
+        "ends_at_0": "",
+        "ends_at_1": "",
+        "community": str(place.north.pk),
+        "grid": "",
+        "compound": "",
+        "venue": "北苑社区党群服务中心",
+        "kind": "leader_day",
+        "summary": "街道领导和法律顾问接待群众，现场答复政策问题。",
+        "residents_served": "",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+        "photos-MIN_NUM_FORMS": "0",
+        "photos-MAX_NUM_FORMS": "1000",
+    } | overrides
+
+
 @pytest.mark.django_db
 def test_community_secretary_logs_a_reception_day_in_the_admin(client, place, staff):
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
     when = timezone.localtime() - timedelta(hours=3)
-    response = client.post(
-        reverse("admin:petitions_reception_add"),
-        {
-            "record_as": "held",
-            "title": "街道领导下访接待日",
-            "starts_at_0": when.strftime("%Y-%m-%d"),
-            "starts_at_1": when.strftime("%H:%M:%S"),
-            "ends_at_0": "",
-            "ends_at_1": "",
-            "community": str(place.north.pk),
-            "grid": "",
-            "compound": "",
-            "venue": "北苑社区党群服务中心",
-            "kind": "leader_day",
-            "summary": "街道领导和法律顾问接待群众，现场答复政策问题。",
-            "residents_served": "",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-            "photos-MIN_NUM_FORMS": "0",
-            "photos-MAX_NUM_FORMS": "1000",
-        },
-    )
+    add = reverse("admin:petitions_reception_add")
+    response = client.post(add, reception_form(place, when))
     assert response.status_code == 200
     assert "请填写接待群众人数" in response.content.decode()
     assert not Reception.objects.exists()
+
+    response = client.post(add, reception_form(place, when, residents_served="17"))
+    assert response.status_code == 302
+    reception = Reception.objects.get()
+    assert reception.status == ActivityStatus.HELD and reception.is_published
+    detail = client.get(reverse("petitions:reception-detail", args=[reception.pk]))
+    assert detail.status_code == 200 and "街道领导下访接待日" in detail.content.decode()
+    assert "街道领导下访接待日" in client.get(reverse("petitions:reception-list")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_planned_reception_day_is_marked_held_or_published_like_the_other_practices(
+    client, place, staff
+):
+    secretary = staff[Role.SECRETARY]
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    planned = make_reception(place.north_a, status=ActivityStatus.PLANNED, residents_served=None)
+    change = reverse("admin:petitions_reception_change", args=[planned.pk])
+    assert "保存并记为已举办" in client.get(change).content.decode()
+
+    Reception.objects.filter(pk=planned.pk).update(
+        starts_at=timezone.now() - timedelta(hours=2), is_published=False
+    )
+    when = timezone.localtime(timezone.now() - timedelta(hours=2))
+    data = reception_form(place, when, residents_served="17") | {"_mark_held": "1"}
+    data.pop("record_as")
+    response = client.post(change, data, follow=True)
+    assert "已记为已举办" in response.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == ActivityStatus.HELD and planned.residents_served == 17
+
+    client.force_login(secretary)
+    changelist = reverse("admin:petitions_reception_changelist")
+    assert "publish_selected" in client.get(changelist).content.decode()
+    Reception.objects.filter(pk=planned.pk).update(is_published=False)
+    client.post(changelist, {"action": "publish_selected", "_selected_action": [planned.pk]})
+    planned.refresh_from_db()
+    assert planned.is_published
 
 
 @pytest.mark.django_db
