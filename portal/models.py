@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
@@ -102,6 +103,11 @@ class Compound(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.grid_id and self.community_id and self.grid.community_id != self.community_id:
+            raise ValidationError({"grid": _("所选网格不属于所选社区。")})
 
 
 class Qualification(models.Model):

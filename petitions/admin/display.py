@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.access import ACCUSATION_PLACEHOLDER, petitioner_hidden
 from petitions.models import Case, CaseParty, PartyRole
+from petitions.services import RESIDENT_UNIT, unit_label
 from portal.privacy import scrub
 from portal.templatetags.portal_tags import cn_date
 
@@ -149,6 +150,14 @@ def local(moment: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def chinese_date(day: date | None) -> str:
     """2026年11月27日 in Chinese, 27 Nov 2026 in English (the site's date filter)."""
     return cn_date(day)
+
+
+def event_actor(event: Any) -> str:
+    """Who took a timeline step: the staff member's name, else residents or the system."""
+    if event.actor is None:
+        return unit_label(event.actor_unit or RESIDENT_UNIT)
+    profile = getattr(event.actor, "staff_profile", None)
+    return profile.name if profile else event.actor.get_username()
 
 
 def staff_label(profile: Any) -> str:

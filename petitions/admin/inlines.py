@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.access import can_reveal
 from petitions.admin.display import chinese_date, safe_text
-from petitions.models import Case, MediationAgreement, MediationSession
+from petitions.models import Case, CaseStatus, MediationAgreement, MediationSession
 from portal.admin_base import PortalStackedInline
 from portal.models import TeamKind, TeamMember
 
@@ -63,11 +63,19 @@ class CaseTextInline(PortalStackedInline):
             return list(self.extra_readonly)
         return self.get_fields(request, obj)
 
+    def _writable(self, request: HttpRequest, obj: Case | None) -> bool:
+        # An archived or refused case is a closed record: its mediation is read, not written.
+        return (
+            self._may_see(request, obj)
+            and obj is not None
+            and obj.status not in {CaseStatus.ARCHIVED, CaseStatus.NOT_ACCEPTED}
+        )
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may_see(request, obj) and super().has_add_permission(request, obj)
+        return self._writable(request, obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._may_see(request, obj) and super().has_change_permission(request, obj)
+        return self._writable(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # mediation records do not vanish

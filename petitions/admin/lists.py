@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.admin.display import case_label, local, safe_text
+from petitions.admin.display import case_label, event_actor, local, safe_text
 from petitions.models import (
     Case,
     CaseEvent,
@@ -87,10 +87,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("操作人"))
     def actor_name(self, obj: CaseEvent) -> str:
-        if obj.actor is None:
-            return str(_("居民/系统"))
-        profile = getattr(obj.actor, "staff_profile", None)
-        return profile.name if profile else obj.actor.get_username()
+        return event_actor(obj)
 
     @admin.display(description=_("说明"))
     def note_safe(self, obj: CaseEvent) -> str:

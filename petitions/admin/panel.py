@@ -7,10 +7,17 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
-from petitions.admin.display import case_label, due_of, is_hidden, local, safe_text, staff_label
+from petitions.admin.display import (
+    case_label,
+    due_of,
+    event_actor,
+    is_hidden,
+    local,
+    safe_text,
+    staff_label,
+)
 from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import Actor, offered_steps
 from petitions.models import Case, ReplyTemplate
@@ -58,8 +65,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
     timeline = [
         {
             "at": local(event.at),
-            "actor": getattr(getattr(event.actor, "staff_profile", None), "name", "")
-            or (event.actor.get_username() if event.actor else _("居民")),
+            "actor": event_actor(event),
             "unit": unit_label(event.actor_unit),
             "kind": event.get_kind_display(),
             "move": (

@@ -325,8 +325,8 @@ STEPS: dict[str, Step] = {
             "followup",
             _("回访"),
             forms.FollowUpForm,
-            offered=lambda c, a: c.status == S.CONCLUDED and not a.is_handler(c),
-            who=lambda c, a: not a.is_handler(c),  # nobody rates their own work
+            offered=lambda c, a: c.status == S.CONCLUDED and not services.worked_on(c, a.user),
+            who=lambda c, a: not services.worked_on(c, a.user),  # nobody rates their own work
             run=lambda c, a, d: services.record_followup(
                 c,
                 actor=a.user,

@@ -235,12 +235,11 @@ class Story:
         comment: str = "",
     ) -> None:
         self._go()
-        user = self._user(actor)
-        profile = getattr(user, "staff_profile", None)
-        if profile is not None and profile.pk == self.case.handler_id:
+        if services.worked_on(self.case, self._user(actor)):
             # Nobody rates their own work: the party secretary calls the resident, or, when
-            # the secretary handled it, the resident rates it online.
-            actor = None if actor == SECRETARY else SECRETARY
+            # the secretary took part, the resident rates it online.
+            secretary_too = services.worked_on(self.case, self._user(SECRETARY))
+            actor = None if actor == SECRETARY or secretary_too else SECRETARY
         if actor is None:
             method = FollowUp.Method.ONLINE
         self.case = services.record_followup(

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.timezone import localdate
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +80,14 @@ class MediationSession(models.Model):
         when = timezone.localtime(self.held_at)
         return f"{when:%Y-%m-%d} {self.get_method_display()} {self.get_outcome_display()}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.held_at and self.held_at > timezone.now() + timedelta(minutes=5):
+            raise ValidationError({"held_at": _("调解时间不能晚于现在：调解结束后再记录。")})
+        received = self.case.received_at if self.case_id else None
+        if self.held_at and received and localdate(self.held_at) < localdate(received):
+            raise ValidationError({"held_at": _("调解时间不能早于收到诉求的时间。")})
+
 
 class MediationAgreement(models.Model):
     """A written mediation agreement (调解协议书) with the contents 人民调解法 Art. 29 requires."""
@@ -117,6 +127,20 @@ class MediationAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.agreement_number or gettext("%(date)s 调解协议") % {"date": self.signed_on}
+
+    def clean(self) -> None:
+        super().clean()
+        today = timezone.localdate()
+        errors = {}
+        if self.signed_on and self.signed_on > today:
+            errors["signed_on"] = _("签订日期不能晚于今天。")
+        applied = self.judicial_confirmation_applied_on
+        if applied and applied > today:
+            errors["judicial_confirmation_applied_on"] = _("申请司法确认日期不能晚于今天。")
+        elif applied and self.signed_on and applied < self.signed_on:
+            errors["judicial_confirmation_applied_on"] = _("申请司法确认日期不能早于协议签订日期。")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def judicial_confirmation_deadline(self) -> date:

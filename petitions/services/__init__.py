@@ -24,6 +24,7 @@ from petitions.services.conclusion import (
     conclude_case,
     record_followup,
     supervise_case,
+    worked_on,
 )
 from petitions.services.handling import (
     add_progress,
@@ -78,4 +79,5 @@ __all__ = [
     "sign_case",
     "supervise_case",
     "unit_label",
+    "worked_on",
 ]

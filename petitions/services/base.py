@@ -45,6 +45,8 @@ STEP_VERBS = {
 }
 # The unit recorded on timeline entries a resident made (online submission, online rating).
 RESIDENT_UNIT = "居民"
+# What the portal does by itself (e.g. 督办 after the third 重办 a resident asked for online).
+SYSTEM_UNIT = "系统"
 
 
 def records_language() -> override:
@@ -58,6 +60,8 @@ def unit_label(unit: str) -> str:
     unit of staff without one) in the reader's language, a unit's own name as it was written."""
     if unit == RESIDENT_UNIT:
         return _("居民")
+    if unit == SYSTEM_UNIT:
+        return _("系统")
     with records_language():
         recorded_roles = {str(label): label for label in Role.labels}
     return str(recorded_roles.get(unit, unit))
@@ -100,11 +104,14 @@ def _event(
     note: str = "",
     public: bool = False,
     changes: dict | None = None,
+    automatic: bool = False,
 ) -> CaseEvent:
+    """One timeline entry; ``automatic`` marks a step the portal took itself (no actor: the
+    system, not a resident)."""
     return CaseEvent.objects.create(
         case=case,
         actor=actor,
-        actor_unit=_unit_of(actor),
+        actor_unit=SYSTEM_UNIT if automatic and actor is None else _unit_of(actor),
         kind=kind,
         from_status=from_status,
         to_status=to_status,

@@ -110,6 +110,23 @@ def conclude_case(
     return case
 
 
+def worked_on(case: Case, user: Any) -> bool:
+    """Whether the user handled, co-handled, mediated or concluded the case: they may not record
+    its 回访 (nobody rates their own work; a case solved on the spot has no handler, so the
+    person who concluded it counts too)."""
+    if user is None:
+        return False
+    profile = getattr(user, "staff_profile", None)
+    if profile is not None and (
+        case.handler_id == profile.pk
+        or case.co_handlers.filter(pk=profile.pk).exists()
+        or case.mediators.filter(pk=profile.pk).exists()
+    ):
+        return True
+    concluded = case.events.filter(kind=EventKind.CONCLUDED).order_by("-at", "-pk").first()
+    return concluded is not None and concluded.actor_id == user.pk
+
+
 @transaction.atomic
 def record_followup(
     case: Case,
@@ -135,9 +152,8 @@ def record_followup(
         # nobody rates work they did themselves.
         if method == FollowUp.Method.ONLINE:
             raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
-        profile = getattr(actor, "staff_profile", None)
-        if profile is not None and case.handler_id == profile.pk:
-            raise CaseError(_("回访须由承办人以外的工作人员进行。"))
+        if worked_on(case, actor):
+            raise CaseError(_("回访须由承办、协办、调解和办结以外的工作人员进行。"))
     FollowUp.objects.create(
         case=case,
         conclusion_number=case.conclusion_count,
@@ -166,12 +182,12 @@ def record_followup(
     case.reopened_at = timezone.now()
     # No longer concluded: the earlier conclusion stays on the timeline, and the next one
     # sets its own time and whether it was on time.
-    case.signed_on_time = case.concluded_at = case.concluded_on_time = None
+    # Whether it was signed for on time stays: the handler keeps the case, nothing is signed again.
+    case.concluded_at = case.concluded_on_time = None
     fields = [
         "satisfaction",
         "redo_count",
         "reopened_at",
-        "signed_on_time",
         "concluded_at",
         "concluded_on_time",
     ]
@@ -191,9 +207,11 @@ def record_followup(
         public=True,
     )
     if "is_supervised" in fields:
+        # Automatic: under whoever recorded the follow-up, or the system after a resident's rating.
         _event(
             case,
-            actor=None,
+            actor=actor,
+            automatic=True,
             kind=EventKind.SUPERVISED,
             note=f"重办 {case.redo_count} 次，列入督办",
         )

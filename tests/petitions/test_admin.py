@@ -490,6 +490,71 @@ def test_mediation_session_on_the_case_page_enters_the_timeline(client, place, s
     assert events(case, EventKind.MEDIATION) == 1
 
 
+def agreement_rows(member, **fields) -> dict:
+    data = {
+        "mediation_sessions-TOTAL_FORMS": "0",
+        "mediation_sessions-INITIAL_FORMS": "0",
+        "mediation_sessions-MIN_NUM_FORMS": "0",
+        "mediation_sessions-MAX_NUM_FORMS": "1000",
+        "mediation_agreements-TOTAL_FORMS": "1",
+        "mediation_agreements-INITIAL_FORMS": "0",
+        "mediation_agreements-MIN_NUM_FORMS": "0",
+        "mediation_agreements-MAX_NUM_FORMS": "1000",
+        "mediation_agreements-0-agreement_number": "凤调〔2026〕12号",
+        "mediation_agreements-0-signed_on": timezone.localdate().isoformat(),
+        "mediation_agreements-0-mediators": [member.pk],
+        "mediation_agreements-0-parties": "3楼住户、4楼住户",
+        "mediation_agreements-0-facts": "楼上漏水",
+        "mediation_agreements-0-terms": "4楼修复防水层",
+        "mediation_agreements-0-performance": "十日内完成",
+        "_continue": "1",
+    }
+    return data | {f"mediation_agreements-0-{k}": v for k, v in fields.items()}
+
+
+@pytest.mark.django_db
+def test_mediation_dates_must_have_happened_and_an_archived_case_takes_no_more(
+    client, place, staff
+):
+    from petitions.models import MediationAgreement
+    from portal.models import TeamKind, TeamMember
+    from tests.factories import make_team
+
+    case = in_progress_case(place, staff)
+    member = TeamMember.objects.create(team=make_team(kind=TeamKind.MEDIATION), name="郭凤琴")
+    client.force_login(staff[Role.MEDIATOR])
+    today = timezone.localdate()
+    refused = {
+        "签订日期不能晚于今天": {"signed_on": (today + timedelta(days=30)).isoformat()},
+        "申请司法确认日期不能早于协议签订日期": {
+            "judicial_confirmation_applied_on": (today - timedelta(days=10)).isoformat()
+        },
+        "申请司法确认日期不能晚于今天": {
+            "judicial_confirmation_applied_on": (today + timedelta(days=1)).isoformat()
+        },
+    }
+    for message, fields in refused.items():
+        response = client.post(change_url(case), agreement_rows(member, **fields))
+        html = response.content.decode()
+        assert response.status_code == 200 and message in html, message
+        assert "楼上漏水" in html  # what was typed stays
+    assert not MediationAgreement.objects.exists()
+    response = client.post(change_url(case), agreement_rows(member))
+    assert response.status_code == 302 and MediationAgreement.objects.count() == 1
+
+    case = services.conclude_case(
+        case, actor=staff[Role.SECRETARY], result="已调解", reply="已调解"
+    )
+    case = services.record_followup(
+        case, actor=staff[Role.AREA_LEADER], satisfaction="satisfied", method="phone"
+    )
+    services.archive_case(case, actor=staff[Role.SECRETARY])
+    page = client.get(change_url(case)).content.decode()
+    assert "mediation_agreements-0-signed_on" not in page
+    client.post(change_url(case), agreement_rows(member, agreement_number="补录"))
+    assert MediationAgreement.objects.count() == 1
+
+
 @pytest.mark.django_db
 def test_agreement_shows_the_thirty_day_judicial_confirmation_reminder(client, place, staff):
     from petitions.models import MediationAgreement
@@ -963,7 +1028,8 @@ def test_export_of_a_reopened_case_shows_it_as_not_concluded(client, place, staf
     assert rows[1][column("办结时间")] is not None and rows[1][column("按时办结")] == "是"
     assert rows[1][column("收到时间")].microsecond == 0  # to the second, as on the page
 
-    services.record_followup(case, actor=secretary, satisfaction="dissatisfied", method="phone")
+    visitor = staff[Role.AREA_LEADER]
+    services.record_followup(case, actor=visitor, satisfaction="dissatisfied", method="phone")
     rows = read_xlsx(client.get(EXPORT))
     assert rows[1][column("状态")] == "办理中" and rows[1][column("重办次数")] == 1
     assert rows[1][column("办结时间")] is None and rows[1][column("按时办结")] is None

@@ -52,8 +52,9 @@ def path_to(status: str, place, staff, *, on_the_spot: bool = False):
     case = services.conclude_case(case, actor=actor, result="已清理", reply="已清理完毕")
     if status == S.CONCLUDED:
         return case
+    # 回访 by someone who did not conclude it (nobody rates their own work).
     case = services.record_followup(
-        case, actor=actor, satisfaction=Satisfaction.SATISFIED, method="phone"
+        case, actor=staff[Role.AREA_LEADER], satisfaction=Satisfaction.SATISFIED, method="phone"
     )
     if status == S.VISITED:
         return case
@@ -63,6 +64,7 @@ def path_to(status: str, place, staff, *, on_the_spot: bool = False):
 def attempt(case, target: str, staff):
     """The service that moves a case to `target` from its current status."""
     actor = staff[Role.SECRETARY]
+    visitor = staff[Role.AREA_LEADER]
     handler_user = staff[Role.GRID_WORKER]
     handler = StaffProfile.objects.get(user=handler_user)
     if target == S.ACCEPTED:
@@ -70,7 +72,7 @@ def attempt(case, target: str, staff):
             return services.bounce_case(case, actor=handler_user, reason="不属于本网格")
         if case.status == S.CONCLUDED:
             return services.record_followup(
-                case, actor=actor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
+                case, actor=visitor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
             )
         return services.accept_case(case, actor=actor)
     if target == S.NOT_ACCEPTED:
@@ -80,14 +82,14 @@ def attempt(case, target: str, staff):
     if target == S.IN_PROGRESS:
         if case.status == S.CONCLUDED:
             return services.record_followup(
-                case, actor=actor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
+                case, actor=visitor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
             )
         return services.sign_case(case, actor=handler_user)
     if target == S.CONCLUDED:
         return services.conclude_case(case, actor=actor, result="已办理", reply="已答复")
     if target == S.VISITED:
         return services.record_followup(
-            case, actor=actor, satisfaction=Satisfaction.BASICALLY, method="visit"
+            case, actor=visitor, satisfaction=Satisfaction.BASICALLY, method="visit"
         )
     if target == S.ARCHIVED:
         return services.archive_case(case, actor=actor)
@@ -200,7 +202,10 @@ def test_three_dissatisfied_follow_ups_flag_supervision(place, staff):
     case = path_to(S.CONCLUDED, place, staff)
     for redo in (1, 2, 3):
         case = services.record_followup(
-            case, actor=actor, satisfaction=Satisfaction.DISSATISFIED, method="phone"
+            case,
+            actor=staff[Role.AREA_LEADER],
+            satisfaction=Satisfaction.DISSATISFIED,
+            method="phone",
         )
         assert case.status == S.IN_PROGRESS and case.redo_count == redo
         assert case.is_supervised == (redo == 3)
@@ -410,7 +415,7 @@ def test_a_resident_who_wrote_online_is_the_same_person_when_registered_with_an_
 def test_a_follow_up_is_never_the_handlers_own_nor_a_staff_online_rating(place, staff):
     case = path_to(S.CONCLUDED, place, staff)
     handler = StaffProfile.objects.get(pk=case.handler_id).user
-    with pytest.raises(services.CaseError, match="承办人以外"):
+    with pytest.raises(services.CaseError, match="承办、协办、调解和办结以外"):
         services.record_followup(case, actor=handler, satisfaction="satisfied", method="phone")
     with pytest.raises(services.CaseError, match="只能由居民"):
         services.record_followup(
@@ -418,3 +423,58 @@ def test_a_follow_up_is_never_the_handlers_own_nor_a_staff_online_rating(place, 
         )
     case = services.record_followup(case, actor=None, satisfaction="satisfied", method="online")
     assert case.status == S.VISITED
+
+
+@pytest.mark.django_db
+def test_nobody_rates_work_they_did_on_the_spot_co_handled_or_mediated(place, staff):
+    worker, mediator = staff[Role.GRID_WORKER], staff[Role.MEDIATOR]
+    spot = make_case(
+        place.north_a, actor=worker, triage=Triage.ON_THE_SPOT, on_the_spot_result="已当场解决"
+    )
+    assert spot.status == S.CONCLUDED and spot.handler_id is None
+    with pytest.raises(services.CaseError, match="办结以外"):
+        services.record_followup(spot, actor=worker, satisfaction="satisfied", method="phone")
+    case = make_case(place.north_a, actor=worker, triage=Triage.ON_THE_SPOT)
+    case = services.accept_case(case, actor=staff[Role.SECRETARY])
+    case = services.assign_case(
+        case,
+        actor=staff[Role.SECRETARY],
+        handler=StaffProfile.objects.get(user=staff[Role.COMMUNITY_SECRETARY]),
+        mediators=[StaffProfile.objects.get(user=mediator)],
+    )
+    case = services.sign_case(case, actor=staff[Role.COMMUNITY_SECRETARY])
+    case = services.conclude_case(
+        case, actor=staff[Role.COMMUNITY_SECRETARY], result="调解成功", reply="已调解"
+    )
+    with pytest.raises(services.CaseError, match="办结以外"):
+        services.record_followup(case, actor=mediator, satisfaction="satisfied", method="phone")
+    spot = services.record_followup(
+        spot, actor=staff[Role.AREA_LEADER], satisfaction="satisfied", method="phone"
+    )
+    assert spot.status == S.VISITED
+
+
+@pytest.mark.django_db
+def test_a_redo_keeps_whether_the_case_was_signed_for_on_time(place, staff):
+    case = path_to(S.CONCLUDED, place, staff)
+    assert case.signed_on_time is True
+    case = services.record_followup(
+        case, actor=staff[Role.AREA_LEADER], satisfaction=Satisfaction.DISSATISFIED, method="phone"
+    )
+    assert case.status == S.IN_PROGRESS and case.signed_on_time is True
+    assert case.concluded_at is None and case.concluded_on_time is None
+
+
+@pytest.mark.django_db
+def test_supervision_after_residents_third_redo_is_the_systems_step(place, staff):
+    case = path_to(S.CONCLUDED, place, staff)
+    for redo in (1, 2, 3):
+        case = services.record_followup(
+            case, actor=None, satisfaction=Satisfaction.DISSATISFIED, method="online"
+        )
+        if redo < 3:
+            case = services.conclude_case(
+                case, actor=staff[Role.SECRETARY], result="再次办理", reply="已再次处理"
+            )
+    event = case.events.get(kind=EventKind.SUPERVISED)
+    assert event.actor is None and services.unit_label(event.actor_unit) == "系统"

@@ -137,6 +137,19 @@ def test_form_choices_are_scoped(client, place, staff):
 
 
 @pytest.mark.django_db
+def test_a_compound_cannot_lie_in_a_grid_of_another_community(client, place, staff):
+    client.force_login(staff[Role.SYSADMIN])
+    data = {"community": place.north.pk, "name": "错位小区", "address": "", "is_active": "on"}
+    response = client.post(reverse("admin:portal_compound_add"), data | {"grid": place.south_a.pk})
+    assert response.status_code == 200
+    assert "所选网格不属于所选社区" in response.content.decode()
+    assert not Compound.objects.filter(name="错位小区").exists()
+    response = client.post(reverse("admin:portal_compound_add"), data | {"grid": place.north_a.pk})
+    assert response.status_code == 302
+    assert Compound.objects.get(name="错位小区").grid == place.north_a
+
+
+@pytest.mark.django_db
 def test_autocomplete_offers_only_grids_in_scope(client, place, staff):
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
     response = client.get(
