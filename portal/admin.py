@@ -6,6 +6,7 @@ from typing import Any
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -134,8 +135,22 @@ class TeamMemberAdmin(PortalModelAdmin):
 ROLE_FIELDS = {"role", "communities", "grids"}
 
 
+class StaffProfileForm(forms.ModelForm):
+    """A role must come with the scope it works in (see portal.services.scope_problem)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role and "communities" in cleaned and "grids" in cleaned:
+            problem = services.scope_problem(role, cleaned["communities"], cleaned["grids"])
+            if problem:
+                raise forms.ValidationError(problem)
+        return cleaned
+
+
 class StaffProfileInline(PortalStackedInline):
     model = StaffProfile
+    form = StaffProfileForm
     fk_name = "user"
     can_delete = False
     max_num = 1
@@ -159,6 +174,7 @@ class StaffProfileInline(PortalStackedInline):
 class StaffProfileAdmin(PortalModelAdmin):
     """The list of who holds which role; roles are edited on the account page."""
 
+    form = StaffProfileForm
     list_display = ["name", "user", "role", "title", "scope_summary", "approval"]
     list_filter = ["role", "communities"]
     list_select_related = ["user", "approved_by"]
@@ -204,8 +220,7 @@ class StaffProfileAdmin(PortalModelAdmin):
 
     @admin.display(description=_("负责范围"))
     def scope_summary(self, obj: StaffProfile) -> str:
-        names = [c.name for c in obj.communities.all()] + [str(g) for g in obj.grids.all()]
-        return join_names_text(names) or _("全街道")
+        return services.scope_summary(obj)
 
     @admin.display(description=_("批准状态"), boolean=False)
     def approval(self, obj: StaffProfile) -> str:

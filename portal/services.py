@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from portal.access import forget_scope
 from portal.models import StaffProfile
-from portal.roles import GROUP_NAMES, Role, permission_codenames
+from portal.roles import GROUP_NAMES, RECORD_REACH, Reach, Role, permission_codenames
+from portal.templatetags.portal_tags import join_names_text
 
 
 class RoleError(Exception):
@@ -59,6 +60,44 @@ def sync_roles_after_migrate(sender: Any, app_config: Any = None, **kwargs: Any)
     for config in with_models:
         create_permissions(config, verbosity=0, using=using, apps=apps)
     sync_roles()
+
+
+def scope_problem(role: Role | str, communities: Any, grids: Any) -> str | None:
+    """What is wrong with this scope for this role (None when it fits).
+
+    A 网格员 without grids or a 社区书记 without a community would see nothing; a scope on a role
+    that is not scoped (书记, 领导, 调解员, 系统管理员) would only mislead whoever reads it.
+    """
+    role = Role(role)
+    communities, grids = list(communities or ()), list(grids or ())
+    reach = RECORD_REACH[role]
+    if reach is Reach.GRIDS:
+        if not grids:
+            return _("网格员须选择负责的网格。")
+        if communities:
+            return _("网格员按网格划分范围，请不要选择社区。")
+    elif role is Role.COMMUNITY_SECRETARY:
+        if len(communities) != 1 or grids:
+            return _("社区书记须选择一个社区（且只选社区，不选网格）。")
+    elif reach is Reach.COMMUNITIES:
+        if not communities or grids:
+            return _("包片领导须选择所包的社区（只选社区，不选网格）。")
+    elif communities or grids:
+        return _("该角色不按社区或网格划分范围，请不要选择社区或网格。")
+    return None
+
+
+def scope_summary(profile: StaffProfile) -> str:
+    """The scope as the role list shows it: what the account actually reaches."""
+    reach = RECORD_REACH[Role(profile.role)]
+    if reach is Reach.ALL:
+        return _("全街道")
+    if reach is Reach.ASSIGNED:
+        return _("仅限交办给本人的诉求")
+    if reach is Reach.NONE:
+        return _("不涉及活动和诉求记录")
+    names = [c.name for c in profile.communities.all()] + [str(g) for g in profile.grids.all()]
+    return join_names_text(names) or _("未设置（看不到任何记录）")
 
 
 def _sync_user_groups(profile: StaffProfile) -> None:

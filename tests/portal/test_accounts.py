@@ -62,6 +62,38 @@ def test_sysadmin_creates_account_whose_role_waits_for_the_secretary(client, pla
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "scope", "message"),
+    [
+        (Role.GRID_WORKER, {}, "网格员须选择负责的网格"),
+        (Role.COMMUNITY_SECRETARY, {}, "社区书记须选择一个社区"),
+        (Role.AREA_LEADER, {}, "包片领导须选择所包的社区"),
+        (Role.MEDIATOR, {"communities": "north"}, "该角色不按社区或网格划分范围"),
+    ],
+)
+def test_a_role_comes_with_the_scope_it_works_in(client, place, staff, role, scope, message):
+    client.force_login(staff[Role.SYSADMIN])
+    scope = {key: [str(getattr(place, value).pk)] for key, value in scope.items()}
+    response = client.post(
+        reverse("admin:auth_user_add"),
+        add_account_form("newrole", name="新同事", role=role, **scope),
+    )
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not get_user_model().objects.filter(username="newrole").exists()
+
+
+@pytest.mark.django_db
+def test_the_role_list_says_what_each_account_really_reaches(client, place, staff):
+    client.force_login(staff[Role.SECRETARY])
+    html = client.get(reverse("admin:portal_staffprofile_changelist")).content.decode()
+    assert "仅限交办给本人的诉求" in html  # the mediator
+    assert "不涉及活动和诉求记录" in html  # the system administrator
+    StaffProfile.objects.get(user=staff[Role.GRID_WORKER]).grids.clear()
+    html = client.get(reverse("admin:portal_staffprofile_changelist")).content.decode()
+    assert "未设置（看不到任何记录）" in html
+
+
+@pytest.mark.django_db
 def test_sysadmin_changing_a_role_suspends_it_until_approved(client, place, staff):
     grid_worker = staff[Role.GRID_WORKER]
     profile = StaffProfile.objects.get(user=grid_worker)

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.models import Community, Grid
 from portal.roles import Role
-from portal.services import grant_role
+from portal.services import grant_role, scope_problem
 
 
 class Command(BaseCommand):
@@ -48,6 +48,9 @@ class Command(BaseCommand):
                 grids.append(Grid.objects.get(community__code=code, name=name))
             except Grid.DoesNotExist as exc:
                 raise CommandError(f"没有网格 {key}（格式：社区编号/网格名称）") from exc
+        problem = scope_problem(options["role"], communities, grids)
+        if problem:
+            raise CommandError(problem)
         profile = grant_role(
             user,
             actor=None,
