@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -165,12 +166,26 @@ class ScopedAdmin(PortalModelAdmin):
         return ScopeCheckedForm
 
 
+class PortalInlineFormSet(BaseInlineFormSet):
+    """Duplicate rows are named by their field labels (类别), not by code names (category)."""
+
+    def get_unique_error_message(self, unique_check: Any) -> str:
+        labels = [
+            str(self.model._meta.get_field(name).verbose_name)
+            for name in unique_check
+            if name != self.fk.name
+        ]
+        return _("%(fields)s有重复，请修改。") % {"fields": "、".join(labels)}
+
+
 class PortalTabularInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
+    formset = PortalInlineFormSet
 
 
 class PortalStackedInline(ScopedChoicesMixin, admin.StackedInline):
     extra = 0
+    formset = PortalInlineFormSet
 
 
 class PhotoForm(forms.ModelForm):

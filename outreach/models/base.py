@@ -141,6 +141,7 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gte=F("starts_at")),
                 name="%(app_label)s_%(class)s_ends_after_start",
+                violation_error_message=_("结束时间不能早于开始时间。"),
             ),
         ]
         indexes = [

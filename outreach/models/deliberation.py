@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -68,7 +69,7 @@ class DeliberationAttendance(models.Model):
         verbose_name=_("议事协商会"),
     )
     category = models.CharField(_("类别"), max_length=20, choices=StakeholderCategory.choices)
-    count = models.PositiveIntegerField(_("人数"))
+    count = models.PositiveIntegerField(_("人数"), validators=[MinValueValidator(1)])
     names = models.CharField(
         _("单位或代表"),
         max_length=200,

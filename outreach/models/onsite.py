@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import time
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
@@ -118,7 +119,12 @@ class OnsiteRota(models.Model):
         _("星期"), choices=Weekday.choices, default=Weekday.FRIDAY
     )
     start_time = models.TimeField(_("开始时间"), default=time(14, 30))
-    duration_minutes = models.PositiveSmallIntegerField(_("时长（分钟）"), default=120)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("时长（分钟）"),
+        default=120,
+        validators=[MinValueValidator(15), MaxValueValidator(720)],
+        help_text=_("15 至 720 分钟"),
+    )
     venue = models.CharField(_("地点"), max_length=120)
     venue_type = models.CharField(_("场所类型"), max_length=20, choices=VenueType.choices)
     officials = models.ManyToManyField(

@@ -495,6 +495,7 @@ class CasePause(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
                 name="casepause_ends_after_start",
+                violation_error_message=_("恢复计时日期不能早于中止日期。"),
             ),
             models.UniqueConstraint(
                 fields=["case"], condition=Q(ended_on__isnull=True), name="casepause_one_open"

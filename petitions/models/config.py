@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, pgettext_lazy
@@ -49,7 +50,7 @@ class DeadlineRule(models.Model):
     )
     stage = models.CharField(_("环节"), max_length=12, choices=DeadlineStage.choices)
     unit = models.CharField(_("计算方式"), max_length=10, choices=DeadlineUnit.choices)
-    length = models.PositiveSmallIntegerField(_("期限"))
+    length = models.PositiveSmallIntegerField(_("期限"), validators=[MinValueValidator(1)])
     start_event = models.CharField(_("起算"), max_length=10, choices=StartEvent.choices)
     max_extension_days = models.PositiveSmallIntegerField(
         _("最多可延期（日）"), default=0, help_text=_("0 表示不可延期；延期只能一次")

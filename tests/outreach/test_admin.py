@@ -493,3 +493,44 @@ def test_the_configuration_account_is_never_offered_as_an_official(client, place
     sysadmin = StaffProfile.objects.get(user=staff[Role.SYSADMIN])
     assert ids and sysadmin.pk not in ids
     assert StaffProfile.objects.get(user=staff[Role.AREA_LEADER]).pk in ids
+
+
+@pytest.mark.django_db
+def test_attendance_rows_and_rotas_are_refused_in_chinese(rf, place, staff):
+    from django.contrib import admin
+
+    from outreach.models import DeliberationAttendance, OnsiteRota
+
+    deliberation = make_deliberation(place.north_a)
+    deliberation.attendance.all().delete()
+    request = rf.get("/")
+    request.user = staff[Role.COMMUNITY_SECRETARY]
+    inline = next(
+        i
+        for i in admin.site._registry[Deliberation].get_inline_instances(request, deliberation)
+        if i.model is DeliberationAttendance
+    )
+    formset_class = inline.get_formset(request, deliberation)
+    prefix = formset_class.get_default_prefix()
+    data = {
+        f"{prefix}-TOTAL_FORMS": "3",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-category": "residents",
+        f"{prefix}-0-count": "12",
+        f"{prefix}-1-category": "residents",
+        f"{prefix}-1-count": "3",
+        f"{prefix}-2-category": "property",
+        f"{prefix}-2-count": "0",
+    }
+    formset = formset_class(data, instance=deliberation, prefix=prefix)
+    assert not formset.is_valid()
+    errors = str(formset.errors) + str(formset.non_form_errors())
+    assert "类别有重复，请修改。" in errors
+    assert "确保该值大于或等于1" in errors.replace(" ", "")
+    assert "category" not in errors and "deliberationattendance" not in errors
+
+    rota = OnsiteRota(community=place.north, grid=place.north_a, duration_minutes=5)
+    with pytest.raises(ValidationError) as refused:
+        rota.full_clean()
+    assert "duration_minutes" in refused.value.message_dict
+    assert "onsiterota_duration_sane" not in str(refused.value)
