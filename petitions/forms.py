@@ -548,10 +548,15 @@ class ConcludeForm(StepForm):
 
     @classmethod
     def with_template(cls, data: Any, template: Any, **kwargs: Any) -> ConcludeForm:
-        """The form as typed, unbound (no errors yet), with the template's text as the reply."""
+        """The form as typed, unbound (no errors yet), with the template's text in the reply: the
+        reply itself when nothing was written yet, after what was written otherwise."""
+        typed = (data.get("reply") or "").rstrip()
+        reply = typed
+        if template and template.text not in typed:
+            reply = f"{typed}\n{template.text}" if typed else template.text
         initial = {
             "result": data.get("result", ""),
-            "reply": template.text if template else data.get("reply", ""),
+            "reply": reply,
             "dual_settlement": bool(data.get("dual_settlement")),
             "is_publishable": bool(data.get("is_publishable")),
         }

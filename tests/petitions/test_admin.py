@@ -425,6 +425,17 @@ def test_reply_template_fills_the_reply_and_keeps_what_was_typed(client, place, 
     assert "这个字段是必填项" not in page  # nothing was submitted yet
     case.refresh_from_db()
     assert case.status == S.IN_PROGRESS
+    # A reply already begun is kept, with the template after it.
+    response = post_step(
+        client,
+        case,
+        "conclude",
+        result="已清运",
+        reply="田女士：",
+        reply_template=str(template.pk),
+        apply_template="1",
+    )
+    assert "田女士：\n您好，您反映的楼道杂物已清理完毕。</textarea>" in response.content.decode()
     # A forged template number just redraws the form as typed.
     response = post_step(
         client, case, "conclude", result="x", apply_template="1", reply_template="9" * 30

@@ -49,6 +49,7 @@ from petitions.models import (
     Reception,
     ReceptionKind,
     ReceptionPhoto,
+    ReplyTemplate,
     Satisfaction,
     Triage,
 )
@@ -436,6 +437,7 @@ def test_a_second_run_creates_nothing(demo):
         LeadershipDecision,
         Reception,
         ReceptionPhoto,
+        ReplyTemplate,
     ]
     before = {m.__name__: m.objects.count() for m in models}
 
@@ -443,6 +445,16 @@ def test_a_second_run_creates_nothing(demo):
 
     assert {m.__name__: m.objects.count() for m in models} == before
     assert "已有演示诉求，未重复生成" in output
+
+
+def test_reply_templates_for_the_common_categories(demo):
+    templates = ReplyTemplate.objects.filter(is_active=True).select_related("category")
+    assert templates.filter(category__isnull=True).exists()
+    assert {"环境卫生", "物业纠纷", "消防通道/停车"} <= {
+        t.category.name for t in templates if t.category
+    }
+    # None names a resident or carries a number.
+    assert not any(ANY_NUMBER.search(t.text) for t in templates)
 
 
 def test_scale_adds_plain_settled_cases_in_bulk(demo):
