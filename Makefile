@@ -4,12 +4,41 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum requirements.lock | cut -d' ' -f1)
 MANAGE := $(BIN)/python manage.py
+# Where `make run` and `make serve` listen, e.g. `make run PORT=8011`.
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The file `make secret-key` (and so `make serve`) writes the secret key into.
+ENV_FILE ?= .env
 # Test processes (pytest-xdist); the machine has two cores.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test e2e serve lint format messages lock clean
+.PHONY: install run test e2e serve secret-key lint format messages lock clean
+
+# Keep a secret key from the environment or $(ENV_FILE); otherwise write a random one there,
+# into an empty DJANGO_SECRET_KEY= line if there is one (the last one counts, as for
+# django-environ), else on a new line. Standard library only, so it needs no install.
+define WRITE_SECRET_KEY
+import os, secrets, sys
+from pathlib import Path
+name = "DJANGO_SECRET_KEY"
+if os.environ.get(name, "").strip():
+    sys.exit()
+path = Path(sys.argv[1])
+lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+found = [i for i, line in enumerate(lines) if line.removeprefix("export ").startswith(name + "=")]
+if found and lines[found[-1]].split("=", 1)[1].strip().strip("'\"").strip():
+    sys.exit()
+line = f"{name}={secrets.token_urlsafe(50)}"
+if found:
+    lines[found[-1]] = line
+else:
+    lines.append(line)
+if not path.exists():
+    path.touch(mode=0o600)
+path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+print(f"已在 {path} 写入随机生成的 {name}")
+endef
+export WRITE_SECRET_KEY
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,10 +48,10 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
-## make run — set up everything and serve the portal with demo data on http://127.0.0.1:8000/
+## make run — set up everything and serve the portal with demo data on http://$(HOST):$(PORT)/
 run: install
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --address $(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 ## make test — lint, Django checks, migration check and the whole test suite
@@ -38,11 +67,9 @@ test: install
 e2e: install
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
-## make serve — the production-style server (gunicorn + whitenoise, DEBUG off) on 127.0.0.1:8000.
+## make serve — the production-style server (gunicorn + whitenoise, DEBUG off) on $(HOST):$(PORT).
 ## Plain HTTP for trying it locally; set DJANGO_HTTPS=true behind a TLS proxy.
-serve: install
-	@test -f .env && grep -q '^DJANGO_SECRET_KEY=' .env || \
-		echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env
+serve: install secret-key
 	DJANGO_DEBUG=false DJANGO_HTTPS=$${DJANGO_HTTPS:-false} \
 		DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} $(MANAGE) collectstatic --noinput -v 0
 	DJANGO_DEBUG=false DJANGO_HTTPS=$${DJANGO_HTTPS:-false} \
@@ -51,6 +78,10 @@ serve: install
 		DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 		$(BIN)/gunicorn portal.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} \
 		--access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+## make secret-key — write a random DJANGO_SECRET_KEY into .env unless one is set
+secret-key:
+	@$(PYTHON) -c "$$WRITE_SECRET_KEY" "$(ENV_FILE)"
 
 lint: install
 	$(BIN)/ruff check .

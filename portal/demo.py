@@ -7,6 +7,7 @@ missing, so `seed_demo` can run on every `make run`.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TextIO
@@ -32,6 +33,16 @@ class SeedContext:
     scale: int = 1
     rng: random.Random = field(default_factory=lambda: random.Random(20260101))
     today: date = field(default_factory=timezone.localdate)  # Shanghai's date, not UTC's
+    reports: list[Callable[[], None]] = field(default_factory=list)
+
+    def report_at_end(self, report: Callable[[], None]) -> None:
+        """Print a summary once every app has been seeded, not when this app is done.
+
+        A figure that later apps change must be counted on the finished data: 近期安排 counts
+        every practice, and petitions adds its 信访接待 after outreach has run, so counted
+        early the first run prints fewer than the second.
+        """
+        self.reports.append(report)
 
 
 # (name, code, address, phone, [(grid name, station, [compounds (name, households)])])

@@ -21,24 +21,58 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+def _raw(name: str) -> str:
+    # An empty value (`DJANGO_HTTPS=`) means unset, as for DJANGO_SECRET_KEY and DATABASE_URL.
+    return env.str(name, default="").strip()
+
+
 def _bool(name: str, default: bool) -> bool:
-    try:
-        return env.bool(name, default=default)
-    except ValueError as exc:  # pragma: no cover - exercised through the config tests
-        raise ConfigError(name, "应为 true 或 false") from exc
+    # Not env.bool: it reads anything it does not know (`ture`, `maybe`) as false, which would
+    # quietly turn HTTPS or login protection off.
+    value = _raw(name)
+    if not value:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ConfigError(name, f"应为 true 或 false（也可写 1/0、yes/no、on/off），现为 “{value}”")
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = _raw(name)
+    if not value:
+        return default
     try:
-        return env.int(name, default=default)
-    except ValueError as exc:
-        raise ConfigError(name, "应为整数") from exc
+        number = int(value)
+    except ValueError:
+        raise ConfigError(name, f"应为整数，现为 “{value}”") from None
+    if number < minimum:
+        raise ConfigError(name, f"应为不小于 {minimum} 的整数，现为 {number}")
+    return number
+
+
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(name: str, default: str) -> str:
+    value = _raw(name)
+    if not value:
+        return default
+    if value.upper() not in _LOG_LEVELS:
+        raise ConfigError(name, f"应为 {'、'.join(_LOG_LEVELS)} 之一，现为 “{value}”")
+    return value.upper()
 
 
 # --- Core -------------------------------------------------------------------------------------
 
 # Development is the zero-setup default for manage.py; under a WSGI server (portal/wsgi.py)
-# the default is production. Production must then provide a real secret key.
+# the default is production (portal/wsgi.py sets PORTAL_WSGI; it is not a configuration
+# variable). Production must then provide a real secret key.
 # `manage.py check --deploy` rejects the development key.
 DEBUG = _bool("DJANGO_DEBUG", env.str("PORTAL_WSGI", default="") != "1")
 
@@ -156,18 +190,21 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "admin:login"
 
+# Reverse proxies in front (nginx → 1): how many X-Forwarded-* hops to trust.
+_PROXY_COUNT = _int("DJANGO_PROXY_COUNT", 0)
+
 # Lock a username after repeated failures from one address. Never lock by address alone:
 # a whole office shares one public IP.
 AXES_ENABLED = _bool("AXES_ENABLED", True)
-AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=_int("AXES_COOLOFF_MINUTES", 15))
+AXES_FAILURE_LIMIT = _int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "portal/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = _int("DJANGO_PROXY_COUNT", 0) or None
+AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT or None
 AXES_VERBOSE = False
 
-SESSION_COOKIE_AGE = _int("DJANGO_SESSION_HOURS", 8) * 3600
+SESSION_COOKIE_AGE = _int("DJANGO_SESSION_HOURS", 8, minimum=1) * 3600
 
 # Residents' forms (我要反映, 进度查询): rate limits (numbers in petitions/public/limits.py) and
 # the least time a person needs to fill the request form. Off only for load tests.
@@ -214,10 +251,12 @@ HTTPS = _bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = _int("DJANGO_HSTS_SECONDS", 31_536_000) if HTTPS else 0
+# Read even with HTTPS off, so a bad value is reported before it matters.
+_HSTS_SECONDS = _int("DJANGO_HSTS_SECONDS", 31_536_000)
+SECURE_HSTS_SECONDS = _HSTS_SECONDS if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if _int("DJANGO_PROXY_COUNT", 0):
+if _PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -250,6 +289,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": _log_level("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

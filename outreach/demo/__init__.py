@@ -107,7 +107,7 @@ def seed(ctx: SeedContext) -> None:
         if rota.is_active:
             actor = refs.author(place.community, rota.grid)
             plan_from_rota(rota, actor=actor, weeks=4, today=ctx.today)
-    _report(ctx, seeded_before=seeded_before, photos=photos)
+    ctx.report_at_end(lambda: _report(ctx, seeded_before=seeded_before, photos=photos))
 
 
 def _report(ctx: SeedContext, *, seeded_before: bool, photos: int) -> None:

@@ -67,6 +67,7 @@ from petitions.demo.clock import Clock, fast_services, frozen
 from petitions.demo.ledger import decisions, leadership_decisions
 from petitions.demo.people import People
 from petitions.demo.refs import DEMO_ACCOUNTS, load
+from petitions.demo.replies import ensure_reply_templates
 from petitions.demo.story import Run, run_plans
 from petitions.models import Case, CaseStatus, Channel
 from petitions.stats import reception_totals
@@ -85,9 +86,10 @@ def already_seeded() -> bool:
 def seed(ctx: SeedContext) -> None:
     """Write the demo year of receptions and cases once (see the module docstring) and print
     the summary."""
+    ensure_reply_templates()
     cases_before, receptions_before = already_seeded(), receptions.already_seeded()
     if cases_before and receptions_before:
-        _report(ctx, note="（已有演示诉求，未重复生成）")
+        ctx.report_at_end(lambda: _report(ctx, note="（已有演示诉求，未重复生成）"))
         return
     refs = load(ctx.today)
     clock = Clock()
@@ -116,7 +118,7 @@ def seed(ctx: SeedContext) -> None:
     note = f"，批量追加 {extra:,} 件" if extra else ""
     if cases_before:
         note = "（已有演示诉求，仅补充信访接待）"
-    _report(ctx, note=note, photos=written.photos)
+    ctx.report_at_end(lambda: _report(ctx, note=note, photos=written.photos))
 
 
 def _report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import environ
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -77,15 +81,61 @@ def test_unusable_database_urls_are_refused(url):
         ({"DJANGO_DEBUG": "maybe"}, "DJANGO_DEBUG"),
         ({"CACHE_URL": "nosuchcache://x"}, "CACHE_URL"),
         ({"DJANGO_CONN_MAX_AGE": "forever"}, "DJANGO_CONN_MAX_AGE"),
+        # A typo must not quietly switch HTTPS, HSTS and secure cookies off in production.
+        (PRODUCTION_ENV | {"DJANGO_HTTPS": "ture"}, "DJANGO_HTTPS"),
+        ({"DJANGO_SERVE_MEDIA": "nope"}, "DJANGO_SERVE_MEDIA"),
+        ({"AXES_ENABLED": "enabled"}, "AXES_ENABLED"),
+        ({"PORTAL_RATELIMIT_ENABLED": "2"}, "PORTAL_RATELIMIT_ENABLED"),
+        ({"AXES_FAILURE_LIMIT": "0"}, "AXES_FAILURE_LIMIT"),
+        ({"AXES_COOLOFF_MINUTES": "15m"}, "AXES_COOLOFF_MINUTES"),
+        ({"DJANGO_PROXY_COUNT": "-1"}, "DJANGO_PROXY_COUNT"),
+        ({"DJANGO_SESSION_HOURS": "8.5"}, "DJANGO_SESSION_HOURS"),
+        ({"PETITIONS_MIN_FILL_SECONDS": "three"}, "PETITIONS_MIN_FILL_SECONDS"),
+        ({"DJANGO_HSTS_SECONDS": "1y"}, "DJANGO_HSTS_SECONDS"),
+        ({"DJANGO_LOG_LEVEL": "LOUD"}, "DJANGO_LOG_LEVEL"),
     ],
 )
 def test_bad_configuration_stops_with_one_line_naming_the_variable(env, variable):
     result = manage("check", env=env)
-    assert result.returncode != 0
+    assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert variable in lines[0]
+    assert lines[0].startswith(f"配置错误 {variable}: "), lines[0]
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        *[(v, True) for v in ("true", "True", "1", "yes", "YES", "on", "On", " true ")],
+        *[(v, False) for v in ("false", "FALSE", "0", "no", "No", "off", "OFF")],
+    ],
+)
+def test_true_false_variables_accept_the_usual_spellings(monkeypatch, value, expected):
+    from portal import settings as portal_settings
+
+    monkeypatch.setenv("PORTAL_TEST_SWITCH", value)
+    assert portal_settings._bool("PORTAL_TEST_SWITCH", not expected) is expected
+
+
+def test_an_empty_value_means_the_default(monkeypatch):
+    from portal import settings as portal_settings
+
+    monkeypatch.setenv("PORTAL_TEST_SWITCH", "")
+    assert portal_settings._bool("PORTAL_TEST_SWITCH", True) is True
+    assert portal_settings._int("PORTAL_TEST_SWITCH", 7) == 7
+    assert portal_settings._log_level("PORTAL_TEST_SWITCH", "INFO") == "INFO"
+
+
+def test_https_spelled_out_in_production_turns_every_protection_on():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    )
+    result = manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV | {"DJANGO_HTTPS": "Yes"})
+    assert result.stdout.split() == ["True", "True", "31536000"], result.stderr
+    result = manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV | {"DJANGO_HTTPS": "off"})
+    assert result.stdout.split() == ["False", "False", "0"], result.stderr
 
 
 def test_wsgi_entry_point_reports_bad_configuration_in_one_line():
@@ -138,6 +188,103 @@ def test_env_example_documents_every_production_variable():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in PRODUCTION_ENV:
         assert name in documented and name in readme, name
+
+
+def variables_read_by_settings() -> set[str]:
+    """Every name settings.py reads from the environment (env.str/list/cache…, _bool, _int…)."""
+    tree = ast.parse((ROOT / "portal" / "settings.py").read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        func = node.func
+        reads = (isinstance(func, ast.Attribute) and ast.unparse(func.value) == "env") or (
+            isinstance(func, ast.Name) and func.id in {"_bool", "_int", "_log_level"}
+        )
+        first = node.args[0]
+        if reads and isinstance(first, ast.Constant) and isinstance(first.value, str):
+            names.add(first.value)
+    # Set by portal/wsgi.py to tell a WSGI server from manage.py; not configuration.
+    names.discard("PORTAL_WSGI")
+    return names
+
+
+def test_every_variable_settings_reads_is_documented():
+    names = variables_read_by_settings()
+    assert {"DJANGO_DEBUG", "DJANGO_SERVE_MEDIA", "DJANGO_LOG_LEVEL"} <= names  # the scan works
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    in_example = set(re.findall(r"^# ([A-Z][A-Z0-9_]+)=", example, flags=re.MULTILINE))
+    in_readme = set(re.findall(r"^\| `([A-Z][A-Z0-9_]+)` \|", readme, flags=re.MULTILINE))
+    assert names - in_example == set(), "missing from .env.example"
+    assert names - in_readme == set(), "missing from README's variable table"
+    assert in_example - names == set(), ".env.example lists variables settings.py never reads"
+    assert in_readme - names == set(), "README lists variables settings.py never reads"
+
+
+# What `make serve` puts in front of its commands (see the Makefile).
+SERVE_ENV = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_HTTPS": "false",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+}
+
+
+def read_env_file(path: Path, monkeypatch) -> dict[str, str]:
+    """The assignments django-environ takes from a .env file, as settings.py reads it."""
+    found: dict[str, str] = {}
+    monkeypatch.setattr(environ.Env, "ENVIRON", found)
+    environ.Env.read_env(path, overwrite=True)
+    return found
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_copying_env_example_gives_a_working_make_serve(tmp_path, monkeypatch):
+    """`cp .env.example .env && make serve`: the copy changes nothing by itself, and the
+    secret-key step of `make serve` leaves a key production settings start with."""
+    env_file = tmp_path / ".env"
+    shutil.copy(ROOT / ".env.example", env_file)
+    assert read_env_file(env_file, monkeypatch) == {}  # `make run` keeps its defaults
+
+    make_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    make = ["make", "-s", "-C", str(ROOT), "secret-key", f"ENV_FILE={env_file}"]
+    subprocess.run(make, env=make_env, check=True, capture_output=True, timeout=60)  # noqa: S603
+    written = read_env_file(env_file, monkeypatch)
+    assert len(written["DJANGO_SECRET_KEY"]) >= 50
+    assert manage("check", env=SERVE_ENV | written).returncode == 0
+
+    # The next `make serve` keeps that key.
+    subprocess.run(make, env=make_env, check=True, capture_output=True, timeout=60)  # noqa: S603
+    assert read_env_file(env_file, monkeypatch) == written
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize(
+    ("before", "kept"),
+    [
+        ("DJANGO_SECRET_KEY=\n", False),  # an empty line left from .env.example is filled in
+        ('export DJANGO_SECRET_KEY=""\n', False),
+        ("DJANGO_SECRET_KEY=my-own-long-key-kept-as-it-is\n", True),
+        ("CACHE_URL=locmemcache://portal", False),  # no newline at the end: still a new line
+    ],
+)
+def test_make_serve_fills_in_a_missing_secret_key_only(tmp_path, monkeypatch, before, kept):
+    env_file = tmp_path / ".env"
+    env_file.write_text(before, encoding="utf-8")
+    make_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SECRET_KEY"}
+    subprocess.run(  # noqa: S603
+        ["make", "-s", "-C", str(ROOT), "secret-key", f"ENV_FILE={env_file}"],  # noqa: S607
+        env=make_env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    key = read_env_file(env_file, monkeypatch)["DJANGO_SECRET_KEY"]
+    if kept:
+        assert key == "my-own-long-key-kept-as-it-is"
+    else:
+        assert len(key) >= 50
+        assert env_file.read_text(encoding="utf-8").count("DJANGO_SECRET_KEY=") == 1
 
 
 def test_time_zone_and_languages():

@@ -1,6 +1,10 @@
 """seed_demo: idempotent, complete, and refused where demo passwords would be dangerous."""
 
+import re
+import shutil
+import subprocess
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -13,6 +17,7 @@ from portal.models import Community, Compound, StaffProfile, Team
 from portal.roles import Role
 
 DEMO_APPS = ("portal", "outreach", "petitions")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def seed(**options):
@@ -27,20 +32,72 @@ def every_count() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in [*models, get_user_model(), Group]}
 
 
+def summary(output: str) -> list[str]:
+    """The printed figures, without the notes that say what this run itself added."""
+    return [re.sub(r"（已有[^）]*）|，照片 [\d,]+ 张", "", line) for line in output.splitlines()]
+
+
 @pytest.mark.django_db
 def test_running_twice_changes_nothing():
-    """What ``make run`` does on every start: the second full run adds nothing anywhere."""
-    seed(quiet_logins=True)
+    """What ``make run`` does on every start: the second full run adds nothing anywhere, and
+    prints the same figures (each counted once every app has been seeded)."""
+    first_output = seed(quiet_logins=True)
     first = every_count()
     passwords = dict(get_user_model().objects.values_list("username", "password"))
 
-    seed(quiet_logins=True)
+    second_output = seed(quiet_logins=True)
 
     assert every_count() == first
     assert dict(get_user_model().objects.values_list("username", "password")) == passwords
     # Every app wrote something to compare.
     for app in DEMO_APPS:
         assert any(n for label, n in first.items() if label.startswith(f"{app}.")), app
+    assert "近期安排" in first_output
+    assert summary(second_output) == summary(first_output)
+
+
+@pytest.mark.django_db
+def test_summaries_count_what_the_later_apps_seeded(monkeypatch):
+    """A summary registered with ``report_at_end`` runs after every app's seeder, so a figure
+    the later apps add to (近期安排 includes petitions' 信访接待) is the same on every run."""
+
+    def outreach_seed(ctx):
+        ctx.report_at_end(lambda: ctx.out.write(f"  队伍 {Team.objects.count()} 支\n"))
+
+    monkeypatch.setattr("outreach.demo.seed", outreach_seed)
+    monkeypatch.setattr(
+        "petitions.demo.seed",
+        lambda ctx: Team.objects.get_or_create(name="后来的队伍", defaults={"kind": "talk"}),
+    )
+
+    first = seed(quiet_logins=True)
+    second = seed(quiet_logins=True)
+
+    teams = Team.objects.count()
+    assert f"  队伍 {teams} 支" in first.splitlines()
+    assert f"  队伍 {teams} 支" in second.splitlines()
+
+
+@pytest.mark.django_db
+def test_the_printed_admin_address_is_the_one_served():
+    assert "后台地址：http://127.0.0.1:8000/admin/" in seed(only=["portal"])
+    output = seed(only=["portal"], address="0.0.0.0:8011")
+    assert "后台地址：http://0.0.0.0:8011/admin/" in output
+    assert "8000" not in output
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_passes_its_host_and_port_to_seed_demo():
+    result = subprocess.run(  # noqa: S603 - make with fixed arguments
+        ["make", "-n", "-C", str(ROOT), "run", "HOST=0.0.0.0", "PORT=8011"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    commands = result.stdout.splitlines()
+    assert any(c.endswith("seed_demo --address 0.0.0.0:8011") for c in commands), commands
+    assert any(c.endswith("runserver 0.0.0.0:8011") for c in commands), commands
 
 
 @pytest.mark.django_db

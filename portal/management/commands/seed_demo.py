@@ -32,6 +32,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--quiet-logins", action="store_true", help="不打印演示账号")
         parser.add_argument(
+            "--address",
+            default="127.0.0.1:8000",
+            metavar="HOST:PORT",
+            help="打印的后台地址的主机和端口（make run 传入 HOST:PORT），默认 127.0.0.1:8000",
+        )
+        parser.add_argument(
             "--only",
             nargs="+",
             choices=DEMO_APPS,
@@ -67,8 +73,10 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(ctx)
+        for report in ctx.reports:
+            report()
         if not options["quiet_logins"]:
-            self.print_logins()
+            self.print_logins(str(options["address"]))
 
     def apps_to_seed(self, only: list[str] | None) -> set[str]:
         """The apps asked for and every app they depend on (all those before them)."""
@@ -82,9 +90,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  （{'、'.join(only)} 依赖 {'、'.join(added)}，一并载入）")
         return wanted
 
-    def print_logins(self) -> None:
+    def print_logins(self, address: str) -> None:
         self.stdout.write(self.style.SUCCESS("\n演示账号（仅用于试用）："))
         self.stdout.write(f"  {'用户名':<14}{'密码':<16}角色")
         for username, password, role in demo_logins():
             self.stdout.write(f"  {username:<16}{password:<18}{role}")
-        self.stdout.write("  后台地址：http://127.0.0.1:8000/admin/\n")
+        self.stdout.write(f"  后台地址：http://{address}/admin/\n")
