@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponseRedirect
@@ -38,7 +39,16 @@ class ScopedChoicesMixin:
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._scope_choices(db_field, request, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, forms.SelectMultiple) and not db_field.help_text:
+            # Django's hint is about Control and Command keys; staff use phones.
+            field.help_text = (
+                _("在左侧点选（可先搜索），按箭头加入右侧的已选列表。")
+                if isinstance(widget, FilteredSelectMultiple)
+                else _("可选择多项。")
+            )
+        return field
 
 
 # The largest key PostgreSQL's bigint and SQLite's INTEGER hold has 19 digits; a longer number

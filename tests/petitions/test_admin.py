@@ -454,6 +454,7 @@ def test_mediation_session_on_the_case_page_enters_the_timeline(client, place, s
     client.force_login(staff[Role.MEDIATOR])
     page = client.get(change_url(case)).content.decode()
     assert "郭凤琴" in page and "宣讲员" not in page  # mediators only
+    assert "Control" not in page and "按箭头加入右侧的已选列表" in page  # staff use phones
     now = timezone.localtime()
     data = {
         "mediation_sessions-TOTAL_FORMS": "1",
