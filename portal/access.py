@@ -43,6 +43,8 @@ class Scope:
     grid_community_ids: frozenset[int] = field(default_factory=frozenset)
     # A role set (or suspended) that the party secretary has not approved yet: reaches nothing.
     awaiting_approval: bool = False
+    # The staff member's own name, as the back office greets them.
+    name: str = ""
 
     def reach(self, *, records: bool) -> Reach:
         if self.role is None:
@@ -94,7 +96,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     if profile is None:
         scope = NO_SCOPE
     elif profile.approved_at is None:
-        scope = Scope(awaiting_approval=True)
+        scope = Scope(awaiting_approval=True, name=profile.name)
     else:
         grids = list(profile.grids.all())
         scope = Scope(
@@ -103,6 +105,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
             community_ids=frozenset(c.pk for c in profile.communities.all()),
             grid_ids=frozenset(g.pk for g in grids),
             grid_community_ids=frozenset(g.community_id for g in grids),
+            name=profile.name,
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope

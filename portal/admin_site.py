@@ -25,5 +25,7 @@ class PortalAdminSite(admin.AdminSite):
         from portal.access import scope_of
 
         context = super().each_context(request)
-        context["role_awaiting_approval"] = scope_of(request.user).awaiting_approval
+        scope = scope_of(request.user)
+        context["role_awaiting_approval"] = scope.awaiting_approval
+        context["staff_name"] = scope.name
         return context

@@ -76,13 +76,13 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         "number",
         "title_safe",
         "status",
+        "due_label",
+        "handler_label",
         "triage",
         "channel",
         "category",
         "community",
         "grid",
-        "handler_label",
-        "due_label",
         "petitioner_label",
         "redo_count",
         "is_supervised",
@@ -291,9 +291,25 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         extra = {
             "can_export": self.has_export_permission(request),
             "export_url": reverse("admin:petitions_case_export") + (f"?{query}" if query else ""),
+            "case_queues": self._queue_links(request),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra)
+
+    @staticmethod
+    def _queue_links(request: HttpRequest) -> list[dict]:
+        """The work queues as a row of links above the list (on a phone the filter column is
+        below fifty rows), each keeping the other filters."""
+        current = request.GET.get(QueueFilter.parameter_name)
+        links = []
+        for value, label in [(None, _("全部")), *QueueFilter.QUEUES]:
+            params = request.GET.copy()
+            params.pop("p", None)
+            params.pop(QueueFilter.parameter_name, None)
+            if value:
+                params[QueueFilter.parameter_name] = value
+            links.append({"label": label, "url": f"?{params.urlencode()}", "on": current == value})
+        return links
 
     # --- 登记 ---------------------------------------------------------------------------------
 

@@ -34,15 +34,17 @@ class QueueFilter(admin.SimpleListFilter):
     title = _("队列")
     parameter_name = "queue"
 
+    QUEUES = [
+        ("to_sign", _("我的待签收")),
+        ("due_soon", _("即将到期")),
+        ("overdue", _("已超期")),
+        ("followup_due", _("长期跟踪待回访")),
+        ("awaiting_visit", _("待回访")),
+        ("supervised", _("督办")),
+    ]
+
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [
-            ("to_sign", _("我的待签收")),
-            ("due_soon", _("即将到期")),
-            ("overdue", _("已超期")),
-            ("followup_due", _("长期跟踪待回访")),
-            ("awaiting_visit", _("待回访")),
-            ("supervised", _("督办")),
-        ]
+        return list(self.QUEUES)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()

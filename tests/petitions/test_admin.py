@@ -1293,3 +1293,15 @@ def test_meeting_decisions_are_offered_with_their_meeting(client, place, staff):
     page = client.get(change_url(case)).content.decode()
     day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
     assert f"{day} 三单元楼道治理议事会：物业两周内清理楼道" in page
+
+
+@pytest.mark.django_db
+def test_work_queues_sit_above_the_list_and_keep_the_other_filters(client, place, staff):
+    new_case(place.north_a, actor=staff[Role.SECRETARY])
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    html = client.get(CHANGELIST, {"status__exact": "registered", "p": "2"}).content.decode()
+    queues = html.index('class="case-queues"')
+    assert queues < html.index('id="result_list"')
+    assert 'href="?status__exact=registered&amp;queue=overdue"' in html[queues:]
+    html = client.get(CHANGELIST, {"queue": "overdue"}).content.decode()
+    assert re.search(r'<a href="\?queue=overdue" class="selected" aria-current="true">', html)

@@ -105,6 +105,10 @@ def test_admin_header_names_the_sub_district(client, settings, staff):
     client.force_login(staff[Role.SECRETARY])
     html = client.get(reverse("admin:index")).content.decode()
     assert settings.PORTAL_SITE_NAME in html
+    # Staff are greeted by their name, not their login name.
+    name = staff[Role.SECRETARY].staff_profile.name
+    assert f"<strong>{name}</strong>" in html
+    assert f"<strong>{staff[Role.SECRETARY].get_username()}</strong>" not in html
 
 
 @pytest.mark.django_db
