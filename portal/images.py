@@ -1,8 +1,8 @@
 """One gate for every uploaded photo: decide by content, refuse bombs, strip metadata, re-encode.
 
-Django's ``ImageField`` is not an upload policy (see REFERENCE.md, "Security and reliability
-facts"): it accepts a PNG with a trailing ``<script>``, lets a 12 KB 100-megapixel PNG through with
-only a warning, and keeps GPS EXIF. Residents' and grid workers' phone photos carry their precise
+Django's ``ImageField`` is not an upload policy (tests/portal/test_images.py shows why): it
+accepts a PNG with a trailing ``<script>``, lets a 12 KB 100-megapixel PNG through with only a
+warning, and keeps GPS EXIF. Residents' and grid workers' phone photos carry their precise
 location, which 《个人信息保护法》 treats as sensitive, so nothing of the uploaded file is stored
 as-is: we keep only decoded pixels (and a colour profile) and write fresh files from them.
 

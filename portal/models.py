@@ -385,8 +385,8 @@ class LoginFailure(AccessFailureLog):
 class RateLimitCounter(models.Model):
     """How often one client (or one tracking code) used one public action in one time window.
 
-    Kept in the database because the default cache is per process (django-ratelimit refuses it,
-    see REFERENCE.md); keys are keyed hashes, so the table holds no addresses or codes.
+    Kept in the database because the default cache is per process (django-ratelimit refuses it
+    too); keys are keyed hashes, so the table holds no addresses or codes.
     """
 
     scope = models.CharField(_("动作"), max_length=40)

@@ -1,8 +1,8 @@
 """Rate limits for the public forms (我要反映, 进度查询): counters in the database, fixed windows.
 
 Why the database: the default cache is per process (``locmemcache``), so with several gunicorn
-workers each would count on its own; django-ratelimit refuses such caches for the same reason
-(REFERENCE.md). One small row per client, action and window is cheap at our traffic.
+workers each would count on its own; django-ratelimit refuses such caches for the same reason.
+One small row per client, action and window is cheap at our traffic.
 
 Who a "client" is: the address (IPv6 grouped by its /64, which one household or phone holds) and
 a random browser cookie. Each is counted separately and either being over its limit refuses the

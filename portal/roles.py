@@ -1,7 +1,7 @@
 """Roles, their scopes and what each may do — kept as data.
 
-This module is the single statement of the role × object × action matrix (DESIGN.md §3 "Who may
-do what"). Groups and their permissions are synchronised from it (``portal.services.sync_roles``)
+This module is the single statement of the role × object × action matrix ("who may do
+what"). Groups and their permissions are synchronised from it (``portal.services.sync_roles``)
 and the permission and scope tests are generated from it, so a new role or a new admin screen
 without an entry here fails the test suite.
 """
@@ -123,7 +123,7 @@ CASE_LISTS = ("petitions.category", "petitions.deadlinerule", "petitions.replyte
 DECISIONS = ("petitions.leadershipdecision",)
 CALENDAR = ("portal.calendarday",)
 HANDLE = frozenset({"transition"})
-# 统筹: accept, refuse, assign and reassign, pause the clock, archive (DESIGN.md: "A").
+# 统筹: accept, refuse, assign and reassign, pause the clock, archive (the matrix's "A").
 COORDINATE = frozenset({"assign"})
 SUPERVISE = frozenset({"supervise"})
 REVEAL = frozenset({"reveal"})

@@ -1,4 +1,5 @@
-"""URL map. Public URLs are stable: residents bookmark and print them (DESIGN.md §4)."""
+"""URL map. Public URLs are stable: residents bookmark and print them (a page moves only with a
+redirect from its old address)."""
 
 from django.conf import settings
 from django.contrib import admin

@@ -1,7 +1,7 @@
 """The lifecycle steps offered on a case's page: which, to whom, and which service each calls.
 
 A step is offered when the transition table allows it from the case's status and the user's role
-takes that part (DESIGN.md §3: 网格员 registers and handles, 社区书记/包片领导/党工委书记 accept,
+takes that part (网格员 registers and handles, 社区书记/包片领导/党工委书记 accept,
 assign and conclude, only approvers extend, leaders supervise). The services check everything
 again: this table only decides which buttons to draw and which posts to refuse outright.
 """
