@@ -34,7 +34,7 @@ from portal.admin_base import PhotoInline, PortalModelAdmin, PortalTabularInline
 
 
 class MonthFilter(admin.SimpleListFilter):
-    """月份: the last twelve months, newest first."""
+    """月份: the next two months (planned sessions) and the last twelve, newest first."""
 
     title = _("月份")
     parameter_name = "month"
@@ -42,8 +42,12 @@ class MonthFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         today = timezone.localdate()
         months = []
-        year, month = today.year, today.month
-        for _i in range(12):
+        year, month = (
+            (today.year, today.month + 2)
+            if today.month <= 10
+            else (today.year + 1, today.month - 10)
+        )
+        for _i in range(14):
             months.append(
                 (f"{year}-{month:02d}", gettext("%(y)s年%(m)s月") % {"y": year, "m": month})
             )

@@ -534,3 +534,19 @@ def test_attendance_rows_and_rotas_are_refused_in_chinese(rf, place, staff):
         rota.full_clean()
     assert "duration_minutes" in refused.value.message_dict
     assert "onsiterota_duration_sane" not in str(refused.value)
+
+
+@pytest.mark.django_db
+def test_month_filter_reaches_the_planned_months_ahead(client, place, staff):
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    today = timezone.localdate()
+    ahead = (today.replace(day=1) + timedelta(days=40)).strftime("%Y-%m")
+    planned = make_talk(
+        place.north_a,
+        status=ActivityStatus.PLANNED,
+        starts_at=timezone.now() + timedelta(days=40 - today.day + 3),
+    )
+    html = client.get(reverse("admin:outreach_policytalk_changelist")).content.decode()
+    assert f"?month={ahead}" in html
+    listed = client.get(reverse("admin:outreach_policytalk_changelist"), {"month": ahead})
+    assert planned.title in listed.content.decode()
