@@ -34,6 +34,7 @@ from tests.factories import (
     make_category,
     make_deliberation,
     make_session,
+    make_staff,
     make_talk,
     make_visit,
 )
@@ -243,12 +244,13 @@ def test_results_query_count_does_not_grow_with_rows(client, place, staff):
 
 @pytest.mark.django_db
 def test_month_totals_are_computed_from_records(client, place, staff, freeze):
-    secretary = staff[Role.SECRETARY]
+    # 回访 by someone who did not conclude the cases (nobody rates their own work).
+    visitor = make_staff(Role.SECRETARY, username="visitor")
     now = timezone.now()
 
     def rate(case, satisfaction):
         return services.record_followup(
-            case, actor=secretary, satisfaction=satisfaction, method="phone"
+            case, actor=visitor, satisfaction=satisfaction, method="phone"
         )
 
     rate(concluded(place.north_a, staff, received_at=now - timedelta(days=2)), "satisfied")
@@ -290,7 +292,7 @@ def test_open311_lists_published_cases_without_personal_data(client, place, staf
     closed = concluded(place.north_a, staff, result=f"已联系{NAME}（{PHONE}）修复路灯")
     reopened = handled(staff, make_case(place.north_a))
     services.record_followup(
-        reopened, actor=staff[Role.SECRETARY], satisfaction="dissatisfied", method="phone"
+        reopened, actor=staff[Role.AREA_LEADER], satisfaction="dissatisfied", method="phone"
     )
     unpublished = concluded(place.north_a, staff, publish=False)
     accusation = concluded(place.north_a, staff, is_accusation=True)
@@ -368,3 +370,59 @@ def test_open311_filters_as_the_georeport_spec_says_and_refuses_what_it_cannot_u
         assert response.status_code == 400, bad
         error = json.loads(response.content)[0]
         assert error["code"] == 400 and error["description"], bad
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [
+        # NUL: PostgreSQL refuses it in a text parameter (it was a 500 there).
+        {"service_request_id": "\x00"},
+        {"service_request_id": "2026-000958\x00"},
+        {"service_request_id": "2026-000958,\x00"},
+        {"service_code": "\x00"},
+        {"start_date": "2026-11-01\x00"},
+        {"end_date": "\x00"},
+        {"status": "open\x00"},
+        # Huge or too many values.
+        {"service_request_id": "2026-000958" * 10_000},
+        {"service_request_id": ",".join(f"2026-{n:06d}" for n in range(51))},
+        {"service_code": ",".join(["1"] * 1000)},
+        {"service_code": "9" * 40},
+        {"start_date": "1" * 5000},
+        # Odd shapes Python's parsers would take, and years whose conversion to UTC overflows.
+        {"service_request_id": "２０２６-000958"},
+        {"service_request_id": "2026-000958; DROP TABLE"},
+        {"start_date": "٢٠٢٦-١١-٠١"},
+        {"start_date": "0001-01-01"},
+        {"end_date": "9999-12-31T23:59:59-12:00"},
+        {"end_date": "2026-W01"},
+    ],
+)
+def test_open311_answers_nul_huge_and_odd_values_with_a_georeport_error(
+    client, place, staff, query
+):
+    concluded(place.north_a, staff)
+    response = client.get(OPEN311, query)
+    assert response.status_code == 400, query
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    [error] = json.loads(response.content)
+    assert error["code"] == 400 and error["description"], query
+
+
+@pytest.mark.django_db
+def test_open311_takes_an_unencoded_plus_and_any_page_value(client, place, staff):
+    old = concluded(place.north_a, staff, received_at=timezone.now() - timedelta(days=40))
+    new = concluded(place.north_a, staff)
+    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    # curl '...?start_date=2026-11-01T00:00:00+08:00': the "+" arrives as a space.
+    response = client.get(f"{OPEN311}?start_date={since}T00:00:00+08:00")
+    assert response.status_code == 200, response.content
+    assert [row["service_request_id"] for row in json.loads(response.content)] == [new.number]
+    for page in ("\x00", "-1", "9" * 40, "1e9", "２"):
+        response = client.get(OPEN311, {"page": page})
+        assert response.status_code == 200, page
+        assert {row["service_request_id"] for row in json.loads(response.content)} == {
+            old.number,
+            new.number,
+        }
