@@ -24,8 +24,11 @@ TRACK_CODE = Limit("request-track-code", hits=5, seconds=HOUR)
 
 # The rating form on the tracking page is valid this long after the lookup.
 RATING_TOKEN_SECONDS = 30 * 60
-# The receipt stays available to the submitting browser this long (a reload must not lose it).
-RECEIPT_SECONDS = 30 * 60
+# The receipt (with the tracking code) can be reopened by the submitting browser this long after
+# submitting: long enough that a reload, a print dialog or a screenshot does not lose it, short
+# enough that the next person at a shared family phone or a community office's computer is
+# unlikely to find it. The receipt says so, with the time, and offers to forget it at once.
+RECEIPT_SECONDS = 10 * 60
 
 MAX_PHOTOS = 3
 

@@ -3,6 +3,10 @@
 The form carries a signed one-time token made when the page was shown: it proves when the form
 was opened (a script that posts within a second is refused) and identifies the submission, so a
 double click or a resent POST returns the first receipt instead of creating a second case.
+
+The token also names the browser it was made for (a keyed hash of its ``portal_client`` cookie),
+because a token that made a case must not work as a key to that case's receipt: the same form
+posted again from another browser is told only that it was already submitted.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from petitions.models import (
@@ -32,11 +37,20 @@ from portal.images import IngestedImage, save_renditions
 _TOKEN_SALT = "petitions.public.request-form"  # noqa: S105 - a signing salt, not a secret
 
 
+def _browser_mark(client: str) -> str:
+    return salted_hmac(f"{_TOKEN_SALT}.browser", client).hexdigest()[:20] if client else ""
+
+
 @dataclass(frozen=True)
 class FormToken:
     value: str  # what the page carries
     id: str
     issued: float  # POSIX seconds
+    browser: str = ""  # keyed hash of the browser id the page was shown to ("" if none)
+
+    def made_for(self, client: str) -> bool:
+        """Whether the page with this token was shown to the browser with this id."""
+        return bool(self.browser) and constant_time_compare(self.browser, _browser_mark(client))
 
     @property
     def age(self) -> float:
@@ -47,11 +61,14 @@ class FormToken:
         return hashlib.sha256(self.id.encode()).hexdigest()
 
 
-def new_form_token() -> FormToken:
+def new_form_token(client: str = "") -> FormToken:
+    """A token for a form page shown now to the browser with id ``client``
+    (``portal.ratelimit.client_id``)."""
     token_id = uuid.uuid4().hex
     issued = timezone.now().timestamp()
-    value = signing.dumps({"id": token_id, "t": issued}, salt=_TOKEN_SALT)
-    return FormToken(value=value, id=token_id, issued=issued)
+    browser = _browser_mark(client)
+    value = signing.dumps({"id": token_id, "t": issued, "b": browser}, salt=_TOKEN_SALT)
+    return FormToken(value=value, id=token_id, issued=issued, browser=browser)
 
 
 def read_form_token(value: str | None) -> FormToken | None:
@@ -60,7 +77,12 @@ def read_form_token(value: str | None) -> FormToken | None:
         return None
     try:
         data = signing.loads(value, salt=_TOKEN_SALT)
-        return FormToken(value=value, id=str(data["id"]), issued=float(data["t"]))
+        return FormToken(
+            value=value,
+            id=str(data["id"]),
+            issued=float(data["t"]),
+            browser=str(data.get("b") or ""),
+        )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 
@@ -74,13 +96,18 @@ def token_problem(token: FormToken | None) -> str | None:
     return None
 
 
-def case_of_token(token: FormToken) -> Case | None:
-    """The case an earlier POST of this same form created, if any."""
-    row = (
+def submission_of_token(token: FormToken) -> OnlineSubmission | None:
+    """The earlier POST of this same form that created a case (with the case), if any."""
+    return (
         OnlineSubmission.objects.filter(token_hash=token.hash, case__isnull=False)
         .select_related("case")
         .first()
     )
+
+
+def case_of_token(token: FormToken) -> Case | None:
+    """The case an earlier POST of this same form created, if any."""
+    row = submission_of_token(token)
     return row.case if row else None
 
 

@@ -7,22 +7,24 @@ Views parse, check and call: cases are created by ``petitions.services.register_
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import segno
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop, override
+from django.utils.translation import gettext, gettext_noop, ngettext, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from petitions import stats
-from petitions.models import Case, CaseAttachment, CaseKind, CaseStatus
+from petitions.models import Case, CaseAttachment, CaseKind, CaseStatus, OnlineSubmission
 from petitions.models.attachments import RENDITIONS
 from petitions.public import limits
 from petitions.public.forms import (
@@ -34,19 +36,22 @@ from petitions.public.forms import (
     TrackForm,
 )
 from petitions.public.submission import (
-    case_of_token,
+    FormToken,
     new_form_token,
     read_form_token,
+    submission_of_token,
     submit_request,
     token_problem,
 )
 from petitions.public.tracking import find_case, read_rating_token, tracking_context
 from petitions.services import CaseError, record_followup
 from portal.privacy import scrub
-from portal.ratelimit import remember_client
+from portal.ratelimit import client_id, remember_client
 from portal.templatetags.portal_tags import cn_date
 
 RECEIPT_KEY = "petitions.receipt"
+# Cases whose receipt the resident cleared in this session ("我已记下查询码，清除本页").
+CLEARED_KEY = "petitions.receipt-cleared"
 RESULTS_PAGE_SIZE = 20
 TOO_MANY = 429
 
@@ -108,14 +113,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
     """我要反映: no account; phone-first; everything typed is kept when something is wrong."""
     if request.method != "POST":
         form = RequestForm(prefill=Prefill.from_query(request.GET))
-        return _render_form(request, form, new_form_token().value)
+        return _render_form(request, form, new_form_token(client_id(request)).value)
 
     token = read_form_token(request.POST.get("form_token"))
-    # A second POST of a form that already made a case (double click, resend): same receipt.
-    if token is not None and (earlier := case_of_token(token)) is not None:
-        return _to_receipt(request, earlier)
+    # A second POST of a form that already made a case (double click, resend).
+    if token is not None and (earlier := submission_of_token(token)) is not None:
+        return _submitted_again(request, token, earlier)
     problem = token_problem(token)
-    page_token = token.value if token is not None else new_form_token().value
+    page_token = token.value if token is not None else new_form_token(client_id(request)).value
     limited = limits.SUBMIT.exceeded(request)
     # Photos are decoded only for a submission that can succeed: decoding costs real CPU.
     refused = limited or problem or request.POST.get(HONEYPOT)
@@ -129,15 +134,46 @@ def request_new(request: HttpRequest) -> HttpResponse:
     except CaseError as exc:
         form.add_error(None, str(exc))
         return _render_form(request, form, page_token)
-    if created:
-        limits.SUBMIT.hit(request)
-    return _to_receipt(request, case)
+    if not created:  # a simultaneous POST of the same form made the case first
+        return _submitted_again(request, token, submission_of_token(token))
+    limits.SUBMIT.hit(request)
+    return _to_receipt(request, case, submitted_at=timezone.now())
 
 
-def _to_receipt(request: HttpRequest, case: Case) -> HttpResponse:
-    until = timezone.now().timestamp() + limits.RECEIPT_SECONDS
+def _to_receipt(request: HttpRequest, case: Case, *, submitted_at: datetime) -> HttpResponse:
+    until = (submitted_at + timedelta(seconds=limits.RECEIPT_SECONDS)).timestamp()
     request.session[RECEIPT_KEY] = {"case": case.pk, "until": until}
     return remember_client(request, redirect("petitions:request-receipt"))
+
+
+def _may_reopen_receipt(
+    request: HttpRequest, token: FormToken, submission: OnlineSubmission
+) -> bool:
+    """Whether the browser posting this form again is the one that submitted it.
+
+    The form token alone is not proof: it sits in the page, so whoever gets hold of it (another
+    browser, a later user of a shared computer) could otherwise post it and be shown the
+    receipt with the tracking code.
+    """
+    if submission.case_id in request.session.get(CLEARED_KEY, []):
+        return False
+    shown = request.session.get(RECEIPT_KEY)
+    if isinstance(shown, dict) and shown.get("case") == submission.case_id:
+        return True  # this session was given the receipt; request_receipt checks the time
+    # A double click can send the second POST before the first one's session cookie arrived:
+    # the browser id the page was shown to stands in, for as long as the receipt lasts.
+    fresh = timezone.now() - submission.created_at < timedelta(seconds=limits.RECEIPT_SECONDS)
+    return fresh and token.made_for(client_id(request))
+
+
+def _submitted_again(
+    request: HttpRequest, token: FormToken, submission: OnlineSubmission | None
+) -> HttpResponse:
+    """The same form posted again: its receipt for the browser that submitted it, otherwise
+    only that it was submitted (nothing about the case)."""
+    if submission is not None and _may_reopen_receipt(request, token, submission):
+        return _to_receipt(request, submission.case, submitted_at=submission.created_at)
+    return remember_client(request, render(request, "petitions/request_already_submitted.html"))
 
 
 def _deadline_text(case: Case) -> str:
@@ -163,13 +199,36 @@ def _qr_svg(url: str) -> str:
     )
 
 
+def _minutes_text(seconds: int) -> str:
+    minutes = max(1, seconds // 60)
+    return ngettext("%(n)d 分钟", "%(n)d 分钟", minutes) % {"n": minutes}
+
+
+def _forget_receipt(request: HttpRequest) -> HttpResponse:
+    """我已记下查询码，清除本页: this browser stops showing the receipt at once."""
+    data = request.session.pop(RECEIPT_KEY, None)
+    if isinstance(data, dict) and isinstance(data.get("case"), int):
+        # Remembered so that posting the same form again does not bring the receipt back.
+        cleared = [*request.session.get(CLEARED_KEY, []), data["case"]]
+        request.session[CLEARED_KEY] = cleared[-20:]
+    # A new session cookie: browsers do not restore a no-store page from their back-forward
+    # cache once the cookies changed.
+    request.session.cycle_key()
+    messages.success(request, gettext("回执已清除，这台手机或电脑不会再显示这件事的查询码。"))
+    return redirect("petitions:request-receipt")
+
+
 @never_cache
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_receipt(request: HttpRequest) -> HttpResponse:
-    """The receipt: shown to the browser that submitted, for a short while after submitting."""
+    """The receipt: shown to the browser that submitted, for a short while after submitting,
+    until the resident clears it (POST)."""
+    if request.method == "POST":
+        return _forget_receipt(request)
     data = request.session.get(RECEIPT_KEY) or {}
     case = None
-    if isinstance(data, dict) and float(data.get("until", 0)) > timezone.now().timestamp():
+    until = float(data.get("until", 0)) if isinstance(data, dict) else 0.0
+    if until > timezone.now().timestamp():
         case = (
             Case.objects.filter(pk=data.get("case"))
             .select_related("category", "community", "compound")
@@ -185,13 +244,17 @@ def request_receipt(request: HttpRequest) -> HttpResponse:
         "petitions/request_receipt.html",
         {
             "case": case,
-            # The resident's own words, but a receipt gets printed and shown: no phone numbers.
-            "title": scrub(case.title, names=names),
-            "address": scrub(case.address, names=names),
+            # The resident's own words, but a receipt gets printed, photographed and shown: no
+            # digit of any number is kept (a phone's last four digits and the printed tracking
+            # code are all it takes to open the case).
+            "title": scrub(case.title, names=names, hide_numbers=True),
+            "address": scrub(case.address, names=names, hide_numbers=True),
             "deadline_text": _deadline_text(case),
             "qr_svg": _qr_svg(track_url),
             "track_url": track_url,
             "photo_count": case.attachments.count(),
+            "receipt_window": _minutes_text(limits.RECEIPT_SECONDS),
+            "receipt_until": datetime.fromtimestamp(until, tz=timezone.get_current_timezone()),
         },
     )
 

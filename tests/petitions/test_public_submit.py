@@ -37,6 +37,7 @@ from petitions.public import limits
 from petitions.public.submission import new_form_token
 from petitions.public.views import PHOTOS_LOST, SUBMIT_LIMITED, _qr_svg
 from portal.models import RateLimitCounter
+from portal.ratelimit import CLIENT_COOKIE
 from portal.roles import Role
 from tests.images import as_upload, html_bytes, jpeg_with_gps
 
@@ -80,6 +81,18 @@ def field_errors(response) -> str:
     return unescape(response.content.decode())
 
 
+def page_token(browser) -> str:
+    """The form token of the 我要反映 page as this browser was shown it."""
+    match = re.search(r'name="form_token" value="([^"]+)"', browser.get(NEW).content.decode())
+    assert match
+    return match.group(1)
+
+
+def receipt_facts(html: str) -> str:
+    """The receipt's list of what was submitted (not the QR code's SVG, full of digits)."""
+    return html.split('class="facts receipt__facts"')[1].split("</dl>")[0]
+
+
 # --- The happy path and the receipt ---------------------------------------------------------------
 
 
@@ -96,6 +109,26 @@ def test_form_page_is_plain_chinese_with_the_privacy_notice(client, place):
     Category.objects.filter(name="婚姻家庭").update(is_public=False)
     assert "婚姻家庭" not in client.get(NEW).content.decode()
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+@pytest.mark.django_db
+def test_form_leaves_checking_to_the_server_so_the_chinese_messages_show(client, place):
+    html = client.get(NEW).content.decode()
+    form = re.search(r'<form method="post" enctype="multipart/form-data"[^>]*>', html).group(0)
+    # Without novalidate the browser stops the form with its own bubble, in its own language
+    # ("Please select an item in the list."), and the per-field messages never appear.
+    assert "novalidate" in form
+    for field in ("category", "community", "title", "content", "name", "phone", "consent"):
+        tag = re.search(rf'<(?:input|select|textarea)[^>]*name="{field}"[^>]*>', html).group(0)
+        assert " required" in tag, field  # still announced as required
+    # The photo field: a Chinese button over the real input, which still submits without JS.
+    assert re.search(r'<input type="file" name="photos"[^>]*multiple', html)
+    assert "选择照片" in html and "还没有选择照片" in html
+    assert 'src="/static/petitions/js/photo-picker.js" defer' in html
+    # Refused by the server, the Chinese summary and messages show.
+    response = submit(client, place, category="", consent="")
+    assert "还有几处需要修改" in field_errors(response)
+    assert "请选择反映事项的类别。" in field_errors(response)
 
 
 @pytest.mark.django_db
@@ -135,6 +168,78 @@ def test_receipt_is_gone_later_and_in_another_browser(client, place, freeze):
 
 
 @pytest.mark.django_db
+def test_receipt_says_how_long_this_browser_can_reopen_it_and_can_be_cleared(client, place, freeze):
+    with freeze(timezone.now()) as submitted:
+        submit(client, place)
+        html = unescape(client.get(RECEIPT).content.decode())
+    case = Case.objects.get()
+    until = timezone.localtime(submitted + timedelta(seconds=limits.RECEIPT_SECONDS))
+    # What it says is what happens: reopenable here for a stated time, not "never again".
+    assert "离开本页后网站不会再显示查询码" not in html
+    assert f"提交后 {limits.RECEIPT_SECONDS // 60} 分钟内（到 {until:%H:%M} 为止）" in html
+    assert "我已记下查询码，清除本页" in html
+    # A shared phone or a community office's computer: the next person a quarter of an hour
+    # later does not find the code.
+    with freeze(timezone.now() + timedelta(minutes=15)):
+        assert case.formatted_tracking_code not in client.get(RECEIPT).content.decode()
+
+    response = client.post(RECEIPT)
+    assert response.status_code == 302 and response["Location"] == RECEIPT
+    after = client.get(RECEIPT).content.decode()
+    assert case.formatted_tracking_code not in after
+    assert "回执已不再显示" in after and "回执已清除" in after
+
+
+@pytest.mark.django_db
+def test_a_form_token_is_no_key_to_another_browsers_receipt(client, place, freeze):
+    token = page_token(client)
+    data = form_data(place, form_token=token)
+    assert client.post(NEW, data).status_code == 302
+    case = Case.objects.get()
+    assert case.formatted_tracking_code in client.get(RECEIPT).content.decode()
+
+    # The same form posted from another browser with fresh cookies: submitted, nothing more.
+    stranger = Client()
+    response = stranger.post(NEW, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "该表单已提交" in html
+    for secret in (case.formatted_tracking_code, case.tracking_code, case.number, "田会平"):
+        assert secret not in html
+    assert case.formatted_tracking_code not in stranger.get(RECEIPT).content.decode()
+    assert Case.objects.count() == 1
+
+    # A double click whose second POST left before the first one's session cookie came back:
+    # the same browser (its id cookie) without the session still gets its one receipt.
+    twin = Client()
+    twin.cookies[CLIENT_COOKIE] = client.cookies[CLIENT_COOKIE].value
+    assert twin.post(NEW, data)["Location"] == RECEIPT
+    assert case.formatted_tracking_code in twin.get(RECEIPT).content.decode()
+    # ... but not once the receipt's time is over, nor after the resident cleared it.
+    late = Client()
+    late.cookies[CLIENT_COOKIE] = client.cookies[CLIENT_COOKIE].value
+    with freeze(timezone.now() + timedelta(seconds=limits.RECEIPT_SECONDS + 1)):
+        assert "该表单已提交" in late.post(NEW, data).content.decode()
+    client.post(RECEIPT)
+    assert "该表单已提交" in client.post(NEW, data).content.decode()
+    assert case.formatted_tracking_code not in client.get(RECEIPT).content.decode()
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_receipt_keeps_no_digit_of_any_number_typed_in_the_text(client, place):
+    submit(
+        client,
+        place,
+        title="请回电139 1234 4321或0471-6521801",
+        address="3号楼（身份证150102199003071234的田会平家门口）",
+    )
+    facts = receipt_facts(client.get(RECEIPT).content.decode())
+    for kept in ("4321", "1801", "1234", "田会平"):
+        assert kept not in facts
+    assert "请回电***或***" in facts and "身份证***" in facts and "田**" in facts
+
+
+@pytest.mark.django_db
 def test_receipt_qr_code_is_inline_svg_of_the_tracking_page_without_the_code(client, place):
     submit(client, place)
     case = Case.objects.get()
@@ -159,22 +264,29 @@ def test_double_submit_returns_the_same_receipt_and_creates_one_case(client, pla
     assert Case.objects.count() == 1 and OnlineSubmission.objects.count() == 1
     case = Case.objects.get()
     assert case.formatted_tracking_code in client.get(RECEIPT).content.decode()
-    # Even from a browser session that lost its cookie in between.
-    Client().post(NEW, data)
+    # Even from a browser session that lost its cookies in between (which is not shown the
+    # receipt: it could be anyone holding the form).
+    again = Client().post(NEW, data)
+    assert again.status_code == 200 and "该表单已提交" in again.content.decode()
     assert Case.objects.count() == 1
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_posts_of_one_form_create_one_case(place):
-    data = form_data(place)
+    # A double click: two POSTs from the browser the page was shown to, neither of them with
+    # the session the other one is about to get.
+    browser = Client()
+    data = form_data(place, form_token=page_token(browser))
     barrier = threading.Barrier(2)
     statuses = []
 
     def post():
+        click = Client()
+        click.cookies[CLIENT_COOKIE] = browser.cookies[CLIENT_COOKIE].value
         barrier.wait()
         try:
-            statuses.append(Client().post(NEW, data).status_code)
+            statuses.append(click.post(NEW, data).status_code)
         finally:
             connection.close()
 

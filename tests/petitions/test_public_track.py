@@ -382,6 +382,22 @@ def test_rating_needs_a_fresh_untampered_token(client, place, staff, handler):
 
 
 @pytest.mark.django_db
+def test_tracking_and_rating_forms_leave_checking_to_the_server(client, place, staff, handler):
+    html = client.get(TRACK).content.decode()
+    form = re.search(r'<form method="post" action="/requests/track/"[^>]*>', html).group(0)
+    assert "novalidate" in form
+    assert re.search(r'<input type="text" name="code"[^>]*required', html)
+    assert "请填写回执上的查询码。" in track(client, "", "").content.decode()
+
+    case = submitted_case(client, place)
+    handle(case, staff)
+    html = track(Client(), case.tracking_code, "5678").content.decode()
+    form = re.search(r'<form method="post" action="/requests/track/rate/"[^>]*>', html).group(0)
+    assert "novalidate" in form
+    assert re.search(r'<input type="radio" name="satisfaction"[^>]*required', html)
+
+
+@pytest.mark.django_db
 def test_rating_form_errors_keep_the_comment(client, place, staff, handler):
     case = submitted_case(client, place)
     handle(case, staff)
