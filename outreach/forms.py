@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -49,8 +50,9 @@ class ActivityAddForm(forms.ModelForm):
             )
 
 
-class ActivityFilterForm(forms.Form):
-    """The public lists' filter: community and month, both optional; bad values are reported."""
+class CommunityFilterForm(forms.Form):
+    """A public page's community filter (近期安排 and its calendar feed); a bad value is reported
+    and the page shows every community."""
 
     community = forms.ModelChoiceField(
         label=_("社区"),
@@ -58,11 +60,6 @@ class ActivityFilterForm(forms.Form):
         to_field_name="code",
         required=False,
         empty_label=_("全部社区"),
-    )
-    month = forms.CharField(
-        label=_("月份"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-11"}),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -73,6 +70,27 @@ class ActivityFilterForm(forms.Form):
         self.fields["community"].error_messages["invalid_choice"] = _(
             "没有这个社区，已显示全部社区。"
         )
+
+    def valid(self, name: str) -> Any:
+        """The cleaned value of one filter, or None when it is empty or invalid: each valid
+        filter applies even when another one is not (that one is reported in ``errors``).
+        Parameters the form does not have are ignored."""
+        if not self.is_bound:
+            return None
+        self.is_valid()  # runs the checks once; what failed is in self.errors
+        if name in self.errors:
+            return None
+        return self.cleaned_data.get(name) or None
+
+
+class ActivityFilterForm(CommunityFilterForm):
+    """The practice lists' filter: community and month, both optional; bad values are reported."""
+
+    month = forms.CharField(
+        label=_("月份"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-11"}),
+    )
 
     def clean_month(self) -> tuple[date, date] | None:
         value = (self.cleaned_data.get("month") or "").strip()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach.calendar import upcoming_calendar
-from outreach.forms import ActivityFilterForm
+from outreach.forms import ActivityFilterForm, CommunityFilterForm
 from outreach.models import Activity, Deliberation, FieldVisit, OnsiteSession, PolicyTalk
 from outreach.stats import upcoming_activities
 from portal.models import Community
@@ -36,15 +37,12 @@ DETAIL_SELECT: dict[type[Activity], tuple[str, ...]] = {
 def activity_list(request: HttpRequest, model: type[Activity]) -> HttpResponse:
     form = ActivityFilterForm(request.GET or None)
     qs = model.objects.public().held().for_public_list()
-    community = None
-    if form.is_bound:
-        form.is_valid()  # invalid parts are reported and ignored; valid ones still filter
-        community = form.cleaned_data.get("community") if "community" not in form.errors else None
-        period = form.cleaned_data.get("month") if "month" not in form.errors else None
-        if community is not None:
-            qs = qs.in_community(community)
-        if period:
-            qs = qs.in_period(*period)
+    # Invalid parts are reported and ignored; valid ones still filter.
+    community, period = form.valid("community"), form.valid("month")
+    if community is not None:
+        qs = qs.in_community(community)
+    if period:
+        qs = qs.in_period(*period)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -91,11 +89,19 @@ def activity_detail(
     )
 
 
+def _feed_urls(request: HttpRequest, community: Community | None) -> dict[str, str]:
+    """The calendar feed's address to print (people type or paste it into a calendar app) and
+    the same as webcal://, which phones open as "subscribe to this calendar"."""
+    url = request.build_absolute_uri(reverse("outreach:upcoming-ics"))
+    if community is not None:
+        url += "?" + urlencode({"community": community.code})
+    return {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
+
+
 def upcoming(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET or None)
-    community = None
-    if form.is_bound and form.is_valid():
-        community = form.cleaned_data.get("community")
+    # Only the community filter: this page has no month (a month in the address is ignored).
+    form = CommunityFilterForm(request.GET or None)
+    community = form.valid("community")
     items = upcoming_activities(community=community, days=UPCOMING_DAYS)
     by_community: OrderedDict[Community, list[Activity]] = OrderedDict()
     for item in sorted(
@@ -111,15 +117,13 @@ def upcoming(request: HttpRequest) -> HttpResponse:
             "community": community,
             "days": UPCOMING_DAYS,
             "today": timezone.localdate(),
+            **_feed_urls(request, community),
         },
     )
 
 
 def upcoming_ics(request: HttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET or None)
-    community = None
-    if form.is_bound and form.is_valid():
-        community = form.cleaned_data.get("community")
+    community = CommunityFilterForm(request.GET or None).valid("community")
     body = upcoming_calendar(
         upcoming_activities(community=community, days=120), request=request, community=community
     )

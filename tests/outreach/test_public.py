@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -189,6 +192,69 @@ def test_feed_can_be_limited_to_one_community(client, place):
         client.get(reverse("outreach:upcoming-ics"), {"community": "nanhu"}).content
     )
     assert [str(e["location"]).split()[0] for e in feed.walk("VEVENT")] == ["南湖社区"]
+
+
+def planned_in(*grids):
+    for grid in grids:
+        make_session(
+            grid,
+            venue=f"{grid.name}驿站",
+            status=ActivityStatus.PLANNED,
+            residents_met=None,
+            starts_at=timezone.now() + timedelta(days=2),
+        )
+
+
+def feed_places(response) -> list[str]:
+    return sorted(
+        str(e["location"]).split()[0] for e in Calendar.from_ical(response.content).walk("VEVENT")
+    )
+
+
+@pytest.mark.django_db
+def test_upcoming_ignores_a_month_it_has_no_filter_for_and_keeps_the_community(client, place):
+    planned_in(place.north_a, place.south_a)
+    query = {"community": place.north.code, "month": "2026-13"}
+    html = client.get(reverse("outreach:upcoming"), query).content.decode()
+    assert "月份格式" not in html and "notice--error" not in html
+    assert "北苑第一网格驿站" in html and "南湖第一网格驿站" not in html
+    assert feed_places(client.get(reverse("outreach:upcoming-ics"), query)) == ["北苑社区"]
+    # A bad community is still reported, and everything is shown.
+    html = client.get(reverse("outreach:upcoming"), {"community": "no-such"}).content.decode()
+    assert "没有这个社区，已显示全部社区" in html
+    assert "北苑第一网格驿站" in html and "南湖第一网格驿站" in html
+
+
+@pytest.mark.django_db
+def test_practice_list_applies_the_valid_filter_when_the_other_is_bad(client, place):
+    make_talk(place.north_a, title="北苑宣讲")
+    make_talk(place.south_a, title="南湖宣讲")
+    url = reverse("outreach:policytalk-list")
+    html = client.get(url, {"community": place.north.code, "month": "2026-13"}).content.decode()
+    assert "月份格式" in html and "北苑宣讲" in html and "南湖宣讲" not in html
+    html = client.get(url, {"community": "no-such", "month": "2000-01"}).content.decode()
+    assert "没有这个社区" in html and "北苑宣讲" not in html and "南湖宣讲" not in html
+
+
+@pytest.mark.django_db
+def test_upcoming_prints_the_feed_address_to_copy_and_offers_webcal(client, place):
+    planned_in(place.north_a, place.south_a)
+    html = client.get(reverse("outreach:upcoming")).content.decode()
+    feed = "http://testserver/activities/upcoming.ics"
+    assert re.search(rf'<code class="feed-url__text" id="feed-url">{re.escape(feed)}</code>', html)
+    assert 'href="webcal://testserver/activities/upcoming.ics"' in html
+    # The copy button appears only with the script (hidden until then) and copies that text.
+    button = re.search(r"<button[^>]*data-copy=\"feed-url\"[^>]*>", html).group(0)
+    assert " hidden" in button
+    assert 'src="/static/portal/js/copy.js" defer' in html
+    script = Path(finders.find("portal/js/copy.js")).read_text(encoding="utf-8")
+    assert "://" not in script  # nothing loaded from anywhere else
+
+    html = client.get(reverse("outreach:upcoming"), {"community": "nanhu"}).content.decode()
+    feed = "http://testserver/activities/upcoming.ics?community=nanhu"
+    assert f">{feed}</code>" in html
+    assert 'href="webcal://testserver/activities/upcoming.ics?community=nanhu"' in html
+    assert feed_places(client.get(feed)) == ["南湖社区"]
 
 
 @pytest.mark.django_db
