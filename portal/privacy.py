@@ -33,6 +33,12 @@ _TEXT_ID = re.compile(rf"(?<![0-9])[0-9]{{6}}{_GAP}[0-9]{{8}}{_GAP}[0-9]{{3}}[0-
 _TEXT_OLD_ID = re.compile(rf"(?<![0-9])[0-9]{{6}}{_GAP}[0-9]{{6}}{_GAP}[0-9]{{3}}(?![0-9])")
 _TEXT_LANDLINE = re.compile(r"(?<![0-9])0[0-9]{2,3}[ -]?[0-9]{7,8}(?![0-9])")
 _TEXT_NUMBERS = (_TEXT_ID, _TEXT_MOBILE, _TEXT_OLD_ID, _TEXT_LANDLINE)
+# A home's door: 12号楼3单元501(室), 5栋2单元, 3单元502室. Hidden only where every trace of who
+# wrote must go (``hide_numbers``): elsewhere the place of a problem is what staff work with.
+_TEXT_DOOR = re.compile(
+    r"[0-9一二三四五六七八九十]+\s*(?:号楼|栋|幢)(?:\s*[0-9]+\s*单元)?(?:\s*[0-9]+\s*(?:室|号|户)?)?"
+    r"|[0-9]+\s*单元\s*[0-9]+\s*(?:室|号|户)?"
+)
 # What stands for a number or a name that must not be narrowed down at all (the accuser of a
 # 检举控告, see petitions.admin.display.safe_text).
 HIDDEN = "***"
@@ -134,19 +140,22 @@ def scrub(
     """Mask phone and ID numbers, and the given full names, wherever they appear in free text.
 
     ``names`` keep their surname (田**); ``hidden_names`` and, with ``hide_numbers``, every number
-    become *** so that nothing of them is left to narrow down who it was. Everything else is left
-    exactly as written (Chinese punctuation included).
+    and home door (12号楼3单元501) become *** so that nothing is left to narrow down who it was.
+    Everything else is left exactly as written (Chinese punctuation included).
     """
     if not text:
         return text
     plain = text.translate(_WIDTH)
     spans: list[tuple[int, int, str]] = []
-    for pattern, mask in (
+    patterns = [
         (_TEXT_ID, lambda s: mask_id_number(_digits(s))),
         (_TEXT_MOBILE, lambda s: mask_phone(_digits(s)[-11:])),
         (_TEXT_OLD_ID, lambda s: mask_id_number(_digits(s))),
         (_TEXT_LANDLINE, lambda s: mask_phone(s.replace(" ", "-"))),
-    ):
+    ]
+    if hide_numbers:
+        patterns.append((_TEXT_DOOR, lambda s: HIDDEN))
+    for pattern, mask in patterns:
         for match in pattern.finditer(plain):
             if not any(start < match.end() and match.start() < end for start, end, _m in spans):
                 masked = HIDDEN if hide_numbers else mask(match.group(0))

@@ -302,7 +302,7 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         below fifty rows), each keeping the other filters."""
         current = request.GET.get(QueueFilter.parameter_name)
         links = []
-        for value, label in [(None, _("全部")), *QueueFilter.QUEUES]:
+        for value, label in [(None, _("全部")), *QueueFilter.queues_for(request.user)]:
             params = request.GET.copy()
             params.pop("p", None)
             params.pop(QueueFilter.parameter_name, None)

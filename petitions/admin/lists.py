@@ -98,15 +98,20 @@ class CaseEventAdmin(ReadOnlyAdmin):
 class ExportRecordAdmin(ReadOnlyAdmin):
     """导出记录: who exported what, when, how many rows, masked or not."""
 
-    list_display = ["when", "actor", "what", "rows", "masked", "filters"]
+    list_display = ["when", "exported_by", "filters", "rows", "masked", "what"]
     list_filter = ["masked", "what"]
-    list_select_related = ["actor"]
+    list_select_related = ["actor__staff_profile"]
     date_hierarchy = "at"
-    fields = ["when", "actor", "what", "filters", "rows", "masked"]
+    fields = ["when", "exported_by", "what", "filters", "rows", "masked"]
 
     @admin.display(description=_("时间"), ordering="at")
     def when(self, obj: ExportRecord) -> str:
         return local(obj.at)
+
+    @admin.display(description=_("导出人"), ordering="actor__staff_profile__name")
+    def exported_by(self, obj: ExportRecord) -> str:
+        profile = getattr(obj.actor, "staff_profile", None)
+        return profile.name if profile else obj.actor.get_username()
 
 
 class DeadlineRuleInline(PortalTabularInline):

@@ -43,14 +43,24 @@ class QueueFilter(admin.SimpleListFilter):
         ("supervised", _("督办")),
     ]
 
+    # Queues of steps the user takes, left out for those who take none (领导/审计 reads only).
+    ACTING = {"to_sign", "awaiting_visit"}
+
+    @classmethod
+    def queues_for(cls, user: Any) -> list[tuple[str, Any]]:
+        acts = user.has_perm("petitions.transition_case")
+        return [(value, label) for value, label in cls.QUEUES if acts or value not in cls.ACTING]
+
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return list(self.QUEUES)
+        return self.queues_for(request.user)
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
         if value == "to_sign":
             return queryset.to_sign_by(request.user)
-        if value in {"due_soon", "overdue", "followup_due", "awaiting_visit", "supervised"}:
+        if value == "awaiting_visit":
+            return queryset.to_visit_by(request.user)
+        if value in {"due_soon", "overdue", "followup_due", "supervised"}:
             return getattr(queryset, value)()
         return queryset
 

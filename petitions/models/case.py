@@ -106,6 +106,20 @@ class CaseQuerySet(models.QuerySet):
     def supervised(self) -> CaseQuerySet:
         return self.filter(is_supervised=True)
 
+    def to_visit_by(self, user: Any) -> CaseQuerySet:
+        """Concluded cases waiting for a 回访 this user may record: not ones they handled,
+        co-handled, mediated or concluded (petitions.services.worked_on)."""
+        worked = Q(events__kind=EventKind.CONCLUDED, events__actor=user)
+        profile_id = scope_of(user).profile_id
+        if profile_id is not None:
+            worked |= (
+                Q(handler_id=profile_id)
+                | Q(co_handlers__pk=profile_id)
+                | Q(mediators__pk=profile_id)
+            )
+        excluded = self.model.objects.filter(worked).values("pk")
+        return self.awaiting_visit().exclude(pk__in=excluded)
+
     def to_sign_by(self, user: Any) -> CaseQuerySet:
         profile_id = scope_of(user).profile_id
         return self.filter(status=CaseStatus.ASSIGNED, handler_id=profile_id)

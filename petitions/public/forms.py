@@ -376,7 +376,8 @@ class RequestForm(forms.Form):
                 gettext("提交未通过安全检查。如果您是居民本人，请确认内容后再次点击提交。"),
                 code="bot",
             )
-        if self.token_problem:
+        if self.token_problem and not self.errors:
+            # Only when nothing else is wrong: fixing the fields takes long enough anyway.
             raise ValidationError(self.token_problem, code="token")
         community = data.get("community")
         compound = data.get("compound")

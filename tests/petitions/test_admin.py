@@ -1305,3 +1305,27 @@ def test_work_queues_sit_above_the_list_and_keep_the_other_filters(client, place
     assert 'href="?status__exact=registered&amp;queue=overdue"' in html[queues:]
     html = client.get(CHANGELIST, {"queue": "overdue"}).content.decode()
     assert re.search(r'<a href="\?queue=overdue" class="selected" aria-current="true">', html)
+
+
+@pytest.mark.django_db
+def test_the_visit_queue_holds_only_cases_the_user_may_follow_up(client, place, staff):
+    worker, secretary = staff[Role.GRID_WORKER], staff[Role.SECRETARY]
+    own = in_progress_case(place, staff)
+    own = services.conclude_case(own, actor=worker, result="已清理", reply="已清理")
+    theirs = new_case(place.north_a, actor=worker, title="路灯不亮")
+    theirs = services.accept_case(theirs, actor=secretary)
+    theirs = services.assign_case(
+        theirs, actor=secretary, handler=profile(staff[Role.COMMUNITY_SECRETARY])
+    )
+    theirs = services.sign_case(theirs, actor=staff[Role.COMMUNITY_SECRETARY])
+    services.conclude_case(
+        theirs, actor=staff[Role.COMMUNITY_SECRETARY], result="已修复", reply="已修复"
+    )
+    client.force_login(worker)
+    listed = client.get(CHANGELIST, {"queue": "awaiting_visit"}).context["cl"].result_list
+    assert [c.pk for c in listed] == [theirs.pk]
+
+    client.force_login(staff[Role.OFFICIAL])
+    html = client.get(CHANGELIST).content.decode()
+    assert "?queue=overdue" in html and "?queue=followup_due" in html
+    assert "?queue=awaiting_visit" not in html and "?queue=to_sign" not in html

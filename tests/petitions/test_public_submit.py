@@ -333,6 +333,10 @@ def test_honeypot_and_timing_checks_refuse_scripts_but_keep_input(client, place,
     html = response.content.decode()
     assert "提交得太快了" in html and 'value="𰻞𰻞面馆门口"' in html
     assert not Case.objects.exists()
+    # An empty form sent at once hears only what is missing.
+    html = submit(client, place, form_token=token.value, title="").content.decode()
+    assert "提交得太快了" not in html and "请用一句话说明是什么事。" in html
+    assert not Case.objects.exists()
     with freeze(timezone.now() + timedelta(seconds=4)):
         assert submit(client, place, form_token=token.value).status_code == 302
     assert Case.objects.count() == 1

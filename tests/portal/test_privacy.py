@@ -143,3 +143,6 @@ def test_hidden_names_and_numbers_leave_nothing_to_narrow_down():
     text = "举报人赵大勇（13712342222）反映王小明占用公共场地"
     hidden = scrub(text, names=["王小明"], hidden_names=["赵大勇"], hide_numbers=True)
     assert hidden == "举报人***（***）反映王**占用公共场地"
+    text = "我住12号楼3单元501室，邻居住5栋2单元，共12户"
+    assert scrub(text, hide_numbers=True) == "我住***，邻居住***，共12户"
+    assert scrub(text) == text  # elsewhere the place of a problem stays
