@@ -184,7 +184,11 @@ def test_accusation_petitioner_is_a_placeholder_for_the_handling_unit(client, pl
     assert case.number not in results(client, q="5678")
     party = case.parties.get()
     reveal = reverse("admin:petitions_case_reveal", args=[case.pk, party.pk])
-    assert reveal not in page and client.post(reveal, {"reason": "核对"}).status_code == 403
+    assert reveal not in page
+    refused = client.post(reveal, {"reason": "核对"})
+    assert refused.status_code == 403
+    assert "无权访问" in refused.content.decode()
+    assert f'href="{reverse("admin:index")}">返回工作台' in refused.content.decode()
 
     client.force_login(secretary)
     page = client.get(reverse("admin:petitions_case_change", args=[case.pk])).content.decode()
