@@ -196,24 +196,6 @@ def test_accusation_petitioner_is_a_placeholder_for_the_handling_unit(client, pl
 
 
 @pytest.mark.django_db
-def test_accusation_content_mentioning_the_petitioner_is_scrubbed_for_the_handler(
-    client, place, staff
-):
-    secretary, worker = staff[Role.SECRETARY], staff[Role.GRID_WORKER]
-    case = new_case(
-        place.north_a,
-        actor=secretary,
-        is_accusation=True,
-        content=f"{NAME}（电话{PHONE}）检举某工作人员",
-    )
-    case = services.accept_case(case, actor=secretary)
-    services.assign_case(case, actor=secretary, handler=profile(worker))
-    client.force_login(worker)
-    page = client.get(reverse("admin:petitions_case_change", args=[case.pk])).content.decode()
-    assert NAME not in page and PHONE not in page and "检举某工作人员" in page
-
-
-@pytest.mark.django_db
 def test_extension_and_pause_reasons_are_masked_on_the_case_page(client, place, staff):
     secretary = staff[Role.SECRETARY]
     case = in_progress_case(place, staff, kind=CaseKind.PETITION)
@@ -243,7 +225,7 @@ def test_in_an_accusation_nothing_of_the_accusers_name_or_number_is_left(client,
     client.force_login(worker)
     page = client.get(reverse("admin:petitions_case_change", args=[case.pk])).content.decode()
     assert "举报人***，电话***，检举某工作人员" in page
-    assert NAME[0] + "**" not in page and PHONE[-4:] not in page
+    assert NAME not in page and NAME[0] + "**" not in page and PHONE[-4:] not in page
     assert case.number not in results(client, q=NAME[0])
 
 
