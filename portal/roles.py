@@ -170,10 +170,11 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ACCOUNT_MODELS, VIEW),
         "portal.staffprofile": VIEW | {"approve"},
         "auth.group": VIEW,
-        **_publish_rows(VIEW),
-        **_rows(ACTIVITY_PARTS, VIEW),
+        # Activities C R U P all: he leads 书记亲民走访日, 接访日 and talks himself.
+        **_publish_rows(EDIT),
+        **_rows(ACTIVITY_PARTS, MANAGE),
         **_rows(OUTREACH_LISTS, EDIT),
-        **_rows(ROTA, VIEW),
+        **_rows(ROTA, EDIT),
     },
     Role.AREA_LEADER: {
         CASE: VIEW | {"change"} | HANDLE | COORDINATE | SUPERVISE | REVEAL | EXPORT,
@@ -184,10 +185,11 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(REFERENCE_MODELS, VIEW),
         **_rows(TEAM_MODELS, VIEW),
         "portal.staffprofile": VIEW,
-        **_rows(ACTIVITY_MODELS, VIEW),
-        **_rows(ACTIVITY_PARTS, VIEW),
+        # Activities C R U P in the communities of the area (包片).
+        **_publish_rows(EDIT),
+        **_rows(ACTIVITY_PARTS, MANAGE),
         **_rows(OUTREACH_LISTS, VIEW),
-        **_rows(ROTA, VIEW),
+        **_rows(ROTA, EDIT),
     },
     Role.COMMUNITY_SECRETARY: {
         CASE: EDIT | HANDLE | COORDINATE | REVEAL | EXPORT,
