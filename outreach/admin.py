@@ -5,16 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
-from outreach import services
+from outreach import review, services
 from outreach.forms import ActivityAddForm, month_bounds
 from outreach.models import (
+    ActivityRevision,
     ActivityStatus,
     Deliberation,
     DeliberationAttendance,
@@ -61,8 +68,27 @@ class MonthFilter(admin.SimpleListFilter):
         return queryset.none() if period is None else queryset.in_period(*period)
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """审核: activities with a change that waits for someone who may publish it."""
+
+    title = _("审核")
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("pending", _("有待审核的修改"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "pending":
+            return queryset.filter(has_pending_revision=True)
+        return queryset
+
+
+# What the editor is told when an edit waits for review (the admin's message and the panel).
+SUBMITTED = _("已提交，待有发布权限的人员审核后公开。审核前，居民看到的仍是原来的内容。")
+
+
 class ActivityAdmin(ScopedAdmin):
-    """Shared back-office behaviour of the four practices."""
+    """Shared back-office behaviour of the five practices (信访接待 too, in petitions)."""
 
     date_hierarchy = "starts_at"
     list_display = ["title", "local_start", "community", "grid", "status", "is_published"]
@@ -77,6 +103,59 @@ class ActivityAdmin(ScopedAdmin):
     result_fields: list[str] = []
 
     shared_fields = ["title", "starts_at", "ends_at", "community", "grid", "compound", "venue"]
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        pending = ActivityRevision.objects.pending().filter(
+            content_type=ContentType.objects.get_for_model(self.model),
+            object_id=OuterRef("pk"),
+        )
+        return super().get_queryset(request).annotate(has_pending_revision=Exists(pending))
+
+    def get_list_display(self, request: HttpRequest) -> list[str]:
+        return [*super().get_list_display(request), "review_state"]
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        return [*super().get_list_filter(request), ReviewFilter]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        # Publishers learn on the list that changes wait for them, with the filter to find them.
+        if request.method == "GET" and services.can_publish(request.user, self.model):
+            waiting = (
+                self.get_queryset(request).filter(has_pending_revision=True).count()
+                if "review" not in request.GET
+                else 0
+            )
+            if waiting:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="?review=pending">{}</a>',
+                        ngettext(
+                            "有 %(n)d 项已公开活动的修改待您审核。",
+                            "有 %(n)d 项已公开活动的修改待您审核。",
+                            waiting,
+                        )
+                        % {"n": waiting},
+                        gettext("查看"),
+                    ),
+                    messages.WARNING,
+                )
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("审核"))
+    def review_state(self, obj: Any) -> str:
+        return gettext("待审核") if getattr(obj, "has_pending_revision", False) else ""
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
+        obj = super().get_object(request, object_id, from_field)
+        # Someone who may not publish continues from the change waiting for review (as they
+        # left it); a publisher sees the live version and the waiting change beside it.
+        if obj is not None and not services.can_publish(request.user, self.model):
+            pending = services.pending_revision(obj)
+            if pending is not None:
+                review.overlay(obj, pending.changes)
+                obj._pending_m2m = {k: v[1] for k, v in pending.changes.get("m2m", {}).items()}
+        return obj
 
     def get_view_on_site_url(self, obj: Any = None) -> str | None:
         # 在站点上查看 only where residents can open the page (a cancelled one says so there).
@@ -115,13 +194,29 @@ class ActivityAdmin(ScopedAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         if obj is None:
             kwargs["form"] = ActivityAddForm  # adds "登记为" (held or planned)
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        pending_m2m = getattr(obj, "_pending_m2m", None)
+        if not pending_m2m:
+            return form
+
+        class PendingForm(form):
+            def __init__(self, *args: Any, **kw: Any) -> None:
+                super().__init__(*args, **kw)
+                for name, ids in pending_m2m.items():
+                    if name in self.fields:
+                        self.initial[name] = ids
+
+        return PendingForm
 
     @admin.display(description=_("时间"), ordering="starts_at")
     def local_start(self, obj: Any) -> str:
         return timezone.localtime(obj.starts_at).strftime("%Y-%m-%d %H:%M")
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and services.needs_review(obj, request.user):
+            # Saved as usual so every form, list and photo row is checked and written, then
+            # kept as a pending change and rolled back (response_change): residents never see it.
+            request._held_edit = services.hold_edit(obj)
         if change:
             obj.save()
         else:
@@ -140,9 +235,87 @@ class ActivityAdmin(ScopedAdmin):
                 "restore": obj.status == ActivityStatus.CANCELLED,
             }
             context["can_change_status"] = self.has_change_permission(request, obj)
+            context.update(self._review_context(request, obj))
         return super().render_change_form(request, context, *args, **kwargs)
 
+    def _review_context(self, request: HttpRequest, obj: Any) -> dict[str, Any]:
+        can_publish = services.can_publish(request.user, self.model)
+        pending = services.pending_revision(obj)
+        context: dict[str, Any] = {
+            "review_needed": not can_publish
+            and obj.is_published
+            and self.has_change_permission(request, obj),
+            "can_review": can_publish,
+        }
+        if pending is not None:
+            live = self.model.objects.get(pk=obj.pk)
+            context |= {
+                "pending_revision": pending,
+                "pending_summary": review.summary(self.model, pending.changes, live),
+                "review_url": reverse(
+                    f"admin:{self.opts.app_label}_{self.opts.model_name}_review", args=[obj.pk]
+                ),
+                "submitted_by_name": _staff_name(pending.submitted_by),
+                "may_withdraw": pending.submitted_by_id == request.user.pk,
+            }
+        return context
+
+    def get_urls(self) -> list:
+        name = f"{self.opts.app_label}_{self.opts.model_name}_review"
+        return [
+            path(
+                "<path:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name=name,
+            ),
+            *super().get_urls(),
+        ]
+
+    @method_decorator(require_POST)
+    def review_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """批准公开 / 退回 / 撤回 the change waiting on this activity."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        revision = get_object_or_404(ActivityRevision.objects.of(obj).pending())
+        change_url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
+        )
+        try:
+            if "_approve" in request.POST:
+                services.approve_revision(revision, actor=request.user)
+                done = _("已批准，修改后的内容已对居民公开。")
+            elif "_reject" in request.POST:
+                services.reject_revision(
+                    revision, actor=request.user, note=request.POST.get("note", "")
+                )
+                done = _("已退回，居民看到的仍是原来的内容。")
+            elif "_withdraw" in request.POST:
+                services.withdraw_revision(revision, actor=request.user)
+                done = _("已撤回待审核的修改。")
+            else:
+                return HttpResponseRedirect(change_url)
+        except services.ActivityError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.log_change(request, obj, str(done))
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(change_url)
+
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        held = getattr(request, "_held_edit", None)
+        response = self._run_status_button(request, obj)
+        if held is None:
+            return response or super().response_change(request, obj)
+        revision = services.submit_held_edit(held, actor=request.user)
+        if revision is None:
+            self.message_user(request, _("没有需要审核的修改。"), messages.INFO)
+        else:
+            self.log_change(request, obj, gettext("提交修改，待审核后公开。"))
+            self.message_user(request, SUBMITTED, messages.WARNING)
+        return HttpResponseRedirect(request.path)
+
+    def _run_status_button(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
         transition = None
         if "_mark_held" in request.POST:
             transition = lambda: services.mark_held(obj, actor=request.user)  # noqa: E731
@@ -155,13 +328,14 @@ class ActivityAdmin(ScopedAdmin):
             transition = lambda: services.restore_activity(obj, actor=request.user)  # noqa: E731
             done = _("活动已恢复为计划中。")
         if transition is None:
-            return super().response_change(request, obj)
+            return None
         try:
             transition()
         except services.ActivityError as exc:
             self.message_user(request, str(exc), messages.ERROR)
         else:
-            self.message_user(request, done, messages.SUCCESS)
+            if getattr(request, "_held_edit", None) is None:
+                self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(request.path)
 
     # --- bulk actions --------------------------------------------------------------------------
@@ -211,6 +385,11 @@ class ActivityAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # records do not vanish: cancel instead
+
+
+def _staff_name(user: Any) -> str:
+    profile = getattr(user, "staff_profile", None)
+    return profile.name if profile is not None else user.get_username()
 
 
 class AttendanceInline(PortalTabularInline):

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from outreach import review
 from outreach.models import (
     TRANSITIONS,
     Activity,
+    ActivityRevision,
     ActivityStatus,
     OnsiteRota,
     OnsiteSession,
+    RevisionStatus,
 )
+from portal.images import discard_files_on_commit
 from portal.models import CalendarDay, DayKind
 
 
@@ -27,6 +35,14 @@ class ActivityError(Exception):
 
 def can_publish(user: Any, model: type[Activity]) -> bool:
     return user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
+
+
+def needs_review(activity: Activity, user: Any) -> bool:
+    """Whether this user's change to this activity must wait for a publisher: it is public now
+    (as stored, whatever the form says) and the user may not publish it."""
+    if activity.pk is None or can_publish(user, type(activity)):
+        return False
+    return type(activity).objects.filter(pk=activity.pk, is_published=True).exists()
 
 
 def results_problem(activity: Activity) -> str | None:
@@ -107,10 +123,13 @@ def restore_activity(activity: Activity, *, actor: Any) -> Activity:
     return locked
 
 
+@transaction.atomic
 def set_published(
     activities: Iterable[Activity], *, actor: Any, published: bool
 ) -> tuple[int, list[str]]:
-    """公开/撤回: returns how many changed and the problems of those that could not."""
+    """公开/撤回: returns how many changed and the problems of those that could not.
+
+    Each publication or withdrawal is recorded with who decided it (审核记录)."""
     changed, problems = 0, []
     for activity in activities:
         if not can_publish(actor, type(activity)):
@@ -121,8 +140,228 @@ def set_published(
         type(activity).objects.filter(pk=activity.pk).update(
             is_published=published, updated_at=timezone.now()
         )
+        now = timezone.now()
+        _revision(
+            activity,
+            actor=actor,
+            changes={"fields": {"is_published": [not published, published]}},
+            status=RevisionStatus.APPROVED,
+            decided_by=actor,
+            decided_at=now,
+            submitted_at=now,
+        )
         changed += 1
     return changed, problems
+
+
+# --- review of changes to published activities ------------------------------------------------
+
+
+def _revision(activity: Activity, *, actor: Any, changes: dict, **fields: Any) -> ActivityRevision:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ActivityRevision.objects.create(
+        content_type=ContentType.objects.get_for_model(type(activity)),
+        object_id=activity.pk,
+        community_id=activity.community_id,
+        grid_id=activity.grid_id,
+        title=activity.title[:120],
+        changes=changes,
+        submitted_by=actor,
+        **fields,
+    )
+
+
+def pending_revision(activity: Activity) -> ActivityRevision | None:
+    return ActivityRevision.objects.of(activity).pending().select_related("submitted_by").first()
+
+
+@dataclass
+class HeldEdit:
+    """An edit being made inside a savepoint, to be kept as a pending change instead."""
+
+    model: type[Activity]
+    pk: int
+    before: dict
+    savepoint: str
+    # Callbacks queued before the edit; those queued by it (files of removed photos) go with it.
+    callbacks: int
+
+
+def hold_edit(activity: Activity) -> HeldEdit:
+    """Begin an edit that residents must not see yet: remember the live version and open a
+    savepoint. The caller saves the edit as usual (form, lists, photo rows) and then calls
+    ``submit_held_edit``, which keeps what changed and rolls the rows back to the live version.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("hold_edit needs a transaction")
+    model = type(activity)
+    live = model.objects.get(pk=activity.pk)
+    connection = transaction.get_connection()
+    return HeldEdit(
+        model,
+        activity.pk,
+        review.snapshot(live),
+        transaction.savepoint(),
+        len(connection.run_on_commit),
+    )
+
+
+def submit_held_edit(held: HeldEdit, *, actor: Any) -> ActivityRevision | None:
+    """提交审核: keep the edit made since ``hold_edit`` as a pending change; the live version
+    (what residents see) is restored as it was. Photo files uploaded in the edit stay in
+    storage for the reviewer; rows and timestamps roll back, and so do file deletions queued
+    by removed photos."""
+    after = review.snapshot(held.model.objects.get(pk=held.pk))
+    transaction.savepoint_rollback(held.savepoint)
+    # A bare savepoint (unlike an atomic block) does not take its on-commit callbacks with it.
+    connection = transaction.get_connection()
+    connection.run_on_commit = connection.run_on_commit[: held.callbacks]
+    live = held.model.objects.get(pk=held.pk)
+    return submit_revision(live, actor=actor, changes=review.diff(held.before, after))
+
+
+@transaction.atomic
+def submit_revision(activity: Activity, *, actor: Any, changes: dict) -> ActivityRevision | None:
+    """A change to a published activity by someone who may not publish it: held for review,
+    merged into the change already waiting if there is one. None when nothing changed."""
+    live = _locked(activity)
+    pending = ActivityRevision.objects.of(live).pending().select_for_update().first()
+    if pending is None:
+        if not changes:
+            return None
+        return _revision(live, actor=actor, changes=changes)
+    merged = review.merge(pending.changes, changes)
+    _discard_files(review.proposed_files(pending.changes) - review.proposed_files(merged))
+    pending.changes, pending.submitted_by, pending.submitted_at = merged, actor, timezone.now()
+    pending.title = live.title[:120]
+    if not merged:  # the editor undid everything that was waiting
+        pending.status = RevisionStatus.WITHDRAWN
+        pending.decided_by, pending.decided_at = actor, timezone.now()
+    pending.save()
+    return pending if merged else None
+
+
+def _discard_files(names: set[str]) -> None:
+    if names:
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+
+def _locked_pending(revision: ActivityRevision) -> ActivityRevision:
+    locked = ActivityRevision.objects.select_for_update().get(pk=revision.pk)
+    if locked.status != RevisionStatus.PENDING:
+        raise ActivityError(
+            _("这份修改已%(status)s，无需再审核。") % {"status": locked.get_status_display()}
+        )
+    return locked
+
+
+def _reviewable(revision: ActivityRevision, actor: Any) -> Activity:
+    model = revision.content_type.model_class()
+    if not can_publish(actor, model):
+        raise ActivityError(_("只有有发布权限的人员才能审核修改。"))
+    activity = model.objects.visible_to(actor).select_for_update().filter(pk=revision.object_id)
+    found = activity.first()
+    if found is None:
+        raise ActivityError(_("这项活动不在您的负责范围内。"))
+    return found
+
+
+def _validation_text(exc: ValidationError) -> str:
+    return "；".join(str(m) for m in exc.messages)
+
+
+@transaction.atomic
+def approve_revision(revision: ActivityRevision, *, actor: Any) -> Activity:
+    """批准公开: the pending change replaces the live version; who approved it is recorded."""
+    revision = _locked_pending(revision)
+    activity = _reviewable(revision, actor)
+    changes = revision.changes
+    model = type(activity)
+    if "status" in changes.get("fields", {}) and changes["fields"]["status"][0] != activity.status:
+        raise ActivityError(
+            _("活动状态已变为%(status)s，这份修改不再适用，请退回。")
+            % {"status": activity.get_status_display()}
+        )
+    review.overlay(activity, changes)
+    try:
+        activity.full_clean(exclude=["created_by"])
+        activity.save()
+        for name, (_old, new) in changes.get("m2m", {}).items():
+            related = model._meta.get_field(name).related_model._default_manager
+            getattr(activity, name).set(related.filter(pk__in=new))
+        for rel in review.child_relations(model):
+            part = changes.get("children", {}).get(rel.get_accessor_name())
+            if part:
+                _apply_rows(activity, rel, part)
+    except ValidationError as exc:
+        raise ActivityError(
+            _("无法批准：%(problem)s 请退回，由提交人修改后重新提交。")
+            % {"problem": _validation_text(exc)}
+        ) from exc
+    except ProtectedError as exc:
+        raise ActivityError(
+            _("无法批准：要删除的议定事项已被诉求引用。请退回，由提交人修改后重新提交。")
+        ) from exc
+    revision.status = RevisionStatus.APPROVED
+    revision.decided_by, revision.decided_at = actor, timezone.now()
+    revision.title = activity.title[:120]
+    revision.save(update_fields=["status", "decided_by", "decided_at", "title"])
+    return activity
+
+
+def _apply_rows(activity: Activity, rel: Any, part: dict) -> None:
+    rows = getattr(activity, rel.get_accessor_name())
+    child = rel.related_model
+    removed = part.get("removed", [])
+    for row in rows.filter(pk__in=[int(pk) for pk in removed]):
+        row.delete()  # a photo's files go once this commits (portal.images.photo_deleted)
+    for pk, edits in part.get("changed", {}).items():
+        row = rows.filter(pk=int(pk)).first()
+        if row is None:
+            continue
+        if any(f in edits for f in review.FILE_FIELDS):
+            discard_files_on_commit(row)
+        _set_row(row, {k: v[1] for k, v in edits.items()})
+        row.full_clean()
+        row.save()
+    for values in part.get("added", []):
+        row = child(**{rel.field.name: activity})
+        _set_row(row, values)
+        row.full_clean()
+        row.save()
+
+
+def _set_row(row: Any, values: dict) -> None:
+    # Dimensions first: an image field with width/height set does not reopen its file.
+    for name in sorted(values, key=lambda n: n in review.FILE_FIELDS):
+        f = type(row)._meta.get_field(name)
+        setattr(row, f.attname, review.decode(f, values[name]))
+
+
+@transaction.atomic
+def reject_revision(revision: ActivityRevision, *, actor: Any, note: str = "") -> ActivityRevision:
+    """退回: the pending change is not published; the live version stays as it is."""
+    revision = _locked_pending(revision)
+    _reviewable(revision, actor)
+    return _close(revision, actor=actor, status=RevisionStatus.REJECTED, note=note)
+
+
+@transaction.atomic
+def withdraw_revision(revision: ActivityRevision, *, actor: Any) -> ActivityRevision:
+    """撤回: whoever submitted the change takes it back before anyone reviewed it."""
+    revision = _locked_pending(revision)
+    if revision.submitted_by_id != actor.pk:
+        raise ActivityError(_("只有提交人可以撤回这份修改。"))
+    return _close(revision, actor=actor, status=RevisionStatus.WITHDRAWN, note="")
+
+
+def _close(revision: ActivityRevision, *, actor: Any, status: str, note: str) -> ActivityRevision:
+    _discard_files(review.proposed_files(revision.changes))
+    revision.status, revision.note = status, (note or "").strip()[:200]
+    revision.decided_by, revision.decided_at = actor, timezone.now()
+    revision.save(update_fields=["status", "note", "decided_by", "decided_at"])
+    return revision
 
 
 @transaction.atomic

@@ -131,9 +131,14 @@ EXPORT = frozenset({"export"})
 
 # Every model of the record apps is either a record (the system administrator never reaches it)
 # or configuration (lists the administrator may keep). The tests check each model is named here.
+# Changes to published activities waiting for review, and who approved them; written only by
+# outreach.services, shown on each activity's change page.
+ACTIVITY_REVIEW = ("outreach.activityrevision",)
+
 RECORD_MODELS = (
     *ACTIVITY_MODELS,
     *ACTIVITY_PARTS,
+    *ACTIVITY_REVIEW,
     *ROTA,
     CASE,
     *CASE_PARTS,

@@ -29,6 +29,7 @@ from .research import (
     ResearchTheme,
     VisitKind,
 )
+from .review import ActivityRevision, RevisionQuerySet, RevisionStatus
 from .talks import (
     PolicyTalk,
     PolicyTalkPhoto,
@@ -44,6 +45,7 @@ __all__ = [
     "TRANSITIONS",
     "Activity",
     "ActivityQuerySet",
+    "ActivityRevision",
     "ActivityStatus",
     "Deliberation",
     "DeliberationAttendance",
@@ -58,6 +60,8 @@ __all__ = [
     "PolicyTalkPhoto",
     "ReachMethod",
     "ResearchTheme",
+    "RevisionQuerySet",
+    "RevisionStatus",
     "StakeholderCategory",
     "TalkKind",
     "TalkSeries",
