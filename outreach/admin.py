@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -251,7 +252,15 @@ class ActivityAdmin(ScopedAdmin):
             live = self.model.objects.get(pk=obj.pk)
             context |= {
                 "pending_revision": pending,
-                "pending_summary": review.summary(self.model, pending.changes, live),
+                "pending_summary": review.summary(
+                    self.model,
+                    pending.changes,
+                    live,
+                    staged_url=lambda name: reverse(
+                        f"admin:{self.opts.app_label}_{self.opts.model_name}_review_photo",
+                        args=[obj.pk, name],
+                    ),
+                ),
                 "review_url": reverse(
                     f"admin:{self.opts.app_label}_{self.opts.model_name}_review", args=[obj.pk]
                 ),
@@ -268,8 +277,29 @@ class ActivityAdmin(ScopedAdmin):
                 self.admin_site.admin_view(self.review_view),
                 name=name,
             ),
+            path(
+                "<int:object_id>/review/photo/<path:name>",
+                self.admin_site.admin_view(self.review_photo_view),
+                name=f"{name}_photo",
+            ),
             *super().get_urls(),
         ]
+
+    def review_photo_view(self, request: HttpRequest, object_id: int, name: str) -> Any:
+        """A photo of the change waiting on this activity, for staff who may see the activity;
+        nothing else in the pending storage is reachable here."""
+        obj = self.get_object(request, str(object_id))
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        revision = services.pending_revision(obj)
+        if revision is None or name not in review.proposed_files(revision.changes):
+            raise Http404
+        if not review.pending_storage.exists(name):
+            raise Http404
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        response = FileResponse(review.pending_storage.open(name, "rb"), content_type=content_type)
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     @method_decorator(require_POST)
     def review_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -7,13 +7,18 @@ Pure helpers over rows; outreach.services decides when they are used (and writes
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from django.core.files.storage import default_storage
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 # Not part of what residents see or of what an editor changes.
@@ -155,6 +160,66 @@ def proposed_files(changes: dict[str, Any]) -> set[str]:
     return names
 
 
+class PendingPhotoStorage(FileSystemStorage):
+    """Photos of a change waiting for review, under ``MEDIA_ROOT/private/pending``: no URL, so
+    neither ``portal.views.public_media`` nor a web server in front of /media/photos/ serves
+    them; reviewers open them through the admin's permission-checked review view."""
+
+    @cached_property
+    def base_location(self) -> str:
+        return str(Path(settings.MEDIA_ROOT) / "private" / "pending")
+
+    @cached_property
+    def base_url(self) -> None:
+        return None
+
+
+pending_storage = PendingPhotoStorage()
+
+
+def _move(names: set[str], source: Any, target: Any) -> dict[str, str]:
+    """Copy files between storages (same names where free); returns old name → new name."""
+    moved = {}
+    for name in sorted(names):
+        if not source.exists(name):
+            continue
+        with source.open(name, "rb") as handle:
+            moved[name] = target.save(name, File(handle, name=Path(name).name))
+    return moved
+
+
+def _renamed(changes: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    if all(old == new for old, new in names.items()):
+        return changes
+    for part in changes.get("children", {}).values():
+        for row in part.get("added", []):
+            for f in FILE_FIELDS:
+                if row.get(f) in names:
+                    row[f] = names[row[f]]
+        for edits in part.get("changed", {}).values():
+            for f in FILE_FIELDS:
+                if f in edits and edits[f][1] in names:
+                    edits[f][1] = names[edits[f][1]]
+    return changes
+
+
+def stage_photos(changes: dict[str, Any]) -> dict:
+    """Take the photos an edit uploaded off the public media at once, into pending storage
+    (should the transaction roll back, an unreferenced private copy is all that is left)."""
+    moved = _move(proposed_files(changes), default_storage, pending_storage)
+    for name in moved:
+        default_storage.delete(name)
+    return _renamed(changes, moved)
+
+
+def publish_photos(changes: dict[str, Any], on_commit: Callable[[Callable], None]) -> dict:
+    """Bring an approved change's photos into the public media (their staged copies go once the
+    approval commits; if it rolls back they stay staged)."""
+    moved = _move(proposed_files(changes), pending_storage, default_storage)
+    on_commit(lambda: [pending_storage.delete(name) for name in moved])
+    return _renamed(changes, moved)
+
+
 def decode(field_: models.Field, value: Any) -> Any:
     if isinstance(field_, models.ForeignKey):
         return value
@@ -201,13 +266,21 @@ def _shown(f: models.Field, value: Any) -> str:
     return str(value)
 
 
-def _photo(row: dict[str, Any]) -> dict[str, str]:
-    thumb = row.get("thumbnail") or row.get("image") or ""
-    return {"url": default_storage.url(thumb) if thumb else "", "caption": row.get("caption", "")}
+def summary(
+    model: type[models.Model],
+    changes: dict[str, Any],
+    live: Any,
+    *,
+    staged_url: Callable[[str], str],
+) -> ChangeSummary:
+    """The change as lines "what · now public · proposed", and the photos it adds or removes
+    (``staged_url`` names where a reviewer opens a photo that is not public yet)."""
 
+    def _photo(row: dict[str, Any], *, staged: bool = True) -> dict[str, str]:
+        thumb = row.get("thumbnail") or row.get("image") or ""
+        url = (staged_url(thumb) if staged else default_storage.url(thumb)) if thumb else ""
+        return {"url": url, "caption": row.get("caption", "")}
 
-def summary(model: type[models.Model], changes: dict[str, Any], live: Any) -> ChangeSummary:
-    """The change as lines "what · now public · proposed", and the photos it adds or removes."""
     out = ChangeSummary()
     for name, (_old, new) in changes.get("fields", {}).items():
         f = model._meta.get_field(name)
@@ -228,7 +301,10 @@ def summary(model: type[models.Model], changes: dict[str, Any], live: Any) -> Ch
         if "thumbnail" in {f.name for f in child._meta.concrete_fields}:
             out.photos_added += [_photo(row) for row in part.get("added", [])]
             out.photos_removed += [
-                _photo({"thumbnail": rows[pk].thumbnail.name, "caption": rows[pk].caption})
+                _photo(
+                    {"thumbnail": rows[pk].thumbnail.name, "caption": rows[pk].caption},
+                    staged=False,
+                )
                 for pk in part.get("removed", [])
                 if pk in rows
             ]
@@ -237,7 +313,7 @@ def summary(model: type[models.Model], changes: dict[str, Any], live: Any) -> Ch
                     out.photos_added.append(_photo({k: v[1] for k, v in edits.items()}))
                     if pk in rows:
                         out.photos_removed.append(
-                            _photo({"thumbnail": rows[pk].thumbnail.name, "caption": ""})
+                            _photo({"thumbnail": rows[pk].thumbnail.name}, staged=False)
                         )
                 elif pk in rows:
                     for key, (_o, new) in edits.items():

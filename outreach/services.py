@@ -9,7 +9,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone, translation
@@ -218,7 +217,8 @@ def submit_held_edit(held: HeldEdit, *, actor: Any) -> ActivityRevision | None:
     connection = transaction.get_connection()
     connection.run_on_commit = connection.run_on_commit[: held.callbacks]
     live = held.model.objects.get(pk=held.pk)
-    return submit_revision(live, actor=actor, changes=review.diff(held.before, after))
+    changes = review.stage_photos(review.diff(held.before, after))
+    return submit_revision(live, actor=actor, changes=changes)
 
 
 @transaction.atomic
@@ -243,8 +243,9 @@ def submit_revision(activity: Activity, *, actor: Any, changes: dict) -> Activit
 
 
 def _discard_files(names: set[str]) -> None:
+    """Staged photos no change refers to any more."""
     if names:
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+        transaction.on_commit(lambda: [review.pending_storage.delete(name) for name in names])
 
 
 def _locked_pending(revision: ActivityRevision) -> ActivityRevision:
@@ -283,6 +284,7 @@ def approve_revision(revision: ActivityRevision, *, actor: Any) -> Activity:
             _("活动状态已变为%(status)s，这份修改不再适用，请退回。")
             % {"status": activity.get_status_display()}
         )
+    changes = review.publish_photos(changes, transaction.on_commit)
     review.overlay(activity, changes)
     try:
         activity.full_clean(exclude=["created_by"])

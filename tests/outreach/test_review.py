@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from outreach import services
 from outreach.models import ActivityRevision, ActivityStatus, RevisionStatus
+from outreach.review import pending_storage
 from portal.images import ingest_image, save_renditions
 from portal.roles import Role
 from tests.admin_forms import admin_form_data
@@ -141,7 +142,12 @@ def test_a_grid_workers_edit_of_a_published_activity_waits_for_review(
     page = publisher.get(admin_url(model, "change", activity.pk)).content.decode()
     assert "待审核的修改" in page and NEW_TITLE in page and "批准并公开" in page
     new_file = revision.changes["children"]["photos"]["added"][0]["thumbnail"]
-    assert default_storage.url(new_file) in page
+    # Until approved the new photo is on no public URL; the reviewer opens it in the admin.
+    assert not default_storage.exists(new_file) and pending_storage.exists(new_file)
+    preview = admin_url(model, "review_photo", activity.pk, new_file)
+    assert preview in page
+    assert publisher.get(preview).status_code == 200
+    assert Client().get(preview).status_code == 302  # to the login page
     with django_capture_on_commit_callbacks(execute=True):
         response = publisher.post(
             admin_url(model, "review", activity.pk), {"_approve": "1"}, follow=True
@@ -150,7 +156,7 @@ def test_a_grid_workers_edit_of_a_published_activity_waits_for_review(
 
     public = public_pages(activity)
     assert NEW_TITLE in public and NEW_SUMMARY in public and LIVE_TITLE not in public
-    assert default_storage.url(new_file) in public
+    assert default_storage.url(new_file) in public and not pending_storage.exists(new_file)
     assert old_photo.thumbnail.url not in public
     assert not default_storage.exists(old_photo.image.name)
     revision.refresh_from_db()
@@ -172,7 +178,7 @@ def test_a_rejected_change_is_never_shown_and_its_photo_is_erased(
         assert client.post(admin_url(model, "change", activity.pk), data).status_code == 302
     revision = ActivityRevision.objects.get()
     staged = revision.changes["children"]["photos"]["added"][0]
-    assert default_storage.exists(staged["image"])
+    assert pending_storage.exists(staged["image"]) and not default_storage.exists(staged["image"])
 
     # The grid worker cannot approve it, by any route.
     refused = client.post(admin_url(model, "review", activity.pk), {"_approve": "1"}, follow=True)
@@ -189,7 +195,7 @@ def test_a_rejected_change_is_never_shown_and_its_photo_is_erased(
     revision.refresh_from_db()
     assert revision.status == RevisionStatus.REJECTED and revision.note == "照片与活动无关"
     assert revision.decided_by == staff[Role.AREA_LEADER]
-    assert not default_storage.exists(staged["image"])
+    assert not pending_storage.exists(staged["image"])
     public = public_pages(activity)
     assert LIVE_TITLE in public and NEW_TITLE not in public
     activity.refresh_from_db()
