@@ -295,3 +295,26 @@ def test_the_editor_is_told_before_saving_and_publishing_is_recorded(client, pla
     client.force_login(staff[Role.GRID_WORKER])
     page = client.get(admin_url(type(talk), "change", talk.pk)).content.decode()
     assert "须经有发布权限的人员审核才对居民公开" in page
+
+
+@pytest.mark.django_db
+def test_a_changed_theme_list_waits_and_the_editor_sees_it_selected(client, place, staff):
+    from outreach.models import ResearchTheme
+
+    visit = make_visit(place.north_a, title=LIVE_TITLE)
+    old_theme = ResearchTheme.objects.create(name="老旧小区改造")
+    new_theme = ResearchTheme.objects.create(name="一刻钟社区生活圈")
+    visit.themes.set([old_theme])
+    client.force_login(staff[Role.GRID_WORKER])
+    data = edit(client, visit) | {"themes": [str(new_theme.pk)]}
+    assert client.post(admin_url(type(visit), "change", visit.pk), data).status_code == 302
+    assert list(visit.themes.all()) == [old_theme]
+    again = client.get(admin_url(type(visit), "change", visit.pk))
+    assert again.context["adminform"].form.initial["themes"] == [new_theme.pk]
+
+    publisher = Client()
+    publisher.force_login(staff[Role.SECRETARY])
+    page = publisher.get(admin_url(type(visit), "change", visit.pk)).content.decode()
+    assert "调研主题" in page and "一刻钟社区生活圈" in page
+    publisher.post(admin_url(type(visit), "review", visit.pk), {"_approve": "1"})
+    assert list(visit.themes.all()) == [new_theme]
