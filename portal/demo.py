@@ -71,9 +71,10 @@ class SeedContext:
         started = time.monotonic()
         try:
             yield stage
-        finally:
-            seconds = time.monotonic() - started
-            self._write(f" {stage.result or '完成'}，{seconds:.0f} s\n")
+        except BaseException:
+            self._write(f" 中断，{time.monotonic() - started:.0f} s\n")  # the error follows
+            raise
+        self._write(f" {stage.result or '完成'}，{time.monotonic() - started:.0f} s\n")
 
     def _write(self, text: str) -> None:
         # Django's OutputWrapper ends every write with a newline unless told otherwise.

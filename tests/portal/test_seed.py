@@ -57,6 +57,18 @@ def test_each_stage_is_one_line_with_what_it_wrote_and_its_seconds(db):
     assert "基础数据" not in quiet and "[1/1]" not in quiet
 
 
+def test_a_stage_that_fails_ends_its_line_before_the_error():
+    from portal.demo import SeedContext
+
+    out = StringIO()
+    ctx = SeedContext(out=out, stages=2)
+    with ctx.stage("诉求") as stage:
+        stage.done("3 件")
+    with pytest.raises(ValueError), ctx.stage("信访接待"):
+        raise ValueError
+    assert out.getvalue() == "  [1/2] 诉求 … 3 件，0 s\n  [2/2] 信访接待 … 中断，0 s\n"
+
+
 @pytest.mark.django_db
 def test_running_twice_changes_nothing():
     """What ``make run`` does on every start: the second full run adds nothing anywhere, and

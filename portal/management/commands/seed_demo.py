@@ -65,7 +65,8 @@ class Command(BaseCommand):
         ctx = SeedContext(
             out=self.stdout, scale=scale, rng=random.Random(20260101), verbosity=verbosity
         )
-        self.stdout.write("载入演示数据…")
+        if verbosity >= 1:
+            self.stdout.write("载入演示数据…")
         wanted = self.apps_to_seed(options["only"])
         modules = self.demo_modules(wanted)
         ctx.stages = sum(getattr(module, "STAGES", 0) for module in modules)
