@@ -63,6 +63,10 @@ test: install
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# The checks and tests run on the code's defaults and the environment, never on a developer's
+# .env (the one `make serve` writes a secret key into): see portal.config.read_env_file.
+test e2e: export PORTAL_READ_ENV_FILE = false
+
 ## make e2e — only the browser journeys
 e2e: install
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)

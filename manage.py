@@ -10,9 +10,10 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import execute_from_command_line
 
-    from portal.config import ConfigError, exit_on_config_error
+    from portal.config import ConfigError, exit_on_config_error, read_env_file
 
     try:
+        read_env_file()  # a developer's .env, unless PORTAL_READ_ENV_FILE=false (tests)
         settings.INSTALLED_APPS  # noqa: B018 - load settings now to report bad configuration
     except ConfigError as exc:
         exit_on_config_error(exc)

@@ -24,6 +24,9 @@ os.environ.setdefault("AXES_ENABLED", "false")
 
 import django
 
+from portal.config import read_env_file
+
+read_env_file()
 django.setup()
 
 from django.conf import settings  # noqa: E402

@@ -43,6 +43,8 @@ class PracticeTotals:
     residents_met: int = 0
     # Deliberation meetings: people attending, over all stakeholder categories.
     attendees: int = 0
+    # The practice's measure word for `events` (the model's practice_unit): 场 or 次.
+    unit: str = ""
 
 
 def _held(
@@ -112,6 +114,7 @@ def practice_totals(
             str(PolicyTalk.practice_label),
             talks["events"],
             _kinds(talks, TalkKind),
+            unit=PolicyTalk.unit_for(talks["events"]),
             attendance=talks["attendance"],
             reach=talks["reach"],
         ),
@@ -120,18 +123,21 @@ def practice_totals(
             str(FieldVisit.practice_label),
             visits["events"],
             _kinds(visits, VisitKind),
+            unit=FieldVisit.unit_for(visits["events"]),
             households=visits["households"],
         ),
         "onsite": PracticeTotals(
             "onsite",
             str(OnsiteSession.practice_label),
             sessions["events"],
+            unit=OnsiteSession.unit_for(sessions["events"]),
             residents_met=sessions["residents_met"],
         ),
         "deliberations": PracticeTotals(
             "deliberations",
             str(Deliberation.practice_label),
             meetings["events"],
+            unit=Deliberation.unit_for(meetings["events"]),
             attendees=attendees,
         ),
     }

@@ -52,6 +52,11 @@ def activity_list(request: HttpRequest, model: type[Activity]) -> HttpResponse:
         {
             "model": model,
             "practice_label": model.practice_label,
+            # The count says its period (the month chosen, else every record to date) and
+            # the practice's own measure word, as on the home page.
+            "period": period,
+            "today": timezone.localdate(),
+            "unit": model.unit_for(page.paginator.count),
             "form": form,
             "page_obj": page,
             "activities": page.object_list,

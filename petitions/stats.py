@@ -20,6 +20,7 @@ class ReceptionTotals:
     by_kind: dict[str, int] = field(default_factory=dict)
     residents_served: int = 0
     cases_opened: int = 0
+    unit: str = ""  # Reception.practice_unit for `events`: 次
 
 
 def reception_totals(
@@ -47,6 +48,7 @@ def reception_totals(
     cases = Case.objects.filter(reception__in=qs).count()
     return ReceptionTotals(
         events=row["events"],
+        unit=Reception.unit_for(row["events"]),
         by_kind={str(ReceptionKind(k).label): row[f"kind_{k}"] for k in ReceptionKind.values},
         residents_served=row["residents"],
         cases_opened=cases,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -9,6 +10,15 @@ from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+# Set to false to leave <project>/.env unread; the test suite sets it for every process it
+# starts, so a developer's .env (a key from `make serve`, DJANGO_DEBUG=false, another
+# DATABASE_URL) never changes what the tests see.
+READ_ENV_FILE = "PORTAL_READ_ENV_FILE"
+
+TRUE_WORDS = {"true", "1", "yes", "on"}
+FALSE_WORDS = {"false", "0", "no", "off"}
 
 SUPPORTED_ENGINES = {
     "django.db.backends.sqlite3",
@@ -22,6 +32,37 @@ class ConfigError(ImproperlyConfigured):
     def __init__(self, variable: str, problem: str) -> None:
         self.variable = variable
         super().__init__(f"配置错误 {variable}: {problem}")
+
+
+def parse_bool(name: str, value: str, default: bool) -> bool:
+    """A true/false variable: the usual spellings, empty means the default, anything else stops.
+
+    Not env.bool: it reads anything it does not know (`ture`, `maybe`) as false, which would
+    quietly turn HTTPS or login protection off.
+    """
+    value = value.strip()
+    if not value:
+        return default
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ConfigError(name, f"应为 true 或 false（也可写 1/0、yes/no、on/off），现为 “{value}”")
+
+
+def read_env_file(path: Path | None = None) -> None:
+    """Put the variables of <project>/.env into the environment; variables already set win.
+
+    Called by the entry points (manage.py, portal.wsgi, bench) before Django reads the
+    settings, never by the settings module: whatever imports the settings directly — the test
+    suite through pytest-django — gets the environment alone. PORTAL_READ_ENV_FILE=false skips
+    the file for the commands the tests start.
+    """
+    if not parse_bool(READ_ENV_FILE, os.environ.get(READ_ENV_FILE, ""), True):
+        return
+    path = path or PROJECT_DIR / ".env"
+    if path.is_file():
+        environ.Env.read_env(path, overwrite=False)
 
 
 def database_from_url(url: str, *, default_sqlite_path: Path, conn_max_age: int) -> dict[str, Any]:

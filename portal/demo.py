@@ -7,7 +7,9 @@ missing, so `seed_demo` can run on every `make run`.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TextIO
@@ -26,6 +28,16 @@ DEMO_PASSWORD = "Demo#2026fhl"  # noqa: S105 - public on purpose
 
 
 @dataclass
+class Stage:
+    """What one stage of the seeding says it wrote, for its progress line."""
+
+    result: str = ""
+
+    def done(self, result: str) -> None:
+        self.result = result
+
+
+@dataclass
 class SeedContext:
     """What every app's demo seeder receives."""
 
@@ -34,6 +46,43 @@ class SeedContext:
     rng: random.Random = field(default_factory=lambda: random.Random(20260101))
     today: date = field(default_factory=timezone.localdate)  # Shanghai's date, not UTC's
     reports: list[Callable[[], None]] = field(default_factory=list)
+    # Progress: one line per stage ("[3/7] 诉求 … 1,102 件，58 s"); verbosity 0 prints none.
+    # `stages` is the total the command announces (each demo module's STAGES, added up).
+    verbosity: int = 1
+    stages: int = 0
+    _stages_done: int = 0
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[Stage]:
+        """Name a stage before it runs and finish its line with what it wrote and how long it
+        took, so a long first run is never silent:
+
+            with ctx.stage("信访接待") as stage:
+                ...
+                stage.done(f"{n} 次")
+        """
+        self._stages_done += 1
+        stage = Stage()
+        if self.verbosity < 1:
+            yield stage
+            return
+        number = f"{self._stages_done}/{self.stages}" if self.stages else str(self._stages_done)
+        self._write(f"  [{number}] {name} …")
+        started = time.monotonic()
+        try:
+            yield stage
+        except BaseException:
+            self._write(f" 中断，{time.monotonic() - started:.0f} s\n")  # the error follows
+            raise
+        self._write(f" {stage.result or '完成'}，{time.monotonic() - started:.0f} s\n")
+
+    def _write(self, text: str) -> None:
+        # Django's OutputWrapper ends every write with a newline unless told otherwise.
+        if hasattr(self.out, "style_func"):
+            self.out.write(text, ending="")
+        else:
+            self.out.write(text)
+        self.out.flush()
 
     def report_at_end(self, report: Callable[[], None]) -> None:
         """Print a summary once every app has been seeded, not when this app is done.
@@ -211,8 +260,22 @@ DEMO_USERS: list[tuple[str, str, Role, str, str, list[str], list[tuple[str, str]
 ]
 
 
-@transaction.atomic
+# Progress stages this module reports (seed_demo adds them up for "[n/total]").
+STAGES = 1
+
+
 def seed(ctx: SeedContext) -> None:
+    with ctx.stage("基础数据") as stage:
+        _seed_reference_data()
+        stage.done(
+            f"{Community.objects.count()} 个社区，{Grid.objects.count()} 个网格，"
+            f"{Compound.objects.count()} 个小区，{Team.objects.count()} 支队伍，"
+            f"{StaffProfile.objects.count()} 个账号"
+        )
+
+
+@transaction.atomic
+def _seed_reference_data() -> None:
     communities = {}
     for order, (name, code, address, phone, grids) in enumerate(COMMUNITIES):
         community, _ = Community.objects.get_or_create(
@@ -254,10 +317,6 @@ def seed(ctx: SeedContext) -> None:
                 member.qualifications.set([qualifications[q] for q in quals])
 
     _seed_users(communities)
-    ctx.out.write(
-        f"  基础数据：{Community.objects.count()} 个社区，{Grid.objects.count()} 个网格，"
-        f"{Compound.objects.count()} 个小区，{Team.objects.count()} 支队伍\n"
-    )
 
 
 def _seed_users(communities: dict[str, Community]) -> None:

@@ -12,17 +12,14 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 
-from portal.config import ConfigError, database_from_url
+from portal.config import ConfigError, database_from_url, parse_bool
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# The environment only. A local .env (git-ignored) is put into the environment by the entry
+# points (manage.py, portal.wsgi: see portal.config.read_env_file), so importing these
+# settings, as the test suite does, never depends on a developer's .env.
 env = environ.Env()
-# A local .env (git-ignored) may hold the variables; real environment variables win.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
-
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off"}
 
 
 def _raw(name: str) -> str:
@@ -31,16 +28,7 @@ def _raw(name: str) -> str:
 
 
 def _bool(name: str, default: bool) -> bool:
-    # Not env.bool: it reads anything it does not know (`ture`, `maybe`) as false, which would
-    # quietly turn HTTPS or login protection off.
-    value = _raw(name)
-    if not value:
-        return default
-    if value.lower() in _TRUE:
-        return True
-    if value.lower() in _FALSE:
-        return False
-    raise ConfigError(name, f"应为 true 或 false（也可写 1/0、yes/no、on/off），现为 “{value}”")
+    return parse_bool(name, _raw(name), default)
 
 
 def _int(name: str, default: int, *, minimum: int = 0) -> int:

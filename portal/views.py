@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import mimetypes
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -20,8 +19,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import stats as outreach_stats
-from petitions import stats as petitions_stats
 from portal.context_processors import TEXT_SIZE_COOKIE
+from portal.figures import home_figures
 from portal.models import Community, Grid
 
 ONE_YEAR = 365 * 24 * 3600
@@ -34,6 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     )
     today = timezone.localdate()
+    figures = home_figures(today)
     return render(
         request,
         "portal/home.html",
@@ -41,12 +41,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "communities": communities,
             "today": today,
             # Live counters: held and published activities of this year, computed now.
-            "totals": outreach_stats.practice_totals(
-                start=date(today.year, 1, 1), end=today, published_only=True
-            ),
-            "receptions": petitions_stats.reception_totals(
-                start=date(today.year, 1, 1), end=today, published_only=True
-            ),
+            "figures": figures,
+            "totals": figures.practices,
+            "receptions": figures.receptions,
             "upcoming": outreach_stats.upcoming_activities(days=14, limit=6),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +15,12 @@ from tests.factories import make_community, make_compound, make_grid, make_staff
 
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
+
+    from portal.config import READ_ENV_FILE
+
+    # The settings this process runs on never read .env (only the entry points do); the
+    # manage.py and WSGI processes the tests start inherit this and leave it unread too.
+    os.environ[READ_ENV_FILE] = "false"
 
     # Argon2 costs ~0.5 s per hash on this machine; tests need a fast one.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,6 +26,7 @@ build one practice's rows each; ``schedule`` decides what happens when; ``rows``
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import time
 
 from django.db import transaction
@@ -44,10 +45,20 @@ from outreach.demo.refs import (
     venue_type,
 )
 from outreach.demo.rows import write
-from outreach.models import OnsiteRota, PolicyTalk, TalkSeries, Weekday
+from outreach.models import (
+    PRACTICE_MODELS,
+    OnsiteRota,
+    OnsiteSession,
+    PolicyTalk,
+    TalkSeries,
+    Weekday,
+)
 from outreach.services import plan_from_rota
 from outreach.stats import practice_totals, upcoming_activities
+from outreach.views import UPCOMING_DAYS
 from portal.demo import SeedContext
+from portal.periods import year_back
+from portal.templatetags.portal_tags import cn_period
 
 __all__ = ["seed"]
 
@@ -89,6 +100,11 @@ def _already_seeded() -> bool:
     )
 
 
+# Progress stages this module reports (see SeedContext.stage): the year, photos, rota.
+STAGES = 3
+SKIPPED = "已有演示活动，未重复生成"
+
+
 @transaction.atomic
 def seed(ctx: SeedContext) -> None:
     """Write the demo year once (see the module docstring), then plan the coming Fridays."""
@@ -96,30 +112,62 @@ def seed(ctx: SeedContext) -> None:
     refs = load_refs(ctx)
     _rotas(refs)
     photos = 0
-    if not seeded_before:
-        rows = [*schedule.year(refs, ctx.rng, base=True), *schedule.upcoming(refs, ctx.rng)]
-        write(rows)
-        photos = attach_photos(rows, ctx.rng)
-        for _ in range(ctx.scale - 1):
-            write(schedule.year(refs, ctx.rng, base=False))
-    for place in refs.places:
-        rota = refs.rotas[place.community.pk]
-        if rota.is_active:
-            actor = refs.author(place.community, rota.grid)
-            plan_from_rota(rota, actor=actor, weeks=4, today=ctx.today)
+    rows: list = []
+    with ctx.stage("下基层活动（一年的记录和近期安排）") as stage:
+        if seeded_before:
+            stage.done(SKIPPED)
+        else:
+            rows = [*schedule.year(refs, ctx.rng, base=True), *schedule.upcoming(refs, ctx.rng)]
+            write(rows)
+            stage.done(_written(rows))
+    with ctx.stage("活动照片") as stage:
+        if seeded_before:
+            stage.done(SKIPPED)
+        else:
+            photos = attach_photos(rows, ctx.rng)
+            # --scale: more held activities over the same year, without photos (after the
+            # photos, so a scaled run draws the same photos as a plain one).
+            extra = 0
+            for _ in range(ctx.scale - 1):
+                more = schedule.year(refs, ctx.rng, base=False)
+                write(more)
+                extra += len(more)
+            stage.done(f"{photos} 张" + (f"；批量追加活动 {extra:,} 项" if extra else ""))
+    with ctx.stage("现场办公排班（未来四周）") as stage:
+        planned = 0
+        for place in refs.places:
+            rota = refs.rotas[place.community.pk]
+            if rota.is_active:
+                actor = refs.author(place.community, rota.grid)
+                planned += len(plan_from_rota(rota, actor=actor, weeks=4, today=ctx.today))
+        stage.done(f"新排 {planned} {OnsiteSession.unit_for(planned)}")
     ctx.report_at_end(lambda: _report(ctx, seeded_before=seeded_before, photos=photos))
 
 
+def _written(rows: list) -> str:
+    """How many activities of each practice were written (held, planned and cancelled)."""
+    counts = Counter(type(row.obj) for row in rows)
+    return "，".join(
+        f"{model.practice_label} {counts[model]:,} {model.unit_for(counts[model])}"
+        for model in PRACTICE_MODELS
+    )
+
+
 def _report(ctx: SeedContext, *, seeded_before: bool, photos: int) -> None:
-    totals = practice_totals()
+    """The year of held activities (published or not), over the dates it says."""
+    start, end = year_back(ctx.today)
+    totals = practice_totals(start=start, end=end)
     talks, visits = totals["talks"], totals["research"]
     sessions, meetings = totals["onsite"], totals["deliberations"]
-    upcoming = len(upcoming_activities())
-    note = "（已有演示活动，未重复生成）" if seeded_before else f"，照片 {photos} 张"
+    upcoming = len(upcoming_activities(days=UPCOMING_DAYS))
+    note = f"（{SKIPPED}）" if seeded_before else f"，照片 {photos} 张"
     ctx.out.write(
-        f"  下基层活动：宣讲 {talks.events:,} 场（惠及 {talks.reach:,} 人），"
-        f"调研 {visits.events:,} 次（走访 {visits.households:,} 户），"
-        f"现场办公 {sessions.events:,} 场（接待 {sessions.residents_met:,} 人次），"
-        f"议事协商 {meetings.events:,} 场（参会 {meetings.attendees:,} 人次），"
-        f"近期安排 {upcoming} 项{note}\n"
+        f"  下基层活动（{cn_period(start, end)}举行的，含未公开的）："
+        f"{talks.label} {talks.events:,} {talks.unit}（惠及 {talks.reach:,} 人），"
+        f"{visits.label} {visits.events:,} {visits.unit}（走访 {visits.households:,} 户），"
+        f"{sessions.label} {sessions.events:,} {sessions.unit}"
+        f"（接待居民 {sessions.residents_met:,} 人次），"
+        f"{meetings.label} {meetings.events:,} {meetings.unit}"
+        f"（{meetings.attendees:,} 人次参会）；"
+        f"未来 {UPCOMING_DAYS} 天安排 {upcoming} 项{note}\n"
     )

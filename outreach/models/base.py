@@ -125,6 +125,9 @@ class Activity(models.Model):
     # Set by subclasses: the public URL segment and how residents name the practice.
     practice: str = ""
     practice_label: Any = ""
+    # The measure word (量词) the practice is counted in, the same on every page and summary:
+    # a lazy plural, so English gets "1 talk" / "2 talks" (see ``unit_for``).
+    practice_unit: Any = ""
 
     class Meta:
         abstract = True
@@ -154,6 +157,11 @@ class Activity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(f"{self._meta.app_label}:{self._meta.model_name}-detail", args=[self.pk])
+
+    @classmethod
+    def unit_for(cls, count: int) -> str:
+        """The practice's measure word for ``count`` of it: 场 / 次 (English: talk, talks)."""
+        return str(cls.practice_unit % {"n": count})
 
     def clean(self) -> None:
         errors = {}

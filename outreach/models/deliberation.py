@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext, npgettext_lazy, pgettext_lazy
 
 from portal.models import PhotoBase, StaffProfile
 
@@ -37,6 +37,7 @@ class Deliberation(Activity):
 
     practice = "deliberations"
     practice_label = _("议事协商")
+    practice_unit = npgettext_lazy("unit of deliberation meetings", "场", "场", "n")
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "议事协商会")

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, npgettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import ScopedQuerySet, ScopeRule
@@ -47,6 +47,7 @@ class OnsiteSession(Activity):
 
     practice = "onsite"
     practice_label = _("现场办公")
+    practice_unit = npgettext_lazy("unit of on-site sessions", "场", "场", "n")
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "现场办公")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 
 from portal.models import PhotoBase, StaffProfile
 
@@ -63,6 +63,7 @@ class FieldVisit(Activity):
 
     practice = "research"
     practice_label = _("调查研究")
+    practice_unit = npgettext_lazy("unit of research visits", "次", "次", "n")
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "调查研究")

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 
 from portal.models import PhotoBase, Team, TeamMember
 
@@ -91,6 +91,7 @@ class PolicyTalk(Activity):
 
     practice = "talks"
     practice_label = _("政策宣讲")
+    practice_unit = npgettext_lazy("unit of policy talks", "场", "场", "n")
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "政策宣讲")

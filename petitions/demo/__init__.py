@@ -48,10 +48,12 @@ requests; ``bulk`` scales.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from petitions.demo import (
     bulk,
@@ -69,9 +71,11 @@ from petitions.demo.people import People
 from petitions.demo.refs import DEMO_ACCOUNTS, load
 from petitions.demo.replies import ensure_reply_templates
 from petitions.demo.story import Run, run_plans
-from petitions.models import Case, CaseStatus, Channel
+from petitions.models import Case, CaseStatus, Channel, Reception
 from petitions.stats import reception_totals
 from portal.demo import SeedContext
+from portal.periods import year_back
+from portal.templatetags.portal_tags import cn_date, cn_period
 
 __all__ = ["seed"]
 
@@ -82,23 +86,40 @@ def already_seeded() -> bool:
     return Case.objects.filter(registered_by__username__in=DEMO_ACCOUNTS).exists()
 
 
+# Progress stages this module reports (see SeedContext.stage): the receptions, then the
+# cases in four stretches of the year, in the order they arrived (the longest part).
+CASE_STAGES = 4
+STAGES = 1 + CASE_STAGES
+
+
 @transaction.atomic
 def seed(ctx: SeedContext) -> None:
     """Write the demo year of receptions and cases once (see the module docstring) and print
     the summary."""
     ensure_reply_templates()
     cases_before, receptions_before = already_seeded(), receptions.already_seeded()
-    if cases_before and receptions_before:
-        ctx.report_at_end(lambda: _report(ctx, note="（已有演示诉求，未重复生成）"))
-        return
     refs = load(ctx.today)
     clock = Clock()
     end_of_today = datetime.combine(ctx.today + timedelta(days=1), time(), tzinfo=refs.tz)
     horizon = min(clock.real_now(), end_of_today) - timedelta(minutes=5)
     run = Run(refs=refs, rng=ctx.rng, clock=clock, horizon=horizon, people=People(ctx.rng))
     written = receptions.Written(held=[], photos=0)
-    if not receptions_before:
-        written = receptions.write_year(refs, ctx.rng, scale=ctx.scale)
+    with ctx.stage("信访接待（一年的记录和近期安排）") as stage:
+        if receptions_before:
+            stage.done("已有演示信访接待，未重复生成")
+        else:
+            written = receptions.write_year(refs, ctx.rng, scale=ctx.scale)
+            count = Reception.objects.count()
+            stage.done(
+                f"{count:,} {Reception.unit_for(count)}（含计划、取消的），照片 {written.photos} 张"
+            )
+    stretches = _stretches(ctx.today)
+    if cases_before and receptions_before:
+        for start, end in stretches:
+            with ctx.stage(f"诉求（{cn_period(start, end)}收到的）") as stage:
+                stage.done("已有演示诉求，未重复生成")
+        ctx.report_at_end(lambda: _report(ctx, note="（已有演示诉求，未重复生成）"))
+        return
     with frozen(clock), fast_services(refs.cal, run.paused):
         plans = reception_cases.plans(run, written.held)
         if not cases_before:
@@ -110,15 +131,42 @@ def seed(ctx: SeedContext) -> None:
                 *formal.plans(run),
                 *scenarios.plans(run),
             ]
-        run_plans(run, plans)
+    # In the order the requests arrived (as run_plans plays them), a stretch at a time.
+    arrived = [plan for _, plan in sorted(enumerate(plans), key=lambda p: (p[1].moment, p[0]))]
     extra = 0
-    if not cases_before:
-        with frozen(clock):  # the bulk rows carry their own times; the clock dates the residents
-            extra = bulk.add_cases(run, (ctx.scale - 1) * Case.objects.count())
+    for number, (start, end) in enumerate(stretches, start=1):
+        first, last = number == 1, number == len(stretches)
+        with ctx.stage(f"诉求（{cn_period(start, end)}收到的）") as stage:
+            stretch = [
+                plan
+                for plan in arrived
+                if (first or _day(plan, refs) >= start) and (last or _day(plan, refs) <= end)
+            ]
+            with frozen(clock), fast_services(refs.cal, run.paused):
+                run_plans(run, stretch)
+            note = ""
+            if last and not cases_before:
+                # The bulk rows carry their own times; the clock dates the residents.
+                with frozen(clock):
+                    extra = bulk.add_cases(run, (ctx.scale - 1) * Case.objects.count())
+                note = f"，批量追加 {extra:,} 件" if extra else ""
+            stage.done(f"{len(stretch):,} 件{note}")
     note = f"，批量追加 {extra:,} 件" if extra else ""
     if cases_before:
         note = "（已有演示诉求，仅补充信访接待）"
     ctx.report_at_end(lambda: _report(ctx, note=note, photos=written.photos))
+
+
+def _stretches(today: date) -> list[tuple[date, date]]:
+    """The demo year (see portal.periods.year_back) cut into CASE_STAGES stretches of days."""
+    start, end = year_back(today)
+    days = (end - start).days + 1
+    bounds = [start + timedelta(days=days * i // CASE_STAGES) for i in range(CASE_STAGES + 1)]
+    return [(bounds[i], bounds[i + 1] - timedelta(days=1)) for i in range(CASE_STAGES)]
+
+
+def _day(plan: Any, refs: Any) -> date:
+    return timezone.localtime(plan.moment, refs.tz).date()
 
 
 def _report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:
@@ -130,15 +178,19 @@ def _report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:
         supervised=_count(Q(is_supervised=True)),
     )
     overdue = Case.objects.overdue(ctx.today).count()
+    as_of = cn_date(ctx.today)
     ctx.out.write(
-        f"  诉求：共 {counts['total']:,} 件（调查研究 {counts['research']:,}，"
-        f"现场办公 {counts['onsite']:,}），办结 {counts['settled']:,}，超期 {overdue:,}，"
-        f"督办 {counts['supervised']:,}{note}\n"
+        f"  诉求（截至{as_of}的全部记录）：共 {counts['total']:,} 件"
+        f"（调查研究 {counts['research']:,}，现场办公 {counts['onsite']:,}），"
+        f"办结 {counts['settled']:,}，超期 {overdue:,}，督办 {counts['supervised']:,}{note}\n"
     )
-    held = reception_totals()
+    start, end = year_back(ctx.today)
+    held = reception_totals(start=start, end=end)
     ctx.out.write(
-        f"  信访接待：{held.events:,} 次，接待群众 {held.residents_served:,} 人，"
-        f"现场登记诉求 {held.cases_opened:,} 件" + (f"，照片 {photos} 张" if photos else "") + "\n"
+        f"  信访接待（{cn_period(start, end)}举行的，含未公开的）：{held.events:,} {held.unit}，"
+        f"接待群众 {held.residents_served:,} 人次，现场登记诉求 {held.cases_opened:,} 件"
+        + (f"，照片 {photos} 张" if photos else "")
+        + "\n"
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import npgettext_lazy, pgettext_lazy
 
 from outreach.models import Activity
 from portal.models import PhotoBase, StaffProfile, TeamMember
@@ -37,6 +37,7 @@ class Reception(Activity):
 
     practice = "receptions"
     practice_label = _("信访接待")
+    practice_unit = npgettext_lazy("unit of petition receptions", "次", "次", "n")
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "信访接待")

@@ -404,6 +404,10 @@ def request_results(request: HttpRequest) -> HttpResponse:
                 category=filters.get("category"),
             ),
             "month": month,
+            # The totals count the month shown; the list counts that month only when one
+            # was chosen, else every published result to date — each says which.
+            "filtered_month": bool(filters.get("month")),
+            "today": today,
             "query": query.urlencode(),
         },
     )

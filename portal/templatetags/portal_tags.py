@@ -65,6 +65,17 @@ def cn_date(value: date | datetime | None) -> str:
     return dateformat.format(_local_date(value), pgettext("date format", "Y年n月j日"))
 
 
+@register.simple_tag
+def cn_period(start: date, end: date) -> str:
+    """2026年1月1日至12月2日 / 1 Jan 2026 to 2 Dec 2026: the days a figure counts over."""
+    if start.year == end.year:
+        # Translators: a Django date format for the last day of a period within one year.
+        last = dateformat.format(end, pgettext("date format, same year as the start", "n月j日"))
+    else:
+        last = cn_date(end)
+    return gettext("%(start)s至%(end)s") % {"start": cn_date(start), "end": last}
+
+
 @register.filter
 def cn_datetime(value: datetime | None) -> str:
     """2026年11月27日 14:30 / 27 Nov 2026 14:30"""

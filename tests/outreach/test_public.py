@@ -271,6 +271,42 @@ def test_home_counters_rise_with_a_published_held_talk(client, place):
 
 
 @pytest.mark.django_db
+def test_every_count_of_a_practice_says_its_period_and_one_unit(client, place):
+    """The home page said 场 where the list said 次 for the same talks, and neither said which
+    days it counted. Each practice now has one measure word (its model's practice_unit) on
+    the home page and its public list, and every count names its days."""
+    from petitions.models import Reception
+    from portal.templatetags.portal_tags import cn_date, cn_period
+    from tests.factories import make_reception
+
+    just_now = timezone.now() - timedelta(minutes=1)
+    made = [
+        make(place.north_a, starts_at=just_now)
+        for make in (make_talk, make_visit, make_session, make_deliberation, make_reception)
+    ]
+    today = timezone.localdate()
+    home = client.get("/").content.decode()
+    assert f"{cn_period(today.replace(month=1, day=1), today)}，根据公开的活动记录实时统计" in home
+    expected = {"policytalk": "场", "fieldvisit": "次", "onsitesession": "场"}
+    expected |= {"deliberation": "场", "reception": "次"}
+    for activity in made:
+        model = type(activity)
+        unit = expected[model._meta.model_name]
+        assert model.unit_for(1) == unit
+        label = model.practice_label
+        assert f'{label}</span><span class="counter__value">1<small>{unit}</small>' in home
+        url = reverse(f"{model._meta.app_label}:{model._meta.model_name}-list")
+        assert f"截至{cn_date(today)}共 1 {unit}" in client.get(url).content.decode()
+        month = client.get(url, {"month": f"{today:%Y-%m}"}).content.decode()
+        first = today.replace(day=1)
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        assert f"{cn_period(first, last)}共 1 {unit}" in month
+    assert Reception in {type(a) for a in made}
+    # The people received are summed over sessions: person-visits, on the home page too.
+    assert "接待居民 12 人次" in home and "接待群众 15 人次" in home
+
+
+@pytest.mark.django_db
 def test_home_costs_a_fixed_number_of_queries(client, place):
     def planned(grid):
         return make_session(

@@ -120,8 +120,7 @@ def test_the_headline_figures_come_from_linked_cases(demo):
     # The seeder's summary says what the records say.
     total, overdue = Case.objects.count(), Case.objects.overdue().count()
     assert (
-        f"诉求：共 {total:,} 件（调查研究 {research.count():,}，现场办公 {onsite.count():,}）"
-        in demo
+        f"：共 {total:,} 件（调查研究 {research.count():,}，现场办公 {onsite.count():,}）" in demo
     )
     assert f"超期 {overdue:,}" in demo
 
@@ -354,7 +353,7 @@ def test_a_year_of_petition_receptions(demo):
     assert totals.cases_opened >= 50
     assert all(n >= 20 for n in totals.by_kind.values()), totals.by_kind
     assert (
-        f"信访接待：{totals.events:,} 次，接待群众 {totals.residents_served:,} 人，"
+        f"：{totals.events:,} 次，接待群众 {totals.residents_served:,} 人次，"
         f"现场登记诉求 {totals.cases_opened:,} 件" in demo
     )
 
@@ -488,3 +487,52 @@ def test_scale_adds_plain_settled_cases_in_bulk(demo):
             assert kinds[2:] == [EventKind.FOLLOWED_UP] and case.followups.count() == 1
         assert case.parties.count() == 1
         assert deadlines.refresh(case) == [], case.number
+
+
+PROGRESS = re.compile(r"^  \[(\d+)/(\d+)\] (.+) … (.+)，(\d+) s$")
+
+
+def test_the_long_first_run_shows_every_stage_as_it_goes(demo):
+    """One line per stage, numbered to the total announced, each with what it wrote and its
+    seconds; the cases (the longest part) come a stretch of the year at a time and add up."""
+    stages = [m for m in map(PROGRESS.match, demo.splitlines()) if m]
+    assert [int(m[1]) for m in stages] == list(range(1, len(stages) + 1))
+    assert {int(m[2]) for m in stages} == {len(stages)}
+    case_stages = [m for m in stages if m[3].startswith("诉求（")]
+    assert len(case_stages) >= 3
+    written = sum(int(re.fullmatch(r"([\d,]+) 件", m[4])[1].replace(",", "")) for m in case_stages)
+    assert written == Case.objects.count()
+    talks = next(m for m in stages if m[3].startswith("下基层活动"))
+    units = r"政策宣讲 \d+ 场，调查研究 \d+ 次，现场办公 \d+ 场，议事协商 \d+ 场"
+    assert re.search(units, talks[4])
+
+
+def test_the_summary_prints_what_the_home_page_shows_and_every_period(demo, client):
+    """`make run` printed 84 talks where the home page showed 80, both without a period and
+    with 场 in one place and 次 in another: the summary now repeats the home page's counters
+    from the same read function (same period, same units) and every line names its period."""
+    summary = [line for line in demo.splitlines() if line.startswith("  ") and "：" in line]
+    summary = [line for line in summary if not PROGRESS.match(line)]
+    for line in summary:
+        heading = line.split("：", 1)[0]
+        assert re.search(r"\d{4}年\d+月\d+日至|截至\d{4}年", heading), line
+
+    home_line = next(line for line in summary if line.startswith("  首页显示（"))
+    html = client.get("/").content.decode()
+    period = re.match(r"  首页显示（(.+)，已公开的）", home_line)[1]
+    assert f"{period}，根据公开的活动记录实时统计" in html
+    counters = re.findall(r"([^，\s]+) ([\d,]+) (场|次)", home_line.split("：", 1)[1])
+    assert [label for label, _n, _unit in counters] == [
+        "政策宣讲",
+        "调查研究",
+        "现场办公",
+        "信访接待",
+        "议事协商",
+    ]
+    for label, number, unit in counters:
+        counter = re.search(
+            rf'counter__label">{label}</span><span class="counter__value">(\d+)<small>(.)</small>',
+            html,
+        )
+        assert counter, label
+        assert (counter[1], counter[2]) == (number.replace(",", ""), unit), label

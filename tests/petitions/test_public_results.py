@@ -238,7 +238,7 @@ def test_results_query_count_does_not_grow_with_rows(client, place, staff):
     with CaptureQueriesContext(connection) as fifty:
         html = client.get(RESULTS).content.decode()
     assert len(one) == len(fifty)
-    assert "共 50 件公开" in html and "第 1 / 3 页" in html
+    assert "共公开 50 件" in html and "第 1 / 3 页" in html
     assert client.get(RESULTS, {"page": 3}).status_code == 200
 
 
@@ -282,6 +282,30 @@ def test_month_totals_are_computed_from_records(client, place, staff, freeze):
     )
     assert (empty.concluded, empty.average_days, empty.satisfaction_rate) == (0, None, None)
     assert "暂无回访评价" in client.get(RESULTS, {"month": "2001-01"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_every_results_figure_says_which_days_it_counts(client, place, staff, freeze):
+    """The totals count one month (the one shown); the list counts every published result
+    unless a month is chosen. Each figure says which, and an earlier month's rule is not
+    called "本月"."""
+    from portal.templatetags.portal_tags import cn_date
+
+    concluded(place.north_a, staff)
+    before = timezone.now() - timedelta(days=70)
+    with freeze(before):
+        concluded(place.north_a, staff)
+    today = timezone.localdate()
+
+    html = client.get(RESULTS).content.decode()
+    assert f"{today.year}年{today.month}月</h2>" in html
+    assert f"截至{cn_date(today)}共公开 2 件" in html
+
+    earlier = timezone.localdate(before)
+    html = client.get(RESULTS, {"month": f"{earlier:%Y-%m}"}).content.decode()
+    assert f"{earlier.year}年{earlier.month}月</h2>" in html
+    assert f"{earlier.year}年{earlier.month}月办结的公开 1 件" in html
+    assert "本月" not in html and "当月共 0 次评价" in html
 
 
 # --- Open311 GeoReport v2 -------------------------------------------------------------------------

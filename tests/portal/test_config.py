@@ -295,3 +295,71 @@ def test_time_zone_and_languages():
     from portal import settings as portal_settings
 
     assert portal_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+# A developer's .env after `make serve` and some trying out: production mode, another database.
+DEVELOPER_KEY = "dev-" + "x" * 60
+DEVELOPER_ENV_FILE = (
+    f"DJANGO_SECRET_KEY={DEVELOPER_KEY}\n"
+    "DJANGO_DEBUG=false\n"
+    "DJANGO_ALLOWED_HOSTS=portal.example.gov.cn\n"
+    "DATABASE_URL=postgres://someone@127.0.0.1:5999/elsewhere\n"
+)
+SHOW_SETTINGS = (
+    "from django.conf import settings as s; "
+    f"print(s.DEBUG, s.SECRET_KEY == '{DEVELOPER_KEY}',"
+    " s.DATABASES['default']['NAME'].endswith('elsewhere'))"
+)
+
+
+@pytest.fixture
+def checkout_with_env_file(tmp_path):
+    """The project laid out again in tmp_path with a developer's .env at its root.
+
+    The settings find the project (and so its .env) from their own location, so the portal
+    package is copied; the rest is linked.
+    """
+    shutil.copytree(
+        ROOT / "portal", tmp_path / "portal", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
+    for name in ("outreach", "petitions", "templates", "static"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    (tmp_path / ".env").write_text(DEVELOPER_ENV_FILE, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_developers_env_file_never_reaches_the_tests(checkout_with_env_file):
+    """`make serve` leaves a secret key in .env; DJANGO_DEBUG=false or another DATABASE_URL may
+    follow. The settings the test process imports, and the commands the tests start, read
+    none of it; `make run` and `make serve` still do."""
+    project = checkout_with_env_file
+    test_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+
+    def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own code with fixed arguments
+            [sys.executable, *args], cwd=project, env=env, capture_output=True, text=True
+        )
+
+    # What pytest-django does: import the settings (no switch needed for that).
+    imported = run(
+        "-c",
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings'; "
+        + SHOW_SETTINGS,
+        env={k: v for k, v in test_env.items() if k != "PORTAL_READ_ENV_FILE"},
+    )
+    assert imported.stdout.split() == ["True", "False", "False"], imported.stderr
+    # What the configuration tests start: manage.py, under the suite's environment.
+    command = run("manage.py", "shell", "-v", "0", "-c", SHOW_SETTINGS, env=test_env)
+    assert command.stdout.split() == ["True", "False", "False"], command.stderr
+    assert test_env["PORTAL_READ_ENV_FILE"] == "false"
+    # What a developer's `make run` / `make serve` starts: the .env is read.
+    developer_env = {k: v for k, v in test_env.items() if k != "PORTAL_READ_ENV_FILE"}
+    served = run("manage.py", "shell", "-v", "0", "-c", SHOW_SETTINGS, env=developer_env)
+    assert served.stdout.split() == ["False", "True", "True"], served.stderr
+
+
+def test_the_env_file_switch_takes_only_true_or_false():
+    result = manage("check", env={"PORTAL_READ_ENV_FILE": "never"})
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("配置错误 PORTAL_READ_ENV_FILE: ")

@@ -32,9 +32,41 @@ def every_count() -> dict[str, int]:
     return {m._meta.label: m.objects.count() for m in [*models, get_user_model(), Group]}
 
 
+PROGRESS = re.compile(r"^  \[(\d+)/(\d+)\] (.+) … (.+)，(\d+) s$")
+
+
 def summary(output: str) -> list[str]:
-    """The printed figures, without the notes that say what this run itself added."""
-    return [re.sub(r"（已有[^）]*）|，照片 [\d,]+ 张", "", line) for line in output.splitlines()]
+    """The printed figures, without the progress lines and the notes that say what this run
+    itself added."""
+    return [
+        re.sub(r"（已有[^）]*）|，照片 [\d,]+ 张", "", line)
+        for line in output.splitlines()
+        if not PROGRESS.match(line)
+    ]
+
+
+def test_each_stage_is_one_line_with_what_it_wrote_and_its_seconds(db):
+    """`make run` is never silent for long: every stage is named before it runs and its line
+    ends with what it wrote and how long it took. Verbosity 0 (tests, scripts) prints none."""
+    lines = seed(only=["portal"], quiet_logins=True).splitlines()
+    progress = [PROGRESS.match(line) for line in lines if PROGRESS.match(line)]
+    assert [(m[1], m[2], m[3]) for m in progress] == [("1", "1", "基础数据")]
+    assert re.fullmatch(r"5 个社区，10 个网格，15 个小区，6 支队伍，7 个账号", progress[0][4])
+
+    quiet = seed(only=["portal"], quiet_logins=True, verbosity=0)
+    assert "基础数据" not in quiet and "[1/1]" not in quiet
+
+
+def test_a_stage_that_fails_ends_its_line_before_the_error():
+    from portal.demo import SeedContext
+
+    out = StringIO()
+    ctx = SeedContext(out=out, stages=2)
+    with ctx.stage("诉求") as stage:
+        stage.done("3 件")
+    with pytest.raises(ValueError), ctx.stage("信访接待"):
+        raise ValueError
+    assert out.getvalue() == "  [1/2] 诉求 … 3 件，0 s\n  [2/2] 信访接待 … 中断，0 s\n"
 
 
 @pytest.mark.django_db

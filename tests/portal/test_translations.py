@@ -209,8 +209,8 @@ def test_activity_list_in_english(english, place):
     html = _page(english, reverse("outreach:policytalk-list"))
     _assert_english(
         html,
-        [*NAVIGATION[0], "Policy talks", "All communities", "Filter", "1 activity"],
-        [*NAVIGATION[1], "政策宣讲", "全部社区", "筛选", "共 1 次", "惠及"],
+        [*NAVIGATION[0], "Policy talks", "All communities", "Filter", "1 talk up to "],
+        [*NAVIGATION[1], "政策宣讲", "全部社区", "筛选", "共 1 场", "惠及"],
     )
 
 

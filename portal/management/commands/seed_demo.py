@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import importlib
 import random
+from types import ModuleType
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.demo import SeedContext, demo_logins
+from portal.figures import home_figures
+from portal.templatetags.portal_tags import cn_period
 
 # The apps that ship demo data, in the order they must run: each uses the earlier ones' rows.
 DEMO_APPS = ("portal", "outreach", "petitions")
@@ -58,25 +61,45 @@ class Command(BaseCommand):
                 "DJANGO_DEBUG=false：拒绝载入演示数据（演示账号的密码是公开的）。"
                 "确需在此环境载入请加 --allow-production。"
             )
-        ctx = SeedContext(out=self.stdout, scale=scale, rng=random.Random(20260101))
-        self.stdout.write("载入演示数据…")
+        verbosity = int(options["verbosity"])
+        ctx = SeedContext(
+            out=self.stdout, scale=scale, rng=random.Random(20260101), verbosity=verbosity
+        )
+        if verbosity >= 1:
+            self.stdout.write("载入演示数据…")
         wanted = self.apps_to_seed(options["only"])
-        # Each app may ship a `demo` module with seed(ctx); they run in INSTALLED_APPS order so
-        # later apps can use earlier apps' data.
+        modules = self.demo_modules(wanted)
+        ctx.stages = sum(getattr(module, "STAGES", 0) for module in modules)
+        for module in modules:
+            module.seed(ctx)
+        for report in ctx.reports:
+            report()
+        if wanted == set(DEMO_APPS):
+            self.print_home_figures(ctx)
+        if not options["quiet_logins"]:
+            self.print_logins(str(options["address"]))
+
+    def demo_modules(self, wanted: set[str]) -> list[ModuleType]:
+        """Each app's `demo` module (with seed(ctx)), in INSTALLED_APPS order so later apps
+        can use earlier apps' data."""
+        modules = []
         for config in apps.get_app_configs():
             if config.name.split(".")[0] not in wanted:
                 continue
             try:
-                module = importlib.import_module(f"{config.name}.demo")
+                modules.append(importlib.import_module(f"{config.name}.demo"))
             except ModuleNotFoundError as exc:
                 if exc.name != f"{config.name}.demo":
                     raise
-                continue
-            module.seed(ctx)
-        for report in ctx.reports:
-            report()
-        if not options["quiet_logins"]:
-            self.print_logins(str(options["address"]))
+        return modules
+
+    def print_home_figures(self, ctx: SeedContext) -> None:
+        """The home page's counters as the home page counts them (same function, period and
+        units), so what `make run` prints is what the first page shows."""
+        figures = home_figures(ctx.today)
+        counters = "，".join(f"{label} {n:,} {unit}" for label, n, unit in figures.counters())
+        period = cn_period(figures.start, figures.end)
+        self.stdout.write(f"  首页显示（{period}，已公开的）：{counters}")
 
     def apps_to_seed(self, only: list[str] | None) -> set[str]:
         """The apps asked for and every app they depend on (all those before them)."""
