@@ -293,6 +293,33 @@ def test_not_accepted_reason_is_shown(place, staff):
 
 
 @pytest.mark.django_db
+def test_a_case_waiting_to_be_signed_for_shows_the_conclusion_deadline(place, staff):
+    from portal.templatetags.portal_tags import cn_date
+
+    secretary = staff[Role.SECRETARY]
+    case = make_case(place.north_a, actor=secretary)
+    case = services.accept_case(case, actor=secretary)
+    case = services.assign_case(
+        case, actor=secretary, handler=StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+    )
+    assert case.sign_due < case.conclude_due
+    html = track(Client(), case.tracking_code, "5678").content.decode()
+    assert f"按规定应在 {cn_date(case.conclude_due)}前办结" in html
+    assert cn_date(case.sign_due) not in html
+
+
+@pytest.mark.django_db
+def test_a_formal_petition_waiting_for_acceptance_says_by_when_it_is_decided(place, staff):
+    from petitions.models import CaseKind
+    from portal.templatetags.portal_tags import cn_date
+
+    case = make_case(place.north_a, actor=staff[Role.SECRETARY], kind=CaseKind.PETITION)
+    html = track(Client(), case.tracking_code, "5678").content.decode()
+    assert f"按规定应在 {cn_date(case.accept_due)}前告知您是否受理" in html
+    assert f"按规定应在 {cn_date(case.accept_due)}前办结" not in html
+
+
+@pytest.mark.django_db
 def test_extension_and_its_reason_are_shown(place, staff):
     from petitions.models import CaseKind
 
