@@ -149,6 +149,34 @@ def test_paused_clock_moves_the_due_date(place, staff, freeze):
 
 
 @pytest.mark.django_db
+def test_an_extension_after_the_deadline_is_refused_and_the_case_stays_late(
+    client, place, staff, freeze
+):
+    secretary = staff[Role.SECRETARY]
+    with freeze(at(date(2026, 4, 1))):
+        case = make_case(place.north_a, actor=secretary, kind=CaseKind.PETITION)
+        case = services.accept_case(case, actor=secretary)
+    due = case.conclude_due
+    late = due + timedelta(days=3)
+    with freeze(at(late)):
+        with pytest.raises(services.CaseError, match="办结期限（2026年5月31日）已过，不能再延期"):
+            services.extend_deadline(case, actor=secretary, days=30, reason="需要多部门会商")
+        client.force_login(secretary)
+        page = client.get(f"/admin/petitions/case/{case.pk}/change/").content.decode()
+        assert "已超期 3 天" in page
+        assert f"/admin/petitions/case/{case.pk}/step/extend/" not in page
+        listed = client.get("/admin/petitions/case/", {"queue": "overdue"}).context["cl"]
+        assert case.pk in [c.pk for c in listed.result_list]
+    case.refresh_from_db()
+    assert case.conclude_due == due and case.extension_days == 0
+    assert case in Case.objects.overdue(late)
+    # Before the deadline the same extension is granted.
+    with freeze(at(due)):
+        case = services.extend_deadline(case, actor=secretary, days=30, reason="需要多部门会商")
+    assert case.conclude_due == due + timedelta(days=30)
+
+
+@pytest.mark.django_db
 def test_concluding_while_paused_ends_the_pause(place, staff, freeze):
     secretary = staff[Role.SECRETARY]
     with freeze(at(date(2026, 4, 1))):
