@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -270,6 +271,8 @@ STEPS: dict[str, Step] = {
             offered=lambda c, a: (
                 c.is_open
                 and c.conclude_due is not None
+                # decided before the deadline it extends (the service says why otherwise)
+                and timezone.localdate() <= c.conclude_due
                 and not c.extension_days
                 and deadlines.max_extension(c) > 0
             ),

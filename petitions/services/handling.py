@@ -26,6 +26,7 @@ from petitions.services.base import (
     _save,
     _schedule_followup,
 )
+from portal.templatetags.portal_tags import cn_date
 
 
 @transaction.atomic
@@ -125,6 +126,17 @@ def extend_deadline(
         raise CaseError(_("只有办理中且已确定办结期限的诉求可以延期。"))
     if case.extension_days:
         raise CaseError(_("诉求 %(number)s 已延期过一次，不能再次延期。") % {"number": case.number})
+    if timezone.localdate() > case.conclude_due:
+        # 信访工作条例 Art. 34: an extension is approved within the time limit it extends. One
+        # granted afterwards would move the deadline past days already late and make a late
+        # case look on time in every count.
+        raise CaseError(
+            _(
+                "办结期限（%(due)s）已过，不能再延期：延期须在办结期限届满前批准。"
+                "本件按超期办理，请尽快办结。"
+            )
+            % {"due": cn_date(case.conclude_due)}
+        )
     limit = deadlines.max_extension(case)
     if limit == 0:
         raise CaseError(_("这类事项的办理时限不能延长。"))
