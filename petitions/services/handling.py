@@ -1,4 +1,4 @@
-"""Handling: 办理进展, 谈心谈话, 调解, 会议决定, 延期, 中止计时."""
+"""Handling: 办理进展, 谈心谈话, 调解, 延期, 中止计时."""
 
 from __future__ import annotations
 
@@ -85,28 +85,6 @@ def record_mediation(case: Case, *, actor: Any, summary: str) -> Case:
     case = _locked(case)
     _save(case, [])
     _event(case, actor=actor, kind=EventKind.MEDIATION, note=summary, public=True)
-    return case
-
-
-@transaction.atomic
-def link_decision(
-    case: Case,
-    *,
-    actor: Any,
-    deliberation_decision: Any = None,
-    leadership_decision: Any = None,
-    expected_version: int | None = None,
-) -> Case:
-    """台账: the meeting decision that settles this ledger case."""
-    if (deliberation_decision is None) == (leadership_decision is None):
-        raise CaseError(_("请选择一项议事协商决定或领导会议决定。"))
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
-    case.deliberation_decision = deliberation_decision
-    case.leadership_decision = leadership_decision
-    _save(case, ["deliberation_decision", "leadership_decision"])
-    decision = deliberation_decision or leadership_decision
-    _event(case, actor=actor, kind=EventKind.DECISION, note=str(decision), public=True)
     return case
 
 
