@@ -28,6 +28,23 @@ from petitions.services.base import (
     _schedule_followup,
     records_language,
 )
+from portal.access import scope_of
+
+
+def _require_leads_or_assigned(case: Case, actor: Any) -> None:
+    """Putting a case to a meeting and linking its decision: its coordinators or the staff
+    working on it (the same people the case page offers these steps to)."""
+    if actor is not None and actor.has_perm(ASSIGN_PERMISSION):
+        return
+    profile_id = scope_of(actor).profile_id
+    if profile_id is not None and (
+        case.handler_id == profile_id
+        or case.co_handlers.filter(pk=profile_id).exists()
+        or case.mediators.filter(pk=profile_id).exists()
+    ):
+        return
+    raise CaseError(_("只有本诉求的承办人员或社区书记、包片领导、街道党工委书记可以办理这一步。"))
+
 
 # Where a ledger case can be put to a meeting, linked to a decision or reclassified: accepted
 # and not concluded.
@@ -122,6 +139,7 @@ def refer_to_deliberation(
 
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
+    _require_leads_or_assigned(case, actor)
     if case.triage != Triage.LEDGER or case.status not in HANDLING:
         raise CaseError(_("只有已受理、尚未办结的台账类诉求可以提交议事协商会。"))
     if not Deliberation.objects.visible_to(actor).filter(pk=deliberation.pk).exists():
@@ -192,6 +210,7 @@ def link_decision(
         raise CaseError(_("请选择一项议事协商决定或领导会议决定。"))
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
+    _require_leads_or_assigned(case, actor)
     if case.status not in HANDLING:
         raise CaseError(_("只有已受理、尚未办结的诉求可以关联会议决定。"))
     if problem := decision_problem(

@@ -21,7 +21,7 @@ from petitions.models import (
 from petitions.services import PartyData
 from portal.models import StaffProfile
 from portal.roles import Role
-from tests.factories import make_case, make_deliberation
+from tests.factories import make_case, make_deliberation, make_staff
 
 S = CaseStatus
 
@@ -201,6 +201,9 @@ def test_only_a_held_meeting_convened_for_the_case_settles_it(place, staff):
     assert case.events.filter(kind=EventKind.REFERRED).count() == 1
     # The meeting it was put to, held: its decision settles it.
     held = make_deliberation(place.north_a, starts_at=timezone.now())
+    bystander = make_staff(Role.GRID_WORKER, grids=[place.north_a])  # sees it, not working on it
+    with pytest.raises(services.CaseError, match="只有本诉求的承办人员"):
+        services.refer_to_deliberation(case, actor=bystander, deliberation=held)
     case = services.refer_to_deliberation(case, actor=actor, deliberation=held)
     decision = held.decisions.create(text="统一规划车棚位置，物业负责施工")
     case = services.link_decision(case, actor=actor, deliberation_decision=decision)
