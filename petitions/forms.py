@@ -25,6 +25,7 @@ from petitions.models import (
     Satisfaction,
     Triage,
 )
+from petitions.models.choices import TRIAGE_EXPLAINED
 from petitions.services import PartyData
 from portal.access import scope_of
 from portal.models import Community, Compound, Grid, StaffProfile
@@ -102,8 +103,20 @@ def _id_number(value: str) -> str:
         raise forms.ValidationError(str(exc)) from exc
 
 
-def triage_field() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("分类办理"), choices=Triage.choices, initial=Triage.LEDGER)
+def triage_field(*, on_the_spot: bool = True) -> forms.ChoiceField:
+    """分类办理 as radio buttons, each saying in one line what the class means. Nothing but the
+    ordinary request is preselected: a class is chosen on purpose. 当场解决 only at registration
+    (it is concluded there and then)."""
+    values = ["", Triage.ON_THE_SPOT, Triage.LEDGER, Triage.LONG_TERM]
+    if not on_the_spot:
+        values.remove(Triage.ON_THE_SPOT)
+    return forms.ChoiceField(
+        label=_("分类办理"),
+        choices=[(value, TRIAGE_EXPLAINED[value]) for value in values],
+        initial="",
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 def followup_interval_field() -> forms.IntegerField:
@@ -315,6 +328,14 @@ class RegisterCaseForm(forms.Form):
             and "followup_interval_days" not in self.errors
         ):
             self.add_error("followup_interval_days", _("长期跟踪类诉求请填写跟踪间隔天数。"))
+        spot_result = (cleaned.get("on_the_spot_result") or "").strip()
+        if cleaned.get("triage") == Triage.ON_THE_SPOT and not spot_result:
+            self.add_error(
+                "on_the_spot_result",
+                _("选择“当场解决”须填写当场解决的结果；未当场解决的诉求请按一般办理。"),
+            )
+        if spot_result and cleaned.get("triage") != Triage.ON_THE_SPOT:
+            self.add_error("triage", _("填写了当场解决结果的诉求，请选择“当场解决”。"))
         if cleaned.get("field_visit") and cleaned.get("onsite_session"):
             raise forms.ValidationError(_("一件诉求只能关联一项来源活动。"))
         return cleaned
@@ -357,7 +378,7 @@ class RegisterCaseForm(forms.Form):
             "address": data.get("address", "").strip(),
             "title": data["title"],
             "content": data["content"],
-            "triage": data["triage"],
+            "triage": data.get("triage") or "",
             "followup_interval_days": data.get("followup_interval_days"),
             "received_at": data["received_at"],
             "reviews": data.get("reviews_number"),
@@ -393,34 +414,83 @@ class NoteForm(StepForm):
     )
 
 
-class AcceptForm(NoteForm):
-    """受理: a case that came in online has no triage class yet and gets one here (chosen on
-    purpose: nothing is preselected)."""
+class _TriageMixin:
+    """The class chosen on a step, each option explained; 长期跟踪 needs its interval."""
 
-    triage = forms.ChoiceField(
-        label=_("分类办理"),
-        choices=[("", _("请选择")), *Triage.choices],
-        error_messages={"required": _("请选择分类办理方式：当场解决、台账管理或长期跟踪。")},
-    )
-    followup_interval_days = followup_interval_field()
+    def _start_triage(self) -> None:
+        if not self.is_bound:
+            self.initial.setdefault("triage", self.case.triage)
+            self.initial.setdefault("followup_interval_days", self.case.followup_interval_days)
 
-    field_order = ["triage", "followup_interval_days", "note"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.case.triage:  # classified at registration: nothing to choose
-            del self.fields["triage"]
-            del self.fields["followup_interval_days"]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+    def _clean_triage(self, cleaned: dict[str, Any]) -> None:
         if (
             cleaned.get("triage") == Triage.LONG_TERM
             and not cleaned.get("followup_interval_days")
             and "followup_interval_days" not in self.errors  # a wrong value is said already
         ):
             self.add_error("followup_interval_days", _("长期跟踪类诉求请填写跟踪间隔天数。"))
+
+
+class AcceptForm(_TriageMixin, NoteForm):
+    """受理: says under which class the case is accepted (the one chosen at registration, or
+    none: an ordinary request), and lets the coordinator choose another."""
+
+    triage = triage_field(on_the_spot=False)
+    followup_interval_days = followup_interval_field()
+
+    field_order = ["triage", "followup_interval_days", "note"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._start_triage()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._clean_triage(cleaned)
         return cleaned
+
+
+class ReclassifyForm(_TriageMixin, StepForm):
+    """调整分类: another class, with the reason (on the timeline)."""
+
+    triage = triage_field(on_the_spot=False)
+    followup_interval_days = followup_interval_field()
+    reason = forms.CharField(
+        label=_("调整理由"), max_length=200, widget=forms.TextInput(attrs={"size": 40})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._start_triage()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self._clean_triage(cleaned)
+        if "triage" in cleaned and (cleaned.get("triage") or "") == self.case.triage:
+            self.add_error("triage", _("分类没有变化：请选择另一种分类办理方式。"))
+        return cleaned
+
+
+class ReferForm(StepForm):
+    """提交议事协商会: a meeting of the case's community, planned or held since it came in."""
+
+    deliberation = forms.ModelChoiceField(label=_("议事协商会"), queryset=None)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from outreach.models import ActivityStatus, Deliberation
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["deliberation"]
+        field.queryset = (
+            Deliberation.objects.visible_to(self.user)
+            .filter(community_id=self.case.community_id, starts_at__gte=self.case.received_at)
+            .exclude(status=ActivityStatus.CANCELLED)
+            .exclude(pk__in=self.case.deliberations.values("pk"))
+            .order_by("starts_at", "pk")
+        )
+        field.label_from_instance = lambda d: (
+            f"{timezone.localtime(d.starts_at):%Y-%m-%d} {d.title}（{d.get_status_display()}）"
+        )
 
 
 class ReasonForm(StepForm):
@@ -489,11 +559,13 @@ class DecisionForm(StepForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from outreach.models import Deliberation
+        from outreach.models import ActivityStatus, Deliberation
 
         super().__init__(*args, **kwargs)
+        # Decisions about this matter only (petitions.services.decision_problem): of meetings
+        # the case was put to and that were held; leadership decisions that name it.
         meetings = Deliberation.objects.visible_to(self.user).filter(
-            community_id=self.case.community_id
+            pk__in=self.case.deliberations.values("pk"), status=ActivityStatus.HELD
         )
         field = self.fields["deliberation_decision"]
         field.queryset = (
@@ -507,7 +579,9 @@ class DecisionForm(StepForm):
             f"{d.deliberation.title}：{d.text[:40]}"
         )
         if self.user.has_perm("petitions.view_leadershipdecision"):
-            self.fields["leadership_decision"].queryset = LeadershipDecision.objects.all()
+            self.fields["leadership_decision"].queryset = LeadershipDecision.objects.filter(
+                cases=self.case, held_on__lte=timezone.localdate()
+            )
         else:  # the role matrix keeps leadership decisions from this role
             del self.fields["leadership_decision"]
 

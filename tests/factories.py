@@ -173,7 +173,8 @@ def make_case(grid: Grid | None = None, *, actor: Any = None, **overrides: Any):
         "grid": grid,
         "title": f"测试诉求{next(_seq)}",
         "content": "楼道堆放杂物，影响通行。",
-        "triage": Triage.LEDGER,
+        # An ordinary request has no class; one solved on the spot is classed so.
+        "triage": Triage.ON_THE_SPOT if overrides.get("on_the_spot_result") else "",
         "parties": [PartyData(name="田会平", phone="13912345678", id_number="")],
     } | overrides
     if fields["triage"] == "long_term":

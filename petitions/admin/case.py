@@ -207,7 +207,7 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
     def handler_label(self, obj: Case) -> str:
         return staff_label(obj.handler) or "—"
 
-    @admin.display(description=_("期限"), ordering="conclude_due")
+    @admin.display(description=_("当前期限"), ordering="conclude_due")
     def due_label(self, obj: Case) -> str:
         due = due_of(obj)
         if due.day is None:

@@ -23,6 +23,7 @@ from petitions.models import (
     ExportRecord,
     LeadershipDecision,
     ReplyTemplate,
+    Triage,
 )
 from portal.admin_base import PortalModelAdmin, PortalTabularInline
 
@@ -194,6 +195,24 @@ class LeadershipDecisionAdmin(PortalModelAdmin):
     @admin.display(description=_("关联诉求数"), ordering="_settled")
     def settled(self, obj: LeadershipDecision) -> int:
         return obj._settled
+
+    fields = ["meeting", "held_on", "text", "cases", "recorded_by"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "cases":
+            # The ledger cases this user may see, named as on every staff screen (number and
+            # masked title): the decision says which matters it is about.
+            kwargs["queryset"] = (
+                Case.objects.visible_to(request.user)
+                .filter(triage=Triage.LEDGER)
+                .prefetch_related("parties__person")
+                .order_by("-received_at", "-pk")
+            )
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = case_label
+            field.widget.attrs["size"] = 8
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ from petitions.models import (
 )
 from petitions.services import CaseConflict, CaseError, conflict_message
 from petitions.services.base import _ensure_visible, _event, _locked, _save
+from petitions.services.triage import HANDLING
 from portal.access import scope_of
 from portal.roles import Role
 
@@ -163,11 +165,29 @@ STEPS: dict[str, Step] = {
                 c,
                 actor=a.user,
                 note=d["note"].strip(),
-                triage=d.get("triage", ""),
+                triage=d.get("triage") or "",
                 followup_interval_days=d.get("followup_interval_days"),
                 expected_version=_v(d),
             ),
             done=_("已受理。"),
+            help=_("请确认分类办理方式：大多数诉求按一般办理，无需分类。"),
+        ),
+        Step(
+            "reclassify",
+            _("调整分类"),
+            forms.ReclassifyForm,
+            offered=lambda c, a: c.status in HANDLING,
+            who=_leads,
+            run=lambda c, a, d: services.reclassify_case(
+                c,
+                actor=a.user,
+                triage=d.get("triage") or "",
+                reason=d["reason"],
+                followup_interval_days=d.get("followup_interval_days"),
+                expected_version=_v(d),
+            ),
+            done=_("已调整分类，已写入办理记录。"),
+            help=_("调整分类和理由写入办理记录。"),
         ),
         Step(
             "reject",
@@ -248,10 +268,22 @@ STEPS: dict[str, Step] = {
             done=_("已记录谈心谈话。"),
         ),
         Step(
+            "refer",
+            _("提交议事协商会"),
+            forms.ReferForm,
+            offered=lambda c, a: c.triage == Triage.LEDGER and c.status in HANDLING,
+            who=_leads_or_assigned,
+            run=lambda c, a, d: services.refer_to_deliberation(
+                c, actor=a.user, deliberation=d["deliberation"], expected_version=_v(d)
+            ),
+            done=_("已提交议事协商会，会议举行后可关联该会的决定。"),
+            help=_("本社区为本诉求召开（或将要召开）的议事协商会。"),
+        ),
+        Step(
             "decision",
             _("关联会议决定"),
             forms.DecisionForm,
-            offered=lambda c, a: c.status in (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS),
+            offered=lambda c, a: c.triage == Triage.LEDGER and c.status in HANDLING,
             who=_leads_or_assigned,
             run=lambda c, a, d: services.link_decision(
                 c,
@@ -261,7 +293,9 @@ STEPS: dict[str, Step] = {
                 expected_version=_v(d),
             ),
             done=_("已关联会议决定。"),
-            help=_("台账类诉求须有议事协商会或领导会议的决定才能办结。"),
+            help=_(
+                "只能关联已举行、且本诉求已提交的议事协商会的决定，或列明本诉求的领导会议决定。"
+            ),
         ),
         Step(
             "extend",
@@ -270,6 +304,8 @@ STEPS: dict[str, Step] = {
             offered=lambda c, a: (
                 c.is_open
                 and c.conclude_due is not None
+                # decided before the deadline it extends (the service says why otherwise)
+                and timezone.localdate() <= c.conclude_due
                 and not c.extension_days
                 and deadlines.max_extension(c) > 0
             ),

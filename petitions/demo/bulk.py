@@ -241,7 +241,7 @@ def _case(run, rules, moment, channel, where, grid, compound) -> Case:
         address=compound.name if compound else "",
         title=texts.title,
         content=texts.content,
-        triage=Triage.ON_THE_SPOT,
+        triage=Triage.ON_THE_SPOT if spot else "",  # the others are ordinary requests
         field_visit_id=where["activity"] if channel == Channel.RESEARCH else None,
         onsite_session_id=where["activity"] if channel == Channel.ONSITE else None,
         reception_id=where["activity"] if channel == Channel.RECEPTION else None,

@@ -30,7 +30,6 @@ from petitions.models import (
     MediationOutcome,
     Person,
     Satisfaction,
-    Triage,
 )
 from petitions.services import PartyData
 from portal.models import Grid
@@ -103,7 +102,7 @@ def _petition(story: Story, *, dispute: Dispute, fate: str, channel: str) -> Non
         texts=texts,
         respondent=True,
     )
-    story.register(SECRETARY, triage=Triage.ON_THE_SPOT, **register)
+    story.register(SECRETARY, triage="", **register)
     story.workdays(rng.randint(1, 6))
     story.accept(SECRETARY, note="经审查符合受理条件，已书面告知信访人受理")
     handler = refs.handler(grid, grid_level=False)
@@ -222,7 +221,7 @@ def _review(story: Story, original, grid: Grid) -> None:
         address=original.address,
         title=f"{title}（原事项 {original.number}）",
         content=content,
-        triage=Triage.ON_THE_SPOT,
+        triage="",
         reviews=original,
         parties=[_party_of(petitioner.person) if petitioner else story.run.people.new().party()],
     )
@@ -263,7 +262,7 @@ def _refused(story: Story, *, item: tuple[str, str, str, str], n: int) -> None:
         compound=compound,
         texts=texts,
     )
-    story.register(SECRETARY, triage=Triage.ON_THE_SPOT, **register)
+    story.register(SECRETARY, triage="", **register)
     story.workdays(rng.randint(2, 8))
     story.reject(SECRETARY, reason)
     if n % 2 == 0:
@@ -290,7 +289,7 @@ def _accusation(story: Story, *, item) -> None:
         texts=texts,
         is_accusation=True,
     )
-    story.register(SECRETARY, triage=Triage.ON_THE_SPOT, **register)
+    story.register(SECRETARY, triage="", **register)
     story.workdays(rng.randint(1, 3))
     story.accept(SECRETARY, note="检举控告类，信访人信息严格保密")
     story.later(minutes=rng.randint(10, 60))
@@ -326,7 +325,7 @@ def _excluded(story: Story) -> None:
         named_staff=[refs.user(GRID_WORKER)],
     )
     manager = refs.manager(grid)
-    story.register(manager, triage=Triage.ON_THE_SPOT, **register)
+    story.register(manager, triage="", **register)
     story.later(minutes=rng.randint(10, 40))
     story.accept(manager, note="涉及网格员本人，依规回避")
     story.later(minutes=rng.randint(10, 60))

@@ -31,7 +31,7 @@ from petitions.demo.lifecycle import (
 )
 from petitions.demo.refs import SECRETARY
 from petitions.demo.story import Plan, Run, Story
-from petitions.models import Channel, Triage
+from petitions.models import Channel
 from portal.models import Grid
 
 # Requests a year by channel (scale 1).
@@ -152,10 +152,8 @@ def _case(story: Story, *, channel: str) -> None:
         on_the_spot(story, registrar, texts, **register)
         after_conclusion(story, visitor, texts, weights=(80, 20, 0))
         return
-    # Residents do not classify what they submit online; staff do when they accept it.
-    story.register(
-        registrar, triage="" if channel == Channel.ONLINE else Triage.ON_THE_SPOT, **register
-    )
+    # Not solved on the spot: an ordinary request, without a triage class.
+    story.register(registrar, triage="", **register)
     if channel == Channel.ONLINE:
         story.later(hours=rng.uniform(0.5, 20))  # read the next working morning
     handled(

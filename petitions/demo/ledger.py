@@ -146,6 +146,8 @@ def ledger(
     story.later(minutes=rng.randint(10, 180))
     story.sign()
     story.later(hours=rng.uniform(2, 30))
+    if decision is not None and decision.deliberation is not None:
+        story.refer(manager, decision.deliberation.deliberation)
     story.progress("已列入问题台账，提交会议集体研究。", public=True)
     if decision is None:
         return  # still waiting for a meeting

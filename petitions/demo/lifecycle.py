@@ -158,12 +158,11 @@ def handled(
 ) -> None:
     """受理 → 交办 → 签收 → 办理 → 办结 → 回访 (→ 重办) → 归档, as far as today allows.
 
-    A request submitted online has no class yet: it is classified (即办, the first class) when
-    it is accepted.
+    An ordinary request: accepted without a triage class.
     """
     rng = story.rng
     story.later(minutes=rng.randint(10, 90))
-    story.accept(manager, triage=Triage.ON_THE_SPOT if not story.case.triage else "")
+    story.accept(manager)
     story.later(hours=rng.uniform(0.2, 3))
     story.assign(manager, handler, co=co)
     if rng.random() < 0.07:

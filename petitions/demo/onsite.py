@@ -21,7 +21,7 @@ from petitions.demo.lifecycle import (
 )
 from petitions.demo.research import category_of
 from petitions.demo.story import Plan, Run, Story
-from petitions.models import Channel, Triage
+from petitions.models import Channel
 
 TARGET = 465
 PER_SESSION = 4  # at most, when the summary gives no figure
@@ -78,7 +78,7 @@ def _case(story: Story, *, session: OnsiteSession) -> None:
         on_the_spot(story, registrar, texts, **register)
         after_conclusion(story, manager, texts, weights=(82, 18, 0))
         return
-    story.register(registrar, triage=Triage.ON_THE_SPOT, **register)
+    story.register(registrar, triage="", **register)
     handled(
         story,
         manager=manager,

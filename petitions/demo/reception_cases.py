@@ -41,7 +41,6 @@ from petitions.models import (
     MediationOutcome,
     Reception,
     ReceptionKind,
-    Triage,
 )
 from portal.models import Compound, Grid, TeamMember
 
@@ -141,7 +140,7 @@ def _case(story: Story, *, reception: Reception, slot: Slot) -> None:
         on_the_spot(story, registrar, texts, **register)
         after_conclusion(story, manager, texts, weights=(85, 15, 0))
         return
-    story.register(registrar, triage=Triage.ON_THE_SPOT, **register)
+    story.register(registrar, triage="", **register)
     if mediated:
         _mediated(story, manager, handler, texts, members, values, category)
         return

@@ -163,7 +163,7 @@ def _extra_case(story: Story, *, visit: FieldVisit) -> None:
         on_the_spot(story, registrar, texts, **register)
         after_conclusion(story, manager, texts, weights=(80, 20, 0))
         return
-    # Not settled there and then, but a matter of days: still the first class (即办), handed
+    # Not settled there and then, but a matter of days: an ordinary request (no class), handed
     # to the grid's staff with the category's working-day limit.
-    story.register(registrar, triage=Triage.ON_THE_SPOT, **register)
+    story.register(registrar, triage="", **register)
     handled(story, manager=manager, handler=handler, texts=texts, publish=publish)

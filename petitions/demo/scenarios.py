@@ -29,7 +29,7 @@ from petitions.demo.refs import (
     SECRETARY,
 )
 from petitions.demo.story import Plan, Run, Story
-from petitions.models import Channel, Satisfaction, Triage
+from petitions.models import Channel, Satisfaction
 from portal.models import Grid
 
 
@@ -65,11 +65,10 @@ def _open(
     if street:
         registrar = None if channel == Channel.ONLINE else SECRETARY
     manager = SECRETARY if street else refs.manager(grid)
-    online = channel == Channel.ONLINE
-    triage = "" if online else Triage.ON_THE_SPOT  # online requests are classified on accepting
-    story.register(registrar, triage=triage, **fields(story, channel=channel, texts=texts, **where))
+    # An ordinary request: no triage class (当场解决 means concluded at capture).
+    story.register(registrar, triage="", **fields(story, channel=channel, texts=texts, **where))
     story.later(minutes=rng.randint(10, 60))
-    story.accept(manager, triage=Triage.ON_THE_SPOT if online else "")
+    story.accept(manager)
     story.later(minutes=rng.randint(20, 120))
     story.assign(manager, handler)
     return texts

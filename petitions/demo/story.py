@@ -115,8 +115,8 @@ class Story:
         self.case = services.register_case(actor=self._user(actor), received_at=self.t, **fields)
         return self.case
 
-    def accept(self, actor: str, note: str = "", triage: str = "") -> None:
-        """受理; a request submitted online is classified (``triage``) here."""
+    def accept(self, actor: str, note: str = "", triage: str | None = None) -> None:
+        """受理; ``triage`` None keeps the class chosen at registration."""
         self._go()
         self.case = services.accept_case(
             self.case, actor=self._user(actor), note=note, triage=triage
@@ -183,8 +183,19 @@ class Story:
         self.case = services.record_mediation(self.case, actor=self._user(actor), summary=summary)
         return session
 
-    def decide(self, actor: str, *, deliberation: Any = None, leadership: Any = None) -> None:
+    def refer(self, actor: str, deliberation: Any) -> None:
+        """提交议事协商会: the ledger case is put to the meeting whose decision will settle it."""
         self._go()
+        self.case = services.refer_to_deliberation(
+            self.case, actor=self._user(actor), deliberation=deliberation
+        )
+
+    def decide(self, actor: str, *, deliberation: Any = None, leadership: Any = None) -> None:
+        """A decision about this case: of the meeting it was put to, or a leadership decision,
+        which names it (as the secretary does when recording the meeting's decisions)."""
+        self._go()
+        if leadership is not None:
+            leadership.cases.add(self.case)
         self.case = services.link_decision(
             self.case,
             actor=self._user(actor),

@@ -124,6 +124,23 @@ class CaseQuerySet(models.QuerySet):
         profile_id = scope_of(user).profile_id
         return self.filter(status=CaseStatus.ASSIGNED, handler_id=profile_id)
 
+    def to_accept(self) -> CaseQuerySet:
+        """待受理: registered, waiting for a coordinator to accept (or not accept) it."""
+        return self.filter(status=CaseStatus.REGISTERED)
+
+    def to_assign(self) -> CaseQuerySet:
+        """待交办: accepted (or bounced back, or reopened without a handler), nobody has it."""
+        return self.filter(status=CaseStatus.ACCEPTED)
+
+    def handled_by(self, user: Any) -> CaseQuerySet:
+        """我的在办: signed for by this user and not concluded yet."""
+        profile_id = scope_of(user).profile_id
+        return self.filter(status=CaseStatus.IN_PROGRESS, handler_id=profile_id)
+
+    def reopened(self) -> CaseQuerySet:
+        """重办: open again after a 不满意 follow-up."""
+        return self.open().filter(redo_count__gt=0)
+
     def in_community(self, community: Any) -> CaseQuerySet:
         return self.filter(community=community)
 
@@ -183,7 +200,7 @@ class Case(models.Model):
         max_length=12,
         choices=Triage.choices,
         blank=True,
-        help_text=_("居民网上提交的诉求在受理时分类"),
+        help_text=_("一般诉求不分类；当场解决、台账管理、长期跟踪须有意选择，调整分类记入办理记录"),
     )
     status = models.CharField(
         _("状态"), max_length=14, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
@@ -300,6 +317,14 @@ class Case(models.Model):
         editable=False,
         verbose_name=_("议事协商决定"),
     )
+    # 台账: the deliberation meetings this case was put to (提交议事协商会), recorded by a step.
+    # Only a decision of one of them, once held, is a decision about this matter.
+    deliberations = models.ManyToManyField(
+        "outreach.Deliberation",
+        blank=True,
+        related_name="referred_cases",
+        verbose_name=_("提交议事协商会"),
+    )
     leadership_decision = models.ForeignKey(
         LeadershipDecision,
         on_delete=models.PROTECT,
@@ -360,13 +385,6 @@ class Case(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(triage="") | Q(triage__in=Triage.values), name="case_triage_valid"
-            ),
-            models.CheckConstraint(
-                condition=~Q(triage="")
-                | Q(
-                    status__in=[CaseStatus.REGISTERED, CaseStatus.NOT_ACCEPTED, CaseStatus.ARCHIVED]
-                ),
-                name="case_triaged_once_accepted",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=CaseStatus.values), name="case_status_valid"

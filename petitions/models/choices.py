@@ -35,6 +35,20 @@ class Triage(models.TextChoices):
     LONG_TERM = "long_term", _("长期跟踪")
 
 
+# Where a class is chosen, each option says in one line what it means for the case. The blank
+# value is the ordinary request: no class, assigned, handled and concluded within its limit.
+TRIAGE_EXPLAINED: dict[str, object] = {
+    "": _("一般办理（大多数诉求）：交办承办人，签收、办理后在办理时限内办结"),
+    Triage.ON_THE_SPOT: _("当场解决：登记时已经当场解决，须填写解决结果，登记即受理并办结"),
+    Triage.LEDGER: _(
+        "台账管理：须经会议研究，凭为本诉求召开并已举行的议事协商会或列明本诉求的领导会议的决定办结"
+    ),
+    Triage.LONG_TERM: _(
+        "长期跟踪：短期内难以解决，按跟踪间隔定期跟进、填写进度，进度达到 100% 后办结"
+    ),
+}
+
+
 class CaseStatus(models.TextChoices):
     REGISTERED = "registered", _("已登记")
     ACCEPTED = "accepted", _("已受理")
@@ -92,6 +106,8 @@ class EventKind(models.TextChoices):
     CONVERSATION = "conversation", _("谈心谈话")
     MEDIATION = "mediation", _("调解")
     DECISION = "decision", _("关联会议决定")
+    RECLASSIFIED = "reclassified", _("调整分类")
+    REFERRED = "referred", _("提交议事协商会")
     EXTENDED = "extended", _("延期")
     PAUSED = "paused", _("中止计时")
     RESUMED = "resumed", _("恢复计时")

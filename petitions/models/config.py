@@ -108,6 +108,15 @@ class LeadershipDecision(models.Model):
     meeting = models.CharField(_("会议"), max_length=60, help_text=_("如 街道党工委会议"))
     held_on = models.DateField(_("会议日期"))
     text = models.TextField(_("决定事项"))
+    # The matters the decision is about, named by whoever records it: only these cases can be
+    # settled by it.
+    cases = models.ManyToManyField(
+        "petitions.Case",
+        blank=True,
+        related_name="naming_decisions",
+        verbose_name=_("涉及诉求"),
+        help_text=_("本决定针对的台账诉求；只有列在这里的诉求可以依据本决定办结"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

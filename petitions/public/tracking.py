@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.models import (
     Case,
     CaseEvent,
+    CaseKind,
     CaseParty,
     CaseStatus,
     EventKind,
@@ -115,7 +116,11 @@ class TrackedCase:
     status_text: str
     petitioner: str
     unit: str
+    # The conclusion deadline: what the resident was promised, whichever step the case is at
+    # (the sign-for deadline is the office's own business).
     due: date | None
+    # A formal petition waiting for acceptance: by when the resident must hear whether it is.
+    accept_due: date | None = None
     events: list[PublicEvent] = field(default_factory=list)
     result: str = ""
     reply: str = ""
@@ -161,7 +166,10 @@ def tracked(case: Case) -> TrackedCase:
         status_text=STATUS_FOR_RESIDENTS.get(case.status, case.get_status_display()),
         petitioner=petitioner,
         unit=unit,
-        due=case.current_due,
+        due=case.conclude_due if case.is_open else None,
+        accept_due=case.accept_due
+        if case.status == CaseStatus.REGISTERED and case.kind != CaseKind.ORDINARY
+        else None,
         events=[
             PublicEvent(
                 at=e.at,

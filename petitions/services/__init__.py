@@ -29,7 +29,6 @@ from petitions.services.conclusion import (
 from petitions.services.handling import (
     add_progress,
     extend_deadline,
-    link_decision,
     pause_clock,
     record_conversation,
     record_mediation,
@@ -45,6 +44,12 @@ from petitions.services.intake import (
     sign_case,
 )
 from petitions.services.privacy import record_export, reveal_party
+from petitions.services.triage import (
+    decision_problem,
+    link_decision,
+    reclassify_case,
+    refer_to_deliberation,
+)
 
 __all__ = [
     "CASE_PLACE",
@@ -62,16 +67,19 @@ __all__ = [
     "bulk_assign",
     "conclude_case",
     "conflict_message",
+    "decision_problem",
     "extend_deadline",
     "link_decision",
     "new_tracking_code",
     "normalise_tracking_code",
     "pause_clock",
+    "reclassify_case",
     "record_conversation",
     "record_export",
     "record_followup",
     "record_mediation",
     "records_language",
+    "refer_to_deliberation",
     "register_case",
     "reject_case",
     "resume_clock",

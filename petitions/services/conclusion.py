@@ -32,11 +32,20 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.handling import end_open_pause
+from petitions.services.triage import decision_problem
 
 
 def _conclusion_problem(case: Case, *, dual_settlement: bool) -> str | None:
-    if case.triage == Triage.LEDGER and not case.has_meeting_decision:
-        return _("台账类诉求须先关联议事协商会或领导会议的决定，才能办结。")
+    if case.triage == Triage.LEDGER:
+        # Checked again here, not only when it was linked: the meeting may have been cancelled
+        # or the decision no longer name the case since.
+        problem = decision_problem(
+            case,
+            deliberation_decision=case.deliberation_decision,
+            leadership_decision=case.leadership_decision,
+        )
+        if problem:
+            return problem
     if case.triage == Triage.LONG_TERM and case.progress < 100:
         return _("长期跟踪类诉求进度达到 100%% 后才能办结（请先填写办理进展）。") % {}
     if case.status == CaseStatus.ACCEPTED and case.triage != Triage.ON_THE_SPOT:
@@ -194,7 +203,11 @@ def record_followup(
     if case.redo_count >= SUPERVISE_AFTER_REDOS and not case.is_supervised:
         case.is_supervised = True
         fields.append("is_supervised")
-    # Back to the handler; a case solved on the spot has none, so it waits to be assigned.
+    # Back to the handler; a case solved on the spot has none, so it waits to be assigned: not
+    # solved on the spot after all, it is handled as an ordinary request from now on.
+    if case.triage == Triage.ON_THE_SPOT:
+        case.triage = ""
+        fields.append("triage")
     old = _move(case, CaseStatus.IN_PROGRESS if case.handler_id else CaseStatus.ACCEPTED, fields)
     _event(
         case,

@@ -1,4 +1,4 @@
-"""Handling: 办理进展, 谈心谈话, 调解, 会议决定, 延期, 中止计时."""
+"""Handling: 办理进展, 谈心谈话, 调解, 延期, 中止计时."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from petitions.services.base import (
     _save,
     _schedule_followup,
 )
+from portal.templatetags.portal_tags import cn_date
 
 
 @transaction.atomic
@@ -88,28 +89,6 @@ def record_mediation(case: Case, *, actor: Any, summary: str) -> Case:
 
 
 @transaction.atomic
-def link_decision(
-    case: Case,
-    *,
-    actor: Any,
-    deliberation_decision: Any = None,
-    leadership_decision: Any = None,
-    expected_version: int | None = None,
-) -> Case:
-    """台账: the meeting decision that settles this ledger case."""
-    if (deliberation_decision is None) == (leadership_decision is None):
-        raise CaseError(_("请选择一项议事协商决定或领导会议决定。"))
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
-    case.deliberation_decision = deliberation_decision
-    case.leadership_decision = leadership_decision
-    _save(case, ["deliberation_decision", "leadership_decision"])
-    decision = deliberation_decision or leadership_decision
-    _event(case, actor=actor, kind=EventKind.DECISION, note=str(decision), public=True)
-    return case
-
-
-@transaction.atomic
 def extend_deadline(
     case: Case, *, actor: Any, days: int, reason: str, expected_version: int | None = None
 ) -> Case:
@@ -125,6 +104,17 @@ def extend_deadline(
         raise CaseError(_("只有办理中且已确定办结期限的诉求可以延期。"))
     if case.extension_days:
         raise CaseError(_("诉求 %(number)s 已延期过一次，不能再次延期。") % {"number": case.number})
+    if timezone.localdate() > case.conclude_due:
+        # 信访工作条例 Art. 34: an extension is approved within the time limit it extends. One
+        # granted afterwards would move the deadline past days already late and make a late
+        # case look on time in every count.
+        raise CaseError(
+            _(
+                "办结期限（%(due)s）已过，不能再延期：延期须在办结期限届满前批准。"
+                "本件按超期办理，请尽快办结。"
+            )
+            % {"due": cn_date(case.conclude_due)}
+        )
     limit = deadlines.max_extension(case)
     if limit == 0:
         raise CaseError(_("这类事项的办理时限不能延长。"))

@@ -42,6 +42,7 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.conclusion import conclude_case
+from petitions.services.triage import apply_triage, triage_label, triage_problem
 from portal.access import scope_of
 from portal.models import StaffProfile
 from portal.roles import Role
@@ -90,6 +91,10 @@ def register_case(
         raise CaseError(_("长期跟踪类诉求请填写跟踪间隔天数。"))
     if on_the_spot_result and triage != Triage.ON_THE_SPOT:
         raise CaseError(_("只有“当场解决”类诉求可以在登记时直接办结。"))
+    if triage == Triage.ON_THE_SPOT and not (on_the_spot_result or "").strip():
+        # On the spot means concluded at capture: a class without its result would leave the
+        # case open, and overdue, under a label that says it was solved.
+        raise CaseError(_("选择“当场解决”须填写当场解决的结果；未当场解决的诉求请按一般办理。"))
     if kind in (CaseKind.REVIEW, CaseKind.RECHECK):
         _check_review_request(kind, reviews, received_at or timezone.now())
     if actor is not None and not scope_of(actor).allows(
@@ -182,13 +187,14 @@ def accept_case(
     *,
     actor: Any,
     note: str = "",
-    triage: str = "",
+    triage: str | None = None,
     followup_interval_days: int | None = None,
     expected_version: int | None = None,
 ) -> Case:
     """受理: the matter will be handled; formal petitions start their 60-day clock now.
 
-    A case not yet classified (submitted online) gets its triage class here.
+    ``triage`` None keeps the class the case has; "" makes it an ordinary request (no class);
+    台账管理 or 长期跟踪 classify it. The class it is accepted under goes on the timeline.
     """
     _ensure_visible(case, actor)
     case = _locked(case, expected_version)
@@ -196,30 +202,25 @@ def accept_case(
         _require(actor, ASSIGN_PERMISSION, _("受理须由社区书记、包片领导或街道党工委书记办理。"))
     _check(case, CaseStatus.ACCEPTED, "受理", sources=[CaseStatus.REGISTERED])
     fields = ["accepted_at"]
-    if triage:
-        if triage not in Triage.values:
-            raise CaseError(_("分类办理方式不正确。"))
-        if triage == Triage.LONG_TERM and not (
-            followup_interval_days or case.followup_interval_days
-        ):
-            raise CaseError(_("长期跟踪类诉求请填写跟踪间隔天数。"))
-        case.triage = triage
-        if followup_interval_days:
-            case.followup_interval_days = followup_interval_days
-        fields += ["triage", "followup_interval_days", *_schedule_followup(case)]
-    if not case.triage:
-        raise CaseError(_("受理前请选择分类办理方式：当场解决、台账管理或长期跟踪。"))
+    old_triage = case.triage
+    if triage is not None and triage != case.triage:
+        if problem := triage_problem(case, triage, followup_interval_days):
+            raise CaseError(problem)
+        fields += apply_triage(case, triage, followup_interval_days)
     case.accepted_at = timezone.now()
     old = _move(case, CaseStatus.ACCEPTED, fields)
+    changes: dict = {"conclude_due": str(case.conclude_due or "")}
+    if case.triage != old_triage:
+        changes["triage"] = [old_triage, case.triage]
     _event(
         case,
         actor=actor,
         kind=EventKind.ACCEPTED,
         from_status=old,
         to_status=case.status,
-        note=note or "已受理",
+        note=note or f"已受理（{triage_label(case.triage)}）",
         public=True,
-        changes={"conclude_due": str(case.conclude_due or "")},
+        changes=changes,
     )
     return case
 

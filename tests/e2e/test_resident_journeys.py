@@ -38,6 +38,7 @@ def conclude_as_staff(case: Case, staff) -> Case:
     decision = LeadershipDecision.objects.create(
         meeting="街道党工委会议", held_on=timezone.localdate(), text="物业限期清理楼道"
     )
+    decision.cases.add(case)  # the decision names the matter it is about
     case = services.link_decision(case, actor=secretary, leadership_decision=decision)
     return services.conclude_case(
         case,
@@ -107,7 +108,9 @@ def test_resident_reports_tracks_and_sends_a_poor_result_back(live_server, phone
     assert no_sideways_scroll(desk)
     screenshot(desk, "staff-case-page-phone")
     desk.locator("summary").filter(has_text=re.compile("^受理$")).click()
-    desk.select_option("#id_accept-triage", label="台账管理")
+    accept = desk.locator('form[action$="/step/accept/"]')
+    assert accept.get_by_text(re.compile("台账管理：须经会议研究")).is_visible()
+    accept.locator('input[value="ledger"]').check()
     desk.get_by_role("button", name="受理", exact=True).click()
     desk.wait_for_load_state()
     assert desk.get_by_text("已受理。").first.is_visible()

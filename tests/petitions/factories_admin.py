@@ -39,7 +39,8 @@ def new_case(grid: Grid, *, actor: Any = None, parties: Any = None, **overrides:
         "grid": grid,
         "title": f"楼道堆物{next(_seq)}",
         "content": "三单元楼道堆放杂物，影响通行。",
-        "triage": Triage.ON_THE_SPOT,
+        # An ordinary request has no class; one solved on the spot is classed so.
+        "triage": Triage.ON_THE_SPOT if overrides.get("on_the_spot_result") else "",
         "parties": parties
         if parties is not None
         else [PartyData(name=NAME, phone=PHONE, id_number=ID_NUMBER, role=PartyRole.PETITIONER)],

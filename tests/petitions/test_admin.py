@@ -93,15 +93,22 @@ def test_accept_button_calls_the_service_and_the_timeline_gets_it(client, place,
 
 
 @pytest.mark.django_db
-def test_a_request_that_came_in_online_is_classified_on_the_accept_button(client, place, staff):
+def test_accept_explains_each_class_and_an_ordinary_request_needs_none(client, place, staff):
     case = new_case(place.north_a, triage="")
     assert case.registered_by is None and case.triage == ""
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
     page = client.get(change_url(case)).content.decode()
-    assert 'name="triage"' in page and "跟踪间隔" in page
-
-    response = post_step(client, case, "accept", note="属于本社区")
-    assert "请选择分类办理方式" in response.content.decode()  # nothing is chosen for them
+    accept = page[page.index(step_url(case, "accept")) :]
+    accept = accept[: accept.index("</form>")]
+    # Each class is explained in one line where it is chosen; none is forced on the case.
+    assert re.search(r'value="" [^>]*checked', accept)
+    for explained in (
+        "一般办理（大多数诉求）",
+        "台账管理：须经会议研究",
+        "长期跟踪：短期内难以解决",
+    ):
+        assert explained in accept
+    assert "当场解决" not in accept  # only at registration, with its result
 
     response = post_step(
         client, case, "accept", triage=Triage.LONG_TERM, followup_interval_days="0", note=""
@@ -116,6 +123,19 @@ def test_a_request_that_came_in_online_is_classified_on_the_accept_button(client
     case.refresh_from_db()
     assert case.status == S.REGISTERED
 
+    assert post_step(client, case, "accept", triage="", note="").status_code == 302
+    case.refresh_from_db()
+    assert case.status == S.ACCEPTED and case.triage == ""
+    page = client.get(change_url(case)).content.decode()
+    assert "已受理（一般办理）" in page
+
+
+@pytest.mark.django_db
+def test_accept_shows_the_class_chosen_at_registration_and_records_a_change(client, place, staff):
+    case = new_case(place.north_a, actor=staff[Role.GRID_WORKER], triage=Triage.LEDGER)
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    page = client.get(change_url(case)).content.decode()
+    assert re.search(r'value="ledger" [^>]*checked', page)
     response = post_step(
         client, case, "accept", triage=Triage.LONG_TERM, followup_interval_days="14", note=""
     )
@@ -123,16 +143,9 @@ def test_a_request_that_came_in_online_is_classified_on_the_accept_button(client
     case.refresh_from_db()
     assert case.status == S.ACCEPTED and case.triage == Triage.LONG_TERM
     assert case.next_followup_due == timezone.localdate() + timedelta(days=14)
-
-
-@pytest.mark.django_db
-def test_accept_asks_no_triage_of_a_case_classified_at_registration(client, place, staff):
-    case = new_case(place.north_a, actor=staff[Role.GRID_WORKER], triage=Triage.LEDGER)
-    client.force_login(staff[Role.COMMUNITY_SECRETARY])
-    assert 'name="triage"' not in client.get(change_url(case)).content.decode()
-    assert post_step(client, case, "accept", triage=Triage.LONG_TERM).status_code == 302
-    case.refresh_from_db()
-    assert case.status == S.ACCEPTED and case.triage == Triage.LEDGER
+    accepted = case.events.get(kind=EventKind.ACCEPTED)
+    assert accepted.changes["triage"] == [Triage.LEDGER, Triage.LONG_TERM]
+    assert accepted.note == "已受理（长期跟踪）"
 
 
 @pytest.mark.django_db
@@ -237,6 +250,7 @@ def test_decision_extension_pause_resume_and_supervision(client, place, staff):
     decision = LeadershipDecision.objects.create(
         meeting="街道党工委会议", held_on=timezone.localdate(), text="统一清理楼道"
     )
+    decision.cases.add(case)
     client.force_login(secretary)
     assert post_step(client, case, "decision", leadership_decision=decision.pk).status_code == 302
     case.refresh_from_db()
@@ -280,7 +294,7 @@ def test_a_refused_step_shows_the_reason_in_chinese_and_changes_nothing(client, 
     response = post_step(client, case, "conclude", result="已清理", reply="已答复居民")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "台账类诉求须先关联议事协商会或领导会议的决定，才能办结。" in html
+    assert "台账类诉求须先关联为本诉求作出的议事协商会或领导会议决定，才能办结。" in html
     assert "已答复居民" in html  # what was typed is kept
     case.refresh_from_db()
     assert case.status == S.IN_PROGRESS
@@ -1285,14 +1299,71 @@ def test_every_step_form_survives_hostile_values(client, place, staff):
 
 
 @pytest.mark.django_db
-def test_meeting_decisions_are_offered_with_their_meeting(client, place, staff):
+def test_only_decisions_about_the_case_of_held_meetings_are_offered(client, place, staff):
+    from outreach.models import ActivityStatus
+
     case = in_progress_case(place, staff, triage=Triage.LEDGER)
-    meeting = make_deliberation(place.north_a, title="三单元楼道治理议事会")
-    DeliberationDecision.objects.create(deliberation=meeting, text="物业两周内清理楼道")
+    held = make_deliberation(place.north_a, title="三单元楼道治理议事会", starts_at=timezone.now())
+    DeliberationDecision.objects.create(deliberation=held, text="物业两周内清理楼道")
+    planned = make_deliberation(
+        place.north_a,
+        title="车棚议事会",
+        status=ActivityStatus.PLANNED,
+        starts_at=timezone.now() + timedelta(days=5),
+    )
+    DeliberationDecision.objects.create(deliberation=planned, text="拟改造车棚")
+    other = make_deliberation(place.north_a, title="停车议事会", starts_at=timezone.now())
+    DeliberationDecision.objects.create(deliberation=other, text="划定临时停车区")
+    unrelated = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=timezone.localdate(), text="列入年度民生实事"
+    )
     client.force_login(staff[Role.SECRETARY])
+    for meeting in (held, planned):  # put to the meetings convened for it, on the case page
+        assert post_step(client, case, "refer", deliberation=meeting.pk).status_code == 302
+    assert events(case, EventKind.REFERRED) == 2
     page = client.get(change_url(case)).content.decode()
-    day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
-    assert f"{day} 三单元楼道治理议事会：物业两周内清理楼道" in page
+    decision = page[page.index(step_url(case, "decision")) :]
+    decision = decision[: decision.index("</form>")]
+    day = timezone.localtime(held.starts_at).strftime("%Y-%m-%d")
+    assert f"{day} 三单元楼道治理议事会：物业两周内清理楼道" in decision
+    for not_offered in ("拟改造车棚", "划定临时停车区", "列入年度民生实事"):
+        assert not_offered not in decision
+    # Posted anyway: refused, with the reason.
+    response = post_step(client, case, "decision", leadership_decision=unrelated.pk)
+    assert response.status_code == 200 and events(case, EventKind.DECISION) == 0
+
+
+@pytest.mark.django_db
+def test_reclassifying_is_a_step_on_the_case_page(client, place, staff):
+    case = in_progress_case(place, staff, triage=Triage.LEDGER)
+    client.force_login(staff[Role.GRID_WORKER])  # the handler does not reclassify
+    assert step_url(case, "reclassify") not in client.get(change_url(case)).content.decode()
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    page = client.get(change_url(case)).content.decode()
+    form = page[page.index(step_url(case, "reclassify")) :]
+    form = form[: form.index("</form>")]
+    assert "一般办理（大多数诉求）" in form and "长期跟踪：短期内难以解决" in form
+    response = post_step(client, case, "reclassify", triage="", reason="")
+    assert response.status_code == 200 and "这个字段是必填项" in response.content.decode()
+    response = post_step(client, case, "reclassify", triage="", reason="物业可直接处理")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.triage == "" and events(case, EventKind.RECLASSIFIED) == 1
+    page = client.get(change_url(case)).content.decode()
+    assert "分类由“台账管理”调整为“一般办理”：物业可直接处理" in page
+    assert step_url(case, "decision") not in page  # no longer a ledger case
+
+
+@pytest.mark.django_db
+def test_registering_on_the_spot_needs_its_result(client, place, staff):
+    client.force_login(staff[Role.GRID_WORKER])
+    page = client.get(ADD).content.decode()
+    for explained in ("一般办理（大多数诉求）", "当场解决：登记时已经当场解决", "台账管理："):
+        assert explained in page
+    response = client.post(ADD, register_data(place, triage=Triage.ON_THE_SPOT))
+    assert response.status_code == 200
+    assert "选择“当场解决”须填写当场解决的结果" in response.content.decode()
+    assert not Case.objects.exists()
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from petitions import services
-from petitions.models import Case, CaseEvent, CaseStatus, EventKind, Triage
+from petitions.models import Case, CaseEvent, CaseStatus, EventKind
 from portal.models import StaffProfile
 from portal.roles import Role
 from tests.factories import make_case, make_staff
@@ -49,7 +49,7 @@ def race(work) -> tuple[list, list[str]]:
 def in_progress_case(place, staff):
     secretary = staff[Role.SECRETARY]
     handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
-    case = make_case(place.north_a, actor=secretary, triage=Triage.ON_THE_SPOT)
+    case = make_case(place.north_a, actor=secretary)
     case = services.accept_case(case, actor=secretary)
     case = services.assign_case(case, actor=secretary, handler=handler)
     return services.sign_case(case, actor=staff[Role.GRID_WORKER])

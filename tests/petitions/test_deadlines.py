@@ -56,12 +56,15 @@ def test_formal_petition_due_60_days_after_acceptance_and_one_extension(place, s
         case = services.accept_case(case, actor=secretary)
     assert case.conclude_due == received + timedelta(days=60)
 
-    with pytest.raises(services.CaseError, match="不能超过 30 日"):
-        services.extend_deadline(case, actor=secretary, days=31, reason="需等待鉴定结论")
-    case.refresh_from_db()
-    assert case.conclude_due == received + timedelta(days=60) and case.extension_days == 0
-
-    case = services.extend_deadline(case, actor=secretary, days=30, reason="需等待房屋安全鉴定结论")
+    # Decided before the deadline it extends (信访工作条例 Art. 34).
+    with freeze(at(date(2026, 5, 20))):
+        with pytest.raises(services.CaseError, match="不能超过 30 日"):
+            services.extend_deadline(case, actor=secretary, days=31, reason="需等待鉴定结论")
+        case.refresh_from_db()
+        assert case.conclude_due == received + timedelta(days=60) and case.extension_days == 0
+        case = services.extend_deadline(
+            case, actor=secretary, days=30, reason="需等待房屋安全鉴定结论"
+        )
     assert case.conclude_due == received + timedelta(days=90)
     event = case.events.get(kind=EventKind.EXTENDED)
     assert event.is_public and "需等待房屋安全鉴定结论" in event.note
@@ -149,13 +152,43 @@ def test_paused_clock_moves_the_due_date(place, staff, freeze):
 
 
 @pytest.mark.django_db
+def test_an_extension_after_the_deadline_is_refused_and_the_case_stays_late(
+    client, place, staff, freeze
+):
+    secretary = staff[Role.SECRETARY]
+    with freeze(at(date(2026, 4, 1))):
+        case = make_case(place.north_a, actor=secretary, kind=CaseKind.PETITION)
+        case = services.accept_case(case, actor=secretary)
+    due = case.conclude_due
+    late = due + timedelta(days=3)
+    with freeze(at(late)):
+        with pytest.raises(services.CaseError, match="办结期限（2026年5月31日）已过，不能再延期"):
+            services.extend_deadline(case, actor=secretary, days=30, reason="需要多部门会商")
+        client.force_login(secretary)
+        page = client.get(f"/admin/petitions/case/{case.pk}/change/").content.decode()
+        assert "已超期 3 天" in page
+        assert f"/admin/petitions/case/{case.pk}/step/extend/" not in page
+        listed = client.get("/admin/petitions/case/", {"queue": "overdue"}).context["cl"]
+        assert case.pk in [c.pk for c in listed.result_list]
+    case.refresh_from_db()
+    assert case.conclude_due == due and case.extension_days == 0
+    assert case in Case.objects.overdue(late)
+    # Before the deadline the same extension is granted.
+    with freeze(at(due)):
+        case = services.extend_deadline(case, actor=secretary, days=30, reason="需要多部门会商")
+    assert case.conclude_due == due + timedelta(days=30)
+
+
+@pytest.mark.django_db
 def test_concluding_while_paused_ends_the_pause(place, staff, freeze):
     secretary = staff[Role.SECRETARY]
     with freeze(at(date(2026, 4, 1))):
-        case = make_case(
-            place.north_a, actor=secretary, kind=CaseKind.PETITION, triage=Triage.ON_THE_SPOT
-        )
+        case = make_case(place.north_a, actor=secretary, kind=CaseKind.PETITION)
         case = services.accept_case(case, actor=secretary)
+        case = services.assign_case(
+            case, actor=secretary, handler=StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+        )
+        case = services.sign_case(case, actor=staff[Role.GRID_WORKER])
     due = case.conclude_due
     with freeze(at(date(2026, 4, 10))):
         services.pause_clock(case, actor=secretary, reason="组织听证")

@@ -137,10 +137,10 @@ def test_every_channel_class_and_kind_is_there(demo):
         Channel.PATROL,
         Channel.REFERRAL,
     }
-    # Online requests were submitted by residents and classified by staff on acceptance.
+    # Online requests were submitted by residents; most are ordinary requests, with no class.
     online = Case.objects.filter(channel=Channel.ONLINE)
     assert online.exists() and not online.filter(registered_by__isnull=False).exists()
-    assert not online.filter(triage="").exclude(status=CaseStatus.REGISTERED).exists()
+    assert Case.objects.filter(triage="").count() >= 300
     # Categories are the seeded table's, all of them used.
     assert Case.objects.values("category").distinct().count() >= 10
 
@@ -176,6 +176,32 @@ def test_every_channel_class_and_kind_is_there(demo):
 
     kinds = set(Case.objects.values_list("kind", flat=True))
     assert {CaseKind.ORDINARY, CaseKind.PETITION, CaseKind.REVIEW} <= kinds
+
+
+def test_on_the_spot_cases_were_concluded_at_capture(demo):
+    spot = Case.objects.filter(triage=Triage.ON_THE_SPOT)
+    assert spot.count() >= 300
+    # Never open, never late: registered, accepted and concluded in the same moment.
+    assert not spot.filter(status__in=OPEN).exists()
+    assert not spot.exclude(accepted_at=F("received_at")).exists()
+    assert not spot.exclude(concluded_at=F("received_at")).exists()
+    assert not spot.filter(concluded_on_time=False).exists()
+    # The work still open is ordinary, ledger or long-term, and is what the counts call late.
+    assert Case.objects.overdue().exists()
+    assert not Case.objects.overdue().filter(triage=Triage.ON_THE_SPOT).exists()
+
+
+def test_ledger_cases_were_settled_by_decisions_about_them(demo):
+    ledger = Case.objects.filter(triage=Triage.LEDGER, status__in=SETTLED)
+    by_meeting = ledger.filter(deliberation_decision__isnull=False)
+    assert by_meeting.exists()
+    assert not by_meeting.exclude(deliberations=F("deliberation_decision__deliberation")).exists()
+    assert not by_meeting.exclude(
+        deliberation_decision__deliberation__status=ActivityStatus.HELD
+    ).exists()
+    by_leaders = ledger.filter(leadership_decision__isnull=False)
+    assert by_leaders.exists()
+    assert not by_leaders.exclude(naming_decisions=F("leadership_decision")).exists()
 
 
 def test_todays_spread_of_states(demo):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import product
 
 import pytest
+from django.utils import timezone
 
 from petitions import services
 from petitions.models import (
@@ -19,7 +21,7 @@ from petitions.models import (
 from petitions.services import PartyData
 from portal.models import StaffProfile
 from portal.roles import Role
-from tests.factories import make_case, make_deliberation
+from tests.factories import make_case, make_deliberation, make_staff
 
 S = CaseStatus
 
@@ -35,7 +37,7 @@ def path_to(status: str, place, staff, *, on_the_spot: bool = False):
             place.north_a, actor=actor, triage=Triage.ON_THE_SPOT, on_the_spot_result="已当场解决"
         )
     handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
-    case = make_case(place.north_a, actor=actor, triage=Triage.ON_THE_SPOT)
+    case = make_case(place.north_a, actor=actor)  # an ordinary request: no class
     if status == S.REGISTERED:
         return case
     if status == S.NOT_ACCEPTED:
@@ -103,9 +105,23 @@ def test_no_step_leads_back_to_registered():
 PAIRS = [(a, b) for a, b in product(S.values, S.values) if b != S.REGISTERED]
 
 
+# Moves only 当场解决 makes, and only inside the registration that captures it: an accepted case
+# concludes without a handler only there and then.
+AT_CAPTURE = {(S.ACCEPTED, S.CONCLUDED)}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("source", "target"), PAIRS)
 def test_every_pair_of_the_transition_table(place, staff, source, target):
+    if (source, target) in AT_CAPTURE:
+        spot = path_to(S.CONCLUDED, place, staff, on_the_spot=True)
+        moves = list(spot.events.exclude(to_status="").values_list("from_status", "to_status"))
+        assert (source, target) in moves
+        # Anywhere else the move is refused: an ordinary accepted case is assigned first.
+        case = path_to(source, place, staff)
+        with pytest.raises(services.CaseError, match="请先交办"):
+            attempt(case, target, staff)
+        return
     # 不满意 sends a case without a handler (solved on the spot) back to be assigned.
     on_the_spot = (source, target) == (S.CONCLUDED, S.ACCEPTED)
     case = path_to(source, place, staff, on_the_spot=on_the_spot)
@@ -142,30 +158,135 @@ def test_on_the_spot_case_is_concluded_at_capture(place, staff):
     assert kinds == [EventKind.REGISTERED, EventKind.ACCEPTED, EventKind.CONCLUDED]
 
 
-@pytest.mark.django_db
-def test_ledger_case_needs_a_meeting_decision_to_conclude(place, staff):
+def ledger_case(place, staff):
+    """A case accepted as 台账, assigned and signed for."""
     actor = staff[Role.SECRETARY]
-    case = path_to(S.IN_PROGRESS, place, staff)
-    case.triage = Triage.LEDGER
-    case.save(update_fields=["triage"])
+    case = make_case(place.north_a, actor=actor)
+    case = services.accept_case(case, actor=actor, triage=Triage.LEDGER)
+    handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+    case = services.assign_case(case, actor=actor, handler=handler)
+    return services.sign_case(case, actor=staff[Role.GRID_WORKER])
+
+
+@pytest.mark.django_db
+def test_only_a_held_meeting_convened_for_the_case_settles_it(place, staff):
+    from outreach.models import ActivityStatus
+
+    actor = staff[Role.SECRETARY]
+    case = ledger_case(place, staff)
     with pytest.raises(services.CaseError, match="台账类诉求须先关联"):
         services.conclude_case(case, actor=actor, result="r", reply="r")
-    meeting = make_deliberation(place.north_a)
-    decision = meeting.decisions.create(text="统一规划车棚位置，物业负责施工")
-    services.link_decision(case, actor=actor, deliberation_decision=decision)
+    # A decision of another meeting of the same community is not about this matter.
+    other = make_deliberation(place.north_a, title="北苑停车议事会")
+    unrelated = other.decisions.create(text="划定夜间临时停车区")
+    with pytest.raises(services.CaseError, match="不是为本诉求召开的"):
+        services.link_decision(case, actor=actor, deliberation_decision=unrelated)
+    # Put to a meeting that has not happened yet (or was called off): its decision cannot count.
+    planned = make_deliberation(
+        place.north_a, status=ActivityStatus.PLANNED, starts_at=timezone.now() + timedelta(days=3)
+    )
+    case = services.refer_to_deliberation(case, actor=actor, deliberation=planned)
+    early = planned.decisions.create(text="拟统一规划车棚位置")
+    with pytest.raises(services.CaseError, match="尚未举行或已取消"):
+        services.link_decision(case, actor=actor, deliberation_decision=early)
+    type(planned).objects.filter(pk=planned.pk).update(
+        status=ActivityStatus.CANCELLED, cancel_reason="改期"
+    )
+    with pytest.raises(services.CaseError, match="已取消"):
+        services.refer_to_deliberation(
+            case, actor=actor, deliberation=planned.__class__.objects.get(pk=planned.pk)
+        )
+    with pytest.raises(services.CaseError, match="尚未举行或已取消"):
+        services.link_decision(case, actor=actor, deliberation_decision=early)
+    assert case.events.filter(kind=EventKind.REFERRED).count() == 1
+    # The meeting it was put to, held: its decision settles it.
+    held = make_deliberation(place.north_a, starts_at=timezone.now())
+    bystander = make_staff(Role.GRID_WORKER, grids=[place.north_a])  # sees it, not working on it
+    with pytest.raises(services.CaseError, match="只有本诉求的承办人员"):
+        services.refer_to_deliberation(case, actor=bystander, deliberation=held)
+    case = services.refer_to_deliberation(case, actor=actor, deliberation=held)
+    decision = held.decisions.create(text="统一规划车棚位置，物业负责施工")
+    case = services.link_decision(case, actor=actor, deliberation_decision=decision)
     case = services.conclude_case(case, actor=actor, result="已按决定施工", reply="车棚已改造")
     assert case.status == S.CONCLUDED
 
-    other = path_to(S.IN_PROGRESS, place, staff)
-    other.triage = Triage.LEDGER
-    other.save(update_fields=["triage"])
-    from django.utils import timezone
 
-    leadership = LeadershipDecision.objects.create(
-        meeting="街道党工委会议", held_on=timezone.localdate(), text="列入年度民生实事"
+@pytest.mark.django_db
+def test_only_a_leadership_decision_that_names_the_case_settles_it(place, staff):
+    actor = staff[Role.SECRETARY]
+    case = ledger_case(place, staff)
+    today = timezone.localdate()
+    unrelated = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=today, text="列入年度民生实事"
     )
-    services.link_decision(other, actor=actor, leadership_decision=leadership)
-    assert services.conclude_case(other, actor=actor, result="r", reply="r").status == S.CONCLUDED
+    with pytest.raises(services.CaseError, match="没有列明本诉求"):
+        services.link_decision(case, actor=actor, leadership_decision=unrelated)
+    ahead = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=today + timedelta(days=7), text="研究车棚改造"
+    )
+    ahead.cases.add(case)
+    with pytest.raises(services.CaseError, match="尚未召开"):
+        services.link_decision(case, actor=actor, leadership_decision=ahead)
+    naming = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=today, text="车棚改造列入年度民生实事"
+    )
+    naming.cases.add(case)
+    case = services.link_decision(case, actor=actor, leadership_decision=naming)
+    # Checked again on conclusion, not only when linked.
+    naming.cases.remove(case)
+    with pytest.raises(services.CaseError, match="没有列明本诉求"):
+        services.conclude_case(case, actor=actor, result="r", reply="r")
+    naming.cases.add(case)
+    assert services.conclude_case(case, actor=actor, result="r", reply="r").status == S.CONCLUDED
+
+
+@pytest.mark.django_db
+def test_on_the_spot_means_concluded_at_capture(place, staff):
+    worker = staff[Role.GRID_WORKER]
+    with pytest.raises(services.CaseError, match="须填写当场解决的结果"):
+        make_case(place.north_a, actor=worker, triage=Triage.ON_THE_SPOT)
+    case = make_case(place.north_a, actor=staff[Role.SECRETARY])
+    with pytest.raises(services.CaseError, match="只能在登记时选择"):
+        services.accept_case(case, actor=staff[Role.SECRETARY], triage=Triage.ON_THE_SPOT)
+    # Not solved after all (不满意): an ordinary request from then on, waiting to be assigned.
+    spot = path_to(S.CONCLUDED, place, staff, on_the_spot=True)
+    spot = services.record_followup(
+        spot, actor=None, satisfaction=Satisfaction.DISSATISFIED, method="online"
+    )
+    assert spot.status == S.ACCEPTED and spot.triage == ""
+    with pytest.raises(services.CaseError, match="请先交办"):
+        services.conclude_case(spot, actor=staff[Role.SECRETARY], result="r", reply="r")
+
+
+@pytest.mark.django_db
+def test_reclassifying_is_a_recorded_step(place, staff, freeze):
+    actor = staff[Role.SECRETARY]
+    case = ledger_case(place, staff)
+    with pytest.raises(services.CaseError, match="理由"):
+        services.reclassify_case(case, actor=actor, triage="", reason=" ")
+    with pytest.raises(services.CaseError, match="调整分类须由"):
+        services.reclassify_case(case, actor=staff[Role.GRID_WORKER], triage="", reason="x")
+    with pytest.raises(services.CaseError, match="没有变化"):
+        services.reclassify_case(case, actor=actor, triage=Triage.LEDGER, reason="x")
+    with pytest.raises(services.CaseError, match="只能在登记时选择"):
+        services.reclassify_case(case, actor=actor, triage=Triage.ON_THE_SPOT, reason="x")
+    seen = case.version
+    case = services.reclassify_case(
+        case, actor=actor, triage="", reason="无需会议研究，物业可直接处理", expected_version=seen
+    )
+    assert case.triage == "" and case.version == seen + 1
+    event = case.events.get(kind=EventKind.RECLASSIFIED)
+    assert event.actor == actor and event.changes["triage"] == [Triage.LEDGER, ""]
+    assert event.note == "分类由“台账管理”调整为“一般办理”：无需会议研究，物业可直接处理"
+    # Past its conclusion deadline it cannot become long-term (which has none): lateness stays.
+    later = timezone.now() + timedelta(days=60)
+    with freeze(later), pytest.raises(services.CaseError, match="超期不因调整分类而消除"):
+        services.reclassify_case(
+            case, actor=actor, triage=Triage.LONG_TERM, reason="x", followup_interval_days=7
+        )
+    case = services.conclude_case(case, actor=actor, result="物业已处理", reply="已处理")
+    with pytest.raises(services.CaseError, match="不能调整分类"):
+        services.reclassify_case(case, actor=actor, triage=Triage.LEDGER, reason="x")
 
 
 @pytest.mark.django_db
@@ -336,13 +457,15 @@ def test_review_request_within_thirty_days_of_the_answer(place, staff, freeze):
 
 
 @pytest.mark.django_db
-def test_online_request_is_classified_when_accepted(place, staff):
+def test_a_request_accepted_without_a_class_is_an_ordinary_one(place, staff):
     case = make_case(place.north_a, triage="")
     assert case.registered_by is None and case.triage == ""
-    with pytest.raises(services.CaseError, match="受理前请选择分类办理方式"):
-        services.accept_case(case, actor=staff[Role.SECRETARY])
     with pytest.raises(services.CaseError, match="跟踪间隔"):
         services.accept_case(case, actor=staff[Role.SECRETARY], triage=Triage.LONG_TERM)
+    case = services.accept_case(case, actor=staff[Role.SECRETARY])
+    assert case.status == S.ACCEPTED and case.triage == ""
+    assert case.events.get(kind=EventKind.ACCEPTED).note == "已受理（一般办理）"
+    case = make_case(place.north_a, triage="")
     case = services.accept_case(
         case, actor=staff[Role.SECRETARY], triage=Triage.LONG_TERM, followup_interval_days=7
     )
@@ -434,7 +557,7 @@ def test_nobody_rates_work_they_did_on_the_spot_co_handled_or_mediated(place, st
     assert spot.status == S.CONCLUDED and spot.handler_id is None
     with pytest.raises(services.CaseError, match="办结以外"):
         services.record_followup(spot, actor=worker, satisfaction="satisfied", method="phone")
-    case = make_case(place.north_a, actor=worker, triage=Triage.ON_THE_SPOT)
+    case = make_case(place.north_a, actor=worker)
     case = services.accept_case(case, actor=staff[Role.SECRETARY])
     case = services.assign_case(
         case,

@@ -21,7 +21,6 @@ from petitions.models import (
     Case,
     CaseStatus,
     Category,
-    LeadershipDecision,
     Satisfaction,
     Triage,
 )
@@ -68,15 +67,11 @@ def concluded(place_grid, staff, *, publish=True, result="楼道杂物已清理�
 def handled(staff, case):
     """The full path for a case the grid worker (北苑第一网格) handles: it can be reopened."""
     secretary, worker = staff[Role.SECRETARY], staff[Role.GRID_WORKER]
-    case = services.accept_case(case, actor=secretary, triage=Triage.LEDGER)
+    case = services.accept_case(case, actor=secretary)
     case = services.assign_case(
         case, actor=secretary, handler=StaffProfile.objects.get(user=worker)
     )
     case = services.sign_case(case, actor=worker)
-    decision = LeadershipDecision.objects.create(
-        meeting="主任办公会", held_on=timezone.localdate(), text="同意"
-    )
-    case = services.link_decision(case, actor=secretary, leadership_decision=decision)
     return services.conclude_case(
         case, actor=secretary, result="已办理", reply="已办理", is_publishable=True
     )
@@ -107,7 +102,11 @@ def test_no_public_page_feed_or_json_ever_contains_the_phone_or_full_name(client
     assert response.status_code == 302
     case = Case.objects.get()
     secretary = staff[Role.SECRETARY]
-    case = services.accept_case(case, actor=secretary, triage=Triage.ON_THE_SPOT)
+    case = services.accept_case(case, actor=secretary)
+    case = services.assign_case(
+        case, actor=secretary, handler=StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+    )
+    case = services.sign_case(case, actor=staff[Role.GRID_WORKER])
     services.conclude_case(
         case,
         actor=secretary,

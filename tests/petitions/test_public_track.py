@@ -28,7 +28,6 @@ from petitions.models import (
     CaseStatus,
     EventKind,
     FollowUp,
-    LeadershipDecision,
     PartyRole,
     Satisfaction,
     Triage,
@@ -91,18 +90,14 @@ def _category_id() -> int:
 
 
 def handle(case, staff, *, result="楼道杂物已清理", reply="已清理完毕，感谢反映。", accept=True):
-    """Staff accept (台账), assign, sign, link a decision and conclude, through the services."""
+    """Staff accept, assign, sign and conclude, through the services."""
     secretary, worker = staff[Role.SECRETARY], staff[Role.GRID_WORKER]
     if accept:
-        case = services.accept_case(case, actor=secretary, triage=Triage.LEDGER)
+        case = services.accept_case(case, actor=secretary)
         case = services.assign_case(
             case, actor=secretary, handler=StaffProfile.objects.get(user=worker)
         )
         case = services.sign_case(case, actor=worker)
-        decision = LeadershipDecision.objects.create(
-            meeting="街道党工委会议", held_on=timezone.localdate(), text="同意清理楼道堆物"
-        )
-        case = services.link_decision(case, actor=secretary, leadership_decision=decision)
     return services.conclude_case(
         case, actor=secretary, result=result, reply=reply, is_publishable=True
     )
@@ -293,6 +288,33 @@ def test_not_accepted_reason_is_shown(place, staff):
 
 
 @pytest.mark.django_db
+def test_a_case_waiting_to_be_signed_for_shows_the_conclusion_deadline(place, staff):
+    from portal.templatetags.portal_tags import cn_date
+
+    secretary = staff[Role.SECRETARY]
+    case = make_case(place.north_a, actor=secretary)
+    case = services.accept_case(case, actor=secretary)
+    case = services.assign_case(
+        case, actor=secretary, handler=StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
+    )
+    assert case.sign_due < case.conclude_due
+    html = track(Client(), case.tracking_code, "5678").content.decode()
+    assert f"按规定应在 {cn_date(case.conclude_due)}前办结" in html
+    assert cn_date(case.sign_due) not in html
+
+
+@pytest.mark.django_db
+def test_a_formal_petition_waiting_for_acceptance_says_by_when_it_is_decided(place, staff):
+    from petitions.models import CaseKind
+    from portal.templatetags.portal_tags import cn_date
+
+    case = make_case(place.north_a, actor=staff[Role.SECRETARY], kind=CaseKind.PETITION)
+    html = track(Client(), case.tracking_code, "5678").content.decode()
+    assert f"按规定应在 {cn_date(case.accept_due)}前告知您是否受理" in html
+    assert f"按规定应在 {cn_date(case.accept_due)}前办结" not in html
+
+
+@pytest.mark.django_db
 def test_extension_and_its_reason_are_shown(place, staff):
     from petitions.models import CaseKind
 
@@ -417,10 +439,7 @@ def test_rating_form_errors_keep_the_comment(client, place, staff, handler):
 
 @pytest.mark.django_db
 def test_dissatisfied_rating_of_a_case_solved_on_the_spot_reopens_it(client, place, staff):
-    case = submitted_case(client, place)
-    secretary = staff[Role.SECRETARY]
-    case = services.accept_case(case, actor=secretary, triage=Triage.ON_THE_SPOT)
-    services.conclude_case(case, actor=secretary, result="当场答复", reply="已当场答复")
+    case = make_case(place.north_a, actor=staff[Role.SECRETARY], on_the_spot_result="当场答复")
     token = rating_token(track(Client(), case.tracking_code, "5678").content.decode())
     response = Client().post(RATE, {"token": token, "satisfaction": "dissatisfied"})
     assert response.status_code == 200
