@@ -39,6 +39,9 @@ _TEXT_DOOR = re.compile(
     r"[0-9一二三四五六七八九十]+\s*(?:号楼|栋|幢)(?:\s*[0-9]+\s*单元)?(?:\s*[0-9]+\s*(?:室|号|户)?)?"
     r"|[0-9]+\s*单元\s*[0-9]+\s*(?:室|号|户)?"
 )
+# A name or number already masked (郑**, 139****5678, 1501**********1234, 0471-****801): where
+# nothing may narrow down who wrote (``hide_numbers``), the surname and digits left go too.
+_TEXT_MASKED = re.compile(r"(?:[0-9]{2,4}-?|[\u3400-\u9fff])?\*{2,}[0-9Xx]*")
 # What stands for a number or a name that must not be narrowed down at all (the accuser of a
 # 检举控告, see petitions.admin.display.safe_text).
 HIDDEN = "***"
@@ -154,7 +157,7 @@ def scrub(
         (_TEXT_LANDLINE, lambda s: mask_phone(s.replace(" ", "-"))),
     ]
     if hide_numbers:
-        patterns.append((_TEXT_DOOR, lambda s: HIDDEN))
+        patterns += [(_TEXT_DOOR, lambda s: HIDDEN), (_TEXT_MASKED, lambda s: HIDDEN)]
     for pattern, mask in patterns:
         for match in pattern.finditer(plain):
             if not any(start < match.end() and match.start() < end for start, end, _m in spans):

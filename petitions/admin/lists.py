@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, QuerySet, Value
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.admin.display import case_label, event_actor, local, safe_text
+from petitions.access import sees_accusers
+from petitions.admin.display import case_label, event_actor, event_note, local
 from petitions.models import (
     Case,
     CaseEvent,
@@ -68,6 +69,10 @@ class CaseEventAdmin(ReadOnlyAdmin):
             .filter(case__in=Case.objects.visible_to(request.user))
             .select_related("case", "actor__staff_profile")
             .prefetch_related("case__parties__person")
+            # Who reads the list, for each row's note (see event_note); fail closed without it.
+            .annotate(
+                reader_sees_accusers=Value(sees_accusers(request.user), output_field=BooleanField())
+            )
         )
 
     @admin.display(description=_("时间"), ordering="at")
@@ -91,7 +96,8 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("说明"))
     def note_safe(self, obj: CaseEvent) -> str:
-        return safe_text(obj.case, obj.note) or "—"
+        hidden = obj.case.is_accusation and not getattr(obj, "reader_sees_accusers", False)
+        return event_note(obj.case, obj, accuser_hidden=hidden) or "—"
 
 
 @admin.register(ExportRecord)
