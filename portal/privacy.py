@@ -180,9 +180,46 @@ _PAUSES = re.compile(r"([，,、；;])[，,、；;\s]+")
 _PAUSE_BEFORE_STOP = re.compile(r"[，,、；;\s]+([。.！!？?]|$)")
 
 
+# Below a building, down to a home's door: the unit, floor and room (3单元301室, 2单元, 5层502,
+# 301室), a bare room number after a building (4号楼301), the 4-3-301 shorthand, and a street
+# door number (凤凰路18号). What says where a problem is stays: the compound, the building
+# (4号楼, 5栋, 3号院), the street. The building or street is group 1 and is kept.
+_CN_NUMBER = r"[0-9一二三四五六七八九十两〇零]+"
+# A room on its own: three or four digits (12户 counts households, 12月3号 is a date).
+_ROOM = r"(?<![0-9])[0-9]{3,4}\s*(?:室|号(?![楼院]))"
+_UNIT = (
+    rf"第?{_CN_NUMBER}\s*单元(?:\s*{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯]))?"
+    rf"(?:\s*-?\s*{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)?"
+)
+_TEXT_PUBLIC_DOOR = re.compile(
+    rf"({_CN_NUMBER}\s*(?:号楼|栋|幢|座))\s*-?\s*"
+    rf"(?:{_UNIT}|{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])\s*-?\s*[0-9]+\s*(?:室|号(?![楼院]))?"
+    rf"|[0-9]{{3,4}}\s*(?:室|号(?![楼院]))?(?![0-9户人个名位天次家件辆台元米]))"
+    rf"|()(?:{_UNIT}|{_ROOM})"
+    rf"|((?:路|街|巷|道|弄|胡同))\s*[0-9]+\s*号(?![楼院])(?:\s*[0-9]+\s*室)?"
+    rf"|()(?<![0-9-])[0-9]{{1,3}}-[0-9]{{1,2}}-[0-9]{{3,4}}(?![0-9-])"
+)
+
+
+def without_doors(text: str) -> str:
+    """`text` with every home's door (see _TEXT_PUBLIC_DOOR) removed, buildings and streets
+    kept: 住凤凰商住楼4号楼3单元301室 → 住凤凰商住楼4号楼."""
+    if not text:
+        return text
+    plain = text.translate(_WIDTH)
+    spans = []
+    for match in _TEXT_PUBLIC_DOOR.finditer(plain):
+        kept = next((g for g in match.groups() if g is not None), "")
+        spans.append((match.start() + len(kept), match.end()))
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
 def public_text(text: str, *, names: Iterable[str] = ()) -> str:
-    """Free text fit for a public page: numbers removed with their labels, and each given full
-    name reduced to the surname and 某 (田会平 → 田某), the usual form in published decisions.
+    """Free text fit for a public page: numbers removed with their labels, every home's door
+    (3单元301室) with them, and each given full name reduced to the surname and 某 (田会平 →
+    田某), the usual form in published decisions.
 
     Unlike `scrub`, nothing of a number is left: a masked 139****5678 in public still narrows
     who it was.
@@ -198,9 +235,10 @@ def public_text(text: str, *, names: Iterable[str] = ()) -> str:
                 spans.append((match.start(), match.end()))
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + text[end:]
-    if spans:
-        text = _EMPTY_BRACKETS.sub("", text)
-        text = _PAUSE_BEFORE_STOP.sub(r"\1", _PAUSES.sub(r"\1", text))
+    doorless = without_doors(text)
+    if spans or doorless != text:
+        text = _EMPTY_BRACKETS.sub("", doorless)
+        text = _PAUSE_BEFORE_STOP.sub(r"\1", _PAUSES.sub(r"\1", text)).lstrip("，,、；; ")
     for name in sorted(
         {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
     ):
