@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import admin
@@ -100,15 +101,42 @@ class CaseEventAdmin(ReadOnlyAdmin):
         return event_note(obj.case, obj, accuser_hidden=hidden) or "—"
 
 
+# The search part of a recorded export filter (describe_filters writes "搜索：…" last).
+_SEARCH_PART = re.compile(r"((?:^|；)搜索：).*$")
+
+
 @admin.register(ExportRecord)
 class ExportRecordAdmin(ReadOnlyAdmin):
     """导出记录: who exported what, when, how many rows, masked or not."""
 
-    list_display = ["when", "exported_by", "filters", "rows", "masked", "what"]
+    list_display = ["when", "exported_by", "filters_shown", "rows", "masked", "what"]
     list_filter = ["masked", "what"]
     list_select_related = ["actor__staff_profile"]
     date_hierarchy = "at"
-    fields = ["when", "exported_by", "what", "filters", "rows", "masked"]
+    fields = ["when", "exported_by", "what", "filters_shown", "rows", "masked"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Who reads the log, for each row's filters (see filters_shown); fail closed without it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                reader_id=Value(request.user.pk),
+                reader_sees_accusers=Value(
+                    sees_accusers(request.user), output_field=BooleanField()
+                ),
+            )
+        )
+
+    @admin.display(description=_("筛选条件"))
+    def filters_shown(self, obj: ExportRecord) -> str:
+        """What another member of staff searched for may be an accuser's name or phone (the
+        party secretary's search): only they and the exporter read the search itself."""
+        if getattr(obj, "reader_sees_accusers", False) or obj.actor_id == getattr(
+            obj, "reader_id", None
+        ):
+            return obj.filters
+        return _SEARCH_PART.sub(r"\1***", obj.filters)
 
     @admin.display(description=_("时间"), ordering="at")
     def when(self, obj: ExportRecord) -> str:

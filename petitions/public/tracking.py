@@ -153,7 +153,10 @@ def tracked(case: Case) -> TrackedCase:
     names = _names_to_hide(case, events)
 
     def staff_text(text: str) -> str:
-        # Written by staff and opened with a printed code: no names, numbers or home doors.
+        # Written by staff and opened with a printed code: no names, numbers or home doors; in
+        # an accusation nothing of a name or number at all (the receipt may be seen by others).
+        if case.is_accusation:
+            return without_doors(scrub(text, hidden_names=names, hide_numbers=True))
         return without_doors(scrub(text, names=names))
 
     petitioner = ""
