@@ -24,10 +24,12 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from outreach.models import DeliberationDecision
 from petitions import services
 from petitions.models import MediationSession, PartyRole, Triage
 from petitions.services import PartyData
 from portal.roles import Role
+from tests.factories import make_deliberation, make_talk
 from tests.petitions.factories_admin import new_case, profile
 
 ACCUSER = PartyData(
@@ -241,6 +243,12 @@ def test_no_public_response_carries_a_door_or_an_accuser(client, place, staff, a
         on_the_spot_reply=DOOR_RESULT,
     )
     published.__class__.objects.filter(pk=published.pk).update(is_publishable=True)
+    # Published activities whose staff-written texts name a door too.
+    talk = make_talk(place.north_a, summary=f"宣讲后走访了{DOOR_RESULT[3:]}")
+    meeting = make_deliberation(place.north_a, summary="议事会在凤凰商住楼4号楼召开。")
+    DeliberationDecision.objects.create(
+        deliberation=meeting, text="为凤凰商住楼4号楼3单元301室更换水管"
+    )
     starts = [
         "/",
         "/requests/results/",
@@ -268,6 +276,8 @@ def test_no_public_response_carries_a_door_or_an_accuser(client, place, staff, a
     assert "凤凰商住楼4号楼" in pages["/requests/results/"]
     assert "凤凰商住楼4号楼" in pages[f"track {published.number}"]
     assert "检举某工作人员" in pages["track accusation"]  # the accuser's own tracking page
+    assert "凤凰商住楼4号楼" in pages[f"/activities/talks/{talk.pk}/"]
+    assert "为凤凰商住楼4号楼更换水管" in pages[f"/activities/deliberations/{meeting.pk}/"]
     assert len(pages) > 10, sorted(pages)
     found = hits(pages, DOOR_TRACES + ACCUSER_TRACES)
     assert not found, "\n".join(found)
