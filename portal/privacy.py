@@ -180,16 +180,18 @@ _PAUSES = re.compile(r"([，,、；;])[，,、；;\s]+")
 _PAUSE_BEFORE_STOP = re.compile(r"[，,、；;\s]+([。.！!？?]|$)")
 
 
-# Below a building, down to a home's door: the unit, floor and room (3单元301室, 2单元, 5层502,
-# 301室), a bare room number after a building (4号楼301), the 4-3-301 shorthand, and a street
-# door number (凤凰路18号). What says where a problem is stays: the compound, the building
-# (4号楼, 5栋, 3号院), the street. The building or street is group 1 and is kept.
+# Below a building, down to a home's door: the unit with its floor and room (3单元301室,
+# 2单元5层), a floor and room (5层502, 301室), a bare room number after a building (4号楼301),
+# the 4-3-301 shorthand, and a street door number (凤凰路18号). What says where a problem is
+# stays: the compound, the building (4号楼, 5栋, 3号院), a unit's stairwell (2单元楼道), the
+# street. The building or street (the first group that took part) is kept.
 _CN_NUMBER = r"[0-9一二三四五六七八九十两〇零]+"
 # A room on its own: three or four digits (12户 counts households, 12月3号 is a date).
 _ROOM = r"(?<![0-9])[0-9]{3,4}\s*(?:室|号(?![楼院]))"
+# A unit with a floor or a room in it (a unit alone, 2单元楼道, says where a problem is).
 _UNIT = (
-    rf"第?{_CN_NUMBER}\s*单元(?:\s*{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯]))?"
-    rf"(?:\s*-?\s*{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)?"
+    rf"第?{_CN_NUMBER}\s*单元\s*-?\s*(?:{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])"
+    rf"(?:\s*-?\s*{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)?|{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)"
 )
 _TEXT_PUBLIC_DOOR = re.compile(
     rf"({_CN_NUMBER}\s*(?:号楼|栋|幢|座))\s*-?\s*"
