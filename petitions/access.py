@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Case, PartyRole
+from petitions.models import Case, CaseParty, PartyRole, Person
 from portal.access import scope_of
 from portal.roles import Role
 
@@ -25,9 +26,13 @@ def is_assigned(user: Any, case: Case) -> bool:
     )
 
 
-def petitioner_hidden(user: Any, case: Case) -> bool:
+def sees_accusers(user: Any) -> bool:
     """检举控告: the petitioner does not exist for anyone but the party secretary."""
-    return case.is_accusation and scope_of(user).role is not Role.SECRETARY
+    return scope_of(user).role is Role.SECRETARY
+
+
+def petitioner_hidden(user: Any, case: Case) -> bool:
+    return case.is_accusation and not sees_accusers(user)
 
 
 def can_reveal(user: Any, case: Case, role: str = PartyRole.PETITIONER) -> bool:
@@ -47,3 +52,14 @@ def can_reveal(user: Any, case: Case, role: str = PartyRole.PETITIONER) -> bool:
     if scope.role is Role.MEDIATOR:
         return is_assigned(user, case)
     return True
+
+
+def cases_naming(user: Any, person: Person) -> QuerySet:
+    """The cases this user can see in which the same resident is a party they may see: never
+    one outside their scope, nor an accusation whose accuser is hidden from them."""
+    shown = CaseParty.objects.filter(
+        case=OuterRef("pk"), person__in=Person.objects.same_resident_as(person)
+    )
+    if not sees_accusers(user):
+        shown = shown.exclude(role=PartyRole.PETITIONER, case__is_accusation=True)
+    return Case.objects.visible_to(user).filter(Exists(shown))

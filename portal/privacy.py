@@ -39,6 +39,9 @@ _TEXT_DOOR = re.compile(
     r"[0-9一二三四五六七八九十]+\s*(?:号楼|栋|幢)(?:\s*[0-9]+\s*单元)?(?:\s*[0-9]+\s*(?:室|号|户)?)?"
     r"|[0-9]+\s*单元\s*[0-9]+\s*(?:室|号|户)?"
 )
+# A name or number already masked (郑**, 139****5678, 1501**********1234, 0471-****801): where
+# nothing may narrow down who wrote (``hide_numbers``), the surname and digits left go too.
+_TEXT_MASKED = re.compile(r"(?:[0-9]{2,4}-?|[\u3400-\u9fff])?\*{2,}[0-9Xx]*")
 # What stands for a number or a name that must not be narrowed down at all (the accuser of a
 # 检举控告, see petitions.admin.display.safe_text).
 HIDDEN = "***"
@@ -154,7 +157,7 @@ def scrub(
         (_TEXT_LANDLINE, lambda s: mask_phone(s.replace(" ", "-"))),
     ]
     if hide_numbers:
-        patterns.append((_TEXT_DOOR, lambda s: HIDDEN))
+        patterns += [(_TEXT_DOOR, lambda s: HIDDEN), (_TEXT_MASKED, lambda s: HIDDEN)]
     for pattern, mask in patterns:
         for match in pattern.finditer(plain):
             if not any(start < match.end() and match.start() < end for start, end, _m in spans):
@@ -177,9 +180,48 @@ _PAUSES = re.compile(r"([，,、；;])[，,、；;\s]+")
 _PAUSE_BEFORE_STOP = re.compile(r"[，,、；;\s]+([。.！!？?]|$)")
 
 
+# Below a building, down to a home's door: the unit with its floor and room (3单元301室,
+# 2单元5层), a floor and room (5层502, 301室), a bare room number after a building (4号楼301),
+# the 4-3-301 shorthand, and a street door number (凤凰路18号). What says where a problem is
+# stays: the compound, the building (4号楼, 5栋, 3号院), a unit's stairwell (2单元楼道), the
+# street. The building or street (the first group that took part) is kept.
+_CN_NUMBER = r"[0-9一二三四五六七八九十两〇零]+"
+# A room on its own: three or four digits (12户 counts households, 12月3号 is a date).
+_ROOM = r"(?<![0-9])[0-9]{3,4}\s*(?:室|号(?![楼院]))"
+# A unit with a floor or a room in it (a unit alone, 2单元楼道, says where a problem is).
+_UNIT = (
+    rf"第?{_CN_NUMBER}\s*单元\s*-?\s*(?:{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])"
+    rf"(?:\s*-?\s*{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)?|{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)"
+)
+_TEXT_PUBLIC_DOOR = re.compile(
+    rf"({_CN_NUMBER}\s*(?:号楼|栋|幢|座))\s*-?\s*"
+    rf"(?:{_UNIT}|{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])\s*-?\s*[0-9]+\s*(?:室|号(?![楼院]))?"
+    rf"|[0-9]{{3,4}}\s*(?:室|号(?![楼院]))?(?![0-9户人个名位天次家件辆台元米]))"
+    rf"|()(?:{_UNIT}|{_ROOM})"
+    rf"|((?:路|街|巷|道|弄|胡同))\s*[0-9]+\s*号(?![楼院])(?:\s*[0-9]+\s*室)?"
+    rf"|()(?<![0-9-])[0-9]{{1,3}}-[0-9]{{1,2}}-[0-9]{{3,4}}(?![0-9-])"
+)
+
+
+def without_doors(text: str) -> str:
+    """`text` with every home's door (see _TEXT_PUBLIC_DOOR) removed, buildings and streets
+    kept: 住凤凰商住楼4号楼3单元301室 → 住凤凰商住楼4号楼."""
+    if not text:
+        return text
+    plain = text.translate(_WIDTH)
+    spans = []
+    for match in _TEXT_PUBLIC_DOOR.finditer(plain):
+        kept = next((g for g in match.groups() if g is not None), "")
+        spans.append((match.start() + len(kept), match.end()))
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + text[end:]
+    return text
+
+
 def public_text(text: str, *, names: Iterable[str] = ()) -> str:
-    """Free text fit for a public page: numbers removed with their labels, and each given full
-    name reduced to the surname and 某 (田会平 → 田某), the usual form in published decisions.
+    """Free text fit for a public page: numbers removed with their labels, every home's door
+    (3单元301室) with them, and each given full name reduced to the surname and 某 (田会平 →
+    田某), the usual form in published decisions.
 
     Unlike `scrub`, nothing of a number is left: a masked 139****5678 in public still narrows
     who it was.
@@ -195,9 +237,10 @@ def public_text(text: str, *, names: Iterable[str] = ()) -> str:
                 spans.append((match.start(), match.end()))
     for start, end in sorted(spans, reverse=True):
         text = text[:start] + text[end:]
-    if spans:
-        text = _EMPTY_BRACKETS.sub("", text)
-        text = _PAUSE_BEFORE_STOP.sub(r"\1", _PAUSES.sub(r"\1", text))
+    doorless = without_doors(text)
+    if spans or doorless != text:
+        text = _EMPTY_BRACKETS.sub("", doorless)
+        text = _PAUSE_BEFORE_STOP.sub(r"\1", _PAUSES.sub(r"\1", text)).lstrip("，,、；; ")
     for name in sorted(
         {n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True
     ):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.access import ACCUSATION_PLACEHOLDER, petitioner_hidden
-from petitions.models import Case, CaseParty, PartyRole
+from petitions.models import Case, CaseEvent, CaseParty, EventKind, PartyRole
 from petitions.services import RESIDENT_UNIT, unit_label
 from portal.privacy import scrub
 from portal.templatetags.portal_tags import cn_date
@@ -78,6 +78,24 @@ def original_texts(case: Case) -> list[tuple[str, str]]:
             label = agreement._meta.get_field(name).verbose_name
             texts.append((f"{gettext('调解协议')} {label}", getattr(agreement, name)))
     return [(label, text) for label, text in texts if text and safe_text(case, text) != text]
+
+
+def event_note(case: Case, event: CaseEvent, *, accuser_hidden: bool) -> str:
+    """A timeline note as a reader may read it; ``accuser_hidden`` is ``petitioner_hidden`` for
+    this reader and case.
+
+    Where the accuser is hidden from the reader, a look at the accuser's data is shown without
+    its note: the reason was written by someone looking at who accused, and older notes name
+    them (masked, but a surname and digits narrow it down). A note without the party's part
+    counts as the accuser's (fail closed).
+    """
+    if (
+        accuser_hidden
+        and event.kind == EventKind.REVEALED
+        and (event.changes or {}).get("role", PartyRole.PETITIONER) == PartyRole.PETITIONER
+    ):
+        return gettext("查看信访人的完整信息（信访人信息已保密）")
+    return safe_text(case, event.note)
 
 
 def safe_title(case: Case) -> str:

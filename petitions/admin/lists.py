@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import BooleanField, Count, Prefetch, QuerySet, Value
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.admin.display import case_label, event_actor, local, safe_text
+from petitions.access import sees_accusers
+from petitions.admin.display import case_label, event_actor, event_note, local
 from petitions.models import (
     Case,
     CaseEvent,
@@ -69,6 +71,10 @@ class CaseEventAdmin(ReadOnlyAdmin):
             .filter(case__in=Case.objects.visible_to(request.user))
             .select_related("case", "actor__staff_profile")
             .prefetch_related("case__parties__person")
+            # Who reads the list, for each row's note (see event_note); fail closed without it.
+            .annotate(
+                reader_sees_accusers=Value(sees_accusers(request.user), output_field=BooleanField())
+            )
         )
 
     @admin.display(description=_("时间"), ordering="at")
@@ -92,18 +98,46 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("说明"))
     def note_safe(self, obj: CaseEvent) -> str:
-        return safe_text(obj.case, obj.note) or "—"
+        hidden = obj.case.is_accusation and not getattr(obj, "reader_sees_accusers", False)
+        return event_note(obj.case, obj, accuser_hidden=hidden) or "—"
+
+
+# The search part of a recorded export filter (describe_filters writes "搜索：…" last).
+_SEARCH_PART = re.compile(r"((?:^|；)搜索：).*$")
 
 
 @admin.register(ExportRecord)
 class ExportRecordAdmin(ReadOnlyAdmin):
     """导出记录: who exported what, when, how many rows, masked or not."""
 
-    list_display = ["when", "exported_by", "filters", "rows", "masked", "what"]
+    list_display = ["when", "exported_by", "filters_shown", "rows", "masked", "what"]
     list_filter = ["masked", "what"]
     list_select_related = ["actor__staff_profile"]
     date_hierarchy = "at"
-    fields = ["when", "exported_by", "what", "filters", "rows", "masked"]
+    fields = ["when", "exported_by", "what", "filters_shown", "rows", "masked"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Who reads the log, for each row's filters (see filters_shown); fail closed without it.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                reader_id=Value(request.user.pk),
+                reader_sees_accusers=Value(
+                    sees_accusers(request.user), output_field=BooleanField()
+                ),
+            )
+        )
+
+    @admin.display(description=_("筛选条件"))
+    def filters_shown(self, obj: ExportRecord) -> str:
+        """What another member of staff searched for may be an accuser's name or phone (the
+        party secretary's search): only they and the exporter read the search itself."""
+        if getattr(obj, "reader_sees_accusers", False) or obj.actor_id == getattr(
+            obj, "reader_id", None
+        ):
+            return obj.filters
+        return _SEARCH_PART.sub(r"\1***", obj.filters)
 
     @admin.display(description=_("时间"), ordering="at")
     def when(self, obj: ExportRecord) -> str:

@@ -8,11 +8,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
 
-from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal
+from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, cases_naming, petitioner_hidden
 from petitions.admin.display import (
     case_label,
     due_of,
     event_actor,
+    event_note,
     is_hidden,
     local,
     safe_text,
@@ -30,7 +31,6 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
     user = request.user
     actor = Actor.of(user, case)
     parties = []
-    visible = Case.objects.visible_to(user)
     for party in case.parties.all():
         hidden = is_hidden(user, case, party)
         person = party.person
@@ -41,9 +41,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
                 "name": ACCUSATION_PLACEHOLDER if hidden else person.masked_name,
                 "phone": "" if hidden else person.masked_phone,
                 "id_number": "" if hidden else person.masked_id_number,
-                "cases": None
-                if hidden
-                else visible.filter(parties__person=person).distinct().count(),
+                "cases": None if hidden else cases_naming(user, person).count(),
                 "reveal_url": reverse("admin:petitions_case_reveal", args=[case.pk, party.pk])
                 if can_reveal(user, case, party.role)
                 else "",
@@ -62,6 +60,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
                 "url": reverse("admin:petitions_case_step", args=[case.pk, step.name]),
             }
         )
+    accuser_hidden = petitioner_hidden(user, case)
     timeline = [
         {
             "at": local(event.at),
@@ -73,7 +72,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
                 if event.to_status
                 else ""
             ),
-            "note": safe_text(case, event.note),
+            "note": event_note(case, event, accuser_hidden=accuser_hidden),
             "public": event.is_public,
         }
         for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")

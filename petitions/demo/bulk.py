@@ -136,7 +136,8 @@ def add_cases(run: Run, count: int) -> int:
     }
     grids = {g.pk: g for g in refs.grids}
     compounds = {c.pk: c for cs in refs.compounds_of_grid.values() for c in cs}
-    persons = list(Person.objects.values_list("pk", flat=True)[:5000])
+    # Residents who have asked before: each new case gets its own record of them.
+    persons = list(Person.objects.values("name", "phone", "id_number", "address")[:5000])
     channels = list(CHANNEL_WEIGHTS)
     weights = list(CHANNEL_WEIGHTS.values())
     plans = []
@@ -201,9 +202,7 @@ def _write(run, rules, chunk, numbers, grids, compounds, persons) -> int:
                 )
             )
         if persons and run.rng.random() < 0.3:  # someone who has asked before
-            parties.append(
-                CaseParty(case=case, person_id=run.rng.choice(persons), role=PartyRole.PETITIONER)
-            )
+            new_people.append((case, Person(**run.rng.choice(persons))))
         else:
             resident = run.people.new(case.compound.name if case.compound else "")
             new_people.append((case, Person(**_person_fields(resident))))

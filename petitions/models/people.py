@@ -21,8 +21,26 @@ from portal.privacy import (
 )
 
 
+class PersonQuerySet(models.QuerySet):
+    def same_resident_as(self, person: Person) -> PersonQuerySet:
+        """Records that stand for the same resident: the same ID number, or the same name and
+        phone without another ID number. Each case keeps its own record (what was typed
+        there); this finds the others."""
+        match = Q(pk=person.pk)
+        if person.id_number:
+            match |= Q(id_number=person.id_number)
+        if person.phone:
+            # phone_last4 is indexed: the same name and phone is found without a scan.
+            same = Q(phone_last4=person.phone[-4:], phone=person.phone, name=person.name)
+            if person.id_number:
+                same &= Q(id_number="") | Q(id_number=person.id_number)
+            match |= same
+        return self.filter(match)
+
+
 class Person(models.Model):
-    """A resident who brought or is named in a request; one row links their cases together."""
+    """A resident as recorded for one case: their name, phone, ID number and address as typed
+    there (the same resident's other cases are found with ``same_resident_as``)."""
 
     name = models.CharField(_("姓名"), max_length=40)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -33,6 +51,8 @@ class Person(models.Model):
     id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("model", "当事人")

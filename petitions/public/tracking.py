@@ -8,8 +8,9 @@ at least one value.
 What the resident sees: status in plain words, the public timeline entries with the unit that
 acted (never a staff member's name), the deadline and any extension with its reason, the reason
 for not accepting, the result and the reply. The petitioner's name is masked (田**) and left out
-entirely for accusation cases (检举控告); no phone or ID number is shown. Free text passes
-``portal.privacy.scrub`` with the names of the case's parties and staff.
+entirely for accusation cases (检举控告); no phone or ID number is shown. Staff's free text
+passes ``portal.privacy.scrub`` with the names of the case's parties and staff, and loses home
+doors (``without_doors``); the title a resident typed online is shown to them as typed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from petitions.models import (
     CaseKind,
     CaseParty,
     CaseStatus,
+    Channel,
     EventKind,
     FollowUp,
     PartyRole,
@@ -37,7 +39,7 @@ from petitions.models import (
 from petitions.public import limits
 from petitions.services import unit_label
 from portal.models import StaffProfile
-from portal.privacy import mask_name, scrub
+from portal.privacy import mask_name, scrub, without_doors
 
 _RATING_SALT = "petitions.public.rating"
 _NO_CASE = -1
@@ -146,9 +148,22 @@ def _names_to_hide(case: Case, events: list[CaseEvent]) -> list[str]:
     return [*parties, *staff]
 
 
+def _own_words(case: Case) -> bool:
+    """Whether the case's title is the resident's own, as they typed it online."""
+    return case.channel == Channel.ONLINE and case.registered_by_id is None
+
+
 def tracked(case: Case) -> TrackedCase:
     events = list(case.events.filter(is_public=True).order_by("at", "pk"))
     names = _names_to_hide(case, events)
+
+    def staff_text(text: str) -> str:
+        # Written by staff and opened with a printed code: no names, numbers or home doors; in
+        # an accusation nothing of a name or number at all (the receipt may be seen by others).
+        if case.is_accusation:
+            return without_doors(scrub(text, hidden_names=names, hide_numbers=True))
+        return without_doors(scrub(text, names=names))
+
     petitioner = ""
     if not case.is_accusation:
         first = (
@@ -162,7 +177,8 @@ def tracked(case: Case) -> TrackedCase:
         unit = case.handler.unit or case.handler.get_role_display()
     view = TrackedCase(
         case=case,
-        title=scrub(case.title, names=names),
+        # The resident's own words are shown back to them as they typed them.
+        title=case.title if _own_words(case) else staff_text(case.title),
         status_text=STATUS_FOR_RESIDENTS.get(case.status, case.get_status_display()),
         petitioner=petitioner,
         unit=unit,
@@ -175,16 +191,16 @@ def tracked(case: Case) -> TrackedCase:
                 at=e.at,
                 label=e.get_kind_display(),
                 unit=unit_label(e.actor_unit) or gettext("工作人员"),
-                note=FIXED_NOTES.get(e.kind) or scrub(e.note, names=names),
+                note=FIXED_NOTES.get(e.kind) or staff_text(e.note),
             )
             for e in events
         ],
-        not_accepted_reason=scrub(case.not_accepted_reason, names=names),
-        extension_reason=scrub(case.extension_reason, names=names),
+        not_accepted_reason=staff_text(case.not_accepted_reason),
+        extension_reason=staff_text(case.extension_reason),
     )
     if view.is_concluded:
-        view.result = scrub(case.result, names=names)
-        view.reply = scrub(case.reply, names=names)
+        view.result = staff_text(case.result)
+        view.reply = staff_text(case.reply)
     if case.conclusion_count:
         rating = (
             FollowUp.objects.filter(case=case, conclusion_number=case.conclusion_count)

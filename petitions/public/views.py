@@ -45,7 +45,6 @@ from petitions.public.submission import (
 )
 from petitions.public.tracking import find_case, read_rating_token, tracking_context
 from petitions.services import CaseError, record_followup
-from portal.privacy import scrub
 from portal.ratelimit import client_id, remember_client
 from portal.templatetags.portal_tags import cn_date
 
@@ -238,17 +237,14 @@ def request_receipt(request: HttpRequest) -> HttpResponse:
         request.session.pop(RECEIPT_KEY, None)
         return render(request, "petitions/request_receipt_missing.html", status=200)
     track_url = request.build_absolute_uri(reverse("petitions:request-track"))
-    names = list(case.parties.values_list("person__name", flat=True))
     return render(
         request,
         "petitions/request_receipt.html",
         {
             "case": case,
-            # The resident's own words, but a receipt gets printed, photographed and shown: no
-            # digit of any number is kept (a phone's last four digits and the printed tracking
-            # code are all it takes to open the case).
-            "title": scrub(case.title, names=names, hide_numbers=True),
-            "address": scrub(case.address, names=names, hide_numbers=True),
+            # The resident's own words, shown back to them as they typed them.
+            "title": case.title,
+            "address": case.address,
             "deadline_text": _deadline_text(case),
             "qr_svg": _qr_svg(track_url),
             "track_url": track_url,

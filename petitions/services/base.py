@@ -193,35 +193,22 @@ def normalise_tracking_code(text: str) -> str:
 
 
 def _person(data: PartyData) -> Person:
-    """The same resident across cases: matched by ID number, else by name and phone."""
-    candidate = Person(
+    """The party exactly as typed for this case, in a record of its own.
+
+    Never matched to a resident already on file: a match would make the case show (and its
+    reveal disclose) what someone else recorded elsewhere, possibly outside the actor's scope,
+    and filling the blanks of that record would write into other cases. The same resident's
+    other cases are found when read, within what the reader may see (``cases_naming``).
+    """
+    person = Person(
         name=data.name.strip(), phone=data.phone, id_number=data.id_number, address=data.address
     )
     try:
-        candidate.full_clean()
+        person.full_clean()
     except ValidationError as exc:
         raise CaseError(pgettext("separator between messages", "；").join(exc.messages)) from exc
-    existing = None
-    if candidate.id_number:
-        existing = Person.objects.filter(id_number=candidate.id_number).first()
-    if existing is None and candidate.phone:
-        # Someone who wrote in online (name and phone, no ID number) and now comes in person
-        # with an ID card is the same resident; a person already holding another ID is not.
-        same = Person.objects.filter(name=candidate.name, phone=candidate.phone)
-        existing = (same.filter(id_number="") if candidate.id_number else same).first()
-    if existing is None:
-        candidate.save()
-        return candidate
-    changed = []
-    if candidate.address and not existing.address:
-        existing.address = candidate.address
-        changed.append("address")
-    if candidate.id_number and not existing.id_number:
-        existing.id_number = candidate.id_number
-        changed.append("id_number")
-    if changed:
-        existing.save(update_fields=changed)
-    return existing
+    person.save()
+    return person
 
 
 def _schedule_followup(case: Case) -> list[str]:

@@ -25,19 +25,31 @@ from petitions.services.base import (
 
 @transaction.atomic
 def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
-    """查看完整个人信息: only with a reason, only where the role allows it, always logged."""
+    """查看完整个人信息: only with a reason, only where the role allows it, always logged.
+
+    Logged on every case whose party record this is (records kept from before each case had its
+    own are shared), so each case's timeline says who read its data. The note names the party
+    by their part in the case, never by name: timelines are read by people who may not see who
+    the party is (the handling unit of an accusation); ``changes`` says which party it was.
+    """
     reason = (reason or "").strip()
     if len(reason) < 2:
         raise CaseError(_("请填写查看完整个人信息的理由。"))
     case = party.case
     if not can_reveal(actor, case, party.role):
         raise CaseError(_("您无权查看这位当事人的完整个人信息。"))
-    with records_language():
-        note = (
-            f"查看{party.get_role_display()} {party.person.masked_name} 的完整信息，"
-            f"理由：{reason[:200]}"
+    sharing = CaseParty.objects.filter(person_id=party.person_id).select_related("case")
+    for part in sharing.order_by("case_id", "pk"):
+        with records_language():
+            where = "" if part.case_id == case.pk else f"（查看诉求 {case.number} 时）"
+            note = f"查看{part.get_role_display()}的完整信息{where}，理由：{reason[:200]}"
+        _event(
+            part.case,
+            actor=actor,
+            kind=EventKind.REVEALED,
+            note=note,
+            changes={"party": part.pk, "role": part.role},
         )
-    _event(case, actor=actor, kind=EventKind.REVEALED, note=note)
     return party.person
 
 

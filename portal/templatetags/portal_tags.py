@@ -17,6 +17,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from portal.privacy import public_text
+
 register = template.Library()
 
 # 周一 … 周日: short ("Fri") for dates, long ("Friday") inside "本周五" / "下周五".
@@ -48,6 +50,13 @@ def _local_date(value: date | datetime) -> date:
 
 def _local_moment(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
+
+
+@register.filter(name="public_text")
+def public_text_filter(value: str | None) -> str:
+    """Staff-written text on a public page: no phone or ID number, no home's door
+    (``portal.privacy.public_text``)."""
+    return public_text(value or "")
 
 
 @register.filter

@@ -515,23 +515,32 @@ def test_coordinating_steps_belong_to_the_roles_the_matrix_names(place, staff):
 
 
 @pytest.mark.django_db
-def test_a_resident_who_wrote_online_is_the_same_person_when_registered_with_an_id(place, staff):
+def test_a_resident_who_wrote_online_and_came_with_an_id_is_one_resident_on_two_records(
+    place, staff
+):
+    from petitions.access import cases_naming
+
+    secretary = staff[Role.SECRETARY]
     online = make_case(place.north_a, triage="")
     person = online.parties.get().person
-    assert person.id_number == ""
     with_id = PartyData(name="田会平", phone="13912345678", id_number="110101199003074514")
-    in_person = make_case(place.north_a, actor=staff[Role.SECRETARY], parties=[with_id])
-    assert in_person.parties.get().person == person
+    in_person = make_case(place.north_a, actor=secretary, parties=[with_id])
+    # Each case records what was given for it: the online record gains no ID number.
+    assert in_person.parties.get().person != person
     person.refresh_from_db()
-    assert person.id_number == "110101199003074514"
-    assert make_case(place.north_a, triage="").parties.get().person == person
+    assert person.id_number == ""
+    later = make_case(place.north_a, triage="")
+    assert set(cases_naming(secretary, person)) == {online, in_person, later}
 
     # Same name and phone but another ID card: a different person.
     other = PartyData(name="田会平", phone="13912345678", id_number="110101198506121234")
-    assert (
-        make_case(place.north_a, actor=staff[Role.SECRETARY], parties=[other]).parties.get().person
-        != person
-    )
+    stranger = make_case(place.north_a, actor=secretary, parties=[other]).parties.get().person
+    assert set(cases_naming(secretary, in_person.parties.get().person)) == {
+        online,
+        in_person,
+        later,
+    }
+    assert in_person not in set(cases_naming(secretary, stranger))
 
 
 @pytest.mark.django_db

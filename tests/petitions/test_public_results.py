@@ -174,6 +174,11 @@ def test_no_public_page_feed_or_json_ever_contains_the_phone_or_full_name(client
     assert "已清理" in bodies["track result"] and case.number in bodies["track result"]
     assert case.formatted_tracking_code in bodies["receipt"]
     assert len([u for u in bodies if u.startswith("/activities/") and u[-2].isdigit()]) >= 5
+    # The resident's own words are shown back to them as typed (issue 9), on their receipt
+    # and tracking page only; nothing else on those pages names them.
+    for own in ("receipt", "track result"):
+        assert case.title in bodies[own], own
+        bodies[own] = bodies[own].replace(case.title, "").replace(case.address, "")
     for url, body in bodies.items():
         for secret in (NAME, PHONE, "１３９１２３４５６７８"):
             assert secret not in body, f"{secret} on {url}"

@@ -132,6 +132,10 @@ def test_resident_tracks_with_code_and_last4_and_wrong_answers_look_the_same(cli
     assert found.status_code == 200
     assert "已收到，等待受理" in html and case.number in html
     assert "田**" in html
+    # The title is the resident's own words, shown back to them as typed; nothing else
+    # (the content is not shown) names them.
+    assert "田会平反映楼道堆物（电话13912345678）" in html
+    html = html.replace("田会平反映楼道堆物（电话13912345678）", "")
     assert "田会平" not in html and "13912345678" not in html
 
     wrong_phone = track(Client(), case.tracking_code, "0000")
