@@ -169,6 +169,24 @@ class StaffProfileInline(PortalStackedInline):
             return False
         return super().has_add_permission(request, obj)
 
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is None or obj.pk != request.user.pk:
+            return formset
+
+        class OwnAccountFormSet(formset):
+            """One's own account shows the role read-only; a role or scope posted for it anyway
+            is refused with the reason, and nothing on the page is saved."""
+
+            def clean(self) -> None:
+                super().clean()
+                if any(ROLE_FIELDS & set(form.changed_data) for form in self.forms):
+                    raise forms.ValidationError(
+                        _("不能修改自己的角色或负责范围。"), code="own_role"
+                    )
+
+        return OwnAccountFormSet
+
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(PortalModelAdmin):
@@ -356,7 +374,8 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
             if formset.model is not StaffProfile:
                 continue
             for inline_form in formset.forms:
-                if inline_form.instance.pk and ROLE_FIELDS & set(inline_form.changed_data):
+                saved = inline_form.instance.pk and inline_form.has_changed()
+                if saved and ROLE_FIELDS & set(inline_form.changed_data):
                     services.role_changed(inline_form.instance, actor=request.user)
 
 

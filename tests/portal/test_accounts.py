@@ -127,6 +127,40 @@ def test_nobody_edits_their_own_role(client, staff):
     assert 'name="staff_profile-0-role"' not in page
 
 
+def own_account_post(user, profile, *, existing: bool, role: str) -> dict:
+    """The account page as posted for one's own account, with a role typed into the profile."""
+    data = {
+        "username": user.username,
+        "email": "",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "1" if existing else "0",
+        "staff_profile-MIN_NUM_FORMS": "0",
+        "staff_profile-MAX_NUM_FORMS": "1",
+        "staff_profile-0-user": str(user.pk),
+        "staff_profile-0-name": profile.name,
+        "staff_profile-0-role": role,
+    }
+    if existing:
+        data["staff_profile-0-id"] = str(profile.pk)
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_role_posted_for_ones_own_account_is_refused_with_the_reason(client, staff, existing):
+    me = staff[Role.SYSADMIN]
+    profile = StaffProfile.objects.get(user=me)
+    client.force_login(me)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[me.pk]),
+        own_account_post(me, profile, existing=existing, role=Role.SECRETARY),
+    )
+    assert response.status_code == 200
+    assert "不能修改自己的角色或负责范围" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.role == Role.SYSADMIN and profile.is_approved
+
+
 @pytest.mark.django_db
 def test_secretary_cannot_approve_own_role(client, staff):
     secretary = staff[Role.SECRETARY]
