@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
@@ -28,6 +29,7 @@ from portal.admin_base import (
     PortalTabularInline,
     ScopedAdmin,
 )
+from portal.forms import CleanTextMixin, PortalModelForm
 from portal.models import (
     Community,
     Compound,
@@ -135,7 +137,7 @@ class TeamMemberAdmin(PortalModelAdmin):
 ROLE_FIELDS = {"role", "communities", "grids"}
 
 
-class StaffProfileForm(forms.ModelForm):
+class StaffProfileForm(PortalModelForm):
     """A role must come with the scope it works in (see portal.services.scope_problem)."""
 
     def clean(self) -> dict[str, Any]:
@@ -311,10 +313,20 @@ def permission_label(permission: Any) -> str:
     return permission.name
 
 
+class UserAccountForm(CleanTextMixin, UserChangeForm):
+    pass
+
+
+class NewUserAccountForm(CleanTextMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     """Staff accounts. Superuser flags and raw permissions stay out of reach: roles grant access."""
 
+    form = UserAccountForm
+    add_form = NewUserAccountForm
     inlines = [StaffProfileInline]
     change_user_password_template = "admin/auth/user/portal_change_password.html"  # noqa: S105
     list_display = ["username", "profile_name", "profile_role", "is_active", "last_login"]

@@ -18,6 +18,7 @@ from petitions.models import (
 from petitions.services.base import (
     CaseError,
     _event,
+    _text,
     _unit_of,
     records_language,
 )
@@ -26,7 +27,7 @@ from petitions.services.base import (
 @transaction.atomic
 def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
     """查看完整个人信息: only with a reason, only where the role allows it, always logged."""
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if len(reason) < 2:
         raise CaseError(_("请填写查看完整个人信息的理由。"))
     case = party.case
