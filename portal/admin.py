@@ -42,7 +42,6 @@ from portal.models import (
     Team,
     TeamMember,
 )
-from portal.roles import Role
 from portal.templatetags.portal_tags import join_names_text
 
 User = get_user_model()
@@ -228,9 +227,9 @@ class StaffProfileAdmin(PortalModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if request.path == reverse("admin:autocomplete"):
-            # Choosing people for a record (officials, participants): not the configuration
-            # account, which never goes out to residents.
-            results = results.exclude(role=Role.SYSADMIN)
+            # Choosing people for a record (officials, participants): approved roles only, not
+            # the configuration account, which never goes out to residents.
+            results = results & StaffProfile.objects.pickable()
         return results, may_have_duplicates
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

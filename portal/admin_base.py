@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from portal.access import scope_of
 from portal.forms import PortalModelForm
 from portal.images import PhotoField, save_renditions
-from portal.roles import Role
 
 
 class ScopedChoicesMixin:
@@ -31,8 +30,9 @@ class ScopedChoicesMixin:
         if "queryset" not in kwargs and hasattr(manager, "visible_to"):
             kwargs["queryset"] = manager.visible_to(request.user)
         if model._meta.label == "portal.StaffProfile" and "queryset" not in kwargs:
-            # People who go out to residents: never the configuration account.
-            kwargs["queryset"] = manager.exclude(role=Role.SYSADMIN)
+            # People who go out to residents: approved roles only, never the configuration
+            # account (a role awaiting approval is not yet anyone's role).
+            kwargs["queryset"] = manager.pickable()
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._scope_choices(db_field, request, kwargs)

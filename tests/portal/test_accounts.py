@@ -2,9 +2,13 @@
 system administrator sets them, and nobody edits their own role or becomes a superuser."""
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 from django.urls import reverse
 
+from outreach.admin import OnsiteSessionAdmin
+from outreach.models import OnsiteSession
 from petitions.models import Case
 from portal import services
 from portal.access import scope_of
@@ -280,3 +284,37 @@ def test_a_role_waiting_for_approval_is_told_so_in_the_back_office(client, place
     assert "正在等待街道党工委书记批准" in html
     client.force_login(staff[Role.GRID_WORKER])
     assert "正在等待街道党工委书记批准" not in client.get(reverse("admin:index")).content.decode()
+
+
+def _offered(client, app_label: str, model_name: str, field_name: str) -> set[int]:
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""},
+    )
+    assert response.status_code == 200
+    return {int(row["id"]) for row in response.json()["results"]}
+
+
+@pytest.mark.django_db
+def test_an_account_awaiting_approval_is_offered_in_no_staff_picker(client, place, staff):
+    waiting = StaffProfile.objects.get(
+        user=make_staff(
+            Role.COMMUNITY_SECRETARY, communities=[place.north], name="待批准", approved=False
+        )
+    )
+    approved = StaffProfile.objects.get(user=staff[Role.AREA_LEADER])
+    client.force_login(staff[Role.SECRETARY])
+    for app_label, model_name, field_name in (
+        ("outreach", "onsitesession", "officials"),
+        ("outreach", "fieldvisit", "lead_official"),
+        ("outreach", "deliberation", "officials"),
+        ("petitions", "reception", "officials"),
+    ):
+        offered = _offered(client, app_label, model_name, field_name)
+        assert approved.pk in offered and waiting.pk not in offered, field_name
+    # Nor can it be posted: the form's choices are the same.
+    request = RequestFactory().get("/")
+    request.user = staff[Role.SECRETARY]
+    form = OnsiteSessionAdmin(OnsiteSession, admin.site).get_form(request)()
+    assert waiting not in form.fields["officials"].queryset
+    assert approved in form.fields["officials"].queryset
