@@ -69,6 +69,7 @@ from petitions.models import (
 )
 from petitions.services import CaseConflict, CaseError, records_language
 from portal.admin_base import PortalModelAdmin
+from portal.privacy import scrub
 
 
 @admin.register(Case)
@@ -615,7 +616,7 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": _("导出Excel（当前筛选结果）"),
                 "opts": self.opts,
-                "filters": filters,
+                "filters": scrub(filters),  # as the export log will read
                 "rows": changelist.queryset.count(),
                 "export_url": request.path + (f"?{query}" if query else ""),
                 "list_url": reverse("admin:petitions_case_changelist")
