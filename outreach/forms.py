@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach import services
+from portal.forms import PortalForm, PortalModelForm
 
 RECORD_AS = [("held", _("已举办（事后登记）")), ("planned", _("计划中（提前发布）"))]
 
@@ -25,7 +26,7 @@ def month_bounds(value: str) -> tuple[date, date] | None:
     return first, following - timedelta(days=1)
 
 
-class ActivityAddForm(forms.ModelForm):
+class ActivityAddForm(PortalModelForm):
     """Adding an activity: say whether it already took place (most are logged afterwards)."""
 
     record_as = forms.ChoiceField(
@@ -50,7 +51,7 @@ class ActivityAddForm(forms.ModelForm):
             )
 
 
-class CommunityFilterForm(forms.Form):
+class CommunityFilterForm(PortalForm):
     """A public page's community filter (近期安排 and its calendar feed); a bad value is reported
     and the page shows every community."""
 

@@ -26,6 +26,7 @@ from outreach.models import (
 )
 from portal.images import discard_files_on_commit
 from portal.models import CalendarDay, DayKind
+from portal.text import clean_text
 
 
 class ActivityError(Exception):
@@ -102,7 +103,7 @@ def mark_held(activity: Activity, *, actor: Any, **results: Any) -> Activity:
 @transaction.atomic
 def cancel_activity(activity: Activity, *, actor: Any, reason: str) -> Activity:
     """取消: a planned activity will not take place; it leaves the upcoming page and calendar."""
-    reason = (reason or "").strip()
+    reason = clean_text(reason)
     if not reason:
         raise ActivityError(_("请填写取消原因。"))
     locked = _locked(activity)

@@ -28,6 +28,7 @@ from petitions.models import (
 from petitions.models.choices import TRIAGE_EXPLAINED
 from petitions.services import PartyData
 from portal.access import scope_of
+from portal.forms import PortalForm
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.privacy import InvalidNumber, canonical_id_number, canonical_phone
 from portal.roles import Reach, Role
@@ -132,7 +133,7 @@ def followup_interval_field() -> forms.IntegerField:
 # --- 登记 ---------------------------------------------------------------------------------------
 
 
-class RegisterCaseForm(forms.Form):
+class RegisterCaseForm(PortalForm):
     """登记诉求: everything register_case needs, in the order staff hear it."""
 
     kind = forms.ChoiceField(
@@ -395,7 +396,7 @@ class RegisterCaseForm(forms.Form):
 # --- one form per step --------------------------------------------------------------------------
 
 
-class StepForm(forms.Form):
+class StepForm(PortalForm):
     """A step on one case; `version` is the case's version when the page was drawn."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -528,7 +529,7 @@ class AssignForm(StepForm):
             self.initial.setdefault("handler", self.case.handler_id)
 
 
-class BulkAssignForm(forms.Form):
+class BulkAssignForm(PortalForm):
     handler = StaffChoiceField(label=_("承办人"), queryset=StaffProfile.objects.none())
     note = forms.CharField(
         label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -662,7 +663,7 @@ class ExcludeForm(StepForm):
         self.fields["user"].queryset = staff_users().exclude(case_exclusions__case=self.case)
 
 
-class RevealForm(forms.Form):
+class RevealForm(PortalForm):
     reason = forms.CharField(
         label=_("查看理由"),
         max_length=200,

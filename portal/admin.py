@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
@@ -28,6 +29,7 @@ from portal.admin_base import (
     PortalTabularInline,
     ScopedAdmin,
 )
+from portal.forms import CleanTextMixin, PortalModelForm
 from portal.models import (
     Community,
     Compound,
@@ -40,7 +42,6 @@ from portal.models import (
     Team,
     TeamMember,
 )
-from portal.roles import Role
 from portal.templatetags.portal_tags import join_names_text
 
 User = get_user_model()
@@ -135,7 +136,7 @@ class TeamMemberAdmin(PortalModelAdmin):
 ROLE_FIELDS = {"role", "communities", "grids"}
 
 
-class StaffProfileForm(forms.ModelForm):
+class StaffProfileForm(PortalModelForm):
     """A role must come with the scope it works in (see portal.services.scope_problem)."""
 
     def clean(self) -> dict[str, Any]:
@@ -168,6 +169,24 @@ class StaffProfileInline(PortalStackedInline):
         if obj is not None and obj.pk == request.user.pk:
             return False
         return super().has_add_permission(request, obj)
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is None or obj.pk != request.user.pk:
+            return formset
+
+        class OwnAccountFormSet(formset):
+            """One's own account shows the role read-only; a role or scope posted for it anyway
+            is refused with the reason, and nothing on the page is saved."""
+
+            def clean(self) -> None:
+                super().clean()
+                if any(ROLE_FIELDS & set(form.changed_data) for form in self.forms):
+                    raise forms.ValidationError(
+                        _("不能修改自己的角色或负责范围。"), code="own_role"
+                    )
+
+        return OwnAccountFormSet
 
 
 @admin.register(StaffProfile)
@@ -208,9 +227,9 @@ class StaffProfileAdmin(PortalModelAdmin):
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if request.path == reverse("admin:autocomplete"):
-            # Choosing people for a record (officials, participants): not the configuration
-            # account, which never goes out to residents.
-            results = results.exclude(role=Role.SYSADMIN)
+            # Choosing people for a record (officials, participants): approved roles only, not
+            # the configuration account, which never goes out to residents.
+            results = results & StaffProfile.objects.pickable()
         return results, may_have_duplicates
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -293,10 +312,20 @@ def permission_label(permission: Any) -> str:
     return permission.name
 
 
+class UserAccountForm(CleanTextMixin, UserChangeForm):
+    pass
+
+
+class NewUserAccountForm(CleanTextMixin, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     """Staff accounts. Superuser flags and raw permissions stay out of reach: roles grant access."""
 
+    form = UserAccountForm
+    add_form = NewUserAccountForm
     inlines = [StaffProfileInline]
     change_user_password_template = "admin/auth/user/portal_change_password.html"  # noqa: S105
     list_display = ["username", "profile_name", "profile_role", "is_active", "last_login"]
@@ -356,7 +385,8 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
             if formset.model is not StaffProfile:
                 continue
             for inline_form in formset.forms:
-                if inline_form.instance.pk and ROLE_FIELDS & set(inline_form.changed_data):
+                saved = inline_form.instance.pk and inline_form.has_changed()
+                if saved and ROLE_FIELDS & set(inline_form.changed_data):
                     services.role_changed(inline_form.instance, actor=request.user)
 
 

@@ -16,8 +16,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import scope_of
+from portal.forms import PortalModelForm
 from portal.images import PhotoField, save_renditions
-from portal.roles import Role
 
 
 class ScopedChoicesMixin:
@@ -30,8 +30,9 @@ class ScopedChoicesMixin:
         if "queryset" not in kwargs and hasattr(manager, "visible_to"):
             kwargs["queryset"] = manager.visible_to(request.user)
         if model._meta.label == "portal.StaffProfile" and "queryset" not in kwargs:
-            # People who go out to residents: never the configuration account.
-            kwargs["queryset"] = manager.exclude(role=Role.SYSADMIN)
+            # People who go out to residents: approved roles only, never the configuration
+            # account (a role awaiting approval is not yet anyone's role).
+            kwargs["queryset"] = manager.pickable()
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         self._scope_choices(db_field, request, kwargs)
@@ -82,6 +83,8 @@ def _valid_key(field: Any, value: Any) -> bool:
 class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Base for every admin screen in the portal."""
 
+    # Invisible characters never count as text; every text field has a length limit.
+    form = PortalModelForm
     # A full COUNT(*) on every changelist is slow on big tables and tells staff little.
     show_full_result_count = False
     list_per_page = 50
@@ -190,15 +193,17 @@ class PortalInlineFormSet(BaseInlineFormSet):
 
 class PortalTabularInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
+    form = PortalModelForm
     formset = PortalInlineFormSet
 
 
 class PortalStackedInline(ScopedChoicesMixin, admin.StackedInline):
     extra = 0
+    form = PortalModelForm
     formset = PortalInlineFormSet
 
 
-class PhotoForm(forms.ModelForm):
+class PhotoForm(PortalModelForm):
     """Inline form for a PhotoBase subclass: the upload goes through portal.images."""
 
     upload = PhotoField(label=_("照片"), required=False)

@@ -200,6 +200,18 @@ class TeamMember(models.Model):
         return gettext("%(name)s（%(team)s）") % {"name": self.name, "team": self.team.name}
 
 
+class StaffProfileQuerySet(models.QuerySet):
+    def approved(self) -> StaffProfileQuerySet:
+        """Roles in effect: approved, on an active account (a role awaiting approval counts
+        for nothing, so it is offered nowhere)."""
+        return self.filter(approved_at__isnull=False, user__is_active=True)
+
+    def pickable(self) -> StaffProfileQuerySet:
+        """The people a record can name (officials present, handlers, mediators): approved
+        roles, never the configuration account."""
+        return self.approved().exclude(role=Role.SYSADMIN)
+
+
 class StaffProfile(models.Model):
     """One staff account's role and the part of the sub-district it covers."""
 
@@ -244,6 +256,8 @@ class StaffProfile(models.Model):
     approved_at = models.DateTimeField(
         _("批准时间"), null=True, blank=True, help_text=_("有时间无批准人：由服务器管理员命令设定")
     )
+
+    objects = StaffProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = pgettext_lazy("model", "工作人员角色与范围")

@@ -13,6 +13,13 @@ meets. Keys are keyed hashes (HMAC with SECRET_KEY), so the table holds no addre
 Behind a reverse proxy set DJANGO_PROXY_COUNT (the same setting django-axes uses): the address
 is then taken from X-Forwarded-For, as the nearest trusted proxy saw it.
 
+Counting and checking are one step: ``take`` adds the use with a single atomic statement
+(``INSERT … ON CONFLICT … DO UPDATE … RETURNING``, on PostgreSQL and SQLite alike) and refuses it,
+taking it back, when the count it returns is over the limit. Twenty simultaneous requests
+therefore see twenty different counts, and only as many as the limit allows go through; a check
+first and a count afterwards would let them all pass. A use that then does not happen (a form
+that turns out invalid) is given back.
+
 Tests and load benchmarks can switch every limit off with ``PORTAL_RATELIMIT_ENABLED = False``.
 """
 
@@ -25,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -80,25 +87,30 @@ class Limit:
         return self.count(value) >= self.hits
 
     def hit(self, value: str | None) -> int:
-        """Count one use; returns the uses in the current window, this one included."""
+        """Count one use; returns the uses in the current window, this one included (one atomic
+        statement: simultaneous uses each get their own number)."""
         if not value or not enabled():
             return 0
         now = timezone.now()
-        lookup = {
-            "scope": self.scope,
-            "key": self._key(value),
-            "window_start": self.window_start(now),
-        }
-        with transaction.atomic():
-            counter, created = RateLimitCounter.objects.get_or_create(
-                **lookup, defaults={"hits": 1}
-            )
-            if not created:
-                RateLimitCounter.objects.filter(pk=counter.pk).update(hits=F("hits") + 1)
-                counter.refresh_from_db(fields=["hits"])
+        hits = _increment(self.scope, self._key(value), self.window_start(now))
         if secrets.randbelow(PURGE_ONE_IN) == 0:
             RateLimitCounter.objects.filter(window_start__lt=now - KEEP).delete()
-        return counter.hits
+        return hits
+
+    def take(self, value: str | None) -> bool:
+        """Count one use if it is within the limit; False (and nothing counted) if it is not."""
+        if self.hit(value) <= self.hits:
+            return True
+        self.give_back(value)
+        return False
+
+    def give_back(self, value: str | None) -> None:
+        """Uncount one use of the current window that did not happen after all."""
+        if not value or not enabled():
+            return
+        RateLimitCounter.objects.filter(
+            scope=self.scope, key=self._key(value), window_start=self.window_start(), hits__gt=0
+        ).update(hits=F("hits") - 1)
 
     @property
     def window_text(self) -> str:
@@ -138,9 +150,39 @@ class ClientLimit:
         address = self.address.hit(client_address(request))
         return browser <= self.per_browser and address <= self.per_address
 
+    def take(self, request: HttpRequest) -> bool:
+        """Count one use if it is within both limits, atomically; False (nothing counted) if
+        either limit is reached."""
+        if self.hit(request):
+            return True
+        self.give_back(request)
+        return False
+
+    def give_back(self, request: HttpRequest) -> None:
+        """Uncount a use taken with ``take`` that did not happen (e.g. the form was invalid)."""
+        self.browser.give_back(client_id(request))
+        self.address.give_back(client_address(request))
+
     @property
     def window_text(self) -> str:
         return self.browser.window_text
+
+
+def _increment(scope: str, key: str, window_start: datetime) -> int:
+    """Add one to the window's counter, creating it at 1, and return the new count: one
+    statement, so no two simultaneous requests read the same count."""
+    quote = connection.ops.quote_name
+    table = quote(RateLimitCounter._meta.db_table)
+    columns = ", ".join(quote(name) for name in ("scope", "key", "window_start", "hits"))
+    conflict = ", ".join(quote(name) for name in ("scope", "key", "window_start"))
+    hits = quote("hits")
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, 1) "  # noqa: S608 - names only
+        f"ON CONFLICT ({conflict}) DO UPDATE SET {hits} = {table}.{hits} + 1 RETURNING {hits}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope, key, connection.ops.adapt_datetimefield_value(window_start)])
+        return cursor.fetchone()[0]
 
 
 def client_address(request: HttpRequest) -> str:

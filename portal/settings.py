@@ -177,6 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "admin:login"
+# Where a login goes when its next= is missing or refused (another site's address): the
+# workbench, never Django's /accounts/profile/, which does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Reverse proxies in front (nginx → 1): how many X-Forwarded-* hops to trust.
 _PROXY_COUNT = _int("DJANGO_PROXY_COUNT", 0)
@@ -239,6 +242,11 @@ HTTPS = _bool("DJANGO_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
+# The language choice is a cookie like the session's: HTTPS only, never sent by other sites'
+# pages; set only by the server (Django's language switch is a form post).
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 # Read even with HTTPS off, so a bad value is reported before it matters.
 _HSTS_SECONDS = _int("DJANGO_HSTS_SECONDS", 31_536_000)
 SECURE_HSTS_SECONDS = _HSTS_SECONDS if HTTPS else 0

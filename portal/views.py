@@ -69,7 +69,12 @@ def text_size(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(_safe_next(request))
     if request.POST.get("size") == "large":
         response.set_cookie(
-            TEXT_SIZE_COOKIE, "large", max_age=ONE_YEAR, samesite="Lax", secure=settings.HTTPS
+            TEXT_SIZE_COOKIE,
+            "large",
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            secure=settings.HTTPS,
+            httponly=True,  # read by the server only, like the language choice
         )
     else:
         response.delete_cookie(TEXT_SIZE_COOKIE, samesite="Lax")

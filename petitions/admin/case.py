@@ -23,6 +23,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404
@@ -68,6 +69,7 @@ from petitions.models import (
 )
 from petitions.services import CaseConflict, CaseError, records_language
 from portal.admin_base import PortalModelAdmin
+from portal.privacy import scrub
 
 
 @admin.register(Case)
@@ -590,17 +592,37 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         return exports.export_response(queryset, user=request.user, filters="所选诉求")
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
-        """导出Excel: exactly the rows the list shows with its filters and search, all pages."""
+        """导出Excel: exactly the rows the list shows with its filters and search, all pages.
+
+        The filters are the query string (the list's button posts to this address with the
+        list's own query string). Only a POST with the CSRF token exports, because an export
+        is a record in the exporter's name: a link from anywhere else (a GET) only shows what
+        would be exported, with the button, and writes nothing.
+        """
         if not (
             self.has_view_or_change_permission(request) and self.has_export_permission(request)
         ):
             raise PermissionDenied
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:
             return HttpResponseBadRequest(gettext("筛选条件不正确，请回到列表重新筛选。"))
+        filters = describe_filters(changelist)
+        if request.method != "POST":
+            query = request.GET.urlencode()
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("导出Excel（当前筛选结果）"),
+                "opts": self.opts,
+                "filters": scrub(filters),  # as the export log will read
+                "rows": changelist.queryset.count(),
+                "export_url": request.path + (f"?{query}" if query else ""),
+                "list_url": reverse("admin:petitions_case_changelist")
+                + (f"?{query}" if query else ""),
+            }
+            return TemplateResponse(request, "admin/petitions/case/export.html", context)
         from petitions import exports
 
-        return exports.export_response(
-            changelist.queryset, user=request.user, filters=describe_filters(changelist)
-        )
+        return exports.export_response(changelist.queryset, user=request.user, filters=filters)

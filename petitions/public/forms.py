@@ -24,10 +24,12 @@ from outreach.forms import month_bounds
 from petitions.models import Category, Satisfaction
 from petitions.public import limits
 from petitions.services import TRACKING_ALPHABET, TRACKING_LENGTH, normalise_tracking_code
+from portal.forms import PortalForm
 from portal.i18n import interpolate_lazy
 from portal.images import ACCEPT, ImageRejected, IngestedImage, ingest_image
 from portal.models import Community, Compound, Grid
 from portal.privacy import MOBILE, InvalidNumber, canonical_phone
+from portal.text import clean_text
 
 TITLE_MAX = 80
 CONTENT_MAX = 2000
@@ -43,11 +45,12 @@ _ID = re.compile(r"[0-9]{1,18}")
 
 
 def plain_text(value: str) -> str:
-    """Remove NUL and other control characters (keep line breaks and tabs); unify newlines."""
+    """Remove NUL and other control characters (keep line breaks and tabs); unify newlines;
+    no invisible characters at the ends (portal.text.clean_text)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        ch for ch in value if ch in _KEEP_CONTROLS or unicodedata.category(ch) != "Cc"
-    ).strip()
+    return clean_text(
+        "".join(ch for ch in value if ch in _KEEP_CONTROLS or unicodedata.category(ch) != "Cc")
+    )
 
 
 class PlainTextField(forms.CharField):
@@ -85,6 +88,7 @@ class MobileField(forms.CharField):
     normalised (13912345678). Anything else is refused, never stored half-valid."""
 
     message = _("请填写正确的 11 位手机号码（用于答复您和查询进度）。")
+    checks_own_length = True  # a long value is a wrong number, said as such
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {"required": _("请填写手机号码，以便答复您。")})
@@ -218,7 +222,7 @@ class Prefill:
         return initial
 
 
-class RequestForm(forms.Form):
+class RequestForm(PortalForm):
     """我要反映: what happened, where, and how to reach the resident for the reply."""
 
     category = ChoiceOfRows(
@@ -393,7 +397,7 @@ class RequestForm(forms.Form):
         return data
 
 
-class TrackForm(forms.Form):
+class TrackForm(PortalForm):
     """进度查询: the tracking code on the receipt and the last four digits of the mobile."""
 
     code = forms.CharField(
@@ -446,7 +450,7 @@ class TrackForm(forms.Form):
         return text
 
 
-class RatingForm(forms.Form):
+class RatingForm(PortalForm):
     """回访评价 online: one rating of the latest conclusion."""
 
     token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -468,7 +472,7 @@ class RatingForm(forms.Form):
     )
 
 
-class ResultsFilterForm(forms.Form):
+class ResultsFilterForm(PortalForm):
     """办理公开 filters: community, category and month; a bad value is reported and ignored."""
 
     community = ChoiceOfRows(

@@ -128,14 +128,18 @@ def request_new(request: HttpRequest) -> HttpResponse:
         return _render_form(request, form, page_token, status=TOO_MANY, limited=True)
     if not form.is_valid():
         return _render_form(request, form, page_token, status=200)
+    # Counted before the case is made, in one atomic step: simultaneous posts cannot all pass.
+    if not limits.SUBMIT.take(request):
+        return _render_form(request, form, page_token, status=TOO_MANY, limited=True)
     try:
         case, created = submit_request(token, form.cleaned_data)
     except CaseError as exc:
+        limits.SUBMIT.give_back(request)
         form.add_error(None, str(exc))
         return _render_form(request, form, page_token)
     if not created:  # a simultaneous POST of the same form made the case first
+        limits.SUBMIT.give_back(request)
         return _submitted_again(request, token, submission_of_token(token))
-    limits.SUBMIT.hit(request)
     return _to_receipt(request, case, submitted_at=timezone.now())
 
 
@@ -282,7 +286,7 @@ def request_track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return _track_page(request, TrackForm())
     form = TrackForm(request.POST)
-    if limits.TRACK.exceeded(request):
+    if not limits.TRACK.take(request):  # counted and checked in one atomic step
         return _track_page(
             request,
             form,
@@ -290,11 +294,12 @@ def request_track(request: HttpRequest) -> HttpResponse:
             message=gettext("查询太频繁了：同一台设备每 %(window)s最多查询 %(n)d 次，请稍后再试。")
             % {"window": limits.TRACK.window_text, "n": limits.TRACK.per_browser},
         )
-    limits.TRACK.hit(request)
     if not form.is_valid():
         return _track_page(request, form)
     code, last4 = form.cleaned_data["code"], form.cleaned_data["last4"]
-    if limits.TRACK_CODE.exceeded(code):
+    # Every attempt on the code takes a count first (so simultaneous guesses cannot all pass);
+    # a right answer gives it back: what is counted is wrong answers.
+    if not limits.TRACK_CODE.take(code):
         return _track_page(
             request,
             form,
@@ -304,8 +309,8 @@ def request_track(request: HttpRequest) -> HttpResponse:
         )
     case = find_case(code, last4)
     if case is None:
-        limits.TRACK_CODE.hit(code)
         return _track_page(request, form, message=gettext(NOT_FOUND))
+    limits.TRACK_CODE.give_back(code)
     return _track_page(
         request,
         TrackForm(),

@@ -27,6 +27,7 @@ from petitions.models import (
 from portal.access import scope_of
 from portal.models import StaffProfile
 from portal.roles import Role
+from portal.text import TEXT_LIMIT, clean_text, too_long
 
 # Unambiguous when read out on the phone: no 0/O, 1/I/L, 5/S, 8/B, 2/Z.
 TRACKING_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
@@ -69,6 +70,16 @@ def unit_label(unit: str) -> str:
 
 class CaseError(Exception):
     """A step that is not allowed now; the message is shown to the user as it is."""
+
+
+def _text(value: Any, *, limit: int = TEXT_LIMIT) -> str:
+    """Typed text as it is stored: invisible characters at the ends removed (portal.text; a
+    value of nothing visible is ""), within its limit. The forms check the same first; this
+    holds for every other caller (commands, demo data, imports)."""
+    text = clean_text(value)
+    if problem := too_long(text, limit):
+        raise CaseError(problem)
+    return text
 
 
 class CaseConflict(CaseError):
@@ -201,7 +212,10 @@ def _person(data: PartyData) -> Person:
     other cases are found when read, within what the reader may see (``cases_naming``).
     """
     person = Person(
-        name=data.name.strip(), phone=data.phone, id_number=data.id_number, address=data.address
+        name=clean_text(data.name),
+        phone=data.phone,
+        id_number=data.id_number,
+        address=clean_text(data.address),
     )
     try:
         person.full_clean()

@@ -29,6 +29,7 @@ from petitions.services.base import (
     _own_on_the_spot,
     _require,
     _save,
+    _text,
     records_language,
 )
 from petitions.services.handling import end_open_pause
@@ -67,7 +68,7 @@ def conclude_case(
     expected_version: int | None = None,
 ) -> Case:
     """办结: the result and the reply to the resident; the follow-up visit comes next."""
-    result, reply = (result or "").strip(), (reply or "").strip()
+    result, reply = _text(result), _text(reply)
     if not result or not reply:
         raise CaseError(_("请填写办理结果和给居民的答复意见。"))
     _ensure_visible(case, actor)
@@ -149,6 +150,7 @@ def record_followup(
     """回访: rates the latest conclusion, once. 不满意 reopens the case for redoing (重办)."""
     if satisfaction not in Satisfaction.values:
         raise CaseError(_("请选择满意、基本满意或不满意。"))
+    comment = _text(comment)
     if actor is not None:
         _ensure_visible(case, actor)
     case = _locked(case, expected_version)
@@ -168,7 +170,7 @@ def record_followup(
         conclusion_number=case.conclusion_count,
         method=method,
         satisfaction=satisfaction,
-        comment=(comment or "").strip()[:2000],
+        comment=comment,
         recorded_by=actor,
     )
     case.satisfaction = satisfaction
@@ -216,7 +218,7 @@ def record_followup(
         from_status=old,
         to_status=case.status,
         note=f"回访评价：{label}，转入重办（第 {case.redo_count} 次）"
-        + (f"。意见：{comment.strip()}" if comment and actor is not None else ""),
+        + (f"。意见：{comment}" if comment and actor is not None else ""),
         public=True,
     )
     if "is_supervised" in fields:
@@ -243,7 +245,7 @@ def supervise_case(
         raise CaseError(_("这件诉求已在督办中。"))
     case.is_supervised = True
     _save(case, ["is_supervised"])
-    _event(case, actor=actor, kind=EventKind.SUPERVISED, note=note or "列入督办")
+    _event(case, actor=actor, kind=EventKind.SUPERVISED, note=_text(note) or "列入督办")
     return case
 
 

@@ -25,6 +25,7 @@ from petitions.services.base import (
     _require,
     _save,
     _schedule_followup,
+    _text,
 )
 from portal.templatetags.portal_tags import cn_date
 
@@ -40,7 +41,7 @@ def add_progress(
     expected_version: int | None = None,
 ) -> Case:
     """办理进展: a note on the timeline; for 长期跟踪 the progress and the next follow-up date."""
-    note = (note or "").strip()
+    note = _text(note)
     if not note:
         raise CaseError(_("请填写办理进展。"))
     _ensure_visible(case, actor)
@@ -66,7 +67,7 @@ def record_conversation(
     case: Case, *, actor: Any, note: str, expected_version: int | None = None
 ) -> Case:
     """谈心谈话: the conversation that settles feelings, needed for 事心双解."""
-    note = (note or "").strip()
+    note = _text(note)
     if not note:
         raise CaseError(_("请填写谈话情况。"))
     _ensure_visible(case, actor)
@@ -93,7 +94,7 @@ def extend_deadline(
     case: Case, *, actor: Any, days: int, reason: str, expected_version: int | None = None
 ) -> Case:
     """延期: once, within the rule's limit, approved by a named person; the resident sees why."""
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not actor.has_perm("petitions.approve_extension_case"):
         raise CaseError(_("您无权批准延期，请报街道党工委书记批准。"))
     if not reason:
@@ -146,7 +147,7 @@ def pause_clock(
     case: Case, *, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
     """中止计时 (e.g. a hearing): the deadline moves by the days paused."""
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not reason:
         raise CaseError(_("请填写中止计时的事由。"))
     _require(actor, ASSIGN_PERMISSION, _("中止计时须由社区书记、包片领导或街道党工委书记决定。"))

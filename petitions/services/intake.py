@@ -38,6 +38,7 @@ from petitions.services.base import (
     _profile,
     _require,
     _schedule_followup,
+    _text,
     new_tracking_code,
     records_language,
 )
@@ -47,6 +48,7 @@ from portal.access import scope_of
 from portal.models import StaffProfile
 from portal.roles import Role
 from portal.templatetags.portal_tags import join_names_text
+from portal.text import LONG_TEXT_LIMIT
 
 
 @transaction.atomic
@@ -81,7 +83,8 @@ def register_case(
     acceptance step. 当场解决 cases are accepted and concluded in the same step when the result
     is given.
     """
-    if not (title or "").strip() or not (content or "").strip():
+    title, content = _text(title), _text(content, limit=LONG_TEXT_LIMIT)
+    if not title or not content:
         raise CaseError(_("请填写诉求摘要和诉求内容。"))
     if grid is not None and grid.community_id != community.pk:
         raise CaseError(_("所选网格不属于所选社区。"))
@@ -113,8 +116,8 @@ def register_case(
         grid=grid,
         compound=compound,
         address=address,
-        title=title.strip(),
-        content=content.strip(),
+        title=title,
+        content=content,
         triage=triage,
         received_at=received_at,
         field_visit=field_visit,
@@ -218,7 +221,7 @@ def accept_case(
         kind=EventKind.ACCEPTED,
         from_status=old,
         to_status=case.status,
-        note=note or f"已受理（{triage_label(case.triage)}）",
+        note=_text(note) or f"已受理（{triage_label(case.triage)}）",
         public=True,
         changes=changes,
     )
@@ -230,7 +233,7 @@ def reject_case(
     case: Case, *, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
     """不予受理: with the reason, which the resident sees."""
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not reason:
         raise CaseError(_("请填写不予受理的理由（将告知信访人）。"))
     _require(actor, ASSIGN_PERMISSION, _("不予受理须由社区书记、包片领导或街道党工委书记决定。"))
@@ -302,7 +305,7 @@ def assign_case(
         kind=EventKind.ASSIGNED,
         from_status=old,
         to_status=case.status,
-        note=note or f"交由 {handler.unit or handler.name} 办理",
+        note=_text(note) or f"交由 {handler.unit or handler.name} 办理",
         public=True,
         changes={"handler": [previous, handler.name]},
     )
@@ -358,7 +361,7 @@ def bounce_case(
     case: Case, *, actor: Any, reason: str, expected_version: int | None = None
 ) -> Case:
     """退单: the handler sends it back (not theirs to handle), with a reason."""
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if not reason:
         raise CaseError(_("请填写退单理由。"))
     case = _locked(case, expected_version)

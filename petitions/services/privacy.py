@@ -18,6 +18,7 @@ from petitions.models import (
 from petitions.services.base import (
     CaseError,
     _event,
+    _text,
     _unit_of,
     records_language,
 )
@@ -32,7 +33,7 @@ def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
     by their part in the case, never by name: timelines are read by people who may not see who
     the party is (the handling unit of an accusation); ``changes`` says which party it was.
     """
-    reason = (reason or "").strip()
+    reason = _text(reason)
     if len(reason) < 2:
         raise CaseError(_("请填写查看完整个人信息的理由。"))
     case = party.case

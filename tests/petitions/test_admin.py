@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import unescape
 from io import BytesIO
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +49,12 @@ S = CaseStatus
 CHANGELIST = reverse("admin:petitions_case_changelist")
 ADD = reverse("admin:petitions_case_add")
 EXPORT = reverse("admin:petitions_case_export")
+
+
+def export(client, filters: dict | None = None):
+    """导出Excel as the list's button sends it: a POST (with the CSRF token in a browser), the
+    list's filters in the query string."""
+    return client.post(f"{EXPORT}?{urlencode(filters)}" if filters else EXPORT)
 
 
 def change_url(case) -> str:
@@ -878,6 +887,7 @@ def test_probing_lookups_in_the_query_string_are_refused(client, place, staff, q
     client.force_login(staff[Role.SECRETARY])
     assert client.get(f"{CHANGELIST}?{query}").status_code == 400
     assert client.get(f"{EXPORT}?{query}").status_code == 400
+    assert client.post(f"{EXPORT}?{query}").status_code == 400
 
 
 # --- the list, its queues and their cost --------------------------------------------------------
@@ -1001,7 +1011,7 @@ def test_export_is_exactly_the_filtered_rows_masked_and_logged(client, place, st
     services.accept_case(new_case(place.north_a, actor=secretary), actor=secretary)
     new_case(place.south_a, actor=secretary)  # outside the community secretary's scope
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
-    response = client.get(EXPORT, {"status__exact": "registered"})
+    response = export(client, {"status__exact": "registered"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = read_xlsx(response)
@@ -1016,6 +1026,55 @@ def test_export_is_exactly_the_filtered_rows_masked_and_logged(client, place, st
     assert record.filters == "状态：已登记"
 
 
+def export_form(html: str) -> tuple[str, str]:
+    """The action and CSRF token of the page's 导出Excel form (a post, never a link)."""
+    match = re.search(
+        r'<form method="post" action="([^"]+)" class="case-export-form">'
+        r'<input type="hidden" name="csrfmiddlewaretoken" value="([^"]+)">',
+        html,
+    )
+    assert match, "no export form on the page"
+    assert not re.search(rf'<a [^>]*href="{re.escape(EXPORT)}', html)
+    return unescape(match.group(1)), match.group(2)
+
+
+@pytest.mark.django_db
+def test_the_list_button_posts_exactly_the_lists_filters_with_the_csrf_token(place, staff):
+    secretary = staff[Role.SECRETARY]
+    kept = new_case(place.north_a, actor=secretary)
+    services.accept_case(new_case(place.north_a, actor=secretary), actor=secretary)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff[Role.COMMUNITY_SECRETARY])
+    html = browser.get(CHANGELIST, {"status__exact": "registered"}).content.decode()
+    action, token = export_form(html)
+    assert action == f"{EXPORT}?status__exact=registered"
+
+    assert browser.post(action).status_code == 403  # a post from elsewhere has no token
+    assert not ExportRecord.objects.exists()
+    response = browser.post(action, {"csrfmiddlewaretoken": token})
+    assert [r[0] for r in read_xlsx(response)[1:]] == [kept.number]
+    assert ExportRecord.objects.get().filters == "状态：已登记"
+
+
+@pytest.mark.django_db
+def test_a_link_to_the_export_only_asks_and_writes_nothing(client, place, staff):
+    secretary = staff[Role.SECRETARY]
+    new_case(place.north_a, actor=secretary)
+    services.accept_case(new_case(place.north_a, actor=secretary), actor=secretary)
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    response = client.get(EXPORT, {"status__exact": "registered"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "状态：已登记" in html and re.search(r"<dd>1</dd>", html)
+    action, _token = export_form(html)
+    assert action == f"{EXPORT}?status__exact=registered"
+    assert not ExportRecord.objects.exists()
+    assert not CaseEvent.objects.filter(kind=EventKind.EXPORTED).exists()
+    for method in (client.put, client.delete, client.patch):
+        assert method(EXPORT).status_code == 405
+    assert not ExportRecord.objects.exists()
+
+
 @pytest.mark.django_db
 def test_the_export_log_reads_its_filters_in_words_with_a_searched_phone_masked(
     client, place, staff
@@ -1023,8 +1082,8 @@ def test_the_export_log_reads_its_filters_in_words_with_a_searched_phone_masked(
     new_case(place.north_a, actor=staff[Role.SECRETARY])
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
     full_width = "１３９１２３４５６７８"
-    read_xlsx(client.get(EXPORT, {"q": full_width, "queue": "overdue"}))
-    read_xlsx(client.get(EXPORT, {"q": "139 1234 5678"}))
+    read_xlsx(export(client, {"q": full_width, "queue": "overdue"}))
+    read_xlsx(export(client, {"q": "139 1234 5678"}))
     logged = list(ExportRecord.objects.order_by("pk").values_list("filters", flat=True))
     assert logged == ["队列：已超期；搜索：139****5678", "搜索：139****5678"]
 
@@ -1034,7 +1093,7 @@ def test_export_is_on_the_timeline_of_each_exported_case_only(client, place, sta
     exported = new_case(place.north_a, actor=staff[Role.SECRETARY])
     other = new_case(place.south_a, actor=staff[Role.SECRETARY])  # outside the secretary's scope
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
-    read_xlsx(client.get(EXPORT))
+    read_xlsx(export(client))
     event = CaseEvent.objects.get(case=exported, kind=EventKind.EXPORTED)
     assert event.actor == staff[Role.COMMUNITY_SECRETARY] and not event.is_public
     assert "个人信息已脱敏" in event.note
@@ -1049,14 +1108,14 @@ def test_export_of_a_reopened_case_shows_it_as_not_concluded(client, place, staf
     case = in_progress_case(place, staff)
     case = services.conclude_case(case, actor=secretary, result="已清理", reply="已清理完毕")
     client.force_login(secretary)
-    rows = read_xlsx(client.get(EXPORT))
+    rows = read_xlsx(export(client))
     column = rows[0].index
     assert rows[1][column("办结时间")] is not None and rows[1][column("按时办结")] == "是"
     assert rows[1][column("收到时间")].microsecond == 0  # to the second, as on the page
 
     visitor = staff[Role.AREA_LEADER]
     services.record_followup(case, actor=visitor, satisfaction="dissatisfied", method="phone")
-    rows = read_xlsx(client.get(EXPORT))
+    rows = read_xlsx(export(client))
     assert rows[1][column("状态")] == "办理中" and rows[1][column("重办次数")] == 1
     assert rows[1][column("办结时间")] is None and rows[1][column("按时办结")] is None
 
@@ -1065,7 +1124,7 @@ def test_export_of_a_reopened_case_shows_it_as_not_concluded(client, place, staf
 def test_export_formula_cell_is_stored_as_a_string(client, place, staff):
     new_case(place.north_a, actor=staff[Role.SECRETARY], title="=1+2")
     client.force_login(staff[Role.SECRETARY])
-    content = b"".join(client.get(EXPORT).streaming_content)
+    content = b"".join(export(client).streaming_content)
     sheet = load_workbook(BytesIO(content)).active
     cell = sheet.cell(row=2, column=9)
     assert cell.value == "=1+2" and cell.data_type == "s"
@@ -1084,7 +1143,7 @@ def test_export_has_no_row_cap(client, place, staff):
     Case.objects.bulk_create(copies)  # bulk test data; the export path is what is tested
     client.force_login(staff[Role.SECRETARY])
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(EXPORT)
+        response = export(client)
         rows = read_xlsx(response)
     assert len(rows) == 1201
     assert ExportRecord.objects.get().rows == 1200
@@ -1109,6 +1168,7 @@ def test_export_needs_the_export_permission(client, place, staff, role):
     new_case(place.north_a, actor=staff[Role.SECRETARY])
     client.force_login(staff[role])
     assert client.get(EXPORT).status_code == 403
+    assert export(client).status_code == 403
     assert not ExportRecord.objects.exists()
 
 

@@ -81,7 +81,7 @@ def surfaces(client, case) -> dict[str, str]:
         ),
     }
     texts = {name: r.content.decode() for name, r in pages.items()}
-    export = client.get(EXPORT)
+    export = client.post(EXPORT)
     texts["export"] = xlsx_text(export) if export.status_code == 200 else ""
     texts["_export_status"] = str(export.status_code)
     return texts
@@ -257,7 +257,7 @@ def test_a_recused_staff_member_finds_the_case_nowhere(client, place, staff):
         assert case.number not in results(client, **query)
     events = client.get(reverse("admin:petitions_caseevent_changelist")).content.decode()
     assert case.number not in events
-    export = client.get(EXPORT)
+    export = client.post(EXPORT)
     assert export.status_code == 200
     exported = xlsx_text(export)
     assert other.number in exported and case.number not in exported

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
-from django.test import RequestFactory
+from django.db import connection
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from petitions.models import Case
 from petitions.public import limits
+from petitions.public.views import NOT_FOUND
 from portal.models import RateLimitCounter
 from portal.ratelimit import CLIENT_COOKIE, Limit, client_address, client_id
+from tests.factories import make_case
+from tests.petitions.test_public_submit import NEW, form_data
+
+TRACK = "/requests/track/"
 
 
 def request(remote="203.0.113.7", forwarded=None, cookie=None):
@@ -81,3 +89,66 @@ def test_limits_can_be_switched_off(settings):
     for _ in range(3):
         limit.hit("x")
     assert not limit.exceeded("x") and not RateLimitCounter.objects.exists()
+
+
+# --- Simultaneous bursts (PostgreSQL, real connections in threads) ------------------------------
+
+BURST = 20
+
+
+def burst(post) -> list:
+    """``post(i)`` from BURST threads released at the same moment; their results."""
+    barrier = threading.Barrier(BURST)
+    results, lock = [], threading.Lock()
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            result = post(i)
+            with lock:
+                results.append(result)
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(BURST)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_burst_of_submissions_from_one_browser_makes_no_more_cases_than_the_limit(
+    place, settings
+):
+    settings.PETITIONS_MIN_FILL_SECONDS = 0
+    cookie = "0123456789abcdef0123456789abcdef"
+
+    def post(i: int) -> int:
+        browser = Client()
+        browser.cookies[CLIENT_COOKIE] = cookie
+        return browser.post(NEW, form_data(place, title=f"第{i}件事")).status_code
+
+    statuses = burst(post)
+    assert sorted(set(statuses)) == [302, 429]
+    assert statuses.count(302) == limits.SUBMIT.per_browser
+    assert Case.objects.count() == limits.SUBMIT.per_browser
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_burst_of_guesses_at_one_code_gets_no_more_answers_than_the_limit(place):
+    case = make_case(place.north_a)
+
+    def post(i: int) -> str:
+        page = Client().post(TRACK, {"code": case.tracking_code, "last4": f"{i:04d}"})
+        return "wrong" if NOT_FOUND in page.content.decode() else str(page.status_code)
+
+    answers = burst(post)
+    assert answers.count("wrong") == limits.TRACK_CODE.hits
+    assert answers.count("429") == BURST - limits.TRACK_CODE.hits
+    # The code is now blocked even with the right ending (5678), as after five slow guesses.
+    right = Client().post(TRACK, {"code": case.tracking_code, "last4": "5678"})
+    assert right.status_code == 429

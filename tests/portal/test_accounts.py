@@ -2,9 +2,13 @@
 system administrator sets them, and nobody edits their own role or becomes a superuser."""
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.test import RequestFactory
 from django.urls import reverse
 
+from outreach.admin import OnsiteSessionAdmin
+from outreach.models import OnsiteSession
 from petitions.models import Case
 from portal import services
 from portal.access import scope_of
@@ -127,6 +131,40 @@ def test_nobody_edits_their_own_role(client, staff):
     assert 'name="staff_profile-0-role"' not in page
 
 
+def own_account_post(user, profile, *, existing: bool, role: str) -> dict:
+    """The account page as posted for one's own account, with a role typed into the profile."""
+    data = {
+        "username": user.username,
+        "email": "",
+        "staff_profile-TOTAL_FORMS": "1",
+        "staff_profile-INITIAL_FORMS": "1" if existing else "0",
+        "staff_profile-MIN_NUM_FORMS": "0",
+        "staff_profile-MAX_NUM_FORMS": "1",
+        "staff_profile-0-user": str(user.pk),
+        "staff_profile-0-name": profile.name,
+        "staff_profile-0-role": role,
+    }
+    if existing:
+        data["staff_profile-0-id"] = str(profile.pk)
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("existing", [True, False])
+def test_a_role_posted_for_ones_own_account_is_refused_with_the_reason(client, staff, existing):
+    me = staff[Role.SYSADMIN]
+    profile = StaffProfile.objects.get(user=me)
+    client.force_login(me)
+    response = client.post(
+        reverse("admin:auth_user_change", args=[me.pk]),
+        own_account_post(me, profile, existing=existing, role=Role.SECRETARY),
+    )
+    assert response.status_code == 200
+    assert "不能修改自己的角色或负责范围" in response.content.decode()
+    profile.refresh_from_db()
+    assert profile.role == Role.SYSADMIN and profile.is_approved
+
+
 @pytest.mark.django_db
 def test_secretary_cannot_approve_own_role(client, staff):
     secretary = staff[Role.SECRETARY]
@@ -246,3 +284,37 @@ def test_a_role_waiting_for_approval_is_told_so_in_the_back_office(client, place
     assert "正在等待街道党工委书记批准" in html
     client.force_login(staff[Role.GRID_WORKER])
     assert "正在等待街道党工委书记批准" not in client.get(reverse("admin:index")).content.decode()
+
+
+def _offered(client, app_label: str, model_name: str, field_name: str) -> set[int]:
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": app_label, "model_name": model_name, "field_name": field_name, "term": ""},
+    )
+    assert response.status_code == 200
+    return {int(row["id"]) for row in response.json()["results"]}
+
+
+@pytest.mark.django_db
+def test_an_account_awaiting_approval_is_offered_in_no_staff_picker(client, place, staff):
+    waiting = StaffProfile.objects.get(
+        user=make_staff(
+            Role.COMMUNITY_SECRETARY, communities=[place.north], name="待批准", approved=False
+        )
+    )
+    approved = StaffProfile.objects.get(user=staff[Role.AREA_LEADER])
+    client.force_login(staff[Role.SECRETARY])
+    for app_label, model_name, field_name in (
+        ("outreach", "onsitesession", "officials"),
+        ("outreach", "fieldvisit", "lead_official"),
+        ("outreach", "deliberation", "officials"),
+        ("petitions", "reception", "officials"),
+    ):
+        offered = _offered(client, app_label, model_name, field_name)
+        assert approved.pk in offered and waiting.pk not in offered, field_name
+    # Nor can it be posted: the form's choices are the same.
+    request = RequestFactory().get("/")
+    request.user = staff[Role.SECRETARY]
+    form = OnsiteSessionAdmin(OnsiteSession, admin.site).get_form(request)()
+    assert waiting not in form.fields["officials"].queryset
+    assert approved in form.fields["officials"].queryset

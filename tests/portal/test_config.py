@@ -130,12 +130,13 @@ def test_an_empty_value_means_the_default(monkeypatch):
 def test_https_spelled_out_in_production_turns_every_protection_on():
     code = (
         "from django.conf import settings as s; "
-        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.LANGUAGE_COOKIE_SECURE)"
     )
     result = manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV | {"DJANGO_HTTPS": "Yes"})
-    assert result.stdout.split() == ["True", "True", "31536000"], result.stderr
+    assert result.stdout.split() == ["True", "True", "31536000", "True"], result.stderr
     result = manage("shell", "-v", "0", "-c", code, env=PRODUCTION_ENV | {"DJANGO_HTTPS": "off"})
-    assert result.stdout.split() == ["False", "False", "0"], result.stderr
+    assert result.stdout.split() == ["False", "False", "0", "False"], result.stderr
 
 
 def test_wsgi_entry_point_reports_bad_configuration_in_one_line():

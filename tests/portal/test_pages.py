@@ -9,6 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.context_processors import TEXT_SIZE_COOKIE
+from portal.roles import Role
+from tests.factories import PASSWORD
 
 
 @pytest.mark.django_db
@@ -40,6 +42,36 @@ def test_language_switcher_turns_the_site_and_admin_to_english(client):
     assert "Password" in login
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert '<html lang="zh-hans"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("https", [True, False])
+def test_the_language_and_type_size_cookies_are_as_safe_as_the_session_cookie(
+    client, settings, https
+):
+    # DJANGO_HTTPS sets these at start-up (test_config checks that); here: Django uses them.
+    settings.HTTPS = settings.LANGUAGE_COOKIE_SECURE = https
+    language = client.post(reverse("set_language"), {"language": "en", "next": "/"}).cookies[
+        settings.LANGUAGE_COOKIE_NAME
+    ]
+    size = client.post(reverse("portal:text-size"), {"size": "large", "next": "/"}).cookies[
+        TEXT_SIZE_COOKIE
+    ]
+    for cookie in (language, size):
+        assert cookie["samesite"] == "Lax" and cookie["httponly"] is True
+        assert bool(cookie["secure"]) is https
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/admin/", ""])
+def test_a_login_whose_next_address_is_refused_lands_on_the_workbench(client, staff, next_url):
+    user = staff[Role.GRID_WORKER]
+    response = client.post(
+        f"{reverse('admin:login')}?next={next_url}",
+        {"username": user.username, "password": PASSWORD, "next": next_url},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
 
 
 @pytest.mark.django_db
