@@ -24,6 +24,31 @@ from petitions.models import Case, ReplyTemplate
 from petitions.services import unit_label
 
 
+def case_timeline(case: Case) -> list[dict]:
+    """The case's timeline as the page shows it, oldest first: when, what, the status move, who
+    (by name, with their unit), the note masked as every case text is, and whether residents
+    see it. Generic over event kinds: a new kind shows with its own label."""
+    return [
+        {
+            "at": local(event.at),
+            "at_iso": event.at.isoformat(),
+            "actor": event_actor(event),
+            "unit": unit_label(event.actor_unit),
+            "kind": event.get_kind_display(),
+            "move": (
+                f"{event.get_from_status_display()} → {event.get_to_status_display()}"
+                if event.from_status and event.to_status
+                else event.get_to_status_display()
+                if event.to_status
+                else ""
+            ),
+            "note": safe_text(case, event.note),
+            "public": event.is_public,
+        }
+        for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")
+    ]
+
+
 def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None = None) -> dict:
     """Everything the case page shows around the form: deadlines, masked parties, the steps
     this user may take now (with a bound form after an error), and the timeline."""
@@ -62,29 +87,13 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
                 "url": reverse("admin:petitions_case_step", args=[case.pk, step.name]),
             }
         )
-    timeline = [
-        {
-            "at": local(event.at),
-            "actor": event_actor(event),
-            "unit": unit_label(event.actor_unit),
-            "kind": event.get_kind_display(),
-            "move": (
-                f"{event.get_from_status_display()} → {event.get_to_status_display()}"
-                if event.to_status
-                else ""
-            ),
-            "note": safe_text(case, event.note),
-            "public": event.is_public,
-        }
-        for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")
-    ]
     due = due_of(case)
     return {
         "case_label": case_label(case),
         "case_due": due,
         "case_parties": parties,
         "case_steps": steps,
-        "case_timeline": timeline,
+        "case_timeline": case_timeline(case),
         "case_can_transition": actor.can_transition,
         "case_reply_templates": ReplyTemplate.objects.filter(is_active=True)
         .filter(Q(category__isnull=True) | Q(category=case.category_id))
