@@ -196,6 +196,8 @@ class PortalTabularInline(ScopedChoicesMixin, admin.TabularInline):
 class PortalStackedInline(ScopedChoicesMixin, admin.StackedInline):
     extra = 0
     formset = PortalInlineFormSet
+    # Django's own writes "调解记录:" with a Latin colon.
+    template = "admin/portal/edit_inline/stacked.html"
 
 
 class PhotoForm(forms.ModelForm):

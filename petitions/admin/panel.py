@@ -22,6 +22,7 @@ from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import Actor, offered_steps
 from petitions.models import Case, ReplyTemplate
 from petitions.services import unit_label
+from portal.people import display_name
 
 
 def case_timeline(case: Case) -> list[dict]:
@@ -117,8 +118,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
         "case_followups": list(case.followups.all()),
         "case_exclusions": [
             {
-                "name": getattr(getattr(x.user, "staff_profile", None), "name", "")
-                or x.user.get_username(),
+                "name": display_name(x.user),
                 "reason": safe_text(case, x.reason),
             }
             for x in case.exclusions.select_related("user__staff_profile")

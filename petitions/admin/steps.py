@@ -29,6 +29,7 @@ from petitions.models import (
 from petitions.services import CaseConflict, CaseError, conflict_message
 from petitions.services.base import _ensure_visible, _event, _locked, _save
 from portal.access import scope_of
+from portal.people import display_name
 from portal.roles import Role
 
 S = CaseStatus
@@ -101,7 +102,7 @@ def recuse(case: Case, *, actor: Any, user: Any, reason: str, expected_version: 
         case.co_handlers.remove(profile)
         case.mediators.remove(profile)
     _save(case, [])
-    name = profile.name if profile else user.get_username()
+    name = display_name(user)
     _event(case, actor=actor, kind=EventKind.EDITED, note=f"设置回避：{name}（{reason}）")
     return case
 
