@@ -39,6 +39,7 @@ from outreach.models import (
     TalkSeries,
 )
 from portal.admin_base import PhotoInline, PortalModelAdmin, PortalTabularInline, ScopedAdmin
+from portal.people import display_name
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -181,7 +182,7 @@ class ActivityAdmin(ScopedAdmin):
                             "status",
                             "cancel_reason",
                             "is_published",
-                            "created_by",
+                            "registered_by",
                             "created_at",
                         ]
                     },
@@ -190,7 +191,12 @@ class ActivityAdmin(ScopedAdmin):
         return sets
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["status", "cancel_reason", "is_published", "created_by", "created_at"]
+        return ["status", "cancel_reason", "is_published", "registered_by", "created_at"]
+
+    @admin.display(description=_("登记人"))
+    def registered_by(self, obj: Any) -> str:
+        # By name; an activity the onsite rota generated has nobody.
+        return display_name(obj.created_by) or gettext("—（由现场办公排班自动生成）")
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         if obj is None:

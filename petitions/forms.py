@@ -30,6 +30,7 @@ from petitions.services import PartyData
 from portal.access import scope_of
 from portal.forms import PortalForm
 from portal.models import Community, Compound, Grid, StaffProfile
+from portal.people import staff_user_label
 from portal.privacy import InvalidNumber, canonical_id_number, canonical_phone
 from portal.roles import Reach, Role
 
@@ -57,13 +58,6 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: StaffProfile) -> str:
         unit = obj.unit or obj.get_role_display()
         return f"{unit} · {obj.name}"
-
-
-def staff_user_label(user: Any) -> str:
-    profile = getattr(user, "staff_profile", None)
-    if profile is None:
-        return user.get_username()
-    return f"{profile.unit or profile.get_role_display()} · {profile.name}"
 
 
 class StaffUserChoiceField(forms.ModelChoiceField):

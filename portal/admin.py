@@ -10,14 +10,18 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -42,6 +46,7 @@ from portal.models import (
     Team,
     TeamMember,
 )
+from portal.people import display_name
 from portal.templatetags.portal_tags import join_names_text
 
 User = get_user_model()
@@ -149,14 +154,20 @@ class StaffProfileForm(PortalModelForm):
         return cleaned
 
 
-class StaffProfileInline(PortalStackedInline):
+class ApproverMixin:
+    @admin.display(description=_("批准人"))
+    def approver(self, obj: StaffProfile) -> str:
+        return display_name(obj.approved_by) or "—"
+
+
+class StaffProfileInline(ApproverMixin, PortalStackedInline):
     model = StaffProfile
     form = StaffProfileForm
     fk_name = "user"
     can_delete = False
     max_num = 1
-    fields = ["name", "role", "title", "unit", "communities", "grids", "approved_by", "approved_at"]
-    readonly_fields = ["approved_by", "approved_at"]
+    fields = ["name", "role", "title", "unit", "communities", "grids", "approver", "approved_at"]
+    readonly_fields = ["approver", "approved_at"]
     filter_horizontal = ["communities", "grids"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -190,7 +201,7 @@ class StaffProfileInline(PortalStackedInline):
 
 
 @admin.register(StaffProfile)
-class StaffProfileAdmin(PortalModelAdmin):
+class StaffProfileAdmin(ApproverMixin, PortalModelAdmin):
     """The list of who holds which role; roles are edited on the account page."""
 
     form = StaffProfileForm
@@ -199,7 +210,7 @@ class StaffProfileAdmin(PortalModelAdmin):
     list_select_related = ["user", "approved_by"]
     search_fields = ["name", "user__username", "title", "unit"]
     actions = ["approve_roles"]
-    readonly_fields = ["user", "approved_by", "approved_at"]
+    readonly_fields = ["user", "approver", "approved_at"]
     fields = [
         "user",
         "name",
@@ -208,7 +219,7 @@ class StaffProfileAdmin(PortalModelAdmin):
         "role",
         "communities",
         "grids",
-        "approved_by",
+        "approver",
         "approved_at",
     ]
 
@@ -320,6 +331,21 @@ class NewUserAccountForm(CleanTextMixin, AdminUserCreationForm):
     pass
 
 
+class PortalPasswordChangeForm(AdminPasswordChangeForm):
+    """Django builds this help text by joining strings, so its catalogue never translates the
+    warning ("If disabled, …"): say both in Chinese, keeping the id its script shows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "usable_password" in self.fields:
+            self.fields["usable_password"].help_text = format_html(
+                '{}<ul id="id_unusable_warning" class="messagelist">'
+                '<li class="warning">{}</li></ul>',
+                _("停用后，该账号不能再用密码登录。"),
+                _("停用后，该账号现有的密码将失效。"),
+            )
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     """Staff accounts. Superuser flags and raw permissions stay out of reach: roles grant access."""
@@ -328,6 +354,7 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     add_form = NewUserAccountForm
     inlines = [StaffProfileInline]
     change_user_password_template = "admin/auth/user/portal_change_password.html"  # noqa: S105
+    change_password_form = PortalPasswordChangeForm
     list_display = ["username", "profile_name", "profile_role", "is_active", "last_login"]
     list_filter = ["is_active", "staff_profile__role"]
     list_select_related = ["staff_profile"]

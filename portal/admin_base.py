@@ -201,6 +201,8 @@ class PortalStackedInline(ScopedChoicesMixin, admin.StackedInline):
     extra = 0
     form = PortalModelForm
     formset = PortalInlineFormSet
+    # Django's own writes "调解记录:" with a Latin colon.
+    template = "admin/portal/edit_inline/stacked.html"
 
 
 class PhotoForm(PortalModelForm):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -374,6 +375,9 @@ class LoginLockout(AccessAttempt):
         verbose_name = pgettext_lazy("model", "登录失败计数（锁定）")
         verbose_name_plural = pgettext_lazy("model plural", "登录失败计数（锁定）")
 
+    def __str__(self) -> str:
+        return gettext("%(username)s 的登录失败计数") % {"username": self.username}
+
 
 class LoginRecord(AccessLog):
     """A successful staff login (and its logout time)."""
@@ -383,6 +387,12 @@ class LoginRecord(AccessLog):
         verbose_name = pgettext_lazy("model", "登录日志")
         verbose_name_plural = pgettext_lazy("model plural", "登录日志")
 
+    def __str__(self) -> str:
+        return gettext("%(username)s %(time)s 登录") % {
+            "username": self.username,
+            "time": f"{timezone.localtime(self.attempt_time):%Y-%m-%d %H:%M}",
+        }
+
 
 class LoginFailure(AccessFailureLog):
     """One failed login attempt."""
@@ -391,6 +401,12 @@ class LoginFailure(AccessFailureLog):
         proxy = True
         verbose_name = pgettext_lazy("model", "登录失败日志")
         verbose_name_plural = pgettext_lazy("model plural", "登录失败日志")
+
+    def __str__(self) -> str:
+        return gettext("%(username)s %(time)s 登录失败") % {
+            "username": self.username,
+            "time": f"{timezone.localtime(self.attempt_time):%Y-%m-%d %H:%M}",
+        }
 
 
 # --- Rate limits of the public forms (portal.ratelimit) --------------------------------------

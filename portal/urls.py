@@ -24,3 +24,4 @@ urlpatterns = [
 
 if settings.PORTAL_SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", views.public_media, name="public-media"))
+handler403 = "portal.views.permission_denied"

@@ -15,13 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import stats as outreach_stats
+from portal.access import scope_of
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.figures import home_figures
 from portal.models import Community, Grid
+from portal.roles import Role
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -86,6 +89,32 @@ def text_size(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and feed readers ask for /favicon.ico whatever the page says."""
     return HttpResponseRedirect(static("portal/favicon.ico"))
+
+
+def refusal_text(user: object) -> str:
+    """What a refused page tells this user to do, by role: the system administrator is never
+    told to contact the system administrator."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_staff", False):
+        return gettext("您没有访问此页面的权限。")
+    scope = scope_of(user)
+    if scope.awaiting_approval:
+        return gettext("您的角色和负责范围正在等待街道党工委书记批准，批准后才能查看和办理记录。")
+    if scope.role == Role.SYSADMIN:
+        return gettext(
+            "系统管理员账号只维护账号、角色和基础数据，不能查看或办理活动和诉求记录。"
+            "如需办理业务，请使用您本人的业务账号登录。"
+        )
+    if scope.role == Role.SECRETARY:
+        return gettext("此页面由街道系统管理员维护（账号和基础数据），如需修改请联系系统管理员。")
+    return gettext(
+        "这项工作不在您的角色或负责范围内。如需调整，请联系街道系统管理员，"
+        "经街道党工委书记批准后生效。"
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """403: the refusal in words that fit the user's role."""
+    return render(request, "403.html", {"refusal": refusal_text(request.user)}, status=403)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -51,7 +51,7 @@ from petitions.admin.inlines import (
     MediationAgreementInline,
     MediationSessionInline,
 )
-from petitions.admin.panel import case_panel
+from petitions.admin.panel import case_panel, case_timeline
 from petitions.admin.search import (
     CaseSearchMixin,
     QueueFilter,
@@ -256,11 +256,15 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict | None = None
     ) -> HttpResponse:
+        """The 历史 button shows the case's own timeline (who did what, when, old → new), which
+        the services write for every step; Django's log holds only saves of this form."""
         response = super().history_view(request, object_id, extra_context)
         if isinstance(response, TemplateResponse) and response.context_data.get("object"):
-            label = case_label(response.context_data["object"])
-            response.context_data["title"] = _("修改历史：%(case)s") % {"case": label}
+            case = response.context_data["object"]
+            label = case_label(case)
+            response.context_data["title"] = _("办理记录：%(case)s") % {"case": label}
             response.context_data["case_label"] = label
+            response.context_data["case_timeline"] = case_timeline(case, request.user)
         return response
 
     # --- URLs --------------------------------------------------------------------------------

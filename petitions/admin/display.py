@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.access import ACCUSATION_PLACEHOLDER, petitioner_hidden
 from petitions.models import Case, CaseEvent, CaseParty, EventKind, PartyRole
 from petitions.services import RESIDENT_UNIT, unit_label
+from portal.people import display_name
 from portal.privacy import scrub
 from portal.templatetags.portal_tags import cn_date
 
@@ -174,8 +175,7 @@ def event_actor(event: Any) -> str:
     """Who took a timeline step: the staff member's name, else residents or the system."""
     if event.actor is None:
         return unit_label(event.actor_unit or RESIDENT_UNIT)
-    profile = getattr(event.actor, "staff_profile", None)
-    return profile.name if profile else event.actor.get_username()
+    return display_name(event.actor)
 
 
 def staff_label(profile: Any) -> str:

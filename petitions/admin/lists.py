@@ -28,6 +28,7 @@ from petitions.models import (
     Triage,
 )
 from portal.admin_base import PortalModelAdmin, PortalTabularInline
+from portal.people import display_name
 
 
 class ReadOnlyAdmin(PortalModelAdmin):
@@ -145,8 +146,7 @@ class ExportRecordAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("导出人"), ordering="actor__staff_profile__name")
     def exported_by(self, obj: ExportRecord) -> str:
-        profile = getattr(obj.actor, "staff_profile", None)
-        return profile.name if profile else obj.actor.get_username()
+        return display_name(obj.actor)
 
 
 class DeadlineRuleInline(PortalTabularInline):
@@ -212,12 +212,16 @@ class ReplyTemplateAdmin(PortalModelAdmin):
 
 @admin.register(LeadershipDecision)
 class LeadershipDecisionAdmin(PortalModelAdmin):
-    list_display = ["held_on", "meeting", "short_text", "settled", "recorded_by"]
+    list_display = ["held_on", "meeting", "short_text", "settled", "recorded_by_name"]
     list_filter = ["meeting"]
-    list_select_related = ["recorded_by"]
+    list_select_related = ["recorded_by__staff_profile"]
     date_hierarchy = "held_on"
     search_fields = ["meeting", "text"]
-    readonly_fields = ["recorded_by"]
+    readonly_fields = ["recorded_by_name"]
+
+    @admin.display(description=_("登记人"), ordering="recorded_by__staff_profile__name")
+    def recorded_by_name(self, obj: LeadershipDecision) -> str:
+        return display_name(obj.recorded_by) or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(_settled=Count("settled_cases"))

@@ -23,6 +23,34 @@ from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import Actor, offered_steps
 from petitions.models import Case, ReplyTemplate
 from petitions.services import unit_label
+from portal.people import display_name
+
+
+def case_timeline(case: Case, user: Any) -> list[dict]:
+    """The case's timeline as this user may read it, oldest first: when, what, the status move,
+    who (by name, with their unit), the note masked as every case text is (and told without a
+    word of the accuser where they are hidden from this user), and whether residents see it.
+    Generic over event kinds: a new kind shows with its own label."""
+    accuser_hidden = petitioner_hidden(user, case)
+    return [
+        {
+            "at": local(event.at),
+            "at_iso": event.at.isoformat(),
+            "actor": event_actor(event),
+            "unit": unit_label(event.actor_unit),
+            "kind": event.get_kind_display(),
+            "move": (
+                f"{event.get_from_status_display()} → {event.get_to_status_display()}"
+                if event.from_status and event.to_status
+                else event.get_to_status_display()
+                if event.to_status
+                else ""
+            ),
+            "note": event_note(case, event, accuser_hidden=accuser_hidden),
+            "public": event.is_public,
+        }
+        for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")
+    ]
 
 
 def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None = None) -> dict:
@@ -60,30 +88,13 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
                 "url": reverse("admin:petitions_case_step", args=[case.pk, step.name]),
             }
         )
-    accuser_hidden = petitioner_hidden(user, case)
-    timeline = [
-        {
-            "at": local(event.at),
-            "actor": event_actor(event),
-            "unit": unit_label(event.actor_unit),
-            "kind": event.get_kind_display(),
-            "move": (
-                f"{event.get_from_status_display()} → {event.get_to_status_display()}"
-                if event.to_status
-                else ""
-            ),
-            "note": event_note(case, event, accuser_hidden=accuser_hidden),
-            "public": event.is_public,
-        }
-        for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")
-    ]
     due = due_of(case)
     return {
         "case_label": case_label(case),
         "case_due": due,
         "case_parties": parties,
         "case_steps": steps,
-        "case_timeline": timeline,
+        "case_timeline": case_timeline(case, user),
         "case_can_transition": actor.can_transition,
         "case_reply_templates": ReplyTemplate.objects.filter(is_active=True)
         .filter(Q(category__isnull=True) | Q(category=case.category_id))
@@ -107,8 +118,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
         "case_followups": list(case.followups.all()),
         "case_exclusions": [
             {
-                "name": getattr(getattr(x.user, "staff_profile", None), "name", "")
-                or x.user.get_username(),
+                "name": display_name(x.user),
                 "reason": safe_text(case, x.reason),
             }
             for x in case.exclusions.select_related("user__staff_profile")

@@ -31,6 +31,7 @@ from petitions.services import CaseConflict, CaseError, conflict_message
 from petitions.services.base import _ensure_visible, _event, _locked, _save
 from petitions.services.triage import HANDLING
 from portal.access import scope_of
+from portal.people import display_name
 from portal.roles import Role
 
 S = CaseStatus
@@ -103,7 +104,7 @@ def recuse(case: Case, *, actor: Any, user: Any, reason: str, expected_version: 
         case.co_handlers.remove(profile)
         case.mediators.remove(profile)
     _save(case, [])
-    name = profile.name if profile else user.get_username()
+    name = display_name(user)
     _event(case, actor=actor, kind=EventKind.EDITED, note=f"设置回避：{name}（{reason}）")
     return case
 

@@ -17,9 +17,17 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from portal.people import display_name
 from portal.privacy import public_text
 
 register = template.Library()
+
+
+@register.filter(name="display_name")
+def display_name_filter(user: Any) -> str:
+    """{{ user|display_name }}: the person's name, not the login (portal.people)."""
+    return display_name(user)
+
 
 # 周一 … 周日: short ("Fri") for dates, long ("Friday") inside "本周五" / "下周五".
 SHORT_WEEKDAYS = (

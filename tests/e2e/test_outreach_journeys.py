@@ -46,7 +46,7 @@ def test_secretary_logs_a_talk_with_a_phone_photo_and_residents_see_it(live_serv
     phone.select_option("#id_kind", value="law")
     phone.fill("#id_summary", "街道法律顾问结合身边案例讲解婚姻家庭编。")
     phone.fill("#id_attendance_signed", "57")
-    phone.get_by_text("添加另一个 照片").click()
+    phone.get_by_text("再添加一条照片").click()
     phone.set_input_files(
         'input[name="photos-0-upload"]',
         {
