@@ -234,7 +234,7 @@ class LeadershipDecisionAdmin(PortalModelAdmin):
     def settled(self, obj: LeadershipDecision) -> int:
         return obj._settled
 
-    fields = ["meeting", "held_on", "text", "cases", "recorded_by"]
+    fields = ["meeting", "held_on", "text", "cases", "recorded_by_name"]
 
     def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "cases":
