@@ -331,7 +331,7 @@ class NewUserAccountForm(CleanTextMixin, AdminUserCreationForm):
     pass
 
 
-class PortalPasswordChangeForm(AdminPasswordChangeForm):
+class PortalPasswordChangeForm(CleanTextMixin, AdminPasswordChangeForm):
     """Django builds this help text by joining strings, so its catalogue never translates the
     warning ("If disabled, …"): say both in Chinese, keeping the id its script shows."""
 

@@ -148,7 +148,7 @@ def test_an_invisible_note_is_no_note(client, place, staff):
     fresh = new_case(place.north_a, actor=staff[Role.GRID_WORKER])
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
     assert post_step(client, fresh, "accept", note="\u200b\u200b").status_code == 302
-    assert CaseEvent.objects.get(case=fresh, kind=EventKind.ACCEPTED).note == "已受理"
+    assert CaseEvent.objects.get(case=fresh, kind=EventKind.ACCEPTED).note == "已受理（一般办理）"
 
 
 @pytest.mark.django_db
