@@ -30,9 +30,11 @@ class PreferredLanguageMiddleware:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if language not in _LANGUAGES:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # Only for this request: the language is per thread, and a visitor's choice must not
+        # stay behind for whatever the thread does next (another request, a command, a test).
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 

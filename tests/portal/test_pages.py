@@ -7,6 +7,8 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.roles import Role
@@ -42,6 +44,16 @@ def test_language_switcher_turns_the_site_and_admin_to_english(client):
     assert "Password" in login
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert '<html lang="zh-hans"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_visitors_language_stays_with_their_request(client):
+    # The language is per thread: an English visitor must not leave the next thing the thread
+    # does (another visitor's request, a form checked in a command) speaking English.
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert '<html lang="en"' in client.get("/").content.decode()
+    assert translation.get_language() == "zh-hans"
+    assert gettext("社区") == "社区"
 
 
 @pytest.mark.django_db
