@@ -186,20 +186,30 @@ _PAUSE_BEFORE_STOP = re.compile(r"[，,、；;\s]+([。.！!？?]|$)")
 # stays: the compound, the building (4号楼, 5栋, 3号院), a unit's stairwell (2单元楼道), the
 # street. The building or street (the first group that took part) is kept.
 _CN_NUMBER = r"[0-9一二三四五六七八九十两〇零]+"
+_NOT_A_COUNT = r"(?![0-9户人个名位天次家件辆台元米])"
+_ROOM_WORD = r"(?:室|房间?|号(?![楼院]))"
 # A room on its own: three or four digits (12户 counts households, 12月3号 is a date).
-_ROOM = r"(?<![0-9])[0-9]{3,4}\s*(?:室|号(?![楼院]))"
-# A unit with a floor or a room in it (a unit alone, 2单元楼道, says where a problem is).
-_UNIT = (
-    rf"第?{_CN_NUMBER}\s*单元\s*-?\s*(?:{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])"
-    rf"(?:\s*-?\s*{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)?|{_CN_NUMBER}\s*(?:室|号(?![楼院]))?)"
+_ROOM = rf"(?<![0-9])[0-9]{{3,4}}\s*{_ROOM_WORD}"
+# A floor with a room on it (5层502, 3楼301, 五层五〇二); a floor alone (3楼楼道) stays.
+_FLOOR_ROOM = (
+    rf"{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])\s*-?\s*"
+    rf"(?:[0-9]{{3,4}}(?:\s*{_ROOM_WORD})?{_NOT_A_COUNT}|{_CN_NUMBER}\s*{_ROOM_WORD}|[一二三四五六七八九〇零]{{3,4}})"
 )
+# A unit (单元, or 门 as some compounds say) with a floor or a room in it (a unit alone,
+# 2单元楼道, says where a problem is).
+_UNIT = (
+    rf"第?{_CN_NUMBER}\s*(?:单元|门(?![前口外内卫岗]))\s*-?\s*"
+    rf"(?:{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])"
+    rf"(?:\s*-?\s*{_CN_NUMBER}\s*{_ROOM_WORD}?)?|{_CN_NUMBER}\s*{_ROOM_WORD}?)"
+)
+# The 4-3-301 shorthand (building-unit-room), spaces allowed around the dashes.
+_SHORTHAND = r"(?<![0-9-])[0-9]{1,3}\s*-\s*[0-9]{1,2}\s*-\s*[0-9]{3,4}(?![0-9-])"
 _TEXT_PUBLIC_DOOR = re.compile(
-    rf"({_CN_NUMBER}\s*(?:号楼|栋|幢|座))\s*-?\s*"
-    rf"(?:{_UNIT}|{_CN_NUMBER}\s*[层楼](?![道下前后顶房梯])\s*-?\s*[0-9]+\s*(?:室|号(?![楼院]))?"
-    rf"|[0-9]{{3,4}}\s*(?:室|号(?![楼院]))?(?![0-9户人个名位天次家件辆台元米]))"
-    rf"|()(?:{_UNIT}|{_ROOM})"
+    rf"({_CN_NUMBER}\s*(?:号楼|栋|幢|座|#))\s*-?\s*"
+    rf"(?:{_UNIT}|{_FLOOR_ROOM}|[0-9]{{1,2}}\s*-\s*[0-9]{{3,4}}(?![0-9-])"
+    rf"|[0-9]{{3,4}}\s*{_ROOM_WORD}?{_NOT_A_COUNT})"
+    rf"|()(?:{_SHORTHAND}|{_UNIT}|{_FLOOR_ROOM}|{_ROOM})"
     rf"|((?:路|街|巷|道|弄|胡同))\s*[0-9]+\s*号(?![楼院])(?:\s*[0-9]+\s*室)?"
-    rf"|()(?<![0-9-])[0-9]{{1,3}}-[0-9]{{1,2}}-[0-9]{{3,4}}(?![0-9-])"
 )
 
 
