@@ -321,7 +321,12 @@ STEPS: dict[str, Step] = {
             "pause",
             _("中止计时"),
             forms.ReasonForm,
-            offered=lambda c, a: c.is_open and not _open_pause(c),
+            offered=lambda c, a: (
+                c.is_open
+                and not _open_pause(c)
+                # a pause after the deadline would move it past days already late
+                and (c.conclude_due is None or timezone.localdate() <= c.conclude_due)
+            ),
             who=_leads,
             run=lambda c, a, d: services.pause_clock(
                 c, actor=a.user, reason=d["reason"], expected_version=_v(d)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -133,6 +135,12 @@ class LeadershipDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on:%Y-%m-%d} {self.meeting}：{self.text[:30]}"
+
+    def clean(self) -> None:
+        # A decision exists once its meeting was held; one dated ahead could never settle a
+        # case, and would sit on the list as if it had been decided.
+        if self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError({"held_on": _("会议尚未召开：请在会议举行后再登记它的决定。")})
 
 
 class ReplyTemplate(models.Model):

@@ -157,6 +157,13 @@ def pause_clock(
         raise CaseError(_("只有办理中的诉求可以中止计时。"))
     if CasePause.objects.filter(case=case, ended_on__isnull=True).exists():
         raise CaseError(_("计时已经中止。"))
+    if case.conclude_due is not None and timezone.localdate() > case.conclude_due:
+        # Like an extension: resuming moves the deadline by the days paused, so a pause begun
+        # after the deadline would turn days already late into days on time.
+        raise CaseError(
+            _("办结期限（%(due)s）已过，不能再中止计时：本件按超期办理，请尽快办结。")
+            % {"due": cn_date(case.conclude_due)}
+        )
     CasePause.objects.create(case=case, started_on=timezone.localdate(), reason=reason[:200])
     _save(case, [])
     _event(case, actor=actor, kind=EventKind.PAUSED, note=reason, public=True)

@@ -1460,3 +1460,17 @@ def test_the_visit_queue_holds_only_cases_the_user_may_follow_up(client, place, 
     html = client.get(CHANGELIST).content.decode()
     assert "?queue=overdue" in html and "?queue=followup_due" in html
     assert "?queue=awaiting_visit" not in html and "?queue=to_sign" not in html
+
+
+@pytest.mark.django_db
+def test_a_decision_of_a_meeting_not_yet_held_is_refused_with_what_typed_kept(client, staff):
+    client.force_login(staff[Role.SECRETARY])
+    ahead = timezone.localdate() + timedelta(days=18)
+    response = client.post(
+        "/admin/petitions/leadershipdecision/add/",
+        {"meeting": "街道党工委会议", "held_on": ahead.isoformat(), "text": "拆除违建车棚"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "会议尚未召开" in page
+    assert "拆除违建车棚" in page
+    assert not LeadershipDecision.objects.exists()

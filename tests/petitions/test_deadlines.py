@@ -180,6 +180,28 @@ def test_an_extension_after_the_deadline_is_refused_and_the_case_stays_late(
 
 
 @pytest.mark.django_db
+def test_a_pause_after_the_deadline_is_refused_and_the_case_stays_late(
+    client, place, staff, freeze
+):
+    secretary = staff[Role.SECRETARY]
+    with freeze(at(date(2026, 4, 1))):
+        case = make_case(place.north_a, actor=secretary, kind=CaseKind.PETITION)
+        case = services.accept_case(case, actor=secretary)
+    due = case.conclude_due
+    late = due + timedelta(days=3)
+    with freeze(at(late)):
+        with pytest.raises(services.CaseError, match="已过，不能再中止计时"):
+            services.pause_clock(case, actor=secretary, reason="等待鉴定结论")
+        client.force_login(secretary)
+        page = client.get(f"/admin/petitions/case/{case.pk}/change/").content.decode()
+        assert "已超期 3 天" in page
+        assert f"/admin/petitions/case/{case.pk}/step/pause/" not in page
+    assert case in Case.objects.overdue(late)
+    with freeze(at(due)):  # on the last day it may still be paused
+        services.pause_clock(case, actor=secretary, reason="等待鉴定结论")
+
+
+@pytest.mark.django_db
 def test_concluding_while_paused_ends_the_pause(place, staff, freeze):
     secretary = staff[Role.SECRETARY]
     with freeze(at(date(2026, 4, 1))):
