@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -306,7 +305,7 @@ STEPS: dict[str, Step] = {
                 c.is_open
                 and c.conclude_due is not None
                 # decided before the deadline it extends (the service says why otherwise)
-                and timezone.localdate() <= c.conclude_due
+                and not c.past_conclusion_due()
                 and not c.extension_days
                 and deadlines.max_extension(c) > 0
             ),
@@ -325,7 +324,7 @@ STEPS: dict[str, Step] = {
                 c.is_open
                 and not _open_pause(c)
                 # a pause after the deadline would move it past days already late
-                and (c.conclude_due is None or timezone.localdate() <= c.conclude_due)
+                and not c.past_conclusion_due()
             ),
             who=_leads,
             run=lambda c, a, d: services.pause_clock(

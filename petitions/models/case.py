@@ -455,6 +455,11 @@ class Case(models.Model):
             return min(d for d in (self.sign_due, self.conclude_due) if d)
         return self.conclude_due if self.is_open else None
 
+    def past_conclusion_due(self, today: date | None = None) -> bool:
+        """The conclusion deadline has passed: from then on nothing may move it (an extension
+        or a pause would turn days already late into days on time)."""
+        return self.conclude_due is not None and (today or timezone.localdate()) > self.conclude_due
+
     def is_overdue(self, today: date | None = None) -> bool:
         due = self.current_due
         return due is not None and due < (today or timezone.localdate())

@@ -90,7 +90,7 @@ def conclude_case(
     case.dual_settlement = dual_settlement
     case.is_publishable = is_publishable and not case.is_accusation
     case.concluded_at = timezone.now()
-    case.concluded_on_time = case.conclude_due is None or timezone.localdate() <= case.conclude_due
+    case.concluded_on_time = not case.past_conclusion_due()
     case.conclusion_count += 1
     if case.triage == Triage.LONG_TERM:
         case.progress = 100

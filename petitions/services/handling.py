@@ -105,7 +105,7 @@ def extend_deadline(
         raise CaseError(_("只有办理中且已确定办结期限的诉求可以延期。"))
     if case.extension_days:
         raise CaseError(_("诉求 %(number)s 已延期过一次，不能再次延期。") % {"number": case.number})
-    if timezone.localdate() > case.conclude_due:
+    if case.past_conclusion_due():
         # 信访工作条例 Art. 34: an extension is approved within the time limit it extends. One
         # granted afterwards would move the deadline past days already late and make a late
         # case look on time in every count.
@@ -157,7 +157,7 @@ def pause_clock(
         raise CaseError(_("只有办理中的诉求可以中止计时。"))
     if CasePause.objects.filter(case=case, ended_on__isnull=True).exists():
         raise CaseError(_("计时已经中止。"))
-    if case.conclude_due is not None and timezone.localdate() > case.conclude_due:
+    if case.past_conclusion_due():
         # Like an extension: resuming moves the deadline by the days paused, so a pause begun
         # after the deadline would turn days already late into days on time.
         raise CaseError(

@@ -151,9 +151,26 @@ def test_paused_clock_moves_the_due_date(place, staff, freeze):
     assert case.events.filter(kind=EventKind.RESUMED, is_public=True).exists()
 
 
+def _extend(case, actor):
+    return services.extend_deadline(case, actor=actor, days=30, reason="需要多部门会商")
+
+
+def _pause(case, actor):
+    return services.pause_clock(case, actor=actor, reason="等待鉴定结论")
+
+
+# Both move the conclusion deadline (a pause by the days it stood still), so both are decided
+# before it: afterwards they would turn days already late into days on time.
 @pytest.mark.django_db
-def test_an_extension_after_the_deadline_is_refused_and_the_case_stays_late(
-    client, place, staff, freeze
+@pytest.mark.parametrize(
+    ("step", "take", "refusal"),
+    [
+        ("extend", _extend, "办结期限（2026年5月31日）已过，不能再延期"),
+        ("pause", _pause, "办结期限（2026年5月31日）已过，不能再中止计时"),
+    ],
+)
+def test_a_step_that_moves_the_deadline_is_refused_after_it_and_the_case_stays_late(
+    client, place, staff, freeze, step, take, refusal
 ):
     secretary = staff[Role.SECRETARY]
     with freeze(at(date(2026, 4, 1))):
@@ -162,43 +179,25 @@ def test_an_extension_after_the_deadline_is_refused_and_the_case_stays_late(
     due = case.conclude_due
     late = due + timedelta(days=3)
     with freeze(at(late)):
-        with pytest.raises(services.CaseError, match="办结期限（2026年5月31日）已过，不能再延期"):
-            services.extend_deadline(case, actor=secretary, days=30, reason="需要多部门会商")
+        with pytest.raises(services.CaseError, match=refusal):
+            take(case, secretary)
         client.force_login(secretary)
         page = client.get(f"/admin/petitions/case/{case.pk}/change/").content.decode()
         assert "已超期 3 天" in page
-        assert f"/admin/petitions/case/{case.pk}/step/extend/" not in page
+        assert f"/admin/petitions/case/{case.pk}/step/{step}/" not in page
         listed = client.get("/admin/petitions/case/", {"queue": "overdue"}).context["cl"]
         assert case.pk in [c.pk for c in listed.result_list]
     case.refresh_from_db()
     assert case.conclude_due == due and case.extension_days == 0
+    assert not case.pauses.exists()
     assert case in Case.objects.overdue(late)
-    # Before the deadline the same extension is granted.
+    # On the last day the same step is still taken.
     with freeze(at(due)):
-        case = services.extend_deadline(case, actor=secretary, days=30, reason="需要多部门会商")
-    assert case.conclude_due == due + timedelta(days=30)
-
-
-@pytest.mark.django_db
-def test_a_pause_after_the_deadline_is_refused_and_the_case_stays_late(
-    client, place, staff, freeze
-):
-    secretary = staff[Role.SECRETARY]
-    with freeze(at(date(2026, 4, 1))):
-        case = make_case(place.north_a, actor=secretary, kind=CaseKind.PETITION)
-        case = services.accept_case(case, actor=secretary)
-    due = case.conclude_due
-    late = due + timedelta(days=3)
-    with freeze(at(late)):
-        with pytest.raises(services.CaseError, match="已过，不能再中止计时"):
-            services.pause_clock(case, actor=secretary, reason="等待鉴定结论")
-        client.force_login(secretary)
-        page = client.get(f"/admin/petitions/case/{case.pk}/change/").content.decode()
-        assert "已超期 3 天" in page
-        assert f"/admin/petitions/case/{case.pk}/step/pause/" not in page
-    assert case in Case.objects.overdue(late)
-    with freeze(at(due)):  # on the last day it may still be paused
-        services.pause_clock(case, actor=secretary, reason="等待鉴定结论")
+        case = take(case, secretary)
+    if step == "extend":
+        assert case.conclude_due == due + timedelta(days=30)
+    else:
+        assert case.pauses.filter(started_on=due, ended_on__isnull=True).exists()
 
 
 @pytest.mark.django_db
