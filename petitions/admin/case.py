@@ -51,6 +51,7 @@ from petitions.admin.inlines import (
     MediationAgreementInline,
     MediationSessionInline,
 )
+from petitions.admin.header import case_header
 from petitions.admin.panel import case_panel, case_timeline
 from petitions.admin.search import (
     CaseSearchMixin,
@@ -264,6 +265,7 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
             label = case_label(case)
             response.context_data["title"] = _("办理记录：%(case)s") % {"case": label}
             response.context_data["case_label"] = label
+            response.context_data["case_header"] = case_header(case)
             response.context_data["case_timeline"] = case_timeline(case, request.user)
         return response
 

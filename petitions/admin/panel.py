@@ -19,6 +19,7 @@ from petitions.admin.display import (
     safe_text,
     staff_label,
 )
+from petitions.admin.header import case_header
 from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import Actor, offered_steps
 from petitions.models import Case, ReplyTemplate
@@ -54,8 +55,9 @@ def case_timeline(case: Case, user: Any) -> list[dict]:
 
 
 def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None = None) -> dict:
-    """Everything the case page shows around the form: deadlines, masked parties, the steps
-    this user may take now (with a bound form after an error), and the timeline."""
+    """Everything the case page shows around the form: its head (case_header), deadlines,
+    masked parties, the steps this user may take now (with a bound form after an error), and
+    the timeline."""
     user = request.user
     actor = Actor.of(user, case)
     parties = []
@@ -89,8 +91,10 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
             }
         )
     due = due_of(case)
+    pauses = list(case.pauses.all())
     return {
         "case_label": case_label(case),
+        "case_header": case_header(case, pauses),
         "case_due": due,
         "case_parties": parties,
         "case_steps": steps,
@@ -112,7 +116,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
                 "ended_on": pause.ended_on,
                 "reason": safe_text(case, pause.reason),
             }
-            for pause in case.pauses.all()
+            for pause in pauses
         ],
         "case_attachments": list(case.attachments.all()),
         "case_followups": list(case.followups.all()),
