@@ -93,10 +93,12 @@ def test_case_timeline_is_visible_and_readable(live_server, browser, handled_cas
         assert box["width"] >= 0.9 * content["width"], (box, content)
     else:
         assert box["width"] >= 300, box
-    # Staff see it first: above the step forms and the record, within the first screens.
+    # Staff see it right after the head and the row of step buttons (their forms closed), above
+    # the record.
     steps = page.locator(".case-steps").bounding_box()
     record = page.locator("#content-main").bounding_box()
-    assert box["y"] < steps["y"] and box["y"] < record["y"]
+    assert steps["y"] + steps["height"] <= box["y"] < record["y"]
+    assert page.locator(".case-step-form").first.is_hidden()
 
     events = timeline.locator(".case-event")
     assert events.count() == handled_case.events.count() >= 5
