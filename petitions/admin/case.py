@@ -41,17 +41,16 @@ from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, petitioner_hidd
 from petitions.admin.display import (
     CaseFieldsMixin,
     case_label,
-    due_of,
     original_texts,
     petitioner,
     safe_title,
     staff_label,
 )
+from petitions.admin.header import case_header, deadlines_of
 from petitions.admin.inlines import (
     MediationAgreementInline,
     MediationSessionInline,
 )
-from petitions.admin.header import case_header
 from petitions.admin.panel import case_panel, case_timeline
 from petitions.admin.search import (
     CaseSearchMixin,
@@ -212,11 +211,11 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
 
     @admin.display(description=_("当前期限"), ordering="conclude_due")
     def due_label(self, obj: Case) -> str:
-        due = due_of(obj)
-        if due.day is None:
+        # In the words of the case page's head (set per page below; one case: its own).
+        due = obj._deadline if hasattr(obj, "_deadline") else deadlines_of([obj])[obj.pk]
+        if due is None:
             return "—"
-        css = "case-overdue" if due.overdue else "case-due-soon" if due.soon else "case-due"
-        return format_html('{}<br><span class="{}">{}</span>', due.day, css, due.text)
+        return format_html('{}<br><span class="{}">{}</span>', due.day, due.tone, due.text)
 
     @admin.display(description=_("信访人"))
     def petitioner_label(self, obj: Case) -> str:
@@ -230,8 +229,10 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
 
     def get_changelist_instance(self, request: HttpRequest) -> Any:
         changelist = super().get_changelist_instance(request)
+        deadlines = deadlines_of(list(changelist.result_list))
         for case in changelist.result_list:
             case._petitioner_hidden = petitioner_hidden(request.user, case)
+            case._deadline = deadlines[case.pk]
         return changelist
 
     # --- the admin's own history: never the raw title ----------------------------------------

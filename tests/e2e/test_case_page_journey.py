@@ -184,7 +184,8 @@ def test_case_list_is_cards_on_a_phone_and_a_table_on_a_desktop(
     admin_login(page, live_server.url, secretary.username, PASSWORD)
     page.goto(f"{live_server.url}/admin/petitions/case/")
     assert page.locator("#result_list thead").is_visible()
-    assert page.evaluate("getComputedStyle(document.querySelector('#result_list tbody tr')).display") == "table-row"
+    row = "getComputedStyle(document.querySelector('#result_list tbody tr')).display"
+    assert page.evaluate(row) == "table-row"
     assert page.locator("#result_list thead th.column-triage").is_visible()
     context.close()
 

@@ -325,7 +325,7 @@ def test_two_staff_on_one_case_get_one_success_and_one_clear_conflict(client, pl
     html = response.content.decode()
     assert response.status_code == 200
     assert "刚刚已被他人处理" in html and "请刷新" in html
-    assert "<strong>已受理</strong>" in html  # the page shows the new state
+    assert '<span class="case-status case-status-accepted">已受理</span>' in html  # new state
     case.refresh_from_db()
     assert case.status == S.ACCEPTED
     moves = CaseEvent.objects.filter(case=case).exclude(kind=EventKind.REGISTERED)

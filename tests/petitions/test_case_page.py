@@ -160,7 +160,7 @@ def test_someone_offered_no_step_sees_no_step_area(client, place, staff, role):
     case = new_case(place.north_a, actor=staff[Role.SECRETARY])
     client.force_login(staff[role])
     html = page(client, case)
-    assert 'class="case-steps"' not in html and "<details class=\"case-step" not in html
+    assert 'class="case-steps"' not in html and '<details class="case-step' not in html
     assert "/step/" not in html
     note = "您只能查看这件诉求。" if role == Role.OFFICIAL else "当前没有您可以办理的环节。"
     assert case.number in head(html)
@@ -219,3 +219,26 @@ def test_the_case_page_costs_the_same_for_1_and_50_timeline_entries(
     html = response.content.decode()
     assert html.count('<li class="case-event') == 50
     assert "13912345678" not in html and "139****5678" in html
+
+
+@pytest.mark.django_db
+def test_the_list_words_the_deadline_as_the_case_page_does(client, place, staff, freeze):
+    secretary = staff[Role.SECRETARY]
+    with freeze(at(WEDNESDAY)):
+        ordinary = new_case(place.north_a, actor=secretary)
+        petition = new_case(place.north_a, actor=secretary, kind=CaseKind.PETITION)
+        paused = services.pause_clock(
+            in_progress_case(place, staff), actor=secretary, reason="等待鉴定"
+        )
+    with freeze(at(date(2031, 3, 6))):
+        client.force_login(secretary)
+        listed = client.get(reverse("admin:petitions_case_changelist")).content.decode()
+        for case, words in (
+            (ordinary, "还剩 2 个工作日"),
+            (petition, "还剩 14 天"),
+            (paused, "计时已中止"),
+        ):
+            assert words in head(page(client, case))
+            row = listed[listed.index(f">{case.number}</a>") :]
+            row = row[: row.index("</tr>")]
+            assert words in row, (case.number, row)
