@@ -113,6 +113,7 @@ def test_case_page_shows_the_timeline_on_the_first_screen(
     assert form.is_visible()
     assert form.bounding_box()["width"] > (250 if name == "375" else 600)
     assert page.evaluate(NO_SIDEWAYS) <= viewport["width"], page.evaluate(WIDE)
+    page.screenshot(path=str(SHOTS / f"case-step-open-{name}.png"))
 
     # 办理记录 (Django's 历史) shows the same timeline under the same head.
     page.locator(".case-tools").get_by_role("link", name="办理记录").click()
@@ -122,6 +123,7 @@ def test_case_page_shows_the_timeline_on_the_first_screen(
     assert busy_case.number in page.locator(".case-header").inner_text()
     assert history.bounding_box()["width"] > (250 if name == "375" else 600)
     assert page.evaluate(NO_SIDEWAYS) <= viewport["width"], page.evaluate(WIDE)
+    page.screenshot(path=str(SHOTS / f"case-history-{name}.png"))
     context.close()
 
 
