@@ -164,7 +164,7 @@ def test_case_list_is_cards_on_a_phone_and_a_table_on_a_desktop(
     assert _cards_fit(page, [*cells, ".field-title_safe"], PHONE) == []
     assert "已超期 2 天" in page.locator("#result_list").inner_text()
     # The row's link and its checkbox are fingertip-sized.
-    for target in ("tbody .field-number a", "tbody td.action-checkbox"):
+    for target in ("tbody .field-number a", "tbody .action-select"):
         box = page.locator(f"#result_list {target}").first.bounding_box()
         assert box["height"] >= 40 and box["width"] >= 40, (target, box)
     checkbox = page.locator("#result_list tbody td.action-checkbox").first
@@ -212,6 +212,9 @@ def test_activity_list_is_cards_on_a_phone(
     assert _cards_fit(page, [*cells, ".field-is_published"], PHONE) == []
     text = page.locator("#result_list").inner_text()
     assert "待公开" in text and "已公开" in text
+    for target in ("tbody .field-title a", "tbody .action-select"):
+        box = page.locator(f"#result_list {target}").first.bounding_box()
+        assert box["height"] >= 40 and box["width"] >= 40, (target, box)
     assert page.evaluate(NO_SIDEWAYS) <= PHONE["width"], page.evaluate(WIDE)
     _shot(page, "activity-list-375.png")
     context.close()
