@@ -14,14 +14,20 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import PRACTICE_MODELS, Activity, ActivityRevision, ActivityStatus
+from outreach.models import (
+    PRACTICE_MODELS,
+    Activity,
+    ActivityRevision,
+    ActivityStatus,
+    local_day_bounds,
+)
 from outreach.services import can_publish
 from portal.worklist import WorkQueue
 
@@ -106,11 +112,21 @@ class Agenda:
 
 
 def planned_agenda(
-    user: Any, start: date, end: date, models: Iterable[type[Activity]], limit: int = 30
+    user: Any,
+    start: date,
+    end: date,
+    models: Iterable[type[Activity]],
+    *,
+    first_from: date | None = None,
+    limit: int = 30,
 ) -> Agenda:
-    """The planned activities from ``start`` to ``end`` (inclusive) that the user may see, in
-    time order, at most ``limit``: one query per practice the user may view."""
-    items: list[AgendaItem] = []
+    """The planned activities from ``start`` to ``end`` (inclusive) that the user may see, at
+    most ``limit``: one query per practice the user may view. In time order, except that those
+    from ``first_from`` on come before earlier ones (which are late to be marked held), so a
+    long list is cut at its past end."""
+    since = local_day_bounds(first_from, first_from)[0] if first_from else None
+    order = Case(When(starts_at__gte=since, then=Value(0)), default=Value(1)) if since else Value(0)
+    items: list[tuple[int, AgendaItem]] = []
     for model in models:
         meta = model._meta
         if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
@@ -121,19 +137,24 @@ def planned_agenda(
             .in_period(start, end)
             .select_related("community")
             .only("pk", "title", "starts_at", "venue", "community__name")
-            .order_by("starts_at", "pk")[: limit + 1]
+            .annotate(agenda_order=order)
+            .order_by("agenda_order", "starts_at", "pk")[: limit + 1]
         )
         change = f"admin:{meta.app_label}_{meta.model_name}_change"
         items += [
-            AgendaItem(
-                starts_at=row.starts_at,
-                title=row.title,
-                venue=row.venue,
-                community=row.community.name,
-                practice=str(model.practice_label),
-                url=reverse(change, args=[row.pk]),
+            (
+                row.agenda_order,
+                AgendaItem(
+                    starts_at=row.starts_at,
+                    title=row.title,
+                    venue=row.venue,
+                    community=row.community.name,
+                    practice=str(model.practice_label),
+                    url=reverse(change, args=[row.pk]),
+                ),
             )
             for row in rows
         ]
-    items.sort(key=lambda item: item.starts_at)
-    return Agenda(items=items[:limit], more=len(items) > limit)
+    items.sort(key=lambda pair: (pair[0], pair[1].starts_at))
+    kept = sorted((item for _order, item in items[:limit]), key=lambda item: item.starts_at)
+    return Agenda(items=kept, more=len(items) > limit)

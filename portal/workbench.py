@@ -117,7 +117,7 @@ def workbench_for(request: HttpRequest, site: AdminSite) -> Workbench:
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
-    agenda = planned_agenda(user, monday, sunday, models, limit=AGENDA_LIMIT)
+    agenda = planned_agenda(user, monday, sunday, models, first_from=today, limit=AGENDA_LIMIT)
     on_today = [item for item in agenda.items if timezone.localdate(item.starts_at) == today]
     return replace(
         workbench,
@@ -151,8 +151,9 @@ def _quick_actions(request: HttpRequest, site: AdminSite) -> list[QuickAction]:
     actions = []
     for label, model_label in QUICK_ACTIONS:
         model = apps.get_model(model_label)
-        model_admin = site._registry.get(model)
-        if model_admin is None or not model_admin.has_add_permission(request):
+        if not site.is_registered(model):
+            continue
+        if not site.get_model_admin(model).has_add_permission(request):
             continue
         meta = model._meta
         actions.append(

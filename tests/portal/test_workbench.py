@@ -318,6 +318,23 @@ def test_agenda_lists_this_weeks_planned_activities_in_scope(client, staff, worl
 
 
 @pytest.mark.django_db
+def test_a_long_week_is_cut_at_its_past_end_and_says_so(client, place, staff, freeze):
+    thursday = datetime(2026, 12, 3, 10, 0, tzinfo=timezone.get_current_timezone())
+    monday = thursday.date() - timedelta(days=3)
+    planned = {"status": ActivityStatus.PLANNED, "is_published": False}
+    with freeze(thursday):
+        late = [make_talk(place.north_a, starts_at=at(monday, 9), **planned) for _ in range(31)]
+        today = make_talk(place.north_a, starts_at=at(thursday.date(), 15), **planned)
+        client.force_login(staff[Role.COMMUNITY_SECRETARY])
+        page = client.get(INDEX).content.decode()
+    assert today.title in agenda(page, "today")
+    assert agenda(page, "week").count('class="wb-event') == 29  # 30 shown in all
+    assert "这里只列出 30 项" in page
+    assert "时间已过，待记为已举办或取消" in agenda(page, "week")
+    assert sum(talk.title in page for talk in late) == 29
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("role", [Role.MEDIATOR, Role.SYSADMIN])
 def test_roles_that_see_no_activities_have_no_agenda(client, staff, world, role):
     client.force_login(staff[role])
