@@ -200,13 +200,28 @@ class StaffProfileInline(ApproverMixin, PortalStackedInline):
         return OwnAccountFormSet
 
 
+class ApprovalFilter(admin.SimpleListFilter):
+    """批准状态: the roles waiting for the viewer's approval (the workbench links here)."""
+
+    title = _("批准状态")
+    parameter_name = "approval"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("pending", _("待我批准"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "pending":
+            return queryset.awaiting_approval_by(request.user)
+        return queryset
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(ApproverMixin, PortalModelAdmin):
     """The list of who holds which role; roles are edited on the account page."""
 
     form = StaffProfileForm
     list_display = ["name", "user", "role", "title", "scope_summary", "approval"]
-    list_filter = ["role", "communities"]
+    list_filter = [ApprovalFilter, "role", "communities"]
     list_select_related = ["user", "approved_by"]
     search_fields = ["name", "user__username", "title", "unit"]
     actions = ["approve_roles"]

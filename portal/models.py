@@ -3,6 +3,8 @@ people in them, and each staff account's role and scope."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -206,6 +208,16 @@ class StaffProfileQuerySet(models.QuerySet):
         """Roles in effect: approved, on an active account (a role awaiting approval counts
         for nothing, so it is offered nowhere)."""
         return self.filter(approved_at__isnull=False, user__is_active=True)
+
+    def awaiting_approval(self) -> StaffProfileQuerySet:
+        """待批准: roles set or suspended on an active account that no approver has confirmed
+        yet (they reach nothing until then)."""
+        return self.filter(approved_at__isnull=True, user__is_active=True)
+
+    def awaiting_approval_by(self, user: Any) -> StaffProfileQuerySet:
+        """The roles waiting for this approver: anyone's but their own (nobody approves their
+        own role)."""
+        return self.awaiting_approval().exclude(user=user)
 
     def pickable(self) -> StaffProfileQuerySet:
         """The people a record can name (officials present, handlers, mediators): approved
