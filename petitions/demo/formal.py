@@ -25,7 +25,6 @@ from petitions.demo.story import Plan, Run, Story
 from petitions.models import (
     CaseKind,
     Channel,
-    MediationAgreement,
     MediationMethod,
     MediationOutcome,
     Person,
@@ -184,8 +183,13 @@ def _agreement(story: Story, dispute: Dispute, session, members, values) -> None
         f"{p.get_role_display()}：{p.person.name}，住{p.person.address or '本街道'}"
         for p in story.case.parties.select_related("person")
     )
-    agreement = MediationAgreement.objects.create(
-        case=story.case,
+    applied_on = (
+        day + timedelta(days=rng.randint(3, 12))
+        if rng.random() < 0.3 and day + timedelta(days=14) < story.refs.today
+        else None
+    )
+    agreement = story.agree(
+        MEDIATOR,
         session=session,
         agreement_number=f"凤和调字〔{day.year}〕第{run.counters['agreements']:03d}号",
         signed_on=day,
@@ -194,13 +198,10 @@ def _agreement(story: Story, dispute: Dispute, session, members, values) -> None
         responsibilities=dispute.responsibilities,
         terms=dispute.terms,
         performance=dispute.performance,
-        judicial_confirmation_applied_on=(
-            day + timedelta(days=rng.randint(3, 12))
-            if rng.random() < 0.3 and day + timedelta(days=14) < story.refs.today
-            else None
-        ),
+        mediators=list(session.mediators.all()),
     )
-    agreement.mediators.set(session.mediators.all())
+    if applied_on is not None:
+        story.judicial_application(MEDIATOR, agreement, applied_on)
 
 
 def _review(story: Story, original, grid: Grid) -> None:
