@@ -152,8 +152,9 @@ def _petition(story: Story, *, dispute: Dispute, fate: str, channel: str) -> Non
             parties_present=f"信访人、{dispute.respondent}",
             outcome=outcome,
         )
+    application = None  # (agreement, the day the parties applied for judicial confirmation)
     if session is not None and session.outcome == MediationOutcome.AGREEMENT:
-        _agreement(story, dispute, session, members, values)
+        application = _agreement(story, dispute, session, members, values)
     story.later(hours=rng.uniform(2, 30))
     story.converse(rng.choice([handler, MEDIATOR]), dispute.conversation)
     story.later(hours=rng.uniform(1, 20))
@@ -165,6 +166,8 @@ def _petition(story: Story, *, dispute: Dispute, fate: str, channel: str) -> Non
     )
     story.workdays(rng.randint(2, 5))
     story.follow_up(SECRETARY, rng.choice([Satisfaction.SATISFIED] * 4 + [Satisfaction.BASICALLY]))
+    if application is not None and application[1] is not None:
+        story.judicial_application(MEDIATOR, *application)
     original = story.case
     if fate == "reviewed":
         _review(story, original, grid)
@@ -174,7 +177,9 @@ def _petition(story: Story, *, dispute: Dispute, fate: str, channel: str) -> Non
         story.archive(SECRETARY)
 
 
-def _agreement(story: Story, dispute: Dispute, session, members, values) -> None:
+def _agreement(story: Story, dispute: Dispute, session, members, values) -> tuple:
+    """The agreement signed at the last session; with the day the parties will apply for its
+    judicial confirmation (None: they do not), which the story records when it comes."""
     rng = story.rng
     day = story.day
     run = story.run
@@ -200,8 +205,7 @@ def _agreement(story: Story, dispute: Dispute, session, members, values) -> None
         performance=dispute.performance,
         mediators=list(session.mediators.all()),
     )
-    if applied_on is not None:
-        story.judicial_application(MEDIATOR, agreement, applied_on)
+    return agreement, applied_on
 
 
 def _review(story: Story, original, grid: Grid) -> None:

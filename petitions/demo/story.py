@@ -194,18 +194,13 @@ class Story:
         return agreement
 
     def judicial_application(self, actor: str, agreement: Any, day: date) -> None:
-        """The parties applied for judicial confirmation on ``day``: written down at a moment of
-        that day, while the story itself goes on from where it is."""
-        moment, self.t = self.t, self.run.pick_time(day)
-        try:
-            self._go()
-            services.change_agreement(
-                agreement, actor=self._user(actor), judicial_confirmation_applied_on=day
-            )
-        finally:
-            self.t = moment
-            self.run.clock.moment = moment
-        self.case.refresh_from_db()
+        """The parties applied for judicial confirmation on ``day``: written down then, or now if
+        the story is past it (a fixed hour: no draw from the run's random numbers)."""
+        self.t = max(self.t, self.refs.at(day, 10, 0))
+        self._go()
+        self.case = services.change_agreement(
+            agreement, actor=self._user(actor), judicial_confirmation_applied_on=day
+        ).case
 
     def refer(self, actor: str, deliberation: Any) -> None:
         """提交议事协商会: the ledger case is put to the meeting whose decision will settle it."""
