@@ -203,8 +203,8 @@ def _shown(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, models.Model):
         return str(value)
-    if isinstance(value, list):  # mediators, as names in a stable order
-        return "、".join(sorted(str(member) for member in value))
+    if isinstance(value, list):  # mediators, by name in the order they were added
+        return "、".join(member.name for member in sorted(value, key=lambda m: m.pk))
     return "" if value is None else value
 
 
@@ -328,7 +328,7 @@ def record_mediation_session(
     if session.place:
         note += f"，地点：{session.place}"
     if written:
-        note += f"（已填写{_labels(MediationSession, sorted(written))}）"
+        note += f"（已填写{_labels(MediationSession, written)}）"
     _event(
         case,
         actor=actor,
