@@ -80,10 +80,14 @@ class CaseTextInline(PortalStackedInline):
         # The rule book says (the service asks the same guard again when the page is saved).
         if obj is None or not self.step:
             return False
+        # Asked several times per page too: once per case, version and step.
         answers = request.__dict__.setdefault("_petitions_writable", {})
         key = (obj.pk, obj.version, self.step)
         if key not in answers:
-            answers[key] = refusal(self.step, obj, Who.of(request.user, obj)) is None
+            people = request.__dict__.setdefault("_petitions_who", {})
+            if key[:2] not in people:
+                people[key[:2]] = Who.of(request.user, obj)
+            answers[key] = refusal(self.step, obj, people[key[:2]]) is None
         return answers[key]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
