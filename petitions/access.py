@@ -47,10 +47,22 @@ def can_reveal(user: Any, case: Case, role: str = PartyRole.PETITIONER) -> bool:
         return False
     if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
         return False
+    return reveals_parties(user, case, role)
+
+
+def reveals_parties(
+    user: Any, case: Case, role: str = PartyRole.PETITIONER, *, assigned: bool | None = None
+) -> bool:
+    """``can_reveal`` for a case already known to be in the user's scope (the rule book's
+    guards are only asked about such cases): no scope query. ``assigned`` is
+    ``is_assigned(user, case)`` when the caller has worked it out already."""
+    scope = scope_of(user)
+    if scope.role is None or not user.has_perm("petitions.reveal_case"):
+        return False
     if role == PartyRole.PETITIONER and petitioner_hidden(user, case):
         return False
     if scope.role is Role.MEDIATOR:
-        return is_assigned(user, case)
+        return is_assigned(user, case) if assigned is None else assigned
     return True
 
 

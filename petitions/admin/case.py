@@ -49,6 +49,7 @@ from petitions.admin.display import (
 from petitions.admin.header import case_header, deadlines_of
 from petitions.admin.inlines import (
     MediationAgreementInline,
+    MediationRecordsMixin,
     MediationSessionInline,
 )
 from petitions.admin.panel import case_panel, case_timeline
@@ -64,16 +65,15 @@ from petitions.models import (
     Case,
     CaseParty,
     Channel,
-    MediationSession,
     ReplyTemplate,
 )
-from petitions.services import CaseConflict, CaseError, records_language
+from petitions.services import CaseConflict, CaseError
 from portal.admin_base import PortalModelAdmin
 from portal.privacy import scrub
 
 
 @admin.register(Case)
-class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
+class CaseAdmin(MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
     list_display = [
         "number",
         "title_safe",
@@ -399,8 +399,9 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
     # --- the case page -----------------------------------------------------------------------
 
     def save_model(self, request: HttpRequest, obj: Case, form: Any, change: bool) -> None:
-        # Every field is read-only: saving the page saves only its mediation records. Writing
-        # the case row back here would silently undo a step someone took meanwhile.
+        # Every field is read-only: saving the page saves only its mediation records (through
+        # their services, MediationRecordsMixin). Writing the case row back here would
+        # silently undo a step someone took meanwhile.
         if not change:
             raise PermissionDenied
 
@@ -416,22 +417,6 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
             message, level = _("%(case)s 没有需要保存的修改。"), messages.INFO
         self.message_user(request, message % {"case": case_label(obj)}, level)
         return HttpResponseRedirect(self._change_url(obj))
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is not MediationSession:
-            return super().save_formset(request, form, formset, change)
-        sessions = formset.save(commit=False)
-        for session in sessions:
-            is_new = session.pk is None
-            if is_new:
-                session.recorded_by = request.user
-            session.save()
-            if is_new:
-                with records_language():  # a timeline note: always in the source language
-                    summary = f"{session.get_method_display()}：{session.get_outcome_display()}"
-                services.record_mediation(form.instance, actor=request.user, summary=summary)
-        formset.save_m2m()
-        return None
 
     def render_change_form(
         self,

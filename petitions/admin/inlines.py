@@ -1,21 +1,30 @@
 """Mediation on the case page: sessions and written agreements (人民调解法), scrubbed for those
-who may not see the parties' personal data."""
+who may not see the parties' personal data, written only where the rule book allows and saved
+through petitions.services.mediation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from petitions import services
 from petitions.access import can_reveal
 from petitions.admin.display import chinese_date, safe_text
-from petitions.models import Case, CaseStatus, MediationAgreement, MediationSession
+from petitions.models import Case, MediationAgreement, MediationSession
+from petitions.services import CaseConflict, CaseError
+from petitions.services.mediation import AGREEMENT_FIELDS, SESSION_FIELDS
+from petitions.services.rules import Who, refusal
 from portal.admin_base import PortalStackedInline
+from portal.forms import PortalModelForm
 from portal.models import TeamKind, TeamMember
 
 
@@ -38,11 +47,15 @@ def judicial_reminder(agreement: MediationAgreement, today: Any = None) -> str:
 
 class CaseTextInline(PortalStackedInline):
     """An inline whose free-text fields are shown scrubbed, read-only, to users who may not
-    unmask the case's parties; they may not add or change rows either."""
+    unmask the case's parties. Rows are added and changed only where the guard of ``step``
+    allows it (which needs the parties in full), and are saved through its services
+    (CaseAdmin.save_formset)."""
 
     text_fields: tuple[str, ...] = ()
     plain_fields: tuple[str, ...] = ()
     extra_readonly: tuple[str, ...] = ()
+    # The rule book's step that adds and changes these rows (petitions.services.mediation).
+    step = ""
 
     def _may_see(self, request: HttpRequest, obj: Case | None) -> bool:
         if obj is None:
@@ -64,12 +77,18 @@ class CaseTextInline(PortalStackedInline):
         return self.get_fields(request, obj)
 
     def _writable(self, request: HttpRequest, obj: Case | None) -> bool:
-        # An archived or refused case is a closed record: its mediation is read, not written.
-        return (
-            self._may_see(request, obj)
-            and obj is not None
-            and obj.status not in {CaseStatus.ARCHIVED, CaseStatus.NOT_ACCEPTED}
-        )
+        # The rule book says (the service asks the same guard again when the page is saved).
+        if obj is None or not self.step:
+            return False
+        # Asked several times per page too: once per case, version and step.
+        answers = request.__dict__.setdefault("_petitions_writable", {})
+        key = (obj.pk, obj.version, self.step)
+        if key not in answers:
+            people = request.__dict__.setdefault("_petitions_who", {})
+            if key[:2] not in people:
+                people[key[:2]] = Who.of(request.user, obj)
+            answers[key] = refusal(self.step, obj, people[key[:2]]) is None
+        return answers[key]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._writable(request, obj) and super().has_add_permission(request, obj)
@@ -137,6 +156,7 @@ def _safe(field: str, label: Any):
 
 class MediationSessionInline(CaseTextInline):
     model = MediationSession
+    step = "mediation"
     plain_fields = ("held_at", "place", "method", "mediators", "outcome")
     text_fields = ("parties_present", "notes")
     verbose_name_plural = _("调解记录（新增后写入办理记录）")
@@ -150,6 +170,7 @@ class MediationSessionInline(CaseTextInline):
 
 class MediationAgreementInline(CaseTextInline):
     model = MediationAgreement
+    step = "agreement"
     plain_fields = ("agreement_number", "signed_on", "session", "mediators")
     text_fields = ("parties", "facts", "responsibilities", "terms", "performance")
     extra_readonly = ("judicial",)
@@ -181,3 +202,109 @@ class MediationAgreementInline(CaseTextInline):
         if not obj or not obj.pk:
             return _("签订后 30 日内，当事人可共同向人民法院申请司法确认")
         return judicial_reminder(obj)
+
+
+# --- saving the case page: its mediation rows, through the services -----------------------------
+
+
+class CasePageForm(PortalModelForm):
+    """The case page's own form. Every field of the case is read-only; it carries the version
+    of the case the page was drawn from, which each mediation row saved with it must still
+    match (someone who took a step meanwhile made the page stale)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Why saving was refused (the page drawn again, as typed, says it).
+    refusal = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["version"] = self.instance.version
+
+    def clean(self) -> Any:
+        cleaned = super().clean()
+        if self.refusal:
+            raise forms.ValidationError(self.refusal)
+        return cleaned
+
+
+# Each inline's rows: the record and change service, and the fields they take.
+_WRITERS = {
+    MediationSession: (
+        services.record_mediation_session,
+        services.change_mediation_session,
+        SESSION_FIELDS,
+    ),
+    MediationAgreement: (services.record_agreement, services.change_agreement, AGREEMENT_FIELDS),
+}
+
+
+class MediationRecordsMixin:
+    """CaseAdmin's saving of the mediation inlines: each new or changed row through its service
+    (lock, version, guard, write, timeline entry), all of the page's rows in one transaction.
+    A refused save (the case moved on, or the rule book says no) writes nothing and draws the
+    page again as typed, with the reason, against the case as it is now."""
+
+    form = CasePageForm
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kw: Any):
+        form = super().get_form(request, obj, change, **kw)
+        refusal = getattr(request, "_case_page_refusal", "")
+        if refusal:
+            form = type(form.__name__, (form,), {"refusal": refusal})
+        return form
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except CaseError as exc:
+            # Raised inside Django's transaction: everything this save wrote is rolled back.
+            if request.method != "POST" or object_id is None:
+                raise
+            if getattr(request, "_case_page_refusal", ""):
+                raise
+            fresh = self.get_object(request, unquote(object_id))
+            if fresh is None:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
+            data = request.POST.copy()
+            data["version"] = str(fresh.version)  # keep what was typed, against the new state
+            request.POST = data
+            request._case_page_refusal = str(exc)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        writer = _WRITERS.get(formset.model)
+        if writer is None:
+            return super().save_formset(request, form, formset, change)
+        record, amend, fields = writer
+        case = form.instance
+        # The version the page was drawn from, then each row's save moves it on.
+        version = request.__dict__.get("_case_version", form.cleaned_data.get("version"))
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed():
+                continue
+            if version is None:
+                raise CaseConflict(gettext("页面缺少版本信息，请刷新页面后再保存。"))
+            new = row.instance.pk is None
+            values = {
+                name: row.cleaned_data[name]
+                for name in fields
+                if name in row.cleaned_data and (new or name in row.changed_data)
+            }
+            if new:
+                saved = record(case, actor=request.user, expected_version=version, **values)
+                formset.new_objects.append(saved)
+            else:
+                saved = amend(row.instance, actor=request.user, expected_version=version, **values)
+                formset.changed_objects.append((saved, row.changed_data))
+            version = saved.case.version
+        request._case_version = version
+        return None

@@ -12,25 +12,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions import deadlines, forms, services
 from petitions.models import (
     TRANSITIONS,
     Case,
-    CaseExclusion,
     CasePause,
     CaseStatus,
-    EventKind,
     Triage,
 )
-from petitions.services import CaseConflict, CaseError, conflict_message
-from petitions.services.base import _ensure_visible, _event, _locked, _save
+from petitions.services import CaseConflict, conflict_message
 from petitions.services.triage import HANDLING
 from portal.access import scope_of
-from portal.people import display_name
 from portal.roles import Role
 
 S = CaseStatus
@@ -82,30 +76,6 @@ class Actor:
 
 def _open_pause(case: Case) -> bool:
     return CasePause.objects.filter(case=case, ended_on__isnull=True).exists()
-
-
-@transaction.atomic
-def recuse(case: Case, *, actor: Any, user: Any, reason: str, expected_version: int) -> Case:
-    """回避: the named staff member never sees the case again.
-
-    Kept here until petitions.services has its own step for it (the timeline entry and the
-    version bump use the services' helpers, so it behaves like every other step).
-    """
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and profile.pk == case.handler_id:
-        raise CaseError(gettext("该人员是本诉求的承办人，请先改派再设置回避。"))
-    if CaseExclusion.objects.filter(case=case, user=user).exists():
-        raise CaseError(gettext("该人员已在回避名单中。"))
-    CaseExclusion.objects.create(case=case, user=user, reason=(reason or "依规回避")[:100])
-    if profile is not None:
-        case.co_handlers.remove(profile)
-        case.mediators.remove(profile)
-    _save(case, [])
-    name = display_name(user)
-    _event(case, actor=actor, kind=EventKind.EDITED, note=f"设置回避：{name}（{reason}）")
-    return case
 
 
 @dataclass(frozen=True)
@@ -405,7 +375,7 @@ STEPS: dict[str, Step] = {
             forms.ExcludeForm,
             offered=lambda c, a: c.status != S.ARCHIVED,
             who=lambda c, a: a.recuses,
-            run=lambda c, a, d: recuse(
+            run=lambda c, a, d: services.recuse_staff(
                 c, actor=a.user, user=d["user"], reason=d["reason"], expected_version=_v(d)
             ),
             done=_("已设置回避：该人员将看不到这件诉求。"),

@@ -25,7 +25,6 @@ from petitions.demo.story import Plan, Run, Story
 from petitions.models import (
     CaseKind,
     Channel,
-    MediationAgreement,
     MediationMethod,
     MediationOutcome,
     Person,
@@ -153,8 +152,9 @@ def _petition(story: Story, *, dispute: Dispute, fate: str, channel: str) -> Non
             parties_present=f"信访人、{dispute.respondent}",
             outcome=outcome,
         )
+    application = None  # (agreement, the day the parties applied for judicial confirmation)
     if session is not None and session.outcome == MediationOutcome.AGREEMENT:
-        _agreement(story, dispute, session, members, values)
+        application = _agreement(story, dispute, session, members, values)
     story.later(hours=rng.uniform(2, 30))
     story.converse(rng.choice([handler, MEDIATOR]), dispute.conversation)
     story.later(hours=rng.uniform(1, 20))
@@ -166,6 +166,8 @@ def _petition(story: Story, *, dispute: Dispute, fate: str, channel: str) -> Non
     )
     story.workdays(rng.randint(2, 5))
     story.follow_up(SECRETARY, rng.choice([Satisfaction.SATISFIED] * 4 + [Satisfaction.BASICALLY]))
+    if application is not None and application[1] is not None:
+        story.judicial_application(MEDIATOR, *application)
     original = story.case
     if fate == "reviewed":
         _review(story, original, grid)
@@ -175,7 +177,9 @@ def _petition(story: Story, *, dispute: Dispute, fate: str, channel: str) -> Non
         story.archive(SECRETARY)
 
 
-def _agreement(story: Story, dispute: Dispute, session, members, values) -> None:
+def _agreement(story: Story, dispute: Dispute, session, members, values) -> tuple:
+    """The agreement signed at the last session; with the day the parties will apply for its
+    judicial confirmation (None: they do not), which the story records when it comes."""
     rng = story.rng
     day = story.day
     run = story.run
@@ -184,8 +188,13 @@ def _agreement(story: Story, dispute: Dispute, session, members, values) -> None
         f"{p.get_role_display()}：{p.person.name}，住{p.person.address or '本街道'}"
         for p in story.case.parties.select_related("person")
     )
-    agreement = MediationAgreement.objects.create(
-        case=story.case,
+    applied_on = (
+        day + timedelta(days=rng.randint(3, 12))
+        if rng.random() < 0.3 and day + timedelta(days=14) < story.refs.today
+        else None
+    )
+    agreement = story.agree(
+        MEDIATOR,
         session=session,
         agreement_number=f"凤和调字〔{day.year}〕第{run.counters['agreements']:03d}号",
         signed_on=day,
@@ -194,13 +203,9 @@ def _agreement(story: Story, dispute: Dispute, session, members, values) -> None
         responsibilities=dispute.responsibilities,
         terms=dispute.terms,
         performance=dispute.performance,
-        judicial_confirmation_applied_on=(
-            day + timedelta(days=rng.randint(3, 12))
-            if rng.random() < 0.3 and day + timedelta(days=14) < story.refs.today
-            else None
-        ),
+        mediators=list(session.mediators.all()),
     )
-    agreement.mediators.set(session.mediators.all())
+    return agreement, applied_on
 
 
 def _review(story: Story, original, grid: Grid) -> None:

@@ -25,7 +25,6 @@ from petitions.demo.refs import SECRETARY, Refs
 from petitions.models import (
     Case,
     FollowUp,
-    MediationSession,
     Satisfaction,
 )
 
@@ -174,14 +173,34 @@ class Story:
         self.case = services.record_conversation(self.case, actor=self._user(actor), note=note)
 
     def mediate(self, actor: str, mediators: list[Any], summary: str, **fields: Any) -> Any:
-        """A mediation session: the row (the caller writes it) and its timeline entry."""
+        """A mediation session (调解记录), with its timeline entry."""
         self._go()
-        session = MediationSession.objects.create(
-            case=self.case, held_at=self.t, recorded_by=self._user(actor), notes=summary, **fields
+        session = services.record_mediation_session(
+            self.case,
+            actor=self._user(actor),
+            held_at=self.t,
+            mediators=mediators,
+            notes=summary,
+            **fields,
         )
-        session.mediators.set(mediators)
-        self.case = services.record_mediation(self.case, actor=self._user(actor), summary=summary)
+        self.case = session.case
         return session
+
+    def agree(self, actor: str, **fields: Any) -> Any:
+        """The mediation agreement (调解协议), with its timeline entry."""
+        self._go()
+        agreement = services.record_agreement(self.case, actor=self._user(actor), **fields)
+        self.case = agreement.case
+        return agreement
+
+    def judicial_application(self, actor: str, agreement: Any, day: date) -> None:
+        """The parties applied for judicial confirmation on ``day``: written down then, or now if
+        the story is past it (a fixed hour: no draw from the run's random numbers)."""
+        self.t = max(self.t, self.refs.at(day, 10, 0))
+        self._go()
+        self.case = services.change_agreement(
+            agreement, actor=self._user(actor), judicial_confirmation_applied_on=day
+        ).case
 
     def refer(self, actor: str, deliberation: Any) -> None:
         """提交议事协商会: the ledger case is put to the meeting whose decision will settle it."""

@@ -2,7 +2,8 @@
 
 Each function locks the row (``select_for_update``, a real lock on PostgreSQL), checks the move
 against ``TRANSITIONS``, writes, and appends the timeline entry — in one transaction. Admin
-buttons, bulk actions, the residents' form and commands all call these functions.
+buttons, bulk actions, the residents' form and commands all call these functions. Importing the
+step modules registers their guards in the rule book (``petitions.services.rules``).
 """
 
 from petitions.services.base import (
@@ -31,7 +32,6 @@ from petitions.services.handling import (
     extend_deadline,
     pause_clock,
     record_conversation,
-    record_mediation,
     resume_clock,
 )
 from petitions.services.intake import (
@@ -42,6 +42,13 @@ from petitions.services.intake import (
     register_case,
     reject_case,
     sign_case,
+)
+from petitions.services.mediation import (
+    change_agreement,
+    change_mediation_session,
+    record_agreement,
+    record_mediation_session,
+    recuse_staff,
 )
 from petitions.services.privacy import record_export, reveal_party
 from petitions.services.triage import (
@@ -65,6 +72,8 @@ __all__ = [
     "assign_case",
     "bounce_case",
     "bulk_assign",
+    "change_agreement",
+    "change_mediation_session",
     "conclude_case",
     "conflict_message",
     "decision_problem",
@@ -74,11 +83,13 @@ __all__ = [
     "normalise_tracking_code",
     "pause_clock",
     "reclassify_case",
+    "record_agreement",
     "record_conversation",
     "record_export",
     "record_followup",
-    "record_mediation",
+    "record_mediation_session",
     "records_language",
+    "recuse_staff",
     "refer_to_deliberation",
     "register_case",
     "reject_case",

@@ -1,4 +1,4 @@
-"""Handling: 办理进展, 谈心谈话, 调解, 延期, 中止计时."""
+"""Handling: 办理进展, 谈心谈话, 延期, 中止计时 (调解: petitions.services.mediation)."""
 
 from __future__ import annotations
 
@@ -76,16 +76,6 @@ def record_conversation(
         raise CaseError(_("当前状态不能记录谈心谈话。"))
     _save(case, [])
     _event(case, actor=actor, kind=EventKind.CONVERSATION, note=note)
-    return case
-
-
-@transaction.atomic
-def record_mediation(case: Case, *, actor: Any, summary: str) -> Case:
-    """A mediation session was held (the session row itself is written by the caller)."""
-    _ensure_visible(case, actor)
-    case = _locked(case)
-    _save(case, [])
-    _event(case, actor=actor, kind=EventKind.MEDIATION, note=summary, public=True)
     return case
 
 

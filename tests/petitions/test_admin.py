@@ -496,6 +496,7 @@ def test_mediation_session_on_the_case_page_enters_the_timeline(client, place, s
         "mediation_agreements-INITIAL_FORMS": "0",
         "mediation_agreements-MIN_NUM_FORMS": "0",
         "mediation_agreements-MAX_NUM_FORMS": "1000",
+        "version": str(case.version),  # the version the page was drawn from
         "_save": "保存",
     }
     status_before = case.status
@@ -525,8 +526,9 @@ def test_mediation_session_on_the_case_page_enters_the_timeline(client, place, s
     assert events(case, EventKind.MEDIATION) == 1
 
 
-def agreement_rows(member, **fields) -> dict:
+def agreement_rows(member, case, **fields) -> dict:
     data = {
+        "version": str(Case.objects.get(pk=case.pk).version),
         "mediation_sessions-TOTAL_FORMS": "0",
         "mediation_sessions-INITIAL_FORMS": "0",
         "mediation_sessions-MIN_NUM_FORMS": "0",
@@ -569,12 +571,12 @@ def test_mediation_dates_must_have_happened_and_an_archived_case_takes_no_more(
         },
     }
     for message, fields in refused.items():
-        response = client.post(change_url(case), agreement_rows(member, **fields))
+        response = client.post(change_url(case), agreement_rows(member, case, **fields))
         html = response.content.decode()
         assert response.status_code == 200 and message in html, message
         assert "楼上漏水" in html  # what was typed stays
     assert not MediationAgreement.objects.exists()
-    response = client.post(change_url(case), agreement_rows(member))
+    response = client.post(change_url(case), agreement_rows(member, case))
     assert response.status_code == 302 and MediationAgreement.objects.count() == 1
 
     case = services.conclude_case(
@@ -586,7 +588,7 @@ def test_mediation_dates_must_have_happened_and_an_archived_case_takes_no_more(
     services.archive_case(case, actor=staff[Role.SECRETARY])
     page = client.get(change_url(case)).content.decode()
     assert "mediation_agreements-0-signed_on" not in page
-    client.post(change_url(case), agreement_rows(member, agreement_number="补录"))
+    client.post(change_url(case), agreement_rows(member, case, agreement_number="补录"))
     assert MediationAgreement.objects.count() == 1
 
 

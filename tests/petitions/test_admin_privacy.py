@@ -317,6 +317,7 @@ def test_saved_mediation_records_are_masked_and_saving_the_page_keeps_what_was_w
         "mediation_agreements-INITIAL_FORMS": "0",
         "mediation_agreements-MIN_NUM_FORMS": "0",
         "mediation_agreements-MAX_NUM_FORMS": "1000",
+        "version": str(case.version),
         "_continue": "1",
     }
     response = client.post(change, data)
