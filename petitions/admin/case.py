@@ -58,13 +58,21 @@ from petitions.admin.search import (
     RelatedOnlyFilter,
     describe_filters,
 )
+from petitions.admin.slip import CaseSlipMixin, slip_url
 from petitions.admin.steps import STEPS, Actor, run_step
-from petitions.forms import BulkAssignForm, ConcludeForm, RegisterCaseForm, RevealForm
+from petitions.forms import (
+    SOURCE_FIELDS,
+    BulkAssignForm,
+    ConcludeForm,
+    RegisterCaseForm,
+    RevealForm,
+)
 from petitions.models import (
     Case,
     CaseParty,
     Channel,
     MediationSession,
+    Reception,
     ReplyTemplate,
 )
 from petitions.services import CaseConflict, CaseError, records_language
@@ -73,7 +81,7 @@ from portal.privacy import scrub
 
 
 @admin.register(Case)
-class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
+class CaseAdmin(CaseSlipMixin, CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
     list_display = [
         "number",
         "title_safe",
@@ -324,6 +332,7 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         for param, model, channel in (
             ("field_visit", FieldVisit, Channel.RESEARCH),
             ("onsite_session", OnsiteSession, Channel.ONSITE),
+            ("reception", Reception, Channel.RECEPTION),
         ):
             value = request.GET.get(param, "")
             if not value:
@@ -356,7 +365,7 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         initial, source = self._source(request)
         if request.method == "POST":
             data = request.POST.copy()
-            for param in ("field_visit", "onsite_session"):
+            for param in SOURCE_FIELDS:
                 if initial.get(param) and not data.get(param):
                     data[param] = str(initial[param])  # the link the form was opened from
             form = RegisterCaseForm(data, user=request.user, initial=initial)
@@ -376,8 +385,9 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
                         % {"number": case.number, "code": case.formatted_tracking_code},
                         messages.SUCCESS,
                     )
+                    # On to the slip for the resident (回执), where the user may see the case.
                     if self.get_queryset(request).filter(pk=case.pk).exists():
-                        return HttpResponseRedirect(self._change_url(case))
+                        return HttpResponseRedirect(slip_url(case))
                     return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
         else:
             form = RegisterCaseForm(user=request.user, initial=initial)
