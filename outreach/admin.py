@@ -379,23 +379,17 @@ class ActivityAdmin(ScopedAdmin):
         change_url = reverse(
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk]
         )
-        if obj.is_published:
-            done = format_html(
-                '{} <a href="{}">{}</a>',
-                gettext("已登记“%(title)s”，已对居民公开。") % {"title": obj.title},
-                change_url,
-                gettext("查看"),
-            )
-        else:
-            done = format_html(
-                '{} <a href="{}">{}</a>',
-                WAITS_FOR_PUBLISHER,
-                change_url,
-                gettext("查看“%(title)s”") % {"title": obj.title},
-            )
+        done = format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("已登记“%(title)s”，已对居民公开。") % {"title": obj.title}
+            if obj.is_published
+            else WAITS_FOR_PUBLISHER,
+            change_url,
+            gettext("查看这条记录"),
+        )
         if register_url := self._register_case_url(request, obj):
             done = format_html(
-                '{} <a href="{}" class="register-case-link">{}</a>',
+                '{} · <a href="{}" class="register-case-link">{}</a>',
                 done,
                 register_url,
                 gettext("登记在这里收到的居民诉求"),
