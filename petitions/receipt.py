@@ -46,14 +46,13 @@ def qr_svg(url: str) -> str:
 def sms_text(case: Case, *, track_url: str) -> str:
     """【凤凰岭街道】您的诉求已登记，编号…，查询码…，凭查询码和手机号在…查询进度。
 
-    At most SMS_LIMIT characters: the tracking page's full address when it fits, else the
-    site's host, else the page's name. Always in Chinese (it goes to the resident, whatever
-    language the member of staff reads the site in)."""
+    At most SMS_LIMIT characters, so the address of the tracking page never fits: the site's
+    host when it does, else the page's name (the printed slip has the address and a QR code).
+    Always in Chinese: it goes to the resident, whatever language staff read the site in."""
     site, code = settings.PORTAL_SUBDISTRICT, case.formatted_tracking_code
     head = f"【{site}】您的诉求已登记，编号{case.number}，查询码{code}，"
     host = urlsplit(track_url).netloc
     tails = [
-        f"凭查询码和手机号在{track_url}查询进度。",
         f"凭查询码和手机号在{host}查询进度。",
         "凭查询码和手机号在网站“进度查询”查看。",
         "可在网站“进度查询”查看。",

@@ -27,6 +27,20 @@ TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%H.%M", "%H点%M分", "%H时%M分", "%H点
 # The values a date or time input holds (and sends): anything else was typed into a text box.
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ISO_TIME = re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?")
+
+
+def _pickable(value: Any, pattern: re.Pattern, parse: Any) -> bool:
+    """Whether a picker can show this value; it would show anything else as empty."""
+    text = str(value)
+    if not pattern.fullmatch(text):
+        return False
+    try:
+        parse(text)
+    except ValueError:
+        return False
+    return True
+
+
 # A slip of the year (0026, 1926) would file a record decades away from every list.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -47,7 +61,7 @@ class PickerDateInput(forms.DateInput):
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
         context = super().get_context(name, value, attrs)
         shown = context["widget"]["value"]
-        if shown and not _ISO_DATE.fullmatch(str(shown)):
+        if shown and not _pickable(shown, _ISO_DATE, date.fromisoformat):
             context["widget"]["type"] = "text"  # keep what was typed on screen
         return context
 
@@ -68,7 +82,7 @@ class PickerTimeInput(forms.TimeInput):
     def get_context(self, name: str, value: Any, attrs: dict | None) -> dict:
         context = super().get_context(name, value, attrs)
         shown = context["widget"]["value"]
-        if shown and not _ISO_TIME.fullmatch(str(shown)):
+        if shown and not _pickable(shown, _ISO_TIME, time.fromisoformat):
             context["widget"]["type"] = "text"
         return context
 
