@@ -111,3 +111,23 @@ def test_grid_worker_logs_a_session_and_hands_out_a_slip(live_server, phone, dem
     phone.goto(f"{base}/admin/petitions/case/{case.pk}/change/")
     phone.get_by_role("link", name="打印回执").click()
     phone.wait_for_url(f"{base}/admin/petitions/case/{case.pk}/slip/")
+
+
+ADD_PAGES = [
+    "outreach/onsitesession",
+    "outreach/policytalk",
+    "outreach/fieldvisit",
+    "outreach/deliberation",
+    "petitions/reception",
+]
+
+
+def test_every_add_page_fits_a_phone_with_more_information_open(live_server, phone, demo):
+    base = live_server.url
+    admin_login(phone, base, "baopian", DEMO_PASSWORD)  # two communities: nothing pre-chosen
+    for page in ADD_PAGES:
+        phone.goto(f"{base}/admin/{page}/add/")
+        assert phone.evaluate(NO_SIDEWAYS) <= PHONE["width"], page
+        phone.locator("fieldset.collapse summary").click()
+        assert phone.evaluate(NO_SIDEWAYS) <= PHONE["width"], f"{page} with 更多信息 open"
+        shot(phone, "add-" + page.split("/")[1])
