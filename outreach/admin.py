@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from outreach import review, services
+from outreach.admin_add import ActivityAddMixin
 from outreach.forms import ActivityAddForm, month_bounds
 from outreach.models import (
     ActivityRevision,
@@ -89,7 +90,7 @@ class ReviewFilter(admin.SimpleListFilter):
 SUBMITTED = _("已提交，待有发布权限的人员审核后公开。审核前，居民看到的仍是原来的内容。")
 
 
-class ActivityAdmin(ScopedAdmin):
+class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
     """Shared back-office behaviour of the five practices (信访接待 too, in petitions)."""
 
     date_hierarchy = "starts_at"
@@ -146,7 +147,11 @@ class ActivityAdmin(ScopedAdmin):
 
     @admin.display(description=_("审核"))
     def review_state(self, obj: Any) -> str:
-        return gettext("待审核") if getattr(obj, "has_pending_revision", False) else ""
+        if getattr(obj, "has_pending_revision", False):
+            return gettext("待审核")
+        if not obj.is_published and obj.status != ActivityStatus.CANCELLED:
+            return gettext("等待公开")
+        return ""
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None):
         obj = super().get_object(request, object_id, from_field)
@@ -166,9 +171,10 @@ class ActivityAdmin(ScopedAdmin):
         return super().get_view_on_site_url(obj)
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
-        first = ["record_as", *self.shared_fields] if obj is None else self.shared_fields
+        if obj is None:
+            return self.add_fieldsets(request)
         sets = [
-            (None, {"fields": first}),
+            (None, {"fields": self.shared_fields}),
             (_("活动内容"), {"fields": [*self.practice_fields, "summary"]}),
         ]
         if self.result_fields:
@@ -459,6 +465,7 @@ class PolicyTalkAdmin(ActivityAdmin):
     autocomplete_fields = [*ActivityAdmin.autocomplete_fields, "teams", "speakers", "series"]
     practice_fields = ["kind", "series", "teams", "speakers", "other_speakers"]
     result_fields = ["attendance_signed", "reach_estimated", "reach_method", "reach_note"]
+    first_fields = ["attendance_signed"]
     inlines = [photo_inline(PolicyTalkPhoto)]
 
     @admin.display(description=_("签到 / 惠及"))
@@ -491,6 +498,8 @@ class FieldVisitAdmin(ActivityAdmin):
     ]
     practice_fields = ["kind", "lead_official", "participants", "themes"]
     result_fields = ["households_visited", "diary"]
+    first_fields = ["households_visited", "diary"]
+    case_source_param = "field_visit"
     inlines = [photo_inline(FieldVisitPhoto)]
 
 
@@ -509,6 +518,8 @@ class OnsiteSessionAdmin(ActivityAdmin):
     autocomplete_fields = [*ActivityAdmin.autocomplete_fields, "officials"]
     practice_fields = ["venue_type", "officials"]
     result_fields = ["residents_met"]
+    first_fields = ["residents_met"]
+    case_source_param = "onsite_session"
     inlines = [photo_inline(OnsiteSessionPhoto)]
 
 
@@ -517,6 +528,7 @@ class DeliberationAdmin(ActivityAdmin):
     autocomplete_fields = [*ActivityAdmin.autocomplete_fields, "officials"]
     practice_fields = ["officials"]
     result_fields = ["minutes"]
+    first_fields = ["minutes"]
     inlines = [AttendanceInline, DecisionInline, photo_inline(DeliberationPhoto)]
 
 

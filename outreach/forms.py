@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -26,15 +26,38 @@ def month_bounds(value: str) -> tuple[date, date] | None:
     return first, following - timedelta(days=1)
 
 
+def half_hour_before(moment: datetime | None = None) -> datetime:
+    """Now (or ``moment``) rounded down to the half hour, local time: when an activity logged
+    afterwards most likely began, never in the future."""
+    local = timezone.localtime(moment)
+    return local.replace(minute=local.minute // 30 * 30, second=0, microsecond=0)
+
+
 class ActivityAddForm(PortalModelForm):
-    """Adding an activity: say whether it already took place (most are logged afterwards)."""
+    """Adding an activity: say whether it already took place (most are logged afterwards).
+
+    A practice whose activities are named after their place (现场办公, 信访接待) may be logged
+    without a title: it is named from the community (``Activity.default_title``)."""
 
     record_as = forms.ChoiceField(
         label=_("登记为"), choices=RECORD_AS, initial="held", widget=forms.RadioSelect
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        hint = self._meta.model.default_title_hint
+        if hint and "title" in self.fields:
+            self.fields["title"].required = False
+            self.fields["title"].help_text = hint
+
     def _post_clean(self) -> None:
         super()._post_clean()
+        if "title" in self.fields and not self.instance.title and "title" not in self.errors:
+            title = self.instance.default_title()[:120]
+            if title:
+                self.instance.title = self.cleaned_data["title"] = title
+            elif "community" not in self.errors:
+                self.add_error("title", self.fields["title"].error_messages["required"])
         record_as = self.cleaned_data.get("record_as")
         if record_as == "held":
             problem = services.results_problem(self.instance)

@@ -22,6 +22,7 @@ from petitions.models import (
     FollowUp,
     LeadershipDecision,
     PartyRole,
+    Reception,
     Satisfaction,
     Triage,
 )
@@ -35,6 +36,8 @@ from portal.privacy import InvalidNumber, canonical_id_number, canonical_phone
 from portal.roles import Reach, Role
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+# The hidden fields that link a case to the activity it was raised at (one at most).
+SOURCE_FIELDS = ("field_visit", "onsite_session", "reception")
 # Roles that never handle a case: configuration and read-only accounts.
 NOT_HANDLERS = (Role.SYSADMIN, Role.OFFICIAL)
 
@@ -209,6 +212,9 @@ class RegisterCaseForm(PortalForm):
     onsite_session = forms.ModelChoiceField(
         queryset=OnsiteSession.objects.none(), required=False, widget=forms.HiddenInput
     )
+    reception = forms.ModelChoiceField(
+        queryset=Reception.objects.none(), required=False, widget=forms.HiddenInput
+    )
 
     FIELDSETS = (
         (
@@ -251,6 +257,7 @@ class RegisterCaseForm(PortalForm):
         self.fields["named_staff"].queryset = staff_users()
         self.fields["field_visit"].queryset = FieldVisit.objects.visible_to(user)
         self.fields["onsite_session"].queryset = OnsiteSession.objects.visible_to(user)
+        self.fields["reception"].queryset = Reception.objects.visible_to(user)
         if not self.is_bound and "received_at" not in self.initial:
             self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
         if not self.is_bound and scope_of(user).reach(records=True) is Reach.GRIDS:
@@ -331,7 +338,7 @@ class RegisterCaseForm(PortalForm):
             )
         if spot_result and cleaned.get("triage") != Triage.ON_THE_SPOT:
             self.add_error("triage", _("填写了当场解决结果的诉求，请选择“当场解决”。"))
-        if cleaned.get("field_visit") and cleaned.get("onsite_session"):
+        if sum(bool(cleaned.get(name)) for name in SOURCE_FIELDS) > 1:
             raise forms.ValidationError(_("一件诉求只能关联一项来源活动。"))
         return cleaned
 
@@ -382,6 +389,7 @@ class RegisterCaseForm(PortalForm):
             "named_staff": list(data.get("named_staff") or []),
             "field_visit": data.get("field_visit"),
             "onsite_session": data.get("onsite_session"),
+            "reception": data.get("reception"),
             "on_the_spot_result": (data.get("on_the_spot_result") or "").strip(),
             "on_the_spot_reply": (data.get("on_the_spot_reply") or "").strip(),
         }

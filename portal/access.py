@@ -65,6 +65,20 @@ class Scope:
         # ASSIGNED is decided by the model's own queryset (cases); elsewhere it reaches nothing.
         return Q(pk__in=[])
 
+    def single_place(self) -> tuple[int | None, int | None]:
+        """(community id, grid id) when the scope is one place, for forms to start from: a
+        grid worker's only grid and its community, or the only community of a community-wide
+        role; (None, None) when there is a choice to make (or nothing to choose from)."""
+        reach = self.reach(records=True)
+        if reach is Reach.GRIDS and len(self.grid_ids) == 1:
+            (grid_id,) = self.grid_ids
+            (community_id,) = self.grid_community_ids
+            return community_id, grid_id
+        if reach is Reach.COMMUNITIES and len(self.community_ids) == 1:
+            (community_id,) = self.community_ids
+            return community_id, None
+        return None, None
+
     def allows(self, rule: ScopeRule, *, community_id: int | None, grid_id: int | None) -> bool:
         """Whether a row placed in this community and grid would be in scope (before saving)."""
         reach = self.reach(records=rule.records)

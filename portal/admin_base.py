@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import scope_of
 from portal.forms import PortalModelForm
-from portal.images import PhotoField, save_renditions
+from portal.images import ACCEPT, PhotoField, save_renditions
 
 
 class ScopedChoicesMixin:
@@ -205,10 +205,27 @@ class PortalStackedInline(ScopedChoicesMixin, admin.StackedInline):
     template = "admin/portal/edit_inline/stacked.html"
 
 
+class PhotoInput(forms.FileInput):
+    """A photo file input. Phones offer the camera or the album for an image type; a "拍照"
+    button (static/portal/js/photo-capture.js, on touch screens only) asks for the camera
+    straight away: ``capture`` is only a hint, and on the plain input it would hide the album
+    with the photos taken before logging."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__(
+            {
+                "accept": ACCEPT,
+                "data-camera-label": _("拍照"),
+                "class": "photo-input",
+                **(attrs or {}),
+            }
+        )
+
+
 class PhotoForm(PortalModelForm):
     """Inline form for a PhotoBase subclass: the upload goes through portal.images."""
 
-    upload = PhotoField(label=_("照片"), required=False)
+    upload = PhotoField(label=_("照片"), required=False, widget=PhotoInput)
 
     class Meta:
         fields = ["caption", "sort_order"]
@@ -226,15 +243,26 @@ class PhotoForm(PortalModelForm):
         return super().save(commit)
 
 
-class PhotoInline(PortalTabularInline):
-    """Photos of a record. Files cannot be re-filled by the browser after an error, so the form
-    says so in its help text."""
+class PhotoInline(PortalStackedInline):
+    """Photos of a record, one per row (stacked: a phone never scrolls sideways). Files cannot
+    be re-filled by the browser after an error, so the heading says so. Adding a record starts
+    with one empty photo row and asks only for the photo and its caption."""
 
     form = PhotoForm
     fields = ["preview", "upload", "caption", "sort_order"]
     readonly_fields = ["preview"]
     verbose_name = _("照片")
     verbose_name_plural = _("照片（保存出错时需重新选择照片）")
+    classes = ["photo-inline"]
+
+    class Media:
+        js = ["portal/js/photo-capture.js"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["upload", "caption"] if obj is None else list(self.fields)
+
+    def get_extra(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> int:
+        return 1 if obj is None else 0
 
     @admin.display(description=_("预览"))
     def preview(self, obj: Any) -> str:

@@ -188,6 +188,14 @@ class Activity(models.Model):
         """What must still be filled in before this can be recorded as held (None: nothing)."""
         return None
 
+    # How a practice whose activities are named after their place says so on the add form;
+    # empty: every activity needs a title of its own (a talk, a meeting on one matter).
+    default_title_hint: Any = ""
+
+    def default_title(self) -> str:
+        """The title given to one logged without a title ("" when the practice has none)."""
+        return ""
+
     @property
     def is_upcoming(self) -> bool:
         return self.status == ActivityStatus.PLANNED and self.starts_at >= timezone.now()

@@ -71,6 +71,15 @@ class OnsiteSession(Activity):
     def missing_results(self) -> str | None:
         return _("请填写接待居民人数。") if self.residents_met is None else None
 
+    default_title_hint = _(
+        "可不填：留空时按社区自动命名，如“凤凰岭社区现场办公”（与排班生成的一致）"
+    )
+
+    def default_title(self) -> str:
+        # Stored and published as data, in Chinese (as outreach.services.plan_from_rota names
+        # the sessions it plans).
+        return f"{self.community.name}现场办公" if self.community_id else ""
+
 
 class OnsiteSessionPhoto(PhotoBase):
     """A photo of an on-site office session."""

@@ -59,12 +59,20 @@ from petitions.admin.search import (
     RelatedOnlyFilter,
     describe_filters,
 )
+from petitions.admin.slip import CaseSlipMixin, slip_url
 from petitions.admin.steps import STEPS, Actor, run_step
-from petitions.forms import BulkAssignForm, ConcludeForm, RegisterCaseForm, RevealForm
+from petitions.forms import (
+    SOURCE_FIELDS,
+    BulkAssignForm,
+    ConcludeForm,
+    RegisterCaseForm,
+    RevealForm,
+)
 from petitions.models import (
     Case,
     CaseParty,
     Channel,
+    Reception,
     ReplyTemplate,
 )
 from petitions.services import CaseConflict, CaseError
@@ -73,7 +81,7 @@ from portal.privacy import scrub
 
 
 @admin.register(Case)
-class CaseAdmin(MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
+class CaseAdmin(CaseSlipMixin, MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
     list_display = [
         "number",
         "title_safe",
@@ -327,6 +335,7 @@ class CaseAdmin(MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalM
         for param, model, channel in (
             ("field_visit", FieldVisit, Channel.RESEARCH),
             ("onsite_session", OnsiteSession, Channel.ONSITE),
+            ("reception", Reception, Channel.RECEPTION),
         ):
             value = request.GET.get(param, "")
             if not value:
@@ -359,7 +368,7 @@ class CaseAdmin(MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalM
         initial, source = self._source(request)
         if request.method == "POST":
             data = request.POST.copy()
-            for param in ("field_visit", "onsite_session"):
+            for param in SOURCE_FIELDS:
                 if initial.get(param) and not data.get(param):
                     data[param] = str(initial[param])  # the link the form was opened from
             form = RegisterCaseForm(data, user=request.user, initial=initial)
@@ -379,8 +388,9 @@ class CaseAdmin(MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalM
                         % {"number": case.number, "code": case.formatted_tracking_code},
                         messages.SUCCESS,
                     )
+                    # On to the slip for the resident (回执), where the user may see the case.
                     if self.get_queryset(request).filter(pk=case.pk).exists():
-                        return HttpResponseRedirect(self._change_url(case))
+                        return HttpResponseRedirect(slip_url(case))
                     return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
         else:
             form = RegisterCaseForm(user=request.user, initial=initial)

@@ -22,6 +22,8 @@ class ReceptionAdmin(ActivityAdmin):
     autocomplete_fields = [*ActivityAdmin.autocomplete_fields, "officials", "advisers"]
     practice_fields = ["kind", "officials", "advisers"]
     result_fields = ["residents_served"]
+    first_fields = ["residents_served"]
+    case_source_param = "reception"
     inlines = [photo_inline(ReceptionPhoto)]
     # The practices' one change form (status buttons), although the model lives in petitions.
     change_form_template = "admin/outreach/change_form.html"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import npgettext_lazy, pgettext_lazy
 
@@ -56,6 +58,15 @@ class Reception(Activity):
 
     def missing_results(self) -> str | None:
         return _("请填写接待群众人数。") if self.residents_served is None else None
+
+    default_title_hint = _("可不填：留空时按社区和类别自动命名，如“凤凰岭社区领导下访接待”")
+
+    def default_title(self) -> str:
+        if not (self.community_id and self.kind in ReceptionKind.values):
+            return ""
+        # Stored and published as data: in Chinese whatever language the page is read in.
+        with translation.override(settings.LANGUAGE_CODE):
+            return f"{self.community.name}{ReceptionKind(self.kind).label}"
 
 
 class ReceptionPhoto(PhotoBase):

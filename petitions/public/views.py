@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from petitions import stats
-from petitions.models import Case, CaseAttachment, CaseKind, CaseStatus, OnlineSubmission
+from petitions.models import Case, CaseAttachment, CaseStatus, OnlineSubmission
 from petitions.models.attachments import RENDITIONS
 from petitions.public import limits
 from petitions.public.forms import (
@@ -44,9 +43,10 @@ from petitions.public.submission import (
     token_problem,
 )
 from petitions.public.tracking import find_case, read_rating_token, tracking_context
+from petitions.receipt import deadline_text as _deadline_text
+from petitions.receipt import qr_svg as _qr_svg
 from petitions.services import CaseError, record_followup
 from portal.ratelimit import client_id, remember_client
-from portal.templatetags.portal_tags import cn_date
 
 RECEIPT_KEY = "petitions.receipt"
 # Cases whose receipt the resident cleared in this session ("我已记下查询码，清除本页").
@@ -177,29 +177,6 @@ def _submitted_again(
     if submission is not None and _may_reopen_receipt(request, token, submission):
         return _to_receipt(request, submission.case, submitted_at=submission.created_at)
     return remember_client(request, render(request, "petitions/request_already_submitted.html"))
-
-
-def _deadline_text(case: Case) -> str:
-    if case.kind != CaseKind.ORDINARY and case.accept_due:
-        return gettext("按规定应在 %(due)s前告知您是否受理") % {"due": cn_date(case.accept_due)}
-    if case.conclude_due:
-        return gettext("按规定应在 %(due)s前办结") % {"due": cn_date(case.conclude_due)}
-    return ""
-
-
-def _qr_svg(url: str) -> str:
-    """The tracking page's address as an inline SVG QR code (no image request, CSP-safe).
-
-    Only the page address: the tracking code never goes into a URL.
-    """
-    code = segno.make(url, error="m", micro=False)
-    return code.svg_inline(
-        scale=4,
-        border=2,
-        dark="#1f2328",
-        title=gettext("扫码打开进度查询页"),
-        svgclass="receipt-qr__svg",
-    )
 
 
 def _minutes_text(seconds: int) -> str:

@@ -41,6 +41,11 @@ def test_secretary_logs_a_talk_with_a_phone_photo_and_residents_see_it(live_serv
     phone.fill("#id_title", "民法典进家庭普法宣讲")
     phone.fill("#id_starts_at_0", when.strftime("%Y-%m-%d"))
     phone.fill("#id_starts_at_1", when.strftime("%H:%M:%S"))
+    # The community (and its venue) come filled in from the secretary's scope, folded away.
+    phone.locator("fieldset.collapse summary").click()
+    assert phone.input_value("#id_community") == str(
+        Grid.objects.filter(community__name="凤凰岭社区").first().community_id
+    )
     phone.select_option("#id_community", label="凤凰岭社区")
     phone.fill("#id_venue", "凤凰岭社区党群服务中心二楼")
     phone.select_option("#id_kind", value="law")

@@ -660,7 +660,8 @@ def test_registering_a_case_calls_the_service(client, place, staff):
     response = client.post(ADD, register_data(place))
     assert response.status_code == 302
     case = Case.objects.get()
-    assert response["Location"] == change_url(case)
+    # On to the resident's slip (回执), with the tracking code.
+    assert response["Location"] == reverse("admin:petitions_case_slip", args=[case.pk])
     assert case.registered_by == worker and case.status == S.REGISTERED
     assert case.parties.get().person.phone == PHONE
     assert events(case, EventKind.REGISTERED) == 1
@@ -802,7 +803,7 @@ def test_activity_pages_link_to_registration(client, place, staff, model, param)
     client.force_login(staff[Role.GRID_WORKER])
     url = reverse(f"admin:outreach_{model._meta.model_name}_change", args=[activity.pk])
     html = client.get(url).content.decode()
-    assert f"{ADD}?{param}={activity.pk}" in html and "登记诉求" in html
+    assert f"{ADD}?{param}={activity.pk}" in html and "登记居民诉求" in html
     assert "status-actions" in html  # the shared outreach template still applies
 
 

@@ -1,0 +1,133 @@
+"""Logging in one screen on a phone (375 px): the grid worker logs an on-site session held today
+with a photo, filling only what differs from the defaults, then registers a request raised there
+and hands the resident a slip with the tracking code."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from outreach.models import ActivityStatus, OnsiteSession
+from petitions.models import Case, Channel
+from portal.demo import DEMO_PASSWORD, SeedContext, seed
+from portal.models import Grid
+from tests.e2e.conftest import PHONE, admin_login
+from tests.images import plain_jpeg
+
+SHOTS = Path("/work/wt/shots")
+NO_SIDEWAYS = "() => document.documentElement.scrollWidth"
+
+
+@pytest.fixture
+def demo(transactional_db, django_db_serialized_rollback):
+    seed(SeedContext(out=StringIO()))
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"logging-{name}.png"), full_page=True)
+
+
+def test_grid_worker_logs_a_session_and_hands_out_a_slip(live_server, phone, demo):
+    base = live_server.url
+    grid = Grid.objects.get(community__code="fenghuangling", name="第二网格")
+    admin_login(phone, base, "wanggeyuan", DEMO_PASSWORD)
+
+    phone.goto(base + "/admin/outreach/onsitesession/add/")
+    # Already filled: held today, now rounded down to the half hour, the worker's grid.
+    assert phone.locator("#id_record_as input[value=held]").is_checked()
+    assert phone.input_value("#id_starts_at_0") == timezone.localdate().isoformat()
+    assert re.fullmatch(r"[0-9]{2}:(00|30)", phone.input_value("#id_starts_at_1"))
+    assert phone.locator("#id_starts_at_0").get_attribute("type") == "date"
+    assert phone.locator("#id_starts_at_1").get_attribute("type") == "time"
+    assert phone.input_value("#id_grid") == str(grid.pk)
+    assert not phone.locator("#id_venue").is_visible()  # folded under 更多信息, filled in
+    assert phone.get_by_text("更多信息（已填好：凤凰岭社区、第二网格").is_visible()
+    assert phone.evaluate(NO_SIDEWAYS) <= PHONE["width"]
+
+    # Only what differs: the summary, the residents met and a photo.
+    phone.fill("#id_summary", "居民反映小区东门路灯不亮、楼道堆物，现场记录并登记诉求。")
+    phone.fill("#id_residents_met", "9")
+    phone.set_input_files(
+        'input[name="photos-0-upload"]',
+        {"name": "IMG_0412.jpg", "mimeType": "image/jpeg", "buffer": plain_jpeg(1200, 900)},
+    )
+    phone.fill("#id_photos-0-caption", "网格驿站现场办公")
+    assert phone.evaluate(NO_SIDEWAYS) <= PHONE["width"]
+    shot(phone, "add")
+    phone.click('input[name="_save"]')
+    phone.wait_for_url(base + "/admin/outreach/onsitesession/")
+    message = phone.locator(".messagelist li").first
+    assert "等待社区书记（或有发布权限的人员）审核公开" in message.inner_text()
+    shot(phone, "saved")
+
+    session = OnsiteSession.objects.get(summary__startswith="居民反映小区东门路灯")
+    assert session.status == ActivityStatus.HELD and not session.is_published
+    assert session.title == "凤凰岭社区现场办公" and session.grid == grid
+    assert session.residents_met == 9 and session.photos.count() == 1
+    assert timezone.localtime(session.starts_at).date() == timezone.localdate()
+
+    # The session's page says it waits, and registers a request raised there.
+    phone.goto(f"{base}/admin/outreach/onsitesession/{session.pk}/change/")
+    assert phone.get_by_text("等待社区书记（或有发布权限的人员）审核公开").is_visible()
+    shot(phone, "session")
+    phone.get_by_role("link", name="登记居民诉求").click()
+    phone.wait_for_url(re.compile(r".*/admin/petitions/case/add/\?onsite_session=\d+"))
+    assert phone.input_value("#id_channel") == Channel.ONSITE
+    assert phone.input_value("#id_grid") == str(grid.pk)
+    assert phone.input_value("#id_community") == str(grid.community_id)
+    phone.select_option("#id_category", label="市政设施")
+    phone.fill("#id_title", "小区东门路灯不亮")
+    phone.fill("#id_content", "东门两盏路灯一周未亮，夜间出行不便。")
+    phone.fill("#id_petitioner_name", "田会平")
+    phone.fill("#id_petitioner_phone", "13912345678")
+    phone.click('input[name="_save"]')
+
+    phone.wait_for_url(re.compile(r".*/admin/petitions/case/\d+/slip/"))
+    case = Case.objects.get(onsite_session=session)
+    assert phone.locator("#slip-code").inner_text() == case.formatted_tracking_code
+    assert phone.locator("#slip-number").inner_text() == case.number
+    assert phone.locator("#slip-track-url").inner_text() == base + "/requests/track/"
+    sms = phone.locator("#slip-sms").inner_text()
+    assert case.formatted_tracking_code in sms and len(sms) <= 70
+    page_text = phone.locator("#content").inner_text()
+    assert "田**" in page_text and "田会平" not in page_text and "13912345678" not in page_text
+    assert phone.evaluate(NO_SIDEWAYS) <= PHONE["width"]
+    shot(phone, "slip")
+
+    # Printed, only the slip remains: no admin header, buttons or SMS text.
+    phone.emulate_media(media="print")
+    assert not phone.locator("#header").is_visible()
+    assert not phone.locator(".case-slip-sms").is_visible()
+    assert phone.locator("#slip-code").is_visible()
+    shot(phone, "slip-print")
+    phone.emulate_media(media="screen")
+
+    # Later, from the case page.
+    phone.goto(f"{base}/admin/petitions/case/{case.pk}/change/")
+    phone.get_by_role("link", name="打印回执").click()
+    phone.wait_for_url(f"{base}/admin/petitions/case/{case.pk}/slip/")
+
+
+ADD_PAGES = [
+    "outreach/onsitesession",
+    "outreach/policytalk",
+    "outreach/fieldvisit",
+    "outreach/deliberation",
+    "petitions/reception",
+]
+
+
+def test_every_add_page_fits_a_phone_with_more_information_open(live_server, phone, demo):
+    base = live_server.url
+    admin_login(phone, base, "baopian", DEMO_PASSWORD)  # two communities: nothing pre-chosen
+    for page in ADD_PAGES:
+        phone.goto(f"{base}/admin/{page}/add/")
+        assert phone.evaluate(NO_SIDEWAYS) <= PHONE["width"], page
+        phone.locator("fieldset.collapse summary").click()
+        assert phone.evaluate(NO_SIDEWAYS) <= PHONE["width"], f"{page} with 更多信息 open"
+        shot(phone, "add-" + page.split("/")[1])
