@@ -39,3 +39,12 @@ def post_step(client: Any, activity: Any, step: str, *, follow: bool = True, **f
     return client.post(
         step_url(activity, step), step_data(client, activity, step, **fields), follow=follow
     )
+
+
+def change_data(client: Any, activity: Any, **fields: Any) -> dict[str, Any]:
+    """The change form as the page shows it, with ``fields`` edited."""
+    from tests.admin_forms import admin_form_data
+
+    page = client.get(admin_url(activity))
+    assert page.status_code == 200
+    return admin_form_data(page.content.decode(), type(activity)) | fields
