@@ -54,6 +54,11 @@ class ActivityQuerySet(ScopedQuerySet):
         """What residents may open: published and not cancelled."""
         return self.published().exclude(status=ActivityStatus.CANCELLED)
 
+    def awaiting_publication(self) -> ActivityQuerySet:
+        """Not public yet and not cancelled: what a publisher in scope is offered to publish
+        (outreach.rules.publish says the same for one activity)."""
+        return self.filter(is_published=False).exclude(status=ActivityStatus.CANCELLED)
+
     def upcoming(self, now: datetime | None = None) -> ActivityQuerySet:
         return self.planned().filter(starts_at__gte=now or timezone.now())
 

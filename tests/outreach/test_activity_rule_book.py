@@ -199,3 +199,41 @@ def _assert_recorded(activity, user, step: str, status: str, started) -> None:
         return
     revision = ActivityRevision.objects.of(activity).pending().get()
     assert revision.submitted_by == user and "status" in revision.changes["fields"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m._meta.model_name)
+def test_what_waits_to_be_published_is_what_the_publish_guard_offers(place, staff, model):
+    """The workbench counts Model.objects.visible_to(user).awaiting_publication() for whoever may
+    publish the practice: exactly the activities on which the publish button is offered."""
+    from outreach import rules
+
+    extra = {"created_by": make_user()}
+    if model is FieldVisit:
+        extra["lead_official"] = StaffProfile.objects.get(user=make_staff(Role.AREA_LEADER))
+    rows = [
+        MAKERS[model](
+            grid,
+            status=status,
+            is_published=published,
+            cancel_reason="改期" if status == S.CANCELLED else "",
+            **extra,
+        )
+        for grid, (status, published) in product((place.north_a, place.west_a), STATES)
+    ]
+    for role in Role:
+        user = staff[role]
+        waiting = (
+            set(model.objects.visible_to(user).awaiting_publication().values_list("pk", flat=True))
+            if services.can_publish(user, model)
+            else set()
+        )
+        offered = {row.pk for row in rows if rules.refusal("publish", row, user) is None}
+        expected = {
+            row.pk
+            for row in rows
+            if allowed(
+                role, model, "publish", row.status, row.is_published, in_scope(role, user, row.grid)
+            )
+        }
+        assert waiting == offered == expected, role
