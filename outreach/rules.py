@@ -23,6 +23,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from outreach.models import TRANSITIONS, Activity, ActivityStatus
 
@@ -169,12 +170,14 @@ def conflict_message(activity: Activity, seen: str) -> str:
     status = seen.partition(".")[0]
     if activity.status != status:
         done = {
-            ActivityStatus.HELD: _("记为已举办"),
-            ActivityStatus.CANCELLED: _("取消"),
-            ActivityStatus.PLANNED: _("恢复为计划中"),
+            ActivityStatus.HELD: pgettext("done by someone else", "记为已举办"),
+            ActivityStatus.CANCELLED: pgettext("done by someone else", "取消"),
+            ActivityStatus.PLANNED: pgettext("done by someone else", "恢复为计划中"),
         }.get(activity.status, activity.get_status_display())
+    elif activity.is_published:
+        done = pgettext("done by someone else", "公开")
     else:
-        done = _("公开") if activity.is_published else _("撤回公开")
+        done = pgettext("done by someone else", "撤回公开")
     return _("“%(title)s”刚刚已被他人%(done)s，请刷新后再操作。") % {
         "title": activity.title,
         "done": done,
