@@ -256,11 +256,10 @@ class ActivityStepsMixin:
             form.add_error(None, str(exc))
             self.message_user(request, str(exc), messages.ERROR)
             return self._redisplay(request, object_id, step, form)
-        if isinstance(result, ActivityRevision):
+        if isinstance(result, ActivityRevision):  # on the record once approved
             self.log_change(request, live, gettext("提交修改，待审核后公开。"))
             self.message_user(request, SUBMITTED, messages.WARNING)
-        else:
-            self.log_change(request, live, str(spec.done))
+        else:  # on the record (services): not in Django's log of form saves as well
             self.message_user(request, spec.done, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(live))
 

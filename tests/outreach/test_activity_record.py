@@ -167,6 +167,8 @@ def test_an_edit_of_a_held_activitys_figures_is_recorded_old_to_new(
     (event,) = record_of(activity)
     assert (event.kind, event.actor, event.changes) == (K.FIGURES_CHANGED, secretary, changes)
     assert shown in page_record(client, activity)
+    history = client.get(admin_url(activity, "history")).content.decode()
+    assert "活动记录" in history and shown in history and name_of(secretary) in history
 
 
 @pytest.mark.django_db
