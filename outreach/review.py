@@ -56,11 +56,16 @@ def _child_fields(rel: Any) -> list[models.Field]:
     ]
 
 
+def field_values(activity: models.Model) -> dict[str, Any]:
+    """The activity's own fields as a change records them (the "fields" part of a snapshot)."""
+    return {f.name: _encode(f.value_from_object(activity)) for f in activity_fields(type(activity))}
+
+
 def snapshot(activity: models.Model) -> dict[str, Any]:
     """The activity as stored now: its fields, its lists of people or teams, its rows."""
     model = type(activity)
     return {
-        "fields": {f.name: _encode(f.value_from_object(activity)) for f in activity_fields(model)},
+        "fields": field_values(activity),
         "m2m": {
             f.name: sorted(getattr(activity, f.name).values_list("pk", flat=True))
             for f in model._meta.many_to_many

@@ -1,31 +1,38 @@
-"""State changes on outreach activities. Admin actions, buttons and commands all call these."""
+"""State changes on outreach activities. Admin actions, buttons and commands all call these.
+
+Every change of an activity's status or publication, and every edit of the counted figures of a
+held one, locks the row, asks the step's guard (outreach.rules) again, writes, and appends an
+entry to the activity's record (ActivityEvent) — in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from outreach import review
+from outreach import record, review, rules
 from outreach.models import (
-    TRANSITIONS,
     Activity,
+    ActivityEvent,
+    ActivityEventKind,
     ActivityRevision,
     ActivityStatus,
     OnsiteRota,
     OnsiteSession,
     RevisionStatus,
 )
+from outreach.rules import can_publish
 from portal.images import discard_files_on_commit
 from portal.models import CalendarDay, DayKind
+from portal.people import display_name
 from portal.text import clean_text
 
 
@@ -33,8 +40,8 @@ class ActivityError(Exception):
     """A change that is not allowed; the message is shown to staff as it is."""
 
 
-def can_publish(user: Any, model: type[Activity]) -> bool:
-    return user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
+class ActivityConflict(ActivityError):
+    """Someone else took a step on the activity since the page was drawn."""
 
 
 def needs_review(activity: Activity, user: Any) -> bool:
@@ -67,99 +74,166 @@ def record_activity(activity: Activity, *, actor: Any, held: bool) -> Activity:
     activity.is_published = can_publish(actor, type(activity))
     activity.full_clean(exclude=["created_by"])
     activity.save()
+    record.new_activity(activity, actor=actor)
     return activity
+
+
+def begin_edit(activity: Activity) -> tuple[str, dict]:
+    """Before the change form saves an activity: lock its row (until the save commits) and
+    read its status and counted figures, for ``record_edit`` to compare the saved ones with."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("begin_edit needs a transaction")
+    locked = _locked(activity)
+    return locked.status, locked.figures()
+
+
+@transaction.atomic
+def record_edit(
+    activity: Activity, *, actor: Any, before: tuple[str, dict]
+) -> ActivityEvent | None:
+    """After the change form saved an activity (and its rows): an edit of the counted figures
+    of a held activity goes on its record, old → new. (An edit held for review is recorded
+    when it is approved, by ``approve_revision``.)"""
+    status, figures = before
+    return record.changes_since(_locked(activity), actor=actor, status=status, figures=figures)
+
+
+# --- the steps: each asks its guard (outreach.rules) again inside the row lock ----------------
 
 
 def _locked(activity: Activity) -> Activity:
     return type(activity).objects.select_for_update().get(pk=activity.pk)
 
 
-def _check(activity: Activity, to: str) -> None:
-    if to not in TRANSITIONS[activity.status]:
-        raise ActivityError(
-            _("“%(title)s”目前是%(status)s，不能改为%(to)s。")
-            % {
-                "title": activity.title,
-                "status": activity.get_status_display(),
-                "to": ActivityStatus(to).label,
-            }
-        )
-
-
-@transaction.atomic
-def mark_held(activity: Activity, *, actor: Any, **results: Any) -> Activity:
-    """已举办: a planned activity took place; its results (audience, residents met) are recorded."""
+def _guarded(activity: Activity, step: str, actor: Any, seen: str | None) -> Activity:
+    """The activity's row, locked, once the guard of ``step`` has no objection. ``seen``: the
+    state the actor's page showed (rules.state_of); someone else moved it on since → conflict."""
     locked = _locked(activity)
-    _check(locked, ActivityStatus.HELD)
-    for field, value in results.items():
-        setattr(locked, field, value)
-    if problem := results_problem(locked):
+    if seen is not None and rules.state_of(locked) != seen:
+        raise ActivityConflict(rules.conflict_message(locked, seen))
+    if problem := rules.refusal(step, locked, actor):
         raise ActivityError(problem)
-    locked.status = ActivityStatus.HELD
-    locked.save(update_fields=["status", "updated_at", *results])
+    return locked
+
+
+def _validated(activity: Activity) -> None:
+    try:
+        activity.full_clean(exclude=["created_by"])
+    except ValidationError as exc:
+        raise ActivityError(_validation_text(exc)) from exc
+
+
+def _waits_for_review(activity: Activity, actor: Any) -> bool:
+    """A public activity changed by someone who may not publish: residents keep seeing it as it
+    is until a publisher approves the change."""
+    return activity.is_published and not can_publish(actor, type(activity))
+
+
+def _submit_step(live: Activity, changed: Activity, *, actor: Any) -> ActivityRevision:
+    """A step's change to a public activity, kept as (or merged into) the change that waits
+    for review; ``changed`` is the locked row with the step applied, not saved."""
+    before, after = review.field_values(live), review.field_values(changed)
+    fields = {name: [old, after[name]] for name, old in before.items() if after[name] != old}
+    pending = ActivityRevision.objects.of(live).pending().select_for_update().first()
+    changes: dict[str, Any] = {"fields": fields}
+    if pending is not None:
+        waiting = dict(pending.changes.get("fields", {}))
+        for name, (old, new) in fields.items():
+            waiting[name] = [waiting[name][0] if name in waiting else old, new]
+        changes = {
+            "fields": {k: v for k, v in waiting.items() if v[0] != v[1]},
+            "m2m": pending.changes.get("m2m", {}),
+        }
+    revision = submit_revision(live, actor=actor, changes=changes)
+    if revision is None:  # pragma: no cover - a step always changes the status
+        raise ActivityError(_("没有需要审核的修改。"))
+    return revision
+
+
+def _step(
+    activity: Activity, step: str, *, actor: Any, seen: str | None, **values: Any
+) -> Activity | ActivityRevision:
+    """Lock, ask the guard, apply ``values`` (status and the fields that go with it), check the
+    row as a whole, write it and its record — or keep it for review (see _waits_for_review)."""
+    locked = _guarded(activity, step, actor, seen)
+    live = type(locked).objects.get(pk=locked.pk) if _waits_for_review(locked, actor) else None
+    status, figures = locked.status, locked.figures()
+    for name, value in values.items():
+        setattr(locked, name, value)
+    if locked.status == ActivityStatus.HELD and (problem := results_problem(locked)):
+        raise ActivityError(problem)
+    _validated(locked)
+    if live is not None:
+        return _submit_step(live, locked, actor=actor)
+    locked.save(update_fields=[*values, "updated_at"])
+    record.changes_since(locked, actor=actor, status=status, figures=figures)
     return locked
 
 
 @transaction.atomic
-def cancel_activity(activity: Activity, *, actor: Any, reason: str) -> Activity:
+def mark_held(
+    activity: Activity, *, actor: Any, seen: str | None = None, **results: Any
+) -> Activity | ActivityRevision:
+    """已举办: a planned activity took place; its results (audience, residents met) are recorded.
+
+    Returns the activity, or the change waiting for review when the activity is public and the
+    actor may not publish it (it is recorded once approved). ``seen``: the state the actor's
+    page showed (outreach.rules.state_of)."""
+    return _step(activity, "held", actor=actor, seen=seen, status=ActivityStatus.HELD, **results)
+
+
+@transaction.atomic
+def cancel_activity(
+    activity: Activity, *, actor: Any, reason: str, seen: str | None = None
+) -> Activity | ActivityRevision:
     """取消: a planned activity will not take place; it leaves the upcoming page and calendar."""
     reason = clean_text(reason)
     if not reason:
         raise ActivityError(_("请填写取消原因。"))
-    locked = _locked(activity)
-    _check(locked, ActivityStatus.CANCELLED)
-    locked.status, locked.cancel_reason = ActivityStatus.CANCELLED, reason[:200]
-    locked.save(update_fields=["status", "cancel_reason", "updated_at"])
-    return locked
+    return _step(
+        activity,
+        "cancel",
+        actor=actor,
+        seen=seen,
+        status=ActivityStatus.CANCELLED,
+        cancel_reason=reason[:200],
+    )
 
 
 @transaction.atomic
-def restore_activity(activity: Activity, *, actor: Any) -> Activity:
+def restore_activity(
+    activity: Activity, *, actor: Any, seen: str | None = None
+) -> Activity | ActivityRevision:
     """恢复: a cancelled activity is planned again."""
-    locked = _locked(activity)
-    _check(locked, ActivityStatus.PLANNED)
-    locked.status, locked.cancel_reason = ActivityStatus.PLANNED, ""
-    locked.save(update_fields=["status", "cancel_reason", "updated_at"])
+    return _step(
+        activity, "restore", actor=actor, seen=seen, status=ActivityStatus.PLANNED, cancel_reason=""
+    )
+
+
+@transaction.atomic
+def publish_activity(activity: Activity, *, actor: Any, seen: str | None = None) -> Activity:
+    """公开: residents may open the activity (and its statistics count it)."""
+    locked = _guarded(activity, "publish", actor, seen)
+    locked.is_published = True
+    locked.save(update_fields=["is_published", "updated_at"])
+    record.write(locked, actor=actor, kind=ActivityEventKind.PUBLISHED)
     return locked
 
 
 @transaction.atomic
-def set_published(
-    activities: Iterable[Activity], *, actor: Any, published: bool
-) -> tuple[int, list[str]]:
-    """公开/撤回: returns how many changed and the problems of those that could not.
-
-    Each publication or withdrawal is recorded with who decided it (审核记录)."""
-    changed, problems = 0, []
-    for activity in activities:
-        if not can_publish(actor, type(activity)):
-            problems.append(_("无权发布“%(title)s”。") % {"title": activity.title})
-            continue
-        if activity.is_published == published:
-            continue
-        type(activity).objects.filter(pk=activity.pk).update(
-            is_published=published, updated_at=timezone.now()
-        )
-        now = timezone.now()
-        _revision(
-            activity,
-            actor=actor,
-            changes={"fields": {"is_published": [not published, published]}},
-            status=RevisionStatus.APPROVED,
-            decided_by=actor,
-            decided_at=now,
-            submitted_at=now,
-        )
-        changed += 1
-    return changed, problems
+def unpublish_activity(activity: Activity, *, actor: Any, seen: str | None = None) -> Activity:
+    """撤回公开: residents no longer see the activity."""
+    locked = _guarded(activity, "unpublish", actor, seen)
+    locked.is_published = False
+    locked.save(update_fields=["is_published", "updated_at"])
+    record.write(locked, actor=actor, kind=ActivityEventKind.UNPUBLISHED)
+    return locked
 
 
 # --- review of changes to published activities ------------------------------------------------
 
 
 def _revision(activity: Activity, *, actor: Any, changes: dict, **fields: Any) -> ActivityRevision:
-    from django.contrib.contenttypes.models import ContentType
-
     return ActivityRevision.objects.create(
         content_type=ContentType.objects.get_for_model(type(activity)),
         object_id=activity.pk,
@@ -285,6 +359,7 @@ def approve_revision(revision: ActivityRevision, *, actor: Any) -> Activity:
             _("活动状态已变为%(status)s，这份修改不再适用，请退回。")
             % {"status": activity.get_status_display()}
         )
+    status, figures = activity.status, activity.figures()
     changes = review.publish_photos(changes, transaction.on_commit)
     review.overlay(activity, changes)
     try:
@@ -310,6 +385,10 @@ def approve_revision(revision: ActivityRevision, *, actor: Any) -> Activity:
     revision.decided_by, revision.decided_at = actor, timezone.now()
     revision.title = activity.title[:120]
     revision.save(update_fields=["status", "decided_by", "decided_at", "title"])
+    # On the record once it takes effect, by whoever approved it, naming who asked for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("%(who)s提交，审核批准") % {"who": display_name(revision.submitted_by)}
+    record.changes_since(activity, actor=actor, status=status, figures=figures, note=note)
     return activity
 
 
@@ -400,6 +479,9 @@ def copy_as_new(activity: Activity, *, actor: Any, days_later: int = 7) -> Activ
     copy.save()
     for name, values in m2m.items():
         getattr(copy, name).set(values)
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("复制自“%(source)s”") % {"source": source}
+    record.new_activity(copy, actor=actor, note=note)
     return copy
 
 
@@ -428,6 +510,7 @@ def plan_from_rota(
     # language the member of staff who runs this happens to read the site in.
     with translation.override(settings.LANGUAGE_CODE):
         who = "、".join(dict.fromkeys(o.public_label for o in officials)) or "社区干部"
+        note = _("由现场办公排班生成：%(rota)s") % {"rota": rota}
     title = f"{rota.community.name}现场办公"
     summary = f"{who}在{rota.venue}现场办公，居民可当面反映诉求。"
     created = []
@@ -472,5 +555,6 @@ def plan_from_rota(
         except IntegrityError:  # planned by someone else at the same moment
             continue
         session.officials.set(officials)
+        record.new_activity(session, actor=actor, note=note)
         created.append(session)
     return created

@@ -134,11 +134,15 @@ EXPORT = frozenset({"export"})
 # Changes to published activities waiting for review, and who approved them; written only by
 # outreach.services, shown on each activity's change page.
 ACTIVITY_REVIEW = ("outreach.activityrevision",)
+# Each activity's record (who changed its status, publication or figures): written only by
+# outreach.services, append-only, shown on the activity's page and behind its 历史 link.
+ACTIVITY_RECORD = ("outreach.activityevent",)
 
 RECORD_MODELS = (
     *ACTIVITY_MODELS,
     *ACTIVITY_PARTS,
     *ACTIVITY_REVIEW,
+    *ACTIVITY_RECORD,
     *ROTA,
     CASE,
     *CASE_PARTS,

@@ -66,7 +66,12 @@ def admin_form_data(html: str, model: Any) -> dict[str, Any]:
     """The fields of the admin add/change form of ``model`` on this page, as a dict the test
     client can post: single values as strings, multiple selections as lists. File inputs and
     buttons are left out, as a browser leaves them out until they are chosen or clicked."""
-    reader = _FormReader(f"{model._meta.model_name}_form")
+    return form_data(html, f"{model._meta.model_name}_form")
+
+
+def form_data(html: str, form_id: str) -> dict[str, Any]:
+    """The fields of the form with this id on this page, as a browser would post them."""
+    reader = _FormReader(form_id)
     reader.feed(html)
     out: dict[str, Any] = {}
     for name, values in reader.data.items():

@@ -16,6 +16,7 @@ from .deliberation import (
     DeliberationPhoto,
     StakeholderCategory,
 )
+from .events import STATUS_KINDS, ActivityEvent, ActivityEventKind, ActivityEventQuerySet
 from .onsite import (
     OnsiteRota,
     OnsiteSession,
@@ -42,8 +43,12 @@ PRACTICE_MODELS: tuple[type[Activity], ...] = (PolicyTalk, FieldVisit, OnsiteSes
 
 __all__ = [
     "PRACTICE_MODELS",
+    "STATUS_KINDS",
     "TRANSITIONS",
     "Activity",
+    "ActivityEvent",
+    "ActivityEventKind",
+    "ActivityEventQuerySet",
     "ActivityQuerySet",
     "ActivityRevision",
     "ActivityStatus",

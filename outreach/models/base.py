@@ -54,6 +54,11 @@ class ActivityQuerySet(ScopedQuerySet):
         """What residents may open: published and not cancelled."""
         return self.published().exclude(status=ActivityStatus.CANCELLED)
 
+    def awaiting_publication(self) -> ActivityQuerySet:
+        """Not public yet and not cancelled: what a publisher in scope is offered to publish
+        (outreach.rules.publish says the same for one activity)."""
+        return self.filter(is_published=False).exclude(status=ActivityStatus.CANCELLED)
+
     def upcoming(self, now: datetime | None = None) -> ActivityQuerySet:
         return self.planned().filter(starts_at__gte=now or timezone.now())
 
@@ -128,6 +133,9 @@ class Activity(models.Model):
     # The measure word (量词) the practice is counted in, the same on every page and summary:
     # a lazy plural, so English gets "1 talk" / "2 talks" (see ``unit_for``).
     practice_unit: Any = ""
+    # The counted figures of the practice (签到人数, 走访户数 …) that the statistics add up: once
+    # the activity is held, every edit of one is on its record with the old and new value.
+    figure_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -183,6 +191,15 @@ class Activity(models.Model):
                 errors[NON_FIELD_ERRORS] = problem
         if errors:
             raise ValidationError(errors)
+
+    def figures(self) -> dict[str, int | None]:
+        """The counted figures as stored now, by name (see ``figure_label``)."""
+        return {name: getattr(self, name) for name in self.figure_fields}
+
+    @classmethod
+    def figure_label(cls, name: str) -> str:
+        """How a figure is named on the activity's record (签到人数)."""
+        return str(cls._meta.get_field(name).verbose_name)
 
     def missing_results(self) -> str | None:
         """What must still be filled in before this can be recorded as held (None: nothing)."""

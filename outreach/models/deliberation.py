@@ -47,6 +47,23 @@ class Deliberation(Activity):
     def missing_results(self) -> str | None:
         return _("请填写会议纪要。") if not self.minutes.strip() else None
 
+    # The meeting's counted figure is its attendance, one number per stakeholder category
+    # (rows of DeliberationAttendance): "attendance.residents" and so on.
+    ATTENDANCE = "attendance."
+
+    def figures(self) -> dict[str, int | None]:
+        if self.pk is None:
+            return {}
+        rows = DeliberationAttendance.objects.filter(deliberation_id=self.pk)
+        return {f"{self.ATTENDANCE}{c}": n for c, n in rows.values_list("category", "count")}
+
+    @classmethod
+    def figure_label(cls, name: str) -> str:
+        category = name.removeprefix(cls.ATTENDANCE)
+        return _("参会人数（%(category)s）") % {
+            "category": dict(StakeholderCategory.choices).get(category, category)
+        }
+
 
 class DeliberationPhoto(PhotoBase):
     """A photo of a deliberation meeting."""

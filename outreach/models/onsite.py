@@ -48,6 +48,7 @@ class OnsiteSession(Activity):
     practice = "onsite"
     practice_label = _("现场办公")
     practice_unit = npgettext_lazy("unit of on-site sessions", "场", "场", "n")
+    figure_fields = ("residents_met",)
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "现场办公")

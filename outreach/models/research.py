@@ -64,6 +64,7 @@ class FieldVisit(Activity):
     practice = "research"
     practice_label = _("调查研究")
     practice_unit = npgettext_lazy("unit of research visits", "次", "次", "n")
+    figure_fields = ("households_visited",)
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "调查研究")

@@ -92,6 +92,7 @@ class PolicyTalk(Activity):
     practice = "talks"
     practice_label = _("政策宣讲")
     practice_unit = npgettext_lazy("unit of policy talks", "场", "场", "n")
+    figure_fields = ("attendance_signed", "reach_estimated")
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "政策宣讲")

@@ -81,7 +81,9 @@ from portal.privacy import scrub
 
 
 @admin.register(Case)
-class CaseAdmin(CaseSlipMixin, MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
+class CaseAdmin(
+    CaseSlipMixin, MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin
+):
     list_display = [
         "number",
         "title_safe",

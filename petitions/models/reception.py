@@ -40,6 +40,7 @@ class Reception(Activity):
     practice = "receptions"
     practice_label = _("信访接待")
     practice_unit = npgettext_lazy("unit of petition receptions", "次", "次", "n")
+    figure_fields = ("residents_served",)
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "信访接待")

@@ -111,11 +111,20 @@ def test_planned_session_shows_until_cancelled(live_server, phone, demo):
 
     admin_login(phone, base, "sqshuji", DEMO_PASSWORD)
     phone.goto(f"{base}/admin/outreach/onsitesession/{session.pk}/change/")
-    phone.fill("#id_cancel_reason_input", "与防汛值班冲突，改至下周")
-    phone.click('input[name="_cancel"]')
+    phone.fill("#id_cancel-reason", "与防汛值班冲突，改至下周")
+    phone.click("#activity-step-cancel input[type=submit]")
     phone.wait_for_load_state()
     assert phone.get_by_text("活动已取消").is_visible()
     assert OnsiteSession.objects.get(pk=session.pk).status == ActivityStatus.CANCELLED
+    # The record says who cancelled it, when, from what to what and why — on a phone.
+    record = phone.locator("#activity-record .activity-event").first
+    assert record.locator(".activity-event-kind").inner_text() == "取消"
+    assert record.locator(".activity-event-move").inner_text() == "计划中 → 已取消"
+    assert "与防汛值班冲突" in record.inner_text()
+    assert "李慧敏（" in record.locator(".activity-event-actor").inner_text()
+    record.scroll_into_view_if_needed()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(phone, "activity-record-phone")
 
     phone.goto(base + "/activities/upcoming/")
     assert phone.get_by_text("在凤凰B区网格驿站").count() == 0

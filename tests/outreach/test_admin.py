@@ -35,6 +35,7 @@ from tests.factories import (
     make_visit,
 )
 from tests.images import as_upload, jpeg_with_gps, svg_bytes
+from tests.outreach.steps import post_step
 
 ADD_URL = reverse("admin:outreach_policytalk_add")
 MAKERS = {
@@ -280,43 +281,23 @@ def test_status_buttons_move_a_planned_session(client, place, staff):
         residents_met=None,
         starts_at=timezone.now() - timedelta(hours=1),
     )
-    url = reverse("admin:outreach_onsitesession_change", args=[session.pk])
-    page = client.get(url)
-    form = page.context["adminform"].form
-    data = {name: "" if value is None else value for name, value in form.initial.items()}
-    local = timezone.localtime(session.starts_at)
-    data |= {
-        "starts_at_0": local.strftime("%Y-%m-%d"),
-        "starts_at_1": local.strftime("%H:%M:%S"),
-        "ends_at_0": "",
-        "ends_at_1": "",
-        "officials": [],
-        "photos-TOTAL_FORMS": "0",
-        "photos-INITIAL_FORMS": "0",
-        "photos-MIN_NUM_FORMS": "0",
-        "photos-MAX_NUM_FORMS": "1000",
-    }
-    data.pop("starts_at", None)
-    data.pop("ends_at", None)
-
-    response = client.post(url, data | {"_mark_held": "1"}, follow=True)
-    assert "接待居民人数" in response.content.decode()
+    response = post_step(client, session, "held")
+    assert "请填写接待居民人数" in response.content.decode()
     session.refresh_from_db()
     assert session.status == ActivityStatus.PLANNED
 
-    response = client.post(url, data | {"residents_met": "23", "_mark_held": "1"}, follow=True)
+    response = post_step(client, session, "held", residents_met="23")
     assert "已记为已举办" in response.content.decode()
     session.refresh_from_db()
     assert session.status == ActivityStatus.HELD and session.residents_met == 23
 
     planned = make_session(place.north_a, status=ActivityStatus.PLANNED, residents_met=None)
-    url = reverse("admin:outreach_onsitesession_change", args=[planned.pk])
-    response = client.post(url, data | {"_cancel": "1", "cancel_reason_input": ""}, follow=True)
+    response = post_step(client, planned, "cancel", reason="")
     assert "请填写取消原因" in response.content.decode()
-    client.post(url, data | {"_cancel": "1", "cancel_reason_input": "社区防汛值班"})
+    post_step(client, planned, "cancel", reason="社区防汛值班")
     planned.refresh_from_db()
     assert planned.status == ActivityStatus.CANCELLED and planned.cancel_reason == "社区防汛值班"
-    client.post(url, data | {"_restore": "1"})
+    post_step(client, planned, "restore")
     planned.refresh_from_db()
     assert planned.status == ActivityStatus.PLANNED
 

@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach import services
-from outreach.models import ActivityRevision, ActivityStatus, RevisionStatus
+from outreach.models import (
+    ActivityEvent,
+    ActivityEventKind,
+    ActivityRevision,
+    ActivityStatus,
+    RevisionStatus,
+)
 from outreach.review import pending_storage
 from portal.images import ingest_image, save_renditions
 from portal.roles import Role
@@ -25,6 +31,7 @@ from tests.factories import (
     make_visit,
 )
 from tests.images import as_upload, jpeg_with_gps
+from tests.outreach.steps import post_step
 
 MAKERS = [make_talk, make_visit, make_session, make_deliberation, make_reception]
 IDS = ["talk", "visit", "session", "deliberation", "reception"]
@@ -227,18 +234,27 @@ def test_a_second_edit_joins_the_waiting_one(client, place, staff):
 def test_a_grid_worker_cancelling_a_published_session_waits_too(client, place, staff):
     session = planned(make_session, place)
     client.force_login(staff[Role.GRID_WORKER])
-    data = edit(client, session) | {"_cancel": "1", "cancel_reason_input": "另有安排"}
-    response = client.post(admin_url(type(session), "change", session.pk), data, follow=True)
+    response = post_step(client, session, "cancel", reason="另有安排")
     assert "已提交，待有发布权限的人员审核后公开" in response.content.decode()
     public = public_pages(session)
     assert "另有安排" not in public and "已取消" not in public
     session.refresh_from_db()
     assert session.status == ActivityStatus.PLANNED
+    assert not ActivityEvent.objects.of(session).filter(kind=ActivityEventKind.CANCELLED)
 
     services.approve_revision(ActivityRevision.objects.get(), actor=staff[Role.SECRETARY])
     session.refresh_from_db()
     assert session.status == ActivityStatus.CANCELLED and session.cancel_reason == "另有安排"
     assert "另有安排" in Client().get(session.get_absolute_url()).content.decode()
+    # On the record once it took effect: who approved it, naming who asked for it.
+    event = ActivityEvent.objects.of(session).get(kind=ActivityEventKind.CANCELLED)
+    assert event.actor == staff[Role.SECRETARY]
+    assert (event.from_status, event.to_status) == (
+        ActivityStatus.PLANNED,
+        ActivityStatus.CANCELLED,
+    )
+    grid_worker = staff[Role.GRID_WORKER].staff_profile.name
+    assert "另有安排" in event.note and f"{grid_worker}提交" in event.note
 
 
 @pytest.mark.django_db
@@ -288,9 +304,10 @@ def test_the_editor_is_told_before_saving_and_publishing_is_recorded(client, pla
         admin_url(type(talk), "changelist"),
         {"action": "publish_selected", "_selected_action": [talk.pk]},
     )
-    record = ActivityRevision.objects.get()
-    assert record.status == RevisionStatus.APPROVED
-    assert record.decided_by == staff[Role.COMMUNITY_SECRETARY]
+    record = ActivityEvent.objects.of(talk).get()
+    assert record.kind == ActivityEventKind.PUBLISHED
+    assert record.actor == staff[Role.COMMUNITY_SECRETARY]
+    assert not ActivityRevision.objects.exists()  # a publication is no change to review
 
     client.force_login(staff[Role.GRID_WORKER])
     page = client.get(admin_url(type(talk), "change", talk.pk)).content.decode()

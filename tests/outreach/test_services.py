@@ -163,14 +163,11 @@ def test_rota_plans_four_fridays_once(place, staff):
 @pytest.mark.django_db
 def test_publish_requires_the_publish_permission(place, staff):
     talk = make_talk(place.north_a, is_published=False)
-    changed, problems = services.set_published(
-        [talk], actor=staff[Role.GRID_WORKER], published=True
-    )
-    assert changed == 0 and problems
-    changed, problems = services.set_published(
-        [talk], actor=staff[Role.COMMUNITY_SECRETARY], published=True
-    )
-    assert changed == 1 and not problems
+    with pytest.raises(services.ActivityError, match="无权发布"):
+        services.publish_activity(talk, actor=staff[Role.GRID_WORKER])
+    talk.refresh_from_db()
+    assert not talk.is_published
+    services.publish_activity(talk, actor=staff[Role.COMMUNITY_SECRETARY])
     talk.refresh_from_db()
     assert talk.is_published
 

@@ -15,6 +15,7 @@ from petitions.models import Channel, Reception
 from petitions.stats import reception_totals
 from portal.roles import PERMISSIONS, RECORD_REACH, Reach, Role
 from tests.factories import make_case, make_reception
+from tests.outreach.steps import post_step, shown_steps
 
 TZ = timezone.get_current_timezone()
 
@@ -68,16 +69,14 @@ def test_a_planned_reception_day_is_marked_held_or_published_like_the_other_prac
     client.force_login(staff[Role.COMMUNITY_SECRETARY])
     planned = make_reception(place.north_a, status=ActivityStatus.PLANNED, residents_served=None)
     change = reverse("admin:petitions_reception_change", args=[planned.pk])
-    assert "保存并记为已举办" in client.get(change).content.decode()
+    assert "held" in shown_steps(client.get(change).content.decode())
 
     Reception.objects.filter(pk=planned.pk).update(
         starts_at=timezone.now() - timedelta(hours=2), is_published=False
     )
-    when = timezone.localtime(timezone.now() - timedelta(hours=2))
-    data = reception_form(place, when, residents_served="17") | {"_mark_held": "1"}
-    data.pop("record_as")
-    response = client.post(change, data, follow=True)
+    response = post_step(client, planned, "held", residents_served="17")
     assert "已记为已举办" in response.content.decode()
+    assert "接待群众人数：— → 17" in response.content.decode()  # on its record
     planned.refresh_from_db()
     assert planned.status == ActivityStatus.HELD and planned.residents_served == 17
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from outreach import review, services
-from outreach.admin_add import ActivityAddMixin
+from outreach.admin.add import ActivityAddMixin
+from outreach.admin.steps import SUBMITTED, ActivityStepsMixin
 from outreach.forms import ActivityAddForm, month_bounds
 from outreach.models import (
     ActivityRevision,
@@ -86,11 +87,7 @@ class ReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
-# What the editor is told when an edit waits for review (the admin's message and the panel).
-SUBMITTED = _("已提交，待有发布权限的人员审核后公开。审核前，居民看到的仍是原来的内容。")
-
-
-class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
+class ActivityAdmin(ActivityAddMixin, ActivityStepsMixin, ScopedAdmin):
     """Shared back-office behaviour of the five practices (信访接待 too, in petitions)."""
 
     date_hierarchy = "starts_at"
@@ -161,6 +158,7 @@ class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
             pending = services.pending_revision(obj)
             if pending is not None:
                 review.overlay(obj, pending.changes)
+                obj._pending_overlay = True
                 obj._pending_m2m = {k: v[1] for k, v in pending.changes.get("m2m", {}).items()}
         return obj
 
@@ -230,6 +228,8 @@ class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
             # Saved as usual so every form, list and photo row is checked and written, then
             # kept as a pending change and rolled back (response_change): residents never see it.
             request._held_edit = services.hold_edit(obj)
+        elif change:  # an edit of a held activity's figures goes on its record (save_related)
+            request._activity_before = services.begin_edit(obj)
         if change:
             obj.save()
         else:
@@ -237,17 +237,12 @@ class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
                 obj, actor=request.user, held=form.cleaned_data["record_as"] == "held"
             )
 
-    # --- status buttons on the change page ---------------------------------------------------
+    # --- the change page: steps and record (outreach.admin.steps), review of changes --------
 
     def render_change_form(self, request: HttpRequest, context: dict, *args: Any, **kwargs: Any):
         obj = kwargs.get("obj") or context.get("original")
         if obj is not None and obj.pk:
-            context["status_actions"] = {
-                "held": obj.status == ActivityStatus.PLANNED,
-                "cancel": obj.status == ActivityStatus.PLANNED,
-                "restore": obj.status == ActivityStatus.CANCELLED,
-            }
-            context["can_change_status"] = self.has_change_permission(request, obj)
+            context.update(self.activity_panel(request, obj, context.get("bound_step")))
             context.update(self._review_context(request, obj))
         return super().render_change_form(request, context, *args, **kwargs)
 
@@ -294,6 +289,7 @@ class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
                 self.admin_site.admin_view(self.review_photo_view),
                 name=f"{name}_photo",
             ),
+            *self.step_urls(),
             *super().get_urls(),
         ]
 
@@ -346,9 +342,8 @@ class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
 
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         held = getattr(request, "_held_edit", None)
-        response = self._run_status_button(request, obj)
         if held is None:
-            return response or super().response_change(request, obj)
+            return super().response_change(request, obj)
         revision = services.submit_held_edit(held, actor=request.user)
         if revision is None:
             self.message_user(request, _("没有需要审核的修改。"), messages.INFO)
@@ -357,37 +352,22 @@ class ActivityAdmin(ActivityAddMixin, ScopedAdmin):
             self.message_user(request, SUBMITTED, messages.WARNING)
         return HttpResponseRedirect(request.path)
 
-    def _run_status_button(self, request: HttpRequest, obj: Any) -> HttpResponse | None:
-        transition = None
-        if "_mark_held" in request.POST:
-            transition = lambda: services.mark_held(obj, actor=request.user)  # noqa: E731
-            done = _("已记为已举办。")
-        elif "_cancel" in request.POST:
-            reason = request.POST.get("cancel_reason_input", "")
-            transition = lambda: services.cancel_activity(obj, actor=request.user, reason=reason)  # noqa: E731
-            done = _("活动已取消，已从近期安排和日历订阅中撤下。")
-        elif "_restore" in request.POST:
-            transition = lambda: services.restore_activity(obj, actor=request.user)  # noqa: E731
-            done = _("活动已恢复为计划中。")
-        if transition is None:
-            return None
-        try:
-            transition()
-        except services.ActivityError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
-        else:
-            if getattr(request, "_held_edit", None) is None:
-                self.message_user(request, done, messages.SUCCESS)
-        return HttpResponseRedirect(request.path)
-
     # --- bulk actions --------------------------------------------------------------------------
 
     def _publish(self, request: HttpRequest, queryset: QuerySet, published: bool) -> None:
-        changed, problems = services.set_published(
-            queryset, actor=request.user, published=published
-        )
-        for problem in problems:
-            self.message_user(request, problem, messages.WARNING)
+        """公开 / 撤回 each selected activity through its step (locked, guarded, recorded);
+        those already so are left alone, each one refused is reported with the reason."""
+        step = services.publish_activity if published else services.unpublish_activity
+        changed = 0
+        for activity in queryset:
+            if activity.is_published == published:
+                continue
+            try:
+                step(activity, actor=request.user)
+            except services.ActivityError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                changed += 1
         if published:
             done = ngettext("已公开 %(n)d 条。", "已公开 %(n)d 条。", changed)
         else:

@@ -1,0 +1,110 @@
+"""Writing an activity's record (ActivityEvent): who, their unit, when, what.
+
+Called by outreach.services inside the transaction of the change it records; nothing else
+writes the record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
+
+from outreach.models import Activity, ActivityEvent, ActivityEventKind, ActivityStatus
+from portal.models import StaffProfile
+
+# The unit recorded for what the portal does by itself (the weekly rota command).
+SYSTEM_UNIT = "系统"
+
+
+def unit_of(actor: Any) -> str:
+    """The unit recorded with a change: the staff member's unit, else their role, in the
+    language records are kept in (Chinese) whatever language they read the site in."""
+    if actor is None:
+        return SYSTEM_UNIT
+    profile = StaffProfile.objects.filter(user=actor).only("unit", "role").first()
+    if profile is None:
+        return ""
+    with translation.override(settings.LANGUAGE_CODE):
+        return profile.unit or str(profile.get_role_display())
+
+
+def write(
+    activity: Activity,
+    *,
+    actor: Any,
+    kind: str,
+    from_status: str = "",
+    to_status: str = "",
+    changes: dict | None = None,
+    note: str = "",
+) -> ActivityEvent:
+    return ActivityEvent.objects.create(
+        content_type=ContentType.objects.get_for_model(type(activity)),
+        object_id=activity.pk,
+        actor=actor,
+        actor_unit=unit_of(actor),
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def figure_changes(before: dict, after: dict, *, keep: bool = False) -> dict[str, list]:
+    """{figure: [old, new]} for the figures that differ (``keep``: and those set, unchanged)."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name) or (keep and after.get(name) is not None)
+    }
+
+
+_STATUS_EVENTS = {
+    ActivityStatus.HELD: ActivityEventKind.HELD,
+    ActivityStatus.CANCELLED: ActivityEventKind.CANCELLED,
+    ActivityStatus.PLANNED: ActivityEventKind.RESTORED,
+}
+
+
+def changes_since(
+    activity: Activity, *, actor: Any, status: str, figures: dict, note: str = ""
+) -> ActivityEvent | None:
+    """The entry for what changed since ``status`` and ``figures`` were read: a status move
+    (with the figures it brought), or else an edit of the figures of a held activity."""
+    after = activity.figures()
+    if activity.status != status:
+        if activity.status == ActivityStatus.CANCELLED:
+            note = "；".join(part for part in (activity.cancel_reason, note) if part)
+        return write(
+            activity,
+            actor=actor,
+            kind=_STATUS_EVENTS[activity.status],
+            from_status=status,
+            to_status=activity.status,
+            changes=figure_changes(figures, after, keep=activity.status == ActivityStatus.HELD),
+            note=note,
+        )
+    changes = figure_changes(figures, after)
+    if activity.status != ActivityStatus.HELD or not changes:
+        return None
+    return write(
+        activity, actor=actor, kind=ActivityEventKind.FIGURES_CHANGED, changes=changes, note=note
+    )
+
+
+def new_activity(activity: Activity, *, actor: Any, note: str = "") -> None:
+    """登记 (and 公开 when it is public from the start)."""
+    write(
+        activity,
+        actor=actor,
+        kind=ActivityEventKind.RECORDED,
+        to_status=activity.status,
+        changes=figure_changes({}, activity.figures()),
+        note=note,
+    )
+    if activity.is_published:
+        write(activity, actor=actor, kind=ActivityEventKind.PUBLISHED)
