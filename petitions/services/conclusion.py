@@ -99,12 +99,12 @@ def record_followup(
     """回访: rates the latest conclusion, once. 不满意 reopens the case for redoing (重办)."""
     if satisfaction not in Satisfaction.values:
         raise CaseError(_("请选择满意、基本满意或不满意。"))
-    comment = _text(comment)
-    case = _locked(case, expected_version)
-    _guard("followup", case, actor)
     if actor is not None and method == FollowUp.Method.ONLINE:
         # Staff record what the resident said; the resident's own rating is online only.
         raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
+    comment = _text(comment)
+    case = _locked(case, expected_version)
+    _guard("followup", case, actor)
     FollowUp.objects.create(
         case=case,
         conclusion_number=case.conclusion_count,
