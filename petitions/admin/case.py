@@ -453,7 +453,7 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         objects, else its form checked and its service run (which asks the rule book again,
         inside the row lock). A page drawn before someone else moved the case on gets the
         conflict message and the form as typed against the new state."""
-        case = self.get_object(request, unquote(object_id))
+        case = self._case_for_step(request, object_id)
         if case is None:
             raise Http404(_("没有这件诉求，或您无权查看。"))
         if request.method != "POST":
@@ -489,6 +489,14 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         if not self.get_queryset(request).filter(pk=case.pk).exists():
             return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
         return HttpResponseRedirect(self._change_url(case))
+
+    def _case_for_step(self, request: HttpRequest, object_id: str) -> Case | None:
+        """The case as the user may see it, without what only its page shows (its parties)."""
+        pk = unquote(object_id)
+        if not (pk.isascii() and pk.isdigit() and len(pk) < 19):
+            return None
+        cases = Case.objects.visible_to(request.user).select_related("handler")
+        return cases.filter(pk=int(pk)).first()
 
     def _refused(self, request: HttpRequest, case: Case, spec: Any, problem: str) -> Any:
         context = {

@@ -93,6 +93,18 @@ def last_concluder() -> Subquery:
     )
 
 
+# What the role matrix (portal.roles) grants that the guards ask about.
+PERMISSIONS = {
+    "transition": "petitions.transition_case",
+    "assign": "petitions.assign_case",
+    "supervise": "petitions.supervise_case",
+    "extend": "petitions.approve_extension_case",
+    "recuse": "petitions.add_caseexclusion",
+    "meetings": "outreach.view_deliberation",
+    "leadership_decisions": "petitions.view_leadershipdecision",
+}
+
+
 @dataclass(frozen=True)
 class Who:
     """What the guards need to know about the person, worked out once per case page (and again
@@ -107,6 +119,9 @@ class Who:
     supervises: bool
     approves_extension: bool
     recuses: bool
+    # Which meetings' decisions the person reads (the ledger's steps pick one of them).
+    sees_meetings: bool = False  # outreach.view_deliberation
+    sees_leadership_decisions: bool = False  # petitions.view_leadershipdecision
     # The person sees the case (Case.objects.visible_to): nobody acts on a case outside it.
     visible: bool = False
     # Facts of the case the guards ask about, read in the same query.
@@ -138,15 +153,9 @@ class Who:
             fields += ["co_handles", "mediates"]
         facts = rows.values(*fields).first()
         if user is None:
-            perms = dict.fromkeys(("transition", "assign", "supervise", "extend", "recuse"), False)
+            perms = dict.fromkeys(PERMISSIONS, False)
         else:
-            perms = {
-                "transition": user.has_perm("petitions.transition_case"),
-                "assign": user.has_perm("petitions.assign_case"),
-                "supervise": user.has_perm("petitions.supervise_case"),
-                "extend": user.has_perm("petitions.approve_extension_case"),
-                "recuse": user.has_perm("petitions.add_caseexclusion"),
-            }
+            perms = {name: user.has_perm(codename) for name, codename in PERMISSIONS.items()}
         facts = facts or {}
         return cls(
             user=user,
@@ -159,6 +168,8 @@ class Who:
             supervises=perms["supervise"],
             approves_extension=perms["extend"],
             recuses=perms["recuse"],
+            sees_meetings=perms["meetings"],
+            sees_leadership_decisions=perms["leadership_decisions"],
             visible=bool(facts) and user is not None,
             concluded_by=facts.get("concluded_by"),
             open_pause=bool(facts.get("open_pause")),
@@ -397,6 +408,7 @@ def refer(case: Case, who: Who) -> str | None:
     return _first(
         lambda: _acting(who),
         lambda: _leads_or_assigned(who),
+        lambda: None if who.sees_meetings else _("您的角色看不到议事协商会，不能提交议事协商会。"),
         lambda: (
             None
             if case.triage == Triage.LEDGER and case.status in HANDLING
@@ -411,6 +423,11 @@ def decision(case: Case, who: Who) -> str | None:
     return _first(
         lambda: _acting(who),
         lambda: _leads_or_assigned(who),
+        lambda: (
+            None
+            if who.sees_meetings or who.sees_leadership_decisions
+            else _("您的角色看不到会议决定，不能关联会议决定。")
+        ),
         lambda: None if case.triage == Triage.LEDGER else _("只有台账类诉求需要关联会议决定。"),
         lambda: (
             None if case.status in HANDLING else _("只有已受理、尚未办结的诉求可以关联会议决定。")
