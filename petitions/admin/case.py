@@ -453,8 +453,10 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         objects, else its form checked and its service run (which asks the rule book again,
         inside the row lock). A page drawn before someone else moved the case on gets the
         conflict message and the form as typed against the new state."""
-        case = self._case_for_step(request, object_id)
-        if case is None:
+        case = self._case_for_step(object_id)
+        # Whether the user sees the case is the rule book's first question too: one query.
+        who = Who.of(request.user, case) if case is not None else None
+        if who is None or not who.visible:
             raise Http404(_("没有这件诉求，或您无权查看。"))
         if request.method != "POST":
             return HttpResponseRedirect(self._change_url(case))
@@ -467,7 +469,6 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
         numeric = posted.isascii() and posted.isdigit() and len(posted) < 10
         if numeric and int(posted) != case.version:
             return self._conflict(request, object_id, spec, conflict_message(case))
-        who = Who.of(request.user, case)
         if problem := refusal(step, case, who):
             return self._refused(request, case, spec, problem)
         if spec.form is ConcludeForm and "apply_template" in request.POST:
@@ -490,13 +491,14 @@ class CaseAdmin(CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin):
             return HttpResponseRedirect(reverse("admin:petitions_case_changelist"))
         return HttpResponseRedirect(self._change_url(case))
 
-    def _case_for_step(self, request: HttpRequest, object_id: str) -> Case | None:
-        """The case as the user may see it, without what only its page shows (its parties)."""
+    @staticmethod
+    def _case_for_step(object_id: str) -> Case | None:
+        """The case a step is posted to (whether the user sees it is asked with the rule book's
+        other questions, in ``Who.of``), without what only its page shows (its parties)."""
         pk = unquote(object_id)
         if not (pk.isascii() and pk.isdigit() and len(pk) < 19):
             return None
-        cases = Case.objects.visible_to(request.user).select_related("handler")
-        return cases.filter(pk=int(pk)).first()
+        return Case.objects.select_related("handler").filter(pk=int(pk)).first()
 
     def _refused(self, request: HttpRequest, case: Case, spec: Any, problem: str) -> Any:
         context = {

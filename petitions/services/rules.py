@@ -69,7 +69,7 @@ def rule(name: str) -> Callable[[Guard], Guard]:
 def _cases_for(user: Any) -> Any:
     """The cases ``user`` may act on (their scope). The demo seeder, whose actors act within
     their scope by construction, swaps this for all cases (petitions.demo.clock)."""
-    return Case.objects.visible_to(user) if user is not None else Case.objects.all()
+    return Case.objects.visible_to(user, one=True) if user is not None else Case.objects.all()
 
 
 def helps_on(profile_id: int) -> tuple[Exists, Exists]:
@@ -131,32 +131,30 @@ class Who:
 
     @classmethod
     def of(cls, user: Any, case: Case) -> Who:
+        """Reads, in one query, whether ``user`` sees ``case``, works on it, and the facts of
+        the case the guards of its current status ask about (the others are not read)."""
         scope = scope_of(user)
         pid = scope.profile_id
-        fields = ["open_pause", "rated", "concluded_by"]
-        rows = (
-            _cases_for(user)
-            .filter(pk=case.pk)
-            .annotate(
-                open_pause=Exists(CasePause.objects.filter(case_id=OuterRef("pk"), ended_on=None)),
-                rated=Exists(
-                    FollowUp.objects.filter(
-                        case_id=OuterRef("pk"), conclusion_number=OuterRef("conclusion_count")
-                    )
-                ),
-                concluded_by=last_concluder(),
-            )
-        )
+        facts: dict[str, Any] = {}
         if pid is not None:
-            co_handles, mediates = helps_on(pid)
-            rows = rows.annotate(co_handles=co_handles, mediates=mediates)
-            fields += ["co_handles", "mediates"]
-        facts = rows.values(*fields).first()
+            facts["co_handles"], facts["mediates"] = helps_on(pid)
+        if case.is_open:
+            facts["open_pause"] = Exists(
+                CasePause.objects.filter(case_id=OuterRef("pk"), ended_on=None)
+            )
+        if case.status == S.CONCLUDED:
+            facts["rated"] = Exists(
+                FollowUp.objects.filter(
+                    case_id=OuterRef("pk"), conclusion_number=OuterRef("conclusion_count")
+                )
+            )
+            facts["concluded_by"] = last_concluder()
+        row = _cases_for(user).filter(pk=case.pk).annotate(**facts).values("pk", *facts).first()
+        facts = row or {}
         if user is None:
             perms = dict.fromkeys(PERMISSIONS, False)
         else:
             perms = {name: user.has_perm(codename) for name, codename in PERMISSIONS.items()}
-        facts = facts or {}
         return cls(
             user=user,
             role=scope.role,

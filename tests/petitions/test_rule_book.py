@@ -17,8 +17,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
+from django.http import Http404
+from django.test import RequestFactory
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from outreach.models import DeliberationDecision
@@ -318,6 +323,39 @@ def run_service(step: str, case: Case, user: Any, data: dict) -> None:
         raise AssertionError(step)
 
 
+class Endpoint:
+    """The admin's case endpoints as their URLs resolve (the admin view with its login and
+    permission wrapper), called with the person's own user object: what the middleware adds
+    (session, login, language) has nothing to say about the rule book, and skipping it keeps
+    the hundreds of posts fast."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self.factory = RequestFactory()
+
+    def _call(self, request: Any) -> tuple[int, str]:
+        request.user = self.user
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)
+        request._dont_enforce_csrf_checks = True  # as Django's test client posts
+        match = resolve(request.path)
+        try:
+            response = match.func(request, *match.args, **match.kwargs)
+        except Http404:
+            return 404, ""
+        except PermissionDenied:
+            return 403, ""
+        if hasattr(response, "render"):
+            response.render()
+        return response.status_code, response.content.decode()
+
+    def get(self, path: str) -> tuple[int, str]:
+        return self._call(self.factory.get(path))
+
+    def post(self, path: str, data: dict) -> tuple[int, str]:
+        return self._call(self.factory.post(path, data))
+
+
 class _Undo(Exception):
     """Rolls an attempt back: the next attempt starts from the same case."""
 
@@ -346,28 +384,27 @@ def test_every_case_step_has_a_guard_and_a_place_on_the_page():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_button_shown_iff_post_carried_out_iff_service_accepts(
-    client, place, people, freeze, variant
-):
+def test_button_shown_iff_post_carried_out_iff_service_accepts(place, people, freeze, variant):
     case, ledger = build(variant, place, people, freeze)
     change_url = reverse("admin:petitions_case_change", args=[case.pk])
     before = snapshot(case.pk)
     disagreements = []
     for label, user in people.all().items():
-        client.force_login(user)
+        endpoint = Endpoint(user)
         who = Who.of(user, case)
-        page = client.get(change_url)
-        shown = (
-            set(STEP_ACTION.findall(page.content.decode())) if page.status_code == 200 else set()
-        )
+        status, html = endpoint.get(change_url)
+        # 302: the admin's "no such case" for someone who does not see it; 403: no case at all.
+        assert status in (200, 302, 403), f"{variant} / {label}: page {status}"
+        shown = set(STEP_ACTION.findall(html)) if status == 200 else set()
         for step in CASE_STEPS:
             allowed = rules.refusal(step, case, who) is None
             data = form_data(step, case, user, ledger, people.handler)
             url = reverse("admin:petitions_case_step", args=[case.pk, step])
 
-            def post(url: str = url, data: dict = data) -> tuple[int, tuple]:
-                response = client.post(url, data)
-                return response.status_code, snapshot(case.pk)
+            def post(
+                url: str = url, data: dict = data, endpoint: Endpoint = endpoint
+            ) -> tuple[int, tuple]:
+                return endpoint.post(url, data)[0], snapshot(case.pk)
 
             status, after = undone(post)
             if status == 302:
@@ -384,7 +421,8 @@ def test_button_shown_iff_post_carried_out_iff_service_accepts(
                     return False
                 return True
 
-            accepted = undone(call)
+            # A post carried out is the service accepting it; a refused one asks it directly.
+            accepted = carried or undone(call)
             if not (allowed == (step in shown) == carried == accepted):
                 disagreements.append(
                     f"{label} / {step}: guard {allowed}, shown {step in shown}, "
