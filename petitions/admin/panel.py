@@ -21,9 +21,10 @@ from petitions.admin.display import (
 )
 from petitions.admin.header import case_header
 from petitions.admin.inlines import judicial_reminder
-from petitions.admin.steps import Actor, offered_steps
+from petitions.admin.steps import offered_steps
 from petitions.models import Case, ReplyTemplate
 from petitions.services import unit_label
+from petitions.services.rules import Who
 from portal.people import display_name
 
 
@@ -59,7 +60,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
     masked parties, the steps this user may take now (with a bound form after an error), and
     the timeline."""
     user = request.user
-    actor = Actor.of(user, case)
+    who = Who.of(user, case)
     parties = []
     for party in case.parties.all():
         hidden = is_hidden(user, case, party)
@@ -78,7 +79,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
             }
         )
     steps = []
-    for step in offered_steps(case, actor):
+    for step in offered_steps(case, who):
         if bound is not None and bound[0] == step.name:
             form = bound[1]
         else:
@@ -99,7 +100,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
         "case_parties": parties,
         "case_steps": steps,
         "case_timeline": case_timeline(case, user),
-        "case_can_transition": actor.can_transition,
+        "case_can_transition": who.can_transition,
         "case_reply_templates": ReplyTemplate.objects.filter(is_active=True)
         .filter(Q(category__isnull=True) | Q(category=case.category_id))
         .only("pk", "title")
@@ -127,7 +128,7 @@ def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None =
             }
             for x in case.exclusions.select_related("user__staff_profile")
         ]
-        if actor.recuses
+        if who.recuses
         else None,
         "case_extension_approver": staff_label(
             getattr(case.extension_approved_by, "staff_profile", None)

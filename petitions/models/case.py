@@ -41,12 +41,15 @@ def _step_due_q(lookup: str, value: Any) -> Q:
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user: Any) -> CaseQuerySet:
+    def visible_to(self, user: Any, *, one: bool = False) -> CaseQuerySet:
         """The only scope filter for cases (admin lists, detail, search, autocomplete, exports).
 
         Reach follows the role; anyone assigned to a case sees it; accusation cases (检举控告)
         are seen only by the party secretary, their handlers and whoever registered them; and a
         staff member a case names or who is recused never sees it at all.
+
+        ``one``: for looking up one case (a step, the rule book): the assignment is asked inside
+        the same query instead of by a query of its own.
         """
         scope = scope_of(user)
         if scope.role is None:
@@ -60,7 +63,9 @@ class CaseQuerySet(models.QuerySet):
             by_place = Q(grid_id__in=scope.grid_ids)
         else:
             by_place = Q(pk__in=[])
-        assigned = self._assigned_to(scope.profile_id)
+        assigned = (
+            self._assigned_here(scope.profile_id) if one else self._assigned_to(scope.profile_id)
+        )
         visible = (by_place | assigned) if reach is not Reach.ALL else Q()
         if scope.role is not Role.SECRETARY:
             visible &= Q(is_accusation=False) | assigned | Q(registered_by=user)
@@ -79,6 +84,17 @@ class CaseQuerySet(models.QuerySet):
             mediated.values_list("case_id", flat=True)
         )
         return Q(handler_id=profile_id) | Q(pk__in=sorted(helped))
+
+    def _assigned_here(self, profile_id: int | None) -> Q:
+        """The same as ``_assigned_to``, as correlated EXISTS: cheap for one row, not for lists."""
+        if profile_id is None:
+            return Q(pk__in=[])
+        through = (Case.co_handlers.through, Case.mediators.through)
+        helps = [
+            Exists(t.objects.filter(case_id=OuterRef("pk"), staffprofile_id=profile_id))
+            for t in through
+        ]
+        return Q(handler_id=profile_id) | Q(helps[0]) | Q(helps[1])
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)

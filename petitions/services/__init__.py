@@ -25,7 +25,6 @@ from petitions.services.conclusion import (
     conclude_case,
     record_followup,
     supervise_case,
-    worked_on,
 )
 from petitions.services.handling import (
     add_progress,
@@ -51,8 +50,8 @@ from petitions.services.mediation import (
     recuse_staff,
 )
 from petitions.services.privacy import record_export, reveal_party
+from petitions.services.rules import decision_problem, worked_on
 from petitions.services.triage import (
-    decision_problem,
     link_decision,
     reclassify_case,
     refer_to_deliberation,

@@ -12,11 +12,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override, pgettext, pgettext_lazy
+from django.utils.translation import override, pgettext
 
 from petitions import deadlines
 from petitions.models import (
-    TRANSITIONS,
     Case,
     CaseEvent,
     CaseSequence,
@@ -24,6 +23,7 @@ from petitions.models import (
     Person,
     Triage,
 )
+from petitions.services import rules
 from portal.access import scope_of
 from portal.models import StaffProfile
 from portal.roles import Role
@@ -34,16 +34,6 @@ TRACKING_ALPHABET = "34679ACDEFGHJKMNPQRTUVWXY"
 TRACKING_LENGTH = 12  # 25**12 ≈ 6e16 codes: guessing one is hopeless
 REVIEW_WINDOW_DAYS = 30  # 信访工作条例 Art. 35–36: ask for a review within 30 days
 CASE_PLACE = Case.scope_rule
-# What `_check` says cannot be done now: the steps as verbs ("cannot accept it").
-STEP_VERBS = {
-    "受理": pgettext_lazy("case step", "受理"),
-    "不予受理": pgettext_lazy("case step", "不予受理"),
-    "交办": pgettext_lazy("case step", "交办"),
-    "签收": pgettext_lazy("case step", "签收"),
-    "退单": pgettext_lazy("case step", "退单"),
-    "办结": pgettext_lazy("case step", "办结"),
-    "归档": pgettext_lazy("case step", "归档"),
-}
 # The unit recorded on timeline entries a resident made (online submission, online rating).
 RESIDENT_UNIT = "居民"
 # What the portal does by itself (e.g. 督办 after the third 重办 a resident asked for online).
@@ -151,22 +141,6 @@ def conflict_message(case: Case) -> str:
     ) % {"number": case.number, "status": case.get_status_display()}
 
 
-def _check(case: Case, to: str, action: str, *, sources: Iterable[str] | None = None) -> None:
-    """The move must be in TRANSITIONS and, where a step starts from one status only, from it.
-
-    ``action`` is a key of STEP_VERBS, e.g. "受理".
-    """
-    if to not in TRANSITIONS[case.status] or (sources is not None and case.status not in sources):
-        raise CaseError(
-            _("诉求 %(number)s 当前为“%(status)s”，不能%(action)s。")
-            % {
-                "number": case.number,
-                "status": case.get_status_display(),
-                "action": STEP_VERBS.get(action, action),
-            }
-        )
-
-
 def _save(case: Case, fields: Iterable[str]) -> None:
     case.version += 1
     case.save(update_fields=[*set(fields), "version"])
@@ -233,24 +207,8 @@ def _schedule_followup(case: Case) -> list[str]:
     return ["next_followup_due"]
 
 
-ASSIGN_PERMISSION = "petitions.assign_case"
-SUPERVISE_PERMISSION = "petitions.supervise_case"
-
-
-def _require(actor: Any, permission: str, message: str) -> None:
-    """Roles that coordinate cases (matrix in portal.roles) hold the permission; residents'
-    own steps (actor None) never reach a check that needs one."""
-    if actor is None or not actor.has_perm(permission):
-        raise CaseError(message)
-
-
-def _own_on_the_spot(case: Case, actor: Any) -> bool:
-    """A case its registering staff member solved on the spot: they accept and conclude it
-    themselves (a grid worker at the door), as long as nobody else has handled it yet."""
-    return (
-        actor is not None
-        and case.triage == Triage.ON_THE_SPOT
-        and case.registered_by_id == actor.pk
-        and case.handler_id is None
-        and case.conclusion_count == 0
-    )
+def _guard(step: str, case: Case, actor: Any) -> None:
+    """Asks the rule book's guard of ``step`` (petitions.services.rules), inside the row lock:
+    the same answer the case page drew its buttons from, on the row as it is now."""
+    if problem := rules.refusal(step, case, rules.Who.of(actor, case)):
+        raise CaseError(problem)

@@ -18,42 +18,16 @@ from petitions.models import (
 )
 from petitions.models.case import SUPERVISE_AFTER_REDOS
 from petitions.services.base import (
-    ASSIGN_PERMISSION,
-    SUPERVISE_PERMISSION,
     CaseError,
-    _check,
-    _ensure_visible,
     _event,
+    _guard,
     _locked,
     _move,
-    _own_on_the_spot,
-    _require,
     _save,
     _text,
     records_language,
 )
 from petitions.services.handling import end_open_pause
-from petitions.services.triage import decision_problem
-
-
-def _conclusion_problem(case: Case, *, dual_settlement: bool) -> str | None:
-    if case.triage == Triage.LEDGER:
-        # Checked again here, not only when it was linked: the meeting may have been cancelled
-        # or the decision no longer name the case since.
-        problem = decision_problem(
-            case,
-            deliberation_decision=case.deliberation_decision,
-            leadership_decision=case.leadership_decision,
-        )
-        if problem:
-            return problem
-    if case.triage == Triage.LONG_TERM and case.progress < 100:
-        return _("长期跟踪类诉求进度达到 100%% 后才能办结（请先填写办理进展）。") % {}
-    if case.status == CaseStatus.ACCEPTED and case.triage != Triage.ON_THE_SPOT:
-        return _("请先交办并由承办人签收后再办结。")
-    if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
-        return _("“事心双解”须先记录与当事人的谈心谈话。")
-    return None
 
 
 @transaction.atomic
@@ -71,18 +45,10 @@ def conclude_case(
     result, reply = _text(result), _text(reply)
     if not result or not reply:
         raise CaseError(_("请填写办理结果和给居民的答复意见。"))
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.CONCLUDED, "办结")
-    is_handler = (
-        actor is not None and case.handler_id is not None and (case.handler.user_id == actor.pk)
-    )
-    if not (is_handler or _own_on_the_spot(case, actor)):
-        _require(
-            actor, ASSIGN_PERMISSION, _("办结须由承办人或社区书记、包片领导、街道党工委书记办理。")
-        )
-    if problem := _conclusion_problem(case, dual_settlement=dual_settlement):
-        raise CaseError(problem)
+    _guard("conclude", case, actor)
+    if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
+        raise CaseError(_("“事心双解”须先记录与当事人的谈心谈话。"))
     # A clock still paused stops today: it never runs on behind a concluded case, and the
     # conclusion is measured against a deadline that counts the days it stood still.
     end_open_pause(case, actor=actor, note="办结时结束中止计时，办结期限为 {due}")
@@ -120,23 +86,6 @@ def conclude_case(
     return case
 
 
-def worked_on(case: Case, user: Any) -> bool:
-    """Whether the user handled, co-handled, mediated or concluded the case: they may not record
-    its 回访 (nobody rates their own work; a case solved on the spot has no handler, so the
-    person who concluded it counts too)."""
-    if user is None:
-        return False
-    profile = getattr(user, "staff_profile", None)
-    if profile is not None and (
-        case.handler_id == profile.pk
-        or case.co_handlers.filter(pk=profile.pk).exists()
-        or case.mediators.filter(pk=profile.pk).exists()
-    ):
-        return True
-    concluded = case.events.filter(kind=EventKind.CONCLUDED).order_by("-at", "-pk").first()
-    return concluded is not None and concluded.actor_id == user.pk
-
-
 @transaction.atomic
 def record_followup(
     case: Case,
@@ -150,21 +99,12 @@ def record_followup(
     """回访: rates the latest conclusion, once. 不满意 reopens the case for redoing (重办)."""
     if satisfaction not in Satisfaction.values:
         raise CaseError(_("请选择满意、基本满意或不满意。"))
+    if actor is not None and method == FollowUp.Method.ONLINE:
+        # Staff record what the resident said; the resident's own rating is online only.
+        raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
     comment = _text(comment)
-    if actor is not None:
-        _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    if case.status != CaseStatus.CONCLUDED:
-        raise CaseError(_("诉求办结后才能回访评价。"))
-    if FollowUp.objects.filter(case=case, conclusion_number=case.conclusion_count).exists():
-        raise CaseError(_("这次办理结果已经评价过了。"))
-    if actor is not None:
-        # Staff record what the resident said; the resident's own rating is online only, and
-        # nobody rates work they did themselves.
-        if method == FollowUp.Method.ONLINE:
-            raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
-        if worked_on(case, actor):
-            raise CaseError(_("回访须由承办、协办、调解和办结以外的工作人员进行。"))
+    _guard("followup", case, actor)
     FollowUp.objects.create(
         case=case,
         conclusion_number=case.conclusion_count,
@@ -238,11 +178,8 @@ def supervise_case(
     case: Case, *, actor: Any, note: str, expected_version: int | None = None
 ) -> Case:
     """督办: a leader puts the case under supervision."""
-    _require(actor, SUPERVISE_PERMISSION, _("督办须由街道党工委书记或包片领导决定。"))
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    if case.is_supervised:
-        raise CaseError(_("这件诉求已在督办中。"))
+    _guard("supervise", case, actor)
     case.is_supervised = True
     _save(case, ["is_supervised"])
     _event(case, actor=actor, kind=EventKind.SUPERVISED, note=_text(note) or "列入督办")
@@ -252,10 +189,8 @@ def supervise_case(
 @transaction.atomic
 def archive_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
     """归档: a visited (or not accepted) case is filed."""
-    _require(actor, ASSIGN_PERMISSION, _("归档须由社区书记、包片领导或街道党工委书记办理。"))
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.ARCHIVED, "归档")
+    _guard("archive", case, actor)
     case.archived_at = timezone.now()
     old = _move(case, CaseStatus.ARCHIVED, ["archived_at"])
     _event(case, actor=actor, kind=EventKind.ARCHIVED, from_status=old, to_status=case.status)

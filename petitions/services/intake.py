@@ -22,21 +22,17 @@ from petitions.models import (
     Triage,
 )
 from petitions.services.base import (
-    ASSIGN_PERMISSION,
     CASE_PLACE,
     REVIEW_WINDOW_DAYS,
     CaseError,
     PartyData,
-    _check,
-    _ensure_visible,
     _event,
+    _guard,
     _locked,
     _move,
     _new_number,
-    _own_on_the_spot,
     _person,
     _profile,
-    _require,
     _schedule_followup,
     _text,
     new_tracking_code,
@@ -199,11 +195,8 @@ def accept_case(
     ``triage`` None keeps the class the case has; "" makes it an ordinary request (no class);
     台账管理 or 长期跟踪 classify it. The class it is accepted under goes on the timeline.
     """
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    if not _own_on_the_spot(case, actor):
-        _require(actor, ASSIGN_PERMISSION, _("受理须由社区书记、包片领导或街道党工委书记办理。"))
-    _check(case, CaseStatus.ACCEPTED, "受理", sources=[CaseStatus.REGISTERED])
+    _guard("accept", case, actor)
     fields = ["accepted_at"]
     old_triage = case.triage
     if triage is not None and triage != case.triage:
@@ -236,10 +229,8 @@ def reject_case(
     reason = _text(reason)
     if not reason:
         raise CaseError(_("请填写不予受理的理由（将告知信访人）。"))
-    _require(actor, ASSIGN_PERMISSION, _("不予受理须由社区书记、包片领导或街道党工委书记决定。"))
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.NOT_ACCEPTED, "不予受理")
+    _guard("reject", case, actor)
     case.not_accepted_reason = reason
     old = _move(case, CaseStatus.NOT_ACCEPTED, ["not_accepted_reason"])
     _event(
@@ -274,10 +265,8 @@ def assign_case(
     expected_version: int | None = None,
 ) -> Case:
     """交办 (or 改派): a handler must sign for it within the sign-for limit."""
-    _require(actor, ASSIGN_PERMISSION, _("交办须由社区书记、包片领导或街道党工委书记办理。"))
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.ASSIGNED, "交办")
+    _guard("assign", case, actor)
     co_handlers, mediators = list(co_handlers), list(mediators)
     if blocked := _excluded(case, [handler, *co_handlers, *mediators]):
         raise CaseError(
@@ -326,21 +315,11 @@ def bulk_assign(
     return done, problems
 
 
-def _require_handler(case: Case, actor: Any) -> None:
-    profile_id = scope_of(actor).profile_id
-    if case.handler_id != profile_id:
-        raise CaseError(
-            _("只有承办人（%(name)s）可以签收或退单。")
-            % {"name": case.handler.name if case.handler_id else _("未指定")}
-        )
-
-
 @transaction.atomic
 def sign_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
     """签收: the handler takes the case on."""
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.IN_PROGRESS, "签收", sources=[CaseStatus.ASSIGNED])
-    _require_handler(case, actor)
+    _guard("sign", case, actor)
     case.signed_at = timezone.now()
     case.signed_on_time = case.sign_due is None or timezone.localdate() <= case.sign_due
     old = _move(case, CaseStatus.IN_PROGRESS, ["signed_at", "signed_on_time"])
@@ -365,10 +344,7 @@ def bounce_case(
     if not reason:
         raise CaseError(_("请填写退单理由。"))
     case = _locked(case, expected_version)
-    _check(case, CaseStatus.ACCEPTED, "退单", sources=[CaseStatus.ASSIGNED])
-    if case.status != CaseStatus.ASSIGNED:
-        raise CaseError(_("只有待签收的诉求可以退单。"))
-    _require_handler(case, actor)
+    _guard("bounce", case, actor)
     previous = case.handler.name
     case.handler = None
     case.bounce_count += 1

@@ -88,6 +88,8 @@ TEXT_LIMITS = {
 @rule("recuse")
 def may_recuse(case: Case, who: Who) -> str | None:
     """设置回避: the two secretaries (petitions.add_caseexclusion), on any case not archived."""
+    if not who.visible:
+        return _("您无权处理这件诉求。")
     if not (who.can_transition and who.recuses):
         return _("只有街道党工委书记和社区书记可以设置回避。")
     if case.status == S.ARCHIVED:
@@ -100,6 +102,8 @@ def _writes_mediation(case: Case, who: Who, model: str) -> str | None:
     parties in full (a mediator only on the cases they are assigned to; nobody but the party
     secretary on an accusation), since a record names the parties."""
     user = who.user
+    if not who.visible:
+        return _("您无权处理这件诉求。")
     if not (
         who.role is not None
         and user.has_perm(f"petitions.add_{model}")

@@ -16,39 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from petitions import deadlines
-from petitions.models import Case, CaseStatus, EventKind, Triage
+from petitions.models import Case, EventKind, Triage
 from petitions.services.base import (
-    ASSIGN_PERMISSION,
     CaseError,
-    _ensure_visible,
     _event,
+    _guard,
     _locked,
-    _require,
     _save,
     _schedule_followup,
     records_language,
 )
-from portal.access import scope_of
-
-
-def _require_leads_or_assigned(case: Case, actor: Any) -> None:
-    """Putting a case to a meeting and linking its decision: its coordinators or the staff
-    working on it (the same people the case page offers these steps to)."""
-    if actor is not None and actor.has_perm(ASSIGN_PERMISSION):
-        return
-    profile_id = scope_of(actor).profile_id
-    if profile_id is not None and (
-        case.handler_id == profile_id
-        or case.co_handlers.filter(pk=profile_id).exists()
-        or case.mediators.filter(pk=profile_id).exists()
-    ):
-        return
-    raise CaseError(_("只有本诉求的承办人员或社区书记、包片领导、街道党工委书记可以办理这一步。"))
-
-
-# Where a ledger case can be put to a meeting, linked to a decision or reclassified: accepted
-# and not concluded.
-HANDLING = (CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS)
+from petitions.services.rules import decision_problem
 
 
 def triage_label(triage: str) -> str:
@@ -96,14 +74,8 @@ def reclassify_case(
     reason = (reason or "").strip()
     if not reason:
         raise CaseError(_("请填写调整分类的理由。"))
-    _require(actor, ASSIGN_PERMISSION, _("调整分类须由社区书记、包片领导或街道党工委书记决定。"))
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    if case.status not in HANDLING:
-        raise CaseError(
-            _("诉求 %(number)s 当前为“%(status)s”，不能调整分类（未受理的在受理时选择）。")
-            % {"number": case.number, "status": case.get_status_display()}
-        )
+    _guard("reclassify", case, actor)
     if triage == case.triage:
         raise CaseError(_("分类没有变化。"))
     if problem := triage_problem(case, triage, followup_interval_days):
@@ -137,11 +109,8 @@ def refer_to_deliberation(
     """提交议事协商会: a ledger case is put to a deliberation meeting of its community."""
     from outreach.models import ActivityStatus, Deliberation
 
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    _require_leads_or_assigned(case, actor)
-    if case.triage != Triage.LEDGER or case.status not in HANDLING:
-        raise CaseError(_("只有已受理、尚未办结的台账类诉求可以提交议事协商会。"))
+    _guard("refer", case, actor)
     if not Deliberation.objects.visible_to(actor).filter(pk=deliberation.pk).exists():
         raise CaseError(_("没有找到这次议事协商会，或您无权查看。"))
     if deliberation.community_id != case.community_id:
@@ -158,44 +127,6 @@ def refer_to_deliberation(
     return case
 
 
-def decision_problem(
-    case: Case, *, deliberation_decision: Any = None, leadership_decision: Any = None
-) -> str | None:
-    """Why this decision cannot settle this ledger case (None: it can).
-
-    A decision about this matter: one of a deliberation meeting the case was put to, held (not
-    planned, not cancelled) after the case came in; or a leadership decision of a meeting
-    already held that names the case.
-    """
-    from outreach.models import ActivityStatus
-
-    if case.triage != Triage.LEDGER:
-        return _("只有台账类诉求需要关联会议决定。")
-    if deliberation_decision is not None:
-        meeting = deliberation_decision.deliberation
-        if meeting.status != ActivityStatus.HELD:
-            return _("议事协商会“%(meeting)s”尚未举行或已取消，其决定不能作为办结依据。") % {
-                "meeting": meeting
-            }
-        if not case.deliberations.filter(pk=meeting.pk).exists():
-            return _(
-                "议事协商会“%(meeting)s”不是为本诉求召开的：请先将本诉求提交该会，"
-                "再关联该会针对本诉求的决定。"
-            ) % {"meeting": meeting}
-        return None
-    if leadership_decision is not None:
-        if leadership_decision.held_on > timezone.localdate():
-            return _("该领导会议尚未召开，其决定不能作为办结依据。")
-        if leadership_decision.held_on < timezone.localtime(case.received_at).date():
-            return _("该领导会议在本诉求收到之前召开，不是针对本诉求的决定。")
-        if not leadership_decision.cases.filter(pk=case.pk).exists():
-            return _(
-                "该领导会议决定没有列明本诉求 %(number)s：请在“领导会议决定”的“涉及诉求”中列明。"
-            ) % {"number": case.number}
-        return None
-    return _("台账类诉求须先关联为本诉求作出的议事协商会或领导会议决定，才能办结。")
-
-
 @transaction.atomic
 def link_decision(
     case: Case,
@@ -208,11 +139,8 @@ def link_decision(
     """台账: the meeting decision about this case that settles it."""
     if (deliberation_decision is None) == (leadership_decision is None):
         raise CaseError(_("请选择一项议事协商决定或领导会议决定。"))
-    _ensure_visible(case, actor)
     case = _locked(case, expected_version)
-    _require_leads_or_assigned(case, actor)
-    if case.status not in HANDLING:
-        raise CaseError(_("只有已受理、尚未办结的诉求可以关联会议决定。"))
+    _guard("decision", case, actor)
     if problem := decision_problem(
         case, deliberation_decision=deliberation_decision, leadership_decision=leadership_decision
     ):

@@ -300,14 +300,29 @@ def test_a_refused_step_shows_the_reason_in_chinese_and_changes_nothing(client, 
     case = in_progress_case(place, staff, triage=Triage.LEDGER)
     before = (case.version, CaseEvent.objects.filter(case=case).count())
     client.force_login(staff[Role.SECRETARY])
-    response = post_step(client, case, "conclude", result="已清理", reply="已答复居民")
+    # Not offered until the decision is linked; posted anyway, refused with the reason.
+    assert step_url(case, "conclude") not in client.get(change_url(case)).content.decode()
+    response = client.post(
+        step_url(case, "conclude"), {"version": case.version, "result": "已清理", "reply": "好"}
+    )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 403
     assert "台账类诉求须先关联为本诉求作出的议事协商会或领导会议决定，才能办结。" in html
-    assert "已答复居民" in html  # what was typed is kept
+    assert "没有保存任何内容" in html and change_url(case) in html
     case.refresh_from_db()
     assert case.status == S.IN_PROGRESS
     assert (case.version, CaseEvent.objects.filter(case=case).count()) == before
+    # What the step's form adds is checked by the service: the page again, as typed.
+    case = in_progress_case(place, staff)
+    response = post_step(
+        client, case, "conclude", result="已清理", reply="已答复居民", dual_settlement="on"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "“事心双解”须先记录与当事人的谈心谈话。" in html
+    assert "已答复居民" in html  # what was typed is kept
+    case.refresh_from_db()
+    assert case.status == S.IN_PROGRESS and events(case, EventKind.CONCLUDED) == 0
 
 
 @pytest.mark.django_db
@@ -1331,7 +1346,8 @@ def test_simultaneous_clicks_on_postgresql_have_one_winner(place, staff):
 def test_every_step_form_survives_hostile_values(client, place, staff):
     """Whatever arrives in a step's POST, the case page answers (a message, the form as typed)
     and nothing is half-saved: never a 500."""
-    from petitions.admin.steps import STEPS, Actor
+    from petitions.admin.steps import STEPS, refusal
+    from petitions.services.rules import Who
 
     cases = [
         new_case(place.north_a, actor=staff[Role.SECRETARY]),
@@ -1345,11 +1361,7 @@ def test_every_step_form_survives_hostile_values(client, place, staff):
         for name, spec in STEPS.items():
             # The case on which the step is offered to this user, if any.
             case = next(
-                (
-                    c
-                    for c in cases
-                    if spec.who(c, Actor.of(user, c)) and spec.offered(c, Actor.of(user, c))
-                ),
+                (c for c in cases if refusal(name, c, Who.of(user, c)) is None),
                 cases[0],
             )
             fields = spec.form(case=case, user=user).fields

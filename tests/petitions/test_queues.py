@@ -7,7 +7,8 @@ import pytest
 
 from petitions import services
 from petitions.admin.search import QueueFilter
-from petitions.admin.steps import Actor, offered_steps
+from petitions.admin.steps import offered_steps
+from petitions.services.rules import Who
 from petitions.models import OPEN_STATUSES, Case, CaseStatus, Satisfaction, Triage
 from portal.models import StaffProfile
 from portal.roles import Role
@@ -78,7 +79,7 @@ def test_every_open_case_is_in_a_queue_of_someone_who_must_act_on_it(place, staf
         responsible = [
             user
             for user in staff.values()
-            if {s.name for s in offered_steps(case, Actor.of(user, case))} & MOVING
+            if {s.name for s in offered_steps(case, Who.of(user, case))} & MOVING
         ]
         assert responsible, f"{label}: nobody may move it on"
         assert any(queues_holding(case, user) for user in responsible), (
