@@ -75,7 +75,7 @@ from petitions.models import (
     Reception,
     ReplyTemplate,
 )
-from petitions.services import CaseConflict, CaseError, conflict_message, records_language
+from petitions.services import CaseConflict, CaseError, conflict_message
 from petitions.services.rules import Who
 from portal.admin_base import PortalModelAdmin
 from portal.privacy import scrub

@@ -17,7 +17,6 @@ from petitions.models import (
 )
 from petitions.services.base import (
     CaseError,
-    _ensure_visible,
     _event,
     _guard,
     _locked,

@@ -8,8 +8,8 @@ import pytest
 from petitions import services
 from petitions.admin.search import QueueFilter
 from petitions.admin.steps import offered_steps
-from petitions.services.rules import Who
 from petitions.models import OPEN_STATUSES, Case, CaseStatus, Satisfaction, Triage
+from petitions.services.rules import Who
 from portal.models import StaffProfile
 from portal.roles import Role
 from tests.factories import make_case
