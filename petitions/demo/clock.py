@@ -140,7 +140,7 @@ def fast_services(cal: WorkCalendar, paused: set[int]) -> Iterator[None]:
     from django.db import DEFAULT_DB_ALIAS, connections
 
     from petitions import deadlines
-    from petitions.services import base, handling
+    from petitions.services import base, mediation
     from petitions.services import rules as rule_book
     from portal import workdays
 
@@ -174,7 +174,7 @@ def fast_services(cal: WorkCalendar, paused: set[int]) -> Iterator[None]:
         stack.enter_context(mock.patch.object(deadlines, "paused_days", cached_pauses))
         stack.enter_context(mock.patch.object(base, "_unit_of", cached_unit))
         stack.enter_context(mock.patch.object(workdays, "_overrides", cached_overrides))
-        stack.enter_context(mock.patch.object(handling, "_ensure_visible", _in_scope))
+        stack.enter_context(mock.patch.object(mediation, "_ensure_visible", _in_scope))
         stack.enter_context(mock.patch.object(rule_book, "_cases_for", _all_cases))
         wrapper = connections[DEFAULT_DB_ALIAS]
         stack.enter_context(mock.patch.object(wrapper, "_savepoint_allowed", lambda: False))

@@ -819,7 +819,7 @@ def test_activity_pages_link_to_registration(client, place, staff, model, param)
     url = reverse(f"admin:outreach_{model._meta.model_name}_change", args=[activity.pk])
     html = client.get(url).content.decode()
     assert f"{ADD}?{param}={activity.pk}" in html and "登记居民诉求" in html
-    assert "status-actions" in html  # the shared outreach template still applies
+    assert "activity-steps" in html  # the shared outreach template still applies
 
 
 # --- search and closed query strings ------------------------------------------------------------

@@ -339,7 +339,7 @@ def refused(case, user, step: str) -> str | None:
         (Role.OFFICIAL, S.IN_PROGRESS, "recuse", "只有街道党工委书记和社区书记可以设置回避"),
         (Role.AREA_LEADER, S.IN_PROGRESS, "change session", "您只能查看调解记录"),
         (Role.GRID_WORKER, S.IN_PROGRESS, "recuse", "只有街道党工委书记和社区书记可以设置回避"),
-        (Role.MEDIATOR, "unassigned", "record session", "调解员须是本诉求的调解员"),
+        (Role.MEDIATOR, "unassigned", "record session", "您无权处理这件诉求"),
         (Role.SECRETARY, S.REGISTERED, "record session", "尚未受理"),
         (Role.SECRETARY, S.REGISTERED, "record agreement", "尚未受理"),
         (Role.SECRETARY, S.VISITED, "record session", "调解协议在归档前仍可补录"),
@@ -439,7 +439,12 @@ def test_an_accusation_takes_mediation_records_only_from_the_party_secretary(pla
     case = in_progress_case(place, staff, is_accusation=True)
     assert refused(case, staff[Role.SECRETARY], "mediation") is None
     for role in (Role.COMMUNITY_SECRETARY, Role.GRID_WORKER, Role.MEDIATOR):
-        assert "个人信息" in refused(case, staff[role], "mediation"), role
+        user = staff[role]
+        # Whoever sees the accusation is told why the record is not theirs to write; whoever
+        # does not see it at all (检举控告 outside the handlers) is told only that.
+        sees = Case.objects.visible_to(user).filter(pk=case.pk).exists()
+        expected = "个人信息" if sees else "您无权处理这件诉求"
+        assert expected in refused(case, user, "mediation"), role
 
 
 # --- the case page ------------------------------------------------------------------------------
