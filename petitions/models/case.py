@@ -40,6 +40,18 @@ def _step_due_q(lookup: str, value: Any) -> Q:
     )
 
 
+def overdue_q(today: date) -> Q:
+    """Open cases past any deadline that applies to their current step."""
+    return _step_due_q("lt", today)
+
+
+def due_soon_q(today: date, days: int = DUE_SOON_DAYS) -> Q:
+    """Open cases not overdue whose current step's deadline (acceptance, sign-for or
+    conclusion) falls within the next `days` days."""
+    window = (today, today + timedelta(days=days))
+    return Q(status__in=OPEN_STATUSES) & _step_due_q("range", window) & ~overdue_q(today)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: Any, *, one: bool = False) -> CaseQuerySet:
         """The only scope filter for cases (admin lists, detail, search, autocomplete, exports).
@@ -101,15 +113,12 @@ class CaseQuerySet(models.QuerySet):
 
     def overdue(self, today: date | None = None) -> CaseQuerySet:
         """Open cases past any deadline that applies to their current step."""
-        today = today or timezone.localdate()
-        return self.filter(_step_due_q("lt", today))
+        return self.filter(overdue_q(today or timezone.localdate()))
 
     def due_soon(self, today: date | None = None, days: int = DUE_SOON_DAYS) -> CaseQuerySet:
         """Open cases not overdue whose current step's deadline (acceptance, sign-for or
         conclusion) falls within the next `days` days."""
-        today = today or timezone.localdate()
-        window = (today, today + timedelta(days=days))
-        return self.open().filter(_step_due_q("range", window)).exclude(_step_due_q("lt", today))
+        return self.filter(due_soon_q(today or timezone.localdate(), days))
 
     def followup_due(self, today: date | None = None) -> CaseQuerySet:
         """长期跟踪 cases whose scheduled follow-up was missed."""
