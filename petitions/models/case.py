@@ -131,40 +131,9 @@ class CaseQuerySet(models.QuerySet):
     def supervised(self) -> CaseQuerySet:
         return self.filter(is_supervised=True)
 
-    def to_visit_by(self, user: Any) -> CaseQuerySet:
-        """Concluded cases waiting for a 回访 this user may record: not ones they handled,
-        co-handled, mediated or concluded (petitions.services.worked_on)."""
-        worked = Q(events__kind=EventKind.CONCLUDED, events__actor=user)
-        profile_id = scope_of(user).profile_id
-        if profile_id is not None:
-            worked |= (
-                Q(handler_id=profile_id)
-                | Q(co_handlers__pk=profile_id)
-                | Q(mediators__pk=profile_id)
-            )
-        excluded = self.model.objects.filter(worked).values("pk")
-        return self.awaiting_visit().exclude(pk__in=excluded)
-
     def to_sign_by(self, user: Any) -> CaseQuerySet:
         profile_id = scope_of(user).profile_id
         return self.filter(status=CaseStatus.ASSIGNED, handler_id=profile_id)
-
-    def to_accept(self) -> CaseQuerySet:
-        """待受理: registered, waiting for a coordinator to accept (or not accept) it."""
-        return self.filter(status=CaseStatus.REGISTERED)
-
-    def to_assign(self) -> CaseQuerySet:
-        """待交办: accepted (or bounced back, or reopened without a handler), nobody has it."""
-        return self.filter(status=CaseStatus.ACCEPTED)
-
-    def handled_by(self, user: Any) -> CaseQuerySet:
-        """我的在办: signed for by this user and not concluded yet."""
-        profile_id = scope_of(user).profile_id
-        return self.filter(status=CaseStatus.IN_PROGRESS, handler_id=profile_id)
-
-    def reopened(self) -> CaseQuerySet:
-        """重办: open again after a 不满意 follow-up."""
-        return self.open().filter(redo_count__gt=0)
 
     def in_community(self, community: Any) -> CaseQuerySet:
         return self.filter(community=community)
