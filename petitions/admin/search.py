@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from petitions import services
+from petitions import queues, services
 from petitions.admin.display import mask_free_text, staff_label
 from petitions.models import CaseParty, PartyRole
 from petitions.services import TRACKING_ALPHABET, TRACKING_LENGTH
@@ -29,54 +29,21 @@ _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 class QueueFilter(admin.SimpleListFilter):
-    """队列: the worklists staff open first. Every open case is in a queue of someone who must
-    take its next step: 待受理 and 待交办 for coordinators, 待签收 and 在办 for its handler."""
+    """队列: the worklists staff open first, as petitions.queues defines them (the same
+    definitions the workbench counts): each lists exactly the cases on which the rule book
+    offers the person the queue's step."""
 
     title = _("队列")
     parameter_name = "queue"
 
-    QUEUES = [
-        ("to_accept", _("待受理")),
-        ("to_assign", _("待交办")),
-        ("to_sign", _("我的待签收")),
-        ("handling", _("我的在办")),
-        ("redo", _("重办")),
-        ("due_soon", _("即将到期")),
-        ("overdue", _("已超期")),
-        ("followup_due", _("长期跟踪待回访")),
-        ("awaiting_visit", _("待回访")),
-        ("supervised", _("督办")),
-    ]
-
-    # Queues of steps the user takes, left out for those who take none (领导/审计 reads only),
-    # and the coordinators' own (accepting and assigning).
-    ACTING = {"to_sign", "handling", "redo", "awaiting_visit"}
-    COORDINATING = {"to_accept", "to_assign"}
-
     @classmethod
     def queues_for(cls, user: Any) -> list[tuple[str, Any]]:
-        acts = user.has_perm("petitions.transition_case")
-        coordinates = acts and user.has_perm("petitions.assign_case")
-        return [
-            (value, label)
-            for value, label in cls.QUEUES
-            if (acts or value not in cls.ACTING) and (coordinates or value not in cls.COORDINATING)
-        ]
+        return [(queue.key, queue.label) for queue in queues.queues_for(user)]
 
     @classmethod
     def select(cls, value: str | None, user: Any, queryset: QuerySet) -> QuerySet:
         """The cases of queue ``value`` among ``queryset`` (already scoped to the user)."""
-        if value == "to_sign":
-            return queryset.to_sign_by(user)
-        if value == "handling":
-            return queryset.handled_by(user)
-        if value == "awaiting_visit":
-            return queryset.to_visit_by(user)
-        if value == "redo":
-            return queryset.reopened()
-        if value in {"to_accept", "to_assign", "due_soon", "overdue", "followup_due", "supervised"}:
-            return getattr(queryset, value)()
-        return queryset
+        return queues.select(value, user, queryset)
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return self.queues_for(request.user)

@@ -40,6 +40,18 @@ def _step_due_q(lookup: str, value: Any) -> Q:
     )
 
 
+def overdue_q(today: date) -> Q:
+    """Open cases past any deadline that applies to their current step."""
+    return _step_due_q("lt", today)
+
+
+def due_soon_q(today: date, days: int = DUE_SOON_DAYS) -> Q:
+    """Open cases not overdue whose current step's deadline (acceptance, sign-for or
+    conclusion) falls within the next `days` days."""
+    window = (today, today + timedelta(days=days))
+    return Q(status__in=OPEN_STATUSES) & _step_due_q("range", window) & ~overdue_q(today)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: Any, *, one: bool = False) -> CaseQuerySet:
         """The only scope filter for cases (admin lists, detail, search, autocomplete, exports).
@@ -101,15 +113,12 @@ class CaseQuerySet(models.QuerySet):
 
     def overdue(self, today: date | None = None) -> CaseQuerySet:
         """Open cases past any deadline that applies to their current step."""
-        today = today or timezone.localdate()
-        return self.filter(_step_due_q("lt", today))
+        return self.filter(overdue_q(today or timezone.localdate()))
 
     def due_soon(self, today: date | None = None, days: int = DUE_SOON_DAYS) -> CaseQuerySet:
         """Open cases not overdue whose current step's deadline (acceptance, sign-for or
         conclusion) falls within the next `days` days."""
-        today = today or timezone.localdate()
-        window = (today, today + timedelta(days=days))
-        return self.open().filter(_step_due_q("range", window)).exclude(_step_due_q("lt", today))
+        return self.filter(due_soon_q(today or timezone.localdate(), days))
 
     def followup_due(self, today: date | None = None) -> CaseQuerySet:
         """长期跟踪 cases whose scheduled follow-up was missed."""
@@ -122,40 +131,9 @@ class CaseQuerySet(models.QuerySet):
     def supervised(self) -> CaseQuerySet:
         return self.filter(is_supervised=True)
 
-    def to_visit_by(self, user: Any) -> CaseQuerySet:
-        """Concluded cases waiting for a 回访 this user may record: not ones they handled,
-        co-handled, mediated or concluded (petitions.services.worked_on)."""
-        worked = Q(events__kind=EventKind.CONCLUDED, events__actor=user)
-        profile_id = scope_of(user).profile_id
-        if profile_id is not None:
-            worked |= (
-                Q(handler_id=profile_id)
-                | Q(co_handlers__pk=profile_id)
-                | Q(mediators__pk=profile_id)
-            )
-        excluded = self.model.objects.filter(worked).values("pk")
-        return self.awaiting_visit().exclude(pk__in=excluded)
-
     def to_sign_by(self, user: Any) -> CaseQuerySet:
         profile_id = scope_of(user).profile_id
         return self.filter(status=CaseStatus.ASSIGNED, handler_id=profile_id)
-
-    def to_accept(self) -> CaseQuerySet:
-        """待受理: registered, waiting for a coordinator to accept (or not accept) it."""
-        return self.filter(status=CaseStatus.REGISTERED)
-
-    def to_assign(self) -> CaseQuerySet:
-        """待交办: accepted (or bounced back, or reopened without a handler), nobody has it."""
-        return self.filter(status=CaseStatus.ACCEPTED)
-
-    def handled_by(self, user: Any) -> CaseQuerySet:
-        """我的在办: signed for by this user and not concluded yet."""
-        profile_id = scope_of(user).profile_id
-        return self.filter(status=CaseStatus.IN_PROGRESS, handler_id=profile_id)
-
-    def reopened(self) -> CaseQuerySet:
-        """重办: open again after a 不满意 follow-up."""
-        return self.open().filter(redo_count__gt=0)
 
     def in_community(self, community: Any) -> CaseQuerySet:
         return self.filter(community=community)
