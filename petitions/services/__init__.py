@@ -3,8 +3,8 @@
 Each function locks the row (``select_for_update``, a real lock on PostgreSQL), asks the step's
 guard in the rule book (``petitions.services.rules``: who may take it, and whether the case's
 state and the ``TRANSITIONS`` table allow it now), checks what the step's form adds, writes, and
-appends the timeline entry — in one transaction. Admin
-buttons, bulk actions, the residents' form and commands all call these functions. Importing the step modules registers their guards.
+appends the timeline entry — in one transaction. Admin buttons, bulk actions, the residents'
+form and commands all call these functions. Importing the step modules registers their guards.
 """
 
 from petitions.services.base import (
