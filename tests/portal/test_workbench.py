@@ -47,7 +47,7 @@ CASE_ALL = {
     "supervised",
 }
 CASE_HANDLING = CASE_ALL - {"to_accept", "to_assign"}  # handlers who do not coordinate
-CASE_READING = {"due_soon", "overdue", "followup_due", "supervised"}  # 领导/审计 reads only
+CASE_READING = {"overdue", "followup_due", "supervised"}  # 领导/审计: oversight, reads only
 PRACTICES = ("policytalk", "fieldvisit", "onsitesession", "deliberation", "reception")
 PUBLISHING = {f"{p}_{q}" for p in PRACTICES for q in ("unpublished", "review")}
 EXPECTED_QUEUES = {
@@ -55,7 +55,7 @@ EXPECTED_QUEUES = {
     Role.AREA_LEADER: CASE_ALL | PUBLISHING,
     Role.COMMUNITY_SECRETARY: CASE_ALL | PUBLISHING,
     Role.GRID_WORKER: CASE_HANDLING,
-    Role.MEDIATOR: CASE_HANDLING,
+    Role.MEDIATOR: CASE_HANDLING - {"awaiting_visit"},  # they rate no one's work
     Role.OFFICIAL: CASE_READING,
     Role.SYSADMIN: set(),
 }
