@@ -25,7 +25,9 @@ from tests.factories import make_case, make_staff
 from tests.petitions.test_queues import open_cases
 
 CHANGELIST = reverse("admin:petitions_case_changelist")
-ROW_LINK = re.compile(r'<th[^>]* class="field-number"[^>]*><a href="/admin/petitions/case/(\d+)/change/')
+ROW_LINK = re.compile(
+    r'<th[^>]* class="field-number"[^>]*><a href="/admin/petitions/case/(\d+)/change/'
+)
 ALL_KEYS = [q.key for q in queues.QUEUES]
 OVERSIGHT = {"overdue", "supervised", "followup_due"}
 
