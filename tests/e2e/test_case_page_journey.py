@@ -10,7 +10,6 @@ next action; on a desktop they stay tables. Measured in the browser, not read fr
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -19,20 +18,19 @@ from outreach.models import ActivityStatus
 from petitions import services
 from petitions.models import Case
 from portal.roles import Role
-from tests.e2e.conftest import PHONE, admin_login
+from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login
 from tests.factories import PASSWORD, make_session
 from tests.petitions.factories_admin import in_progress_case, new_case
 
 DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path("/work/wt/shots")
 # No break opportunity for 200 characters: a pasted link or reference number.
 UNBROKEN = "https://example.org/notice/" + "x7" * 90
 LONG_NOTE = "已联系物业、城管和楼长三方现场查看，约定本周五前清理三单元楼道堆放的旧家具和纸箱。" * 3
 
 
 def _shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
 
 
 def _context(browser, viewport: dict):
@@ -113,7 +111,7 @@ def test_case_page_shows_the_timeline_on_the_first_screen(
     assert form.is_visible()
     assert form.bounding_box()["width"] > (250 if name == "375" else 600)
     assert page.evaluate(NO_SIDEWAYS) <= viewport["width"], page.evaluate(WIDE)
-    page.screenshot(path=str(SHOTS / f"case-step-open-{name}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"case-step-open-{name}.png"))
 
     # 办理记录 (Django's 历史) shows the same timeline under the same head.
     page.locator(".case-tools").get_by_role("link", name="办理记录").click()
@@ -123,7 +121,7 @@ def test_case_page_shows_the_timeline_on_the_first_screen(
     assert busy_case.number in page.locator(".case-header").inner_text()
     assert history.bounding_box()["width"] > (250 if name == "375" else 600)
     assert page.evaluate(NO_SIDEWAYS) <= viewport["width"], page.evaluate(WIDE)
-    page.screenshot(path=str(SHOTS / f"case-history-{name}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"case-history-{name}.png"))
     context.close()
 
 

@@ -1,12 +1,15 @@
-"""Logging in one screen on a phone (375 px): the grid worker logs an on-site session held today
-with a photo, filling only what differs from the defaults, then registers a request raised there
-and hands the resident a slip with the tracking code."""
+"""A working day on phones (375 px), across three people.
+
+The grid worker logs an on-site session held today with a photo, filling only what differs from
+the defaults, registers a request raised there and hands the resident a slip with the tracking
+code. The community secretary finds the session waiting on her workbench and publishes it, and
+residents see it. The party secretary opens his workbench, follows a count to exactly its rows
+and opens the request: its timeline is on the first screen after the header."""
 
 from __future__ import annotations
 
 import re
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,10 +18,9 @@ from outreach.models import ActivityStatus, OnsiteSession
 from petitions.models import Case, Channel
 from portal.demo import DEMO_PASSWORD, SeedContext, seed
 from portal.models import Grid
-from tests.e2e.conftest import PHONE, admin_login
+from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login, screenshot
 from tests.images import plain_jpeg
 
-SHOTS = Path("/work/wt/shots")
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth"
 
 
@@ -28,11 +30,31 @@ def demo(transactional_db, django_db_serialized_rollback):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"logging-{name}.png"), full_page=True)
+    screenshot(page, f"day-{name}")
 
 
-def test_grid_worker_logs_a_session_and_hands_out_a_slip(live_server, phone, demo):
+def _phone(browser):
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def _count(page, queue: str) -> int:
+    """A workbench queue's count as shown (an empty queue is a line of links under the tiles)."""
+    return int(page.locator(f'.wb-queue[data-queue="{queue}"] .wb-count').inner_text())
+
+
+def test_a_session_logged_on_a_phone_is_published_and_its_request_followed(
+    live_server, browser, phone, demo
+):
     base = live_server.url
     grid = Grid.objects.get(community__code="fenghuangling", name="第二网格")
     admin_login(phone, base, "wanggeyuan", DEMO_PASSWORD)
@@ -111,6 +133,72 @@ def test_grid_worker_logs_a_session_and_hands_out_a_slip(live_server, phone, dem
     phone.goto(f"{base}/admin/petitions/case/{case.pk}/change/")
     phone.get_by_role("link", name="打印回执").click()
     phone.wait_for_url(f"{base}/admin/petitions/case/{case.pk}/slip/")
+
+    # Residents do not see the session yet.
+    public_url = base + session.get_absolute_url()
+    assert phone.goto(public_url).status == 404
+
+    # The community secretary finds it waiting on her workbench and publishes it.
+    context, page = _phone(browser)
+    admin_login(page, base, "sqshuji", DEMO_PASSWORD)
+    tile = page.locator('.wb-tiles .wb-queue[data-queue="onsitesession_unpublished"]')
+    assert tile.is_visible()
+    waiting = int(tile.locator(".wb-count").inner_text())
+    assert waiting >= 1
+    shot(page, "secretary-workbench")
+    tile.tap()
+    page.wait_for_url("**/admin/outreach/onsitesession/?*")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == waiting
+    row = rows.filter(has_text="凤凰岭社区现场办公")
+    assert row.count() == 1 and row.is_visible()
+    shot(page, "secretary-waiting-list")
+    row.get_by_role("link").first.tap()
+    page.wait_for_url(f"**/admin/outreach/onsitesession/{session.pk}/change/**")
+    with page.expect_navigation():
+        page.locator("#activity-step-publish input[type=submit]").tap()
+    assert "已公开" in page.locator(".messagelist").inner_text()
+    assert "已公开" in page.locator("#activity-steps-h").inner_text()
+    # The record says who published it, and when.
+    latest = page.locator(".activity-events .activity-event").first.inner_text()
+    assert "公开" in latest and "李慧敏" in latest, latest
+    assert page.evaluate(NO_SIDEWAYS) <= PHONE["width"]
+    shot(page, "secretary-published")
+    page.goto(base + "/admin/")
+    assert _count(page, "onsitesession_unpublished") == waiting - 1
+    context.close()
+    session.refresh_from_db()
+    assert session.is_published
+    assert phone.goto(public_url).status == 200
+    assert phone.get_by_text("居民反映小区东门路灯不亮").first.is_visible()
+    shot(phone, "resident-sees-the-session")
+
+    # The party secretary follows 待受理 to exactly its rows and opens the new request.
+    context, page = _phone(browser)
+    admin_login(page, base, "shuji", DEMO_PASSWORD)
+    tile = page.locator('.wb-tiles .wb-queue[data-queue="to_accept"]')
+    count = int(tile.locator(".wb-count").inner_text())
+    assert count >= 1
+    assert page.evaluate(NO_SIDEWAYS) <= PHONE["width"]
+    shot(page, "party-secretary-workbench")
+    tile.tap()
+    page.wait_for_url("**/admin/petitions/case/?queue=to_accept*")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == count
+    assert page.evaluate(NO_SIDEWAYS) <= PHONE["width"]
+    shot(page, "party-secretary-to-accept")
+    rows.filter(has_text=case.number).get_by_role("link").first.tap()
+    page.wait_for_url(f"**/admin/petitions/case/{case.pk}/change/**")
+    header = page.locator(".case-header")
+    assert case.number in header.inner_text() and "已登记" in header.inner_text()
+    first = page.locator(".case-timeline .case-event").first
+    assert first.is_visible()
+    assert header.bounding_box()["y"] < first.bounding_box()["y"] < PHONE["height"]
+    assert "登记" in page.locator(".case-timeline").inner_text()
+    assert page.evaluate(NO_SIDEWAYS) <= PHONE["width"]
+    screenshot(page, "day-case-page")
+    page.screenshot(path=str(SCREENSHOTS / "day-case-page-first-screen.png"))
+    context.close()
 
 
 ADD_PAGES = [

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -18,12 +17,11 @@ from petitions.models import Case
 from portal.demo import DEMO_PASSWORD, SeedContext, seed
 from portal.models import Grid
 from portal.roles import Role
-from tests.e2e.conftest import PHONE, admin_login
+from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login
 from tests.factories import make_session, make_staff
 from tests.petitions.factories_admin import new_case
 
 DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path("/work/wt/shots")
 
 
 @pytest.fixture
@@ -69,8 +67,8 @@ def _page(browser, viewport: dict):
 
 
 def _shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_party_secretary_follows_a_count_to_exactly_its_rows_on_a_phone(live_server, browser, demo):
