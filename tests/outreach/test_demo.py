@@ -17,6 +17,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -25,6 +26,8 @@ from PIL import Image
 
 from outreach.models import (
     PRACTICE_MODELS,
+    ActivityEvent,
+    ActivityEventKind,
     ActivityStatus,
     Deliberation,
     DeliberationAttendance,
@@ -57,6 +60,7 @@ ALL_MODELS = [
     OnsiteRota,
     DeliberationAttendance,
     DeliberationDecision,
+    ActivityEvent,
 ]
 PHONE = re.compile(r"1[3-9]\d{9}|\d{3,4}-\d{7,8}")
 STATION_TYPES = {
@@ -232,6 +236,43 @@ def test_photos_are_real_images_without_camera_data(demo, settings):
                 assert not image.getexif()
                 assert "exif" not in image.info
         assert (photo.width, photo.height) == (1600, 1200)
+
+
+def test_every_demo_activity_is_on_the_record_as_its_state_says(demo):
+    """Opening any demo activity shows who registered it, who published it and who cancelled
+    it, in that order and never in the future, as the services would have recorded it."""
+    now = timezone.now()
+    for model in PRACTICE_MODELS:
+        events = {}
+        for e in ActivityEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(model)
+        ).order_by("at", "pk"):
+            events.setdefault(e.object_id, []).append(e)
+        assert ActivityEvent.objects.filter(at__gt=now).count() == 0
+        for activity in model.objects.all():
+            record = events.get(activity.pk, [])
+            kinds = [e.kind for e in record]
+            expected = [ActivityEventKind.RECORDED]
+            if activity.is_published:
+                expected.append(ActivityEventKind.PUBLISHED)
+            if activity.status == ActivityStatus.CANCELLED:
+                expected.append(ActivityEventKind.CANCELLED)
+            assert kinds == expected, (model.__name__, activity.pk, kinds)
+            first = record[0]
+            assert first.actor_id == activity.created_by_id and first.actor_unit
+            if activity.status == ActivityStatus.HELD:
+                assert first.to_status == ActivityStatus.HELD
+                assert first.changes == {
+                    k: [None, v] for k, v in activity.figures().items() if v is not None
+                }
+            if activity.status == ActivityStatus.CANCELLED:
+                assert record[-1].note == activity.cancel_reason
+            for e in record:
+                assert e.actor.has_perm(f"outreach.change_{model._meta.model_name}") or (
+                    e.kind == ActivityEventKind.PUBLISHED
+                )
+                if e.kind == ActivityEventKind.PUBLISHED:
+                    assert e.actor.has_perm(f"outreach.publish_{model._meta.model_name}")
 
 
 def test_a_second_run_creates_nothing(demo):
