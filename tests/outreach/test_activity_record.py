@@ -4,7 +4,6 @@ behind its 历史 link. Two staff acting at once: one succeeds, the other is tol
 
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -26,6 +25,7 @@ from outreach.models import (
 )
 from portal.models import StaffProfile
 from portal.roles import Role
+from tests import races
 from tests.factories import (
     make_deliberation,
     make_reception,
@@ -354,28 +354,7 @@ THREADS = 8
 
 
 def race(work) -> tuple[list, list[str]]:
-    barrier = threading.Barrier(THREADS)
-    wins, losses = [], []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            result = work(i)
-            with lock:
-                wins.append(result)
-        except services.ActivityError as exc:
-            with lock:
-                losses.append(str(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return wins, losses
+    return races.race(work, refused=services.ActivityError, threads=THREADS)
 
 
 @pytest.mark.postgres

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from petitions import services
 from petitions.models import Case, CaseEvent, CaseStatus, EventKind
 from portal.models import StaffProfile
 from portal.roles import Role
+from tests import races
 from tests.factories import make_case, make_staff
 
 pytestmark = [
@@ -22,28 +20,7 @@ THREADS = 20
 
 
 def race(work) -> tuple[list, list[str]]:
-    barrier = threading.Barrier(THREADS)
-    wins, losses = [], []
-    lock = threading.Lock()
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            result = work(i)
-            with lock:
-                wins.append(result)
-        except services.CaseError as exc:
-            with lock:
-                losses.append(str(exc))
-        finally:
-            connection.close()  # each thread has its own connection
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return wins, losses
+    return races.race(work, refused=services.CaseError, threads=THREADS)
 
 
 def in_progress_case(place, staff):
