@@ -91,7 +91,7 @@ class CaseAdmin(
         "status",
         "due_label",
         "handler_label",
-        "triage",
+        "triage_label",
         "channel",
         "category",
         "community",
@@ -146,7 +146,7 @@ class CaseAdmin(
             {
                 "fields": [
                     "status",
-                    "triage",
+                    "triage_label",
                     "handler_label",
                     "co_workers",
                     "followup_interval_days",

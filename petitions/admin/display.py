@@ -99,6 +99,11 @@ def event_note(case: Case, event: CaseEvent, *, accuser_hidden: bool) -> str:
     return safe_text(case, event.note)
 
 
+def triage_shown(case: Case) -> str:
+    """The class as staff read it: no class is 一般办理, not a dash."""
+    return case.get_triage_display() if case.triage else gettext("一般办理")
+
+
 def safe_title(case: Case) -> str:
     return safe_text(case, case.title)
 
@@ -191,6 +196,10 @@ class CaseFieldsMixin:
     @admin.display(description=_("查询码"))
     def tracking(self, obj: Case) -> str:
         return obj.formatted_tracking_code
+
+    @admin.display(description=_("分类办理"), ordering="triage")
+    def triage_label(self, obj: Case) -> str:
+        return triage_shown(obj)
 
     @admin.display(description=_("收到时间"))
     def received(self, obj: Case) -> str:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.admin.display import safe_title, staff_label
+from petitions.admin.display import safe_title, staff_label, triage_shown
 from petitions.deadlines import rule_for
 from petitions.models import (
     Case,
@@ -152,6 +152,8 @@ def _deadline(
     if day < today:
         late = (today - day).days
         text = ngettext("已超期 %(n)d 天", "已超期 %(n)d 天", late) % {"n": late}
+        if unit == DeadlineUnit.WORKING:  # the count is in calendar days: say so
+            base["unit_note"] = gettext("期限按工作日计算，超期按自然日计")
         return Deadline(**base, text=text, tone="case-overdue")
     if day == today:
         return Deadline(**base, text=gettext("今天到期"), tone="case-due-soon")
@@ -178,7 +180,7 @@ def case_header(case: Case, pauses: list[CasePause] | None = None) -> dict[str, 
         "status_code": case.status,
         "deadline": current_deadline(case, pauses),
         "handler": staff_label(case.handler) if case.handler_id else "",
-        "triage": case.get_triage_display() if case.triage else gettext("一般办理"),
+        "triage": triage_shown(case),
         "followup_due": case.next_followup_due if case.triage == Triage.LONG_TERM else None,
         "supervised": case.is_supervised,
         "redo_count": case.redo_count,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext
 
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, cases_naming, petitioner_hidden
 from petitions.admin.display import (
@@ -49,10 +52,36 @@ def case_timeline(case: Case, user: Any) -> list[dict]:
                 else ""
             ),
             "note": event_note(case, event, accuser_hidden=accuser_hidden),
+            "changes": change_lines(event.changes),
             "public": event.is_public,
         }
         for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")
     ]
+
+
+def _day(value: str) -> str:
+    try:
+        return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
+    except (TypeError, ValueError):
+        return "—"
+
+
+def change_lines(changes: dict | None) -> list[str]:
+    """The values a step moved, old → new, that its note does not already say: the progress
+    of a long-term case, the conclusion deadline (extended, resumed), the handler."""
+    lines = []
+    for key, label, shown in (
+        ("progress", gettext("进度"), lambda v: "—" if v is None else f"{v}%"),
+        ("conclude_due", gettext("办结期限"), _day),
+        ("handler", gettext("承办人"), lambda v: v or "—"),
+    ):
+        pair = (changes or {}).get(key)
+        if isinstance(pair, list) and len(pair) == 2 and pair[0] != pair[1]:
+            old, new = (shown(v) for v in pair)
+            lines.append(
+                gettext("%(label)s：%(old)s → %(new)s") % {"label": label, "old": old, "new": new}
+            )
+    return lines
 
 
 def case_panel(request: HttpRequest, case: Case, bound: tuple[str, Any] | None = None) -> dict:

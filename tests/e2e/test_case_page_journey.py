@@ -186,7 +186,7 @@ def test_case_list_is_cards_on_a_phone_and_a_table_on_a_desktop(
     assert page.locator("#result_list thead").is_visible()
     row = "getComputedStyle(document.querySelector('#result_list tbody tr')).display"
     assert page.evaluate(row) == "table-row"
-    assert page.locator("#result_list thead th.column-triage").is_visible()
+    assert page.locator("#result_list thead th.column-triage_label").is_visible()
     context.close()
 
 

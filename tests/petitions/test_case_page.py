@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from petitions import services
-from petitions.models import CaseEvent, CaseKind, CaseStatus, EventKind
+from petitions.models import CaseEvent, CaseKind, CaseStatus, EventKind, Triage
 from portal.roles import Role
 from tests.petitions.factories_admin import assigned_case, in_progress_case, new_case, profile
 
@@ -50,7 +50,8 @@ def head(html: str) -> str:
         # Ordinary 环境卫生: concluded within 3 working days of receipt (Wed → Mon).
         ("registered", WEDNESDAY, ["已登记", "办结期限", "2031年3月10日", "还剩 3 个工作日"]),
         ("registered", date(2031, 3, 10), ["办结期限", "今天到期"]),
-        ("registered", date(2031, 3, 12), ["办结期限", "已超期 2 天"]),
+        # Late by calendar days (Mon 10th → Wed 12th), and the head says the count is in them.
+        ("registered", date(2031, 3, 12), ["办结期限", "已超期 2 天", "超期按自然日计"]),
         # 信访: acceptance decided within 15 calendar days.
         ("petition", WEDNESDAY, ["受理告知期限", "2031年3月20日", "还剩 15 天", "按自然日"]),
         ("petition", date(2031, 3, 22), ["受理告知期限", "已超期 2 天"]),
@@ -242,3 +243,29 @@ def test_the_list_words_the_deadline_as_the_case_page_does(client, place, staff,
             row = listed[listed.index(f">{case.number}</a>") :]
             row = row[: row.index("</tr>")]
             assert words in row, (case.number, row)
+
+
+@pytest.mark.django_db
+def test_the_timeline_says_what_a_step_moved_old_to_new(client, place, staff):
+    """A progress report says the progress it moved, an assignment the handler, an extension
+    the conclusion deadline: old → new, under the step, as read on the page."""
+    secretary, worker = staff[Role.SECRETARY], staff[Role.GRID_WORKER]
+    case = new_case(place.north_a, actor=secretary, triage=Triage.LONG_TERM)
+    case = services.accept_case(case, actor=secretary)
+    case = services.assign_case(case, actor=secretary, handler=profile(worker))
+    case = services.sign_case(case, actor=worker)
+    case = services.add_progress(case, actor=worker, note="已联系产权单位", progress=40)
+    case = services.add_progress(case, actor=worker, note="物业说需要两天。")
+    client.force_login(secretary)
+    html = page(client, case)
+    cards = [
+        " ".join(strip_tags(card).split())
+        for card in re.findall(
+            r'<li class="case-event .*?</li>\s*(?=<li class="case-event|</ol>)', html, re.S
+        )
+    ]
+    progress = [c for c in cards if "已联系产权单位" in c]
+    assert len(progress) == 1 and "进度：0% → 40%" in progress[0], progress
+    assert not any("进度" in c for c in cards if "物业说需要两天" in c)
+    assigned = [c for c in cards if c.startswith("交办")]
+    assert assigned and f"承办人：— → {profile(worker).name}" in assigned[0], cards
