@@ -27,7 +27,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.models.choices import TRIAGE_EXPLAINED
-from petitions.services import PartyData
+from petitions.services import PartyData, handling_staff
 from portal.access import scope_of
 from portal.forms import PortalForm
 from portal.models import Community, Compound, Grid, StaffProfile
@@ -38,17 +38,6 @@ from portal.roles import Reach, Role
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 # The hidden fields that link a case to the activity it was raised at (one at most).
 SOURCE_FIELDS = ("field_visit", "onsite_session", "reception")
-# Roles that never handle a case: configuration and read-only accounts.
-NOT_HANDLERS = (Role.SYSADMIN, Role.OFFICIAL)
-
-
-def handling_staff() -> Any:
-    """Approved staff who may handle cases, for the handler, co-handler and mediator choices."""
-    return (
-        StaffProfile.objects.filter(approved_at__isnull=False, user__is_active=True)
-        .exclude(role__in=NOT_HANDLERS)
-        .order_by("role", "unit", "name")
-    )
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -527,8 +516,10 @@ class AssignForm(StepForm):
         staff = handling_staff().exclude(user__case_exclusions__case=self.case)
         for name in ("handler", "co_handlers", "mediators"):
             self.fields[name].queryset = staff
-        if not self.is_bound and self.case.handler_id:
+        if not self.is_bound and self.case.handler_id:  # 改派: the case's people as they are
             self.initial.setdefault("handler", self.case.handler_id)
+            self.initial.setdefault("co_handlers", list(self.case.co_handlers.all()))
+            self.initial.setdefault("mediators", list(self.case.mediators.all()))
 
 
 class BulkAssignForm(PortalForm):

@@ -68,12 +68,14 @@ def _day(value: str) -> str:
 
 def change_lines(changes: dict | None) -> list[str]:
     """The values a step moved, old → new, that its note does not already say: the progress
-    of a long-term case, the conclusion deadline (extended, resumed), the handler."""
+    of a long-term case, the conclusion deadline (extended, resumed), who handles it."""
     lines = []
     for key, label, shown in (
         ("progress", gettext("进度"), lambda v: "—" if v is None else f"{v}%"),
         ("conclude_due", gettext("办结期限"), _day),
         ("handler", gettext("承办人"), lambda v: v or "—"),
+        ("co_handlers", gettext("协办人"), lambda v: v or "—"),
+        ("mediators", gettext("调解员"), lambda v: v or "—"),
     ):
         pair = (changes or {}).get(key)
         if isinstance(pair, list) and len(pair) == 2 and pair[0] != pair[1]:

@@ -32,11 +32,15 @@ SUPERVISE_AFTER_REDOS = 3
 
 
 def _step_due_q(lookup: str, value: Any) -> Q:
-    """Cases whose deadline for the step they are at matches `lookup` (lt, range …)."""
+    """Cases whose deadline for the step they are at matches `lookup` (lt, range …).
+
+    While the conclusion clock is paused its deadline stands still (resuming moves it by the
+    days paused), so a paused case is neither late nor due soon for its conclusion."""
+    paused = Exists(CasePause.objects.filter(case=OuterRef("pk"), ended_on__isnull=True))
     return (
         Q(status=CaseStatus.REGISTERED, **{f"accept_due__{lookup}": value})
         | Q(status=CaseStatus.ASSIGNED, **{f"sign_due__{lookup}": value})
-        | Q(status__in=OPEN_STATUSES, **{f"conclude_due__{lookup}": value})
+        | (Q(status__in=OPEN_STATUSES, **{f"conclude_due__{lookup}": value}) & ~paused)
     )
 
 
@@ -449,14 +453,24 @@ class Case(models.Model):
             return min(d for d in (self.sign_due, self.conclude_due) if d)
         return self.conclude_due if self.is_open else None
 
+    @property
+    def is_paused(self) -> bool:
+        """The conclusion clock stands still now (an open 中止计时); uses prefetched pauses."""
+        return any(p.ended_on is None for p in self.pauses.all())
+
     def past_conclusion_due(self, today: date | None = None) -> bool:
         """The conclusion deadline has passed: from then on nothing may move it (an extension
-        or a pause would turn days already late into days on time)."""
-        return self.conclude_due is not None and (today or timezone.localdate()) > self.conclude_due
+        or a pause would turn days already late into days on time). A paused clock is not
+        past it: the pause began on time and resuming moves the deadline."""
+        if self.conclude_due is None or self.is_paused:
+            return False
+        return (today or timezone.localdate()) > self.conclude_due
 
     def is_overdue(self, today: date | None = None) -> bool:
         due = self.current_due
-        return due is not None and due < (today or timezone.localdate())
+        if due is None or (due == self.conclude_due and self.is_paused):
+            return False
+        return due < (today or timezone.localdate())
 
     @property
     def formatted_tracking_code(self) -> str:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -253,27 +254,55 @@ def _excluded(case: Case, profiles: Iterable[StaffProfile]) -> list[str]:
     return [p.name for p in profiles if p.user_id in set(blocked)]
 
 
+# Roles that never handle a case: configuration and read-only accounts.
+NOT_HANDLERS = (Role.SYSADMIN, Role.OFFICIAL)
+
+
+def handling_staff() -> QuerySet[StaffProfile]:
+    """Approved, active staff who may handle cases: the only handlers, co-handlers and
+    mediators a case can be given (the assignment form offers these, the service insists)."""
+    return (
+        StaffProfile.objects.filter(approved_at__isnull=False, user__is_active=True)
+        .exclude(role__in=NOT_HANDLERS)
+        .order_by("role", "unit", "name")
+    )
+
+
+def _names(profiles: Iterable[StaffProfile]) -> str:
+    return "、".join(sorted(p.name for p in profiles))
+
+
 @transaction.atomic
 def assign_case(
     case: Case,
     *,
     actor: Any,
     handler: StaffProfile,
-    co_handlers: Iterable[StaffProfile] = (),
-    mediators: Iterable[StaffProfile] = (),
+    co_handlers: Iterable[StaffProfile] | None = None,
+    mediators: Iterable[StaffProfile] | None = None,
     note: str = "",
     expected_version: int | None = None,
 ) -> Case:
-    """交办 (or 改派): a handler must sign for it within the sign-for limit."""
+    """交办 (or 改派): a handler must sign for it within the sign-for limit. Co-handlers and
+    mediators not given are kept as they are; every change of them is on the timeline."""
     case = _locked(case, expected_version)
     _guard("assign", case, actor)
-    co_handlers, mediators = list(co_handlers), list(mediators)
+    before_co, before_med = list(case.co_handlers.all()), list(case.mediators.all())
+    co_handlers = before_co if co_handlers is None else list(co_handlers)
+    mediators = before_med if mediators is None else list(mediators)
     if blocked := _excluded(case, [handler, *co_handlers, *mediators]):
         raise CaseError(
             _("%(names)s 须回避本诉求，不能承办。") % {"names": join_names_text(blocked)}
         )
     if handler.role == Role.SYSADMIN:
         raise CaseError(_("系统管理员不能承办诉求。"))
+    people = {handler.pk, *(p.pk for p in co_handlers), *(p.pk for p in mediators)}
+    if unfit := people - set(handling_staff().filter(pk__in=people).values_list("pk", flat=True)):
+        names = StaffProfile.objects.filter(pk__in=unfit).values_list("name", flat=True)
+        raise CaseError(
+            _("%(names)s 不能承办诉求（只读或系统账号、账号已停用或角色尚未批准）。")
+            % {"names": join_names_text(sorted(names))}
+        )
     previous = case.handler.name if case.handler_id else ""
     case.handler = handler
     case.assigned_at = timezone.now()
@@ -288,6 +317,13 @@ def assign_case(
     old = _move(case, CaseStatus.ASSIGNED, ["handler", "assigned_at", "signed_at", "chief_agent"])
     case.co_handlers.set(co_handlers)
     case.mediators.set(mediators)
+    changes = {"handler": [previous, handler.name]}
+    for key, before, after in (
+        ("co_handlers", before_co, co_handlers),
+        ("mediators", before_med, mediators),
+    ):
+        if _names(before) != _names(after):
+            changes[key] = [_names(before), _names(after)]
     _event(
         case,
         actor=actor,
@@ -296,7 +332,7 @@ def assign_case(
         to_status=case.status,
         note=_text(note) or f"交由 {handler.unit or handler.name} 办理",
         public=True,
-        changes={"handler": [previous, handler.name]},
+        changes=changes,
     )
     return case
 

@@ -201,6 +201,37 @@ def test_a_step_that_moves_the_deadline_is_refused_after_it_and_the_case_stays_l
 
 
 @pytest.mark.django_db
+def test_a_paused_case_is_not_late_while_its_clock_stands_still(client, place, staff, freeze):
+    """Paused before its deadline, a case whose stored deadline then passes is neither late nor
+    due soon (in the queues, the list and the head), and may still be extended: resuming moves
+    the deadline by the days paused."""
+    secretary = staff[Role.SECRETARY]
+    with freeze(at(date(2026, 4, 1))):
+        case = make_case(place.north_a, actor=secretary, kind=CaseKind.PETITION)
+        case = services.accept_case(case, actor=secretary)
+    due = case.conclude_due
+    with freeze(at(due - timedelta(days=5))):
+        case = _pause(case, secretary)
+    later = due + timedelta(days=20)
+    with freeze(at(later)):
+        case = Case.objects.prefetch_related("pauses").get(pk=case.pk)
+        assert not case.is_overdue(later) and not case.past_conclusion_due(later)
+        assert case not in Case.objects.overdue(later)
+        assert case not in Case.objects.due_soon(due - timedelta(days=1))
+        client.force_login(secretary)
+        listed = client.get("/admin/petitions/case/", {"queue": "overdue"}).context["cl"]
+        assert case.pk not in [c.pk for c in listed.result_list]
+        page = client.get(f"/admin/petitions/case/{case.pk}/change/").content.decode()
+        assert "计时已中止" in page and "已超期" not in page
+        assert f"/admin/petitions/case/{case.pk}/step/extend/" in page
+        case = _extend(case, secretary)
+        case = services.resume_clock(case, actor=secretary)
+    # 30 days' extension, and the 25 days the clock stood still.
+    assert case.conclude_due == due + timedelta(days=30 + 25)
+    assert not case.is_overdue(later)
+
+
+@pytest.mark.django_db
 def test_concluding_while_paused_ends_the_pause(place, staff, freeze):
     secretary = staff[Role.SECRETARY]
     with freeze(at(date(2026, 4, 1))):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from petitions import services
 from petitions.models import (
     TRANSITIONS,
+    Case,
     CaseEvent,
     CaseStatus,
     EventKind,
@@ -377,6 +378,64 @@ def test_assigning_to_someone_the_case_names_is_refused(place, staff):
     handler = StaffProfile.objects.get(user=staff[Role.GRID_WORKER])
     with pytest.raises(services.CaseError, match="须回避"):
         services.assign_case(case, actor=actor, handler=handler)
+
+
+@pytest.mark.django_db
+def test_reassigning_keeps_the_helpers_and_records_who_changed(place, staff):
+    """改派 and 批量交办 keep the co-handlers and mediators unless told otherwise (a mediator
+    dropped silently would lose sight of the case); a change of them is on the timeline."""
+    actor = staff[Role.SECRETARY]
+    profile = {role: StaffProfile.objects.get(user=staff[role]) for role in staff}
+    case = services.accept_case(make_case(place.north_a, actor=actor), actor=actor)
+    case = services.assign_case(
+        case,
+        actor=actor,
+        handler=profile[Role.GRID_WORKER],
+        co_handlers=[profile[Role.COMMUNITY_SECRETARY]],
+        mediators=[profile[Role.MEDIATOR]],
+    )
+    done, problems = services.bulk_assign(
+        Case.objects.filter(pk=case.pk), actor=actor, handler=profile[Role.COMMUNITY_SECRETARY]
+    )
+    assert (done, problems) == (1, [])
+    case.refresh_from_db()
+    assert list(case.co_handlers.all()) == [profile[Role.COMMUNITY_SECRETARY]]
+    assert list(case.mediators.all()) == [profile[Role.MEDIATOR]]
+    assert Case.objects.visible_to(staff[Role.MEDIATOR]).filter(pk=case.pk).exists()
+    case = services.assign_case(
+        case, actor=actor, handler=profile[Role.GRID_WORKER], co_handlers=[], mediators=None
+    )
+    latest = case.events.order_by("-pk").first()
+    assert latest.changes["co_handlers"] == [profile[Role.COMMUNITY_SECRETARY].name, ""]
+    assert "mediators" not in latest.changes
+    assert list(case.mediators.all()) == [profile[Role.MEDIATOR]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["official", "unapproved", "inactive"])
+def test_only_staff_who_may_handle_cases_are_given_one(place, staff, who):
+    """The service insists, whatever the caller: a read-only official, a role not yet
+    approved or a disabled account would never sign for it, and the case would stick."""
+    actor = staff[Role.SECRETARY]
+    case = services.accept_case(make_case(place.north_a, actor=actor), actor=actor)
+    if who == "official":
+        person = StaffProfile.objects.get(user=staff[Role.OFFICIAL])
+    else:
+        user = make_staff(Role.GRID_WORKER, grids=[place.north_a], approved=who != "unapproved")
+        if who == "inactive":
+            type(user).objects.filter(pk=user.pk).update(is_active=False)
+        person = StaffProfile.objects.get(user=user)
+    for people in (
+        {"handler": person},
+        {
+            "handler": StaffProfile.objects.get(user=staff[Role.GRID_WORKER]),
+            "mediators": [person],
+        },
+    ):
+        with pytest.raises(services.CaseError, match="不能承办诉求"):
+            services.assign_case(case, actor=actor, **people)
+    case.refresh_from_db()
+    assert case.status == CaseStatus.ACCEPTED and case.handler_id is None
 
 
 @pytest.mark.django_db
