@@ -51,7 +51,7 @@ from petitions.models import TRANSITIONS, Case, CaseStatus, FollowUp, Triage
 from petitions.models.case import DUE_SOON_DAYS, due_soon_q, overdue_q
 from petitions.services.rules import Who, helps_on, last_concluder
 from portal.access import scope_of
-from portal.roles import Reach
+from portal.roles import Reach, Role
 from portal.worklist import WorkQueue
 
 S = CaseStatus
@@ -75,6 +75,7 @@ class Person:
     coordinates: bool  # petitions.assign_case
     reads_meetings: bool  # sees a meeting or a leadership decision (关联会议决定)
     reach: Reach
+    sees_accusers: bool = False  # 党工委书记: works on 检举控告 not assigned to them
 
     @classmethod
     def of(cls, user: Any) -> Person:
@@ -87,6 +88,7 @@ class Person:
             reads_meetings=user.has_perm("outreach.view_deliberation")
             or user.has_perm("petitions.view_leadershipdecision"),
             reach=scope.reach(records=True),
+            sees_accusers=scope.role is Role.SECRETARY,
         )
 
     # --- the guards' conditions in SQL (for the queues' steps only) ---------------------------
@@ -208,7 +210,15 @@ def _to_visit(person: Person, today: date) -> Q:
     concluded_by_them = Exact(
         Coalesce(last_concluder(), Value(0), output_field=IntegerField()), person.user.pk
     )
-    return Q(status=S.CONCLUDED) & ~Q(rated) & ~person.assigned() & ~Q(concluded_by_them)
+    # rules._registrar_of_accusation: whoever only registered an accusation does not rate it.
+    accusations = person.nothing if person.sees_accusers else Q(is_accusation=True)
+    return (
+        Q(status=S.CONCLUDED)
+        & ~Q(rated)
+        & ~person.assigned()
+        & ~Q(concluded_by_them)
+        & ~accusations
+    )
 
 
 QUEUES: list[Queue] = [

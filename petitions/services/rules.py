@@ -245,6 +245,14 @@ def _acting(who: Who) -> str | None:
     return None
 
 
+def _registrar_of_accusation(case: Case, who: Who) -> str | None:
+    """检举控告: whoever registered it still sees it, but only the party secretary and the staff
+    it is assigned to work on it (the accuser is hidden from everyone else)."""
+    if not case.is_accusation or who.resident or who.assigned or who.role is Role.SECRETARY:
+        return None
+    return _("检举控告件由承办人员和街道党工委书记办理，登记人只能查看。")
+
+
 def _handles_cases(who: Who) -> str | None:
     if who.resident or who.can_transition:
         return None
@@ -375,6 +383,7 @@ def progress(case: Case, who: Who) -> str | None:
     return _first(
         lambda: _acting(who),
         lambda: _handles_cases(who),
+        lambda: _registrar_of_accusation(case, who),
         lambda: None if case.status == S.IN_PROGRESS else _("签收后才能填写办理进展。"),
     )
 
@@ -385,10 +394,9 @@ def conversation(case: Case, who: Who) -> str | None:
     return _first(
         lambda: _acting(who),
         lambda: _handles_cases(who),
+        lambda: _registrar_of_accusation(case, who),
         lambda: (
-            None
-            if case.status in (S.ACCEPTED, S.IN_PROGRESS, S.CONCLUDED)
-            else _("当前状态不能记录谈心谈话。")
+            None if case.status in (*HANDLING, S.CONCLUDED) else _("当前状态不能记录谈心谈话。")
         ),
     )
 
@@ -572,6 +580,7 @@ def followup(case: Case, who: Who) -> str | None:
     return _first(
         lambda: _acting(who),
         lambda: _handles_cases(who),
+        lambda: _registrar_of_accusation(case, who),
         lambda: None if case.status == S.CONCLUDED else _("诉求办结后才能回访评价。"),
         lambda: None if not who.rated else _("这次办理结果已经评价过了。"),
         lambda: (

@@ -27,7 +27,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from outreach.models import DeliberationDecision
-from petitions import services
+from petitions import queues, services
 from petitions.admin.steps import STEPS
 from petitions.models import (
     Case,
@@ -489,3 +489,45 @@ def test_the_case_page_asks_the_rule_book_in_a_fixed_number_of_queries(
         assert page.status_code == 200 and "progress" in STEP_ACTION.findall(page.content.decode())
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_whoever_only_registered_an_accusation_reads_it_and_works_on_nothing(place, staff):
+    """检举控告: the grid worker who took it down still sees the case, with the accuser hidden,
+    but is offered no step on it — not a progress note, a talk or a follow-up — and it is in
+    none of their queues; the party secretary, who sees the accuser, still rates it."""
+    secretary, worker = staff[Role.SECRETARY], staff[Role.GRID_WORKER]
+    handler = staff[Role.COMMUNITY_SECRETARY]
+    case = make_case(place.north_a, actor=worker, is_accusation=True)
+    case = services.accept_case(case, actor=secretary)
+    case = services.assign_case(case, actor=secretary, handler=profile(handler))
+    case = services.sign_case(case, actor=handler)
+    assert rules.offered(case, Who.of(worker, case)) == []
+    case = services.conclude_case(case, actor=handler, result="已查处", reply="已答复")
+    who = Who.of(worker, case)
+    assert who.visible and rules.offered(case, who) == []
+    assert "登记人只能查看" in rules.refusal("followup", case, who)
+    in_queue = Case.objects.visible_to(worker).filter(
+        queues.condition(queues.BY_KEY["awaiting_visit"], worker), pk=case.pk
+    )
+    assert not in_queue.exists()
+    with pytest.raises(CaseError, match="登记人只能查看"):
+        services.record_followup(
+            case, actor=worker, satisfaction=Satisfaction.DISSATISFIED, method="phone"
+        )
+    assert "followup" in rules.offered(case, Who.of(secretary, case))
+    assert (
+        Case.objects.visible_to(secretary)
+        .filter(queues.condition(queues.BY_KEY["awaiting_visit"], secretary), pk=case.pk)
+        .exists()
+    )
+
+
+@pytest.mark.django_db
+def test_a_talk_is_recorded_while_the_case_waits_to_be_signed_for(place, staff):
+    secretary = staff[Role.SECRETARY]
+    case = services.accept_case(make_case(place.north_a, actor=secretary), actor=secretary)
+    case = services.assign_case(case, actor=secretary, handler=profile(staff[Role.GRID_WORKER]))
+    assert case.status == CaseStatus.ASSIGNED
+    assert rules.refusal("conversation", case, Who.of(secretary, case)) is None
+    services.record_conversation(case, actor=secretary, note="电话了解诉求人的想法")
