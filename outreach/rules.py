@@ -167,6 +167,14 @@ def state_of(activity: Activity) -> str:
 
 def conflict_message(activity: Activity, seen: str) -> str:
     """Someone else took a step on the activity since the page was drawn."""
+    return _("“%(title)s”刚刚已被他人%(done)s，请刷新后再操作。") % {
+        "title": activity.title,
+        "done": step_taken(activity, seen),
+    }
+
+
+def step_taken(activity: Activity, seen: str) -> str:
+    """The step someone else took since the page showed ``seen`` (取消, 公开 …)."""
     status = seen.partition(".")[0]
     if activity.status != status:
         done = {
@@ -178,7 +186,4 @@ def conflict_message(activity: Activity, seen: str) -> str:
         done = pgettext("done by someone else", "公开")
     else:
         done = pgettext("done by someone else", "撤回公开")
-    return _("“%(title)s”刚刚已被他人%(done)s，请刷新后再操作。") % {
-        "title": activity.title,
-        "done": done,
-    }
+    return str(done)

@@ -78,12 +78,26 @@ def record_activity(activity: Activity, *, actor: Any, held: bool) -> Activity:
     return activity
 
 
+# What only the steps change (held / cancelled / restored, published / withdrawn): a form save
+# writes them back as the locked row has them, never as the form's copy loaded them.
+STEP_FIELDS = ("status", "is_published", "cancel_reason")
+
+
+def _keep_steps(activity: Activity, locked: Activity) -> None:
+    """``activity`` (the change form's copy, read before the lock) takes the step-owned fields
+    from the locked row: a step someone took meanwhile is neither undone nor recorded again."""
+    for name in STEP_FIELDS:
+        setattr(activity, name, getattr(locked, name))
+
+
 def begin_edit(activity: Activity) -> tuple[str, dict]:
-    """Before the change form saves an activity: lock its row (until the save commits) and
-    read its status and counted figures, for ``record_edit`` to compare the saved ones with."""
+    """Before the change form saves an activity: lock its row (until the save commits), keep
+    the steps' fields as they are now, and read its status and counted figures, for
+    ``record_edit`` to compare the saved ones with."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("begin_edit needs a transaction")
     locked = _locked(activity)
+    _keep_steps(activity, locked)
     return locked.status, locked.figures()
 
 
@@ -270,7 +284,8 @@ def hold_edit(activity: Activity) -> HeldEdit:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("hold_edit needs a transaction")
     model = type(activity)
-    live = model.objects.get(pk=activity.pk)
+    live = _locked(activity)
+    _keep_steps(activity, live)
     connection = transaction.get_connection()
     return HeldEdit(
         model,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mimetypes
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from outreach import review, services
+from outreach import review, rules, services
 from outreach.admin.add import ActivityAddMixin
 from outreach.admin.steps import SUBMITTED, ActivityStepsMixin
 from outreach.forms import ActivityAddForm, month_bounds
@@ -206,6 +207,8 @@ class ActivityAdmin(ActivityAddMixin, ActivityStepsMixin, ScopedAdmin):
         if obj is None:
             kwargs["form"] = ActivityAddForm  # adds "登记为" (held or planned)
         form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.pk:
+            form = _seen_state_form(form, rules.state_of(obj))
         pending_m2m = getattr(obj, "_pending_m2m", None)
         if not pending_m2m:
             return form
@@ -557,3 +560,31 @@ class OnsiteRotaAdmin(ScopedAdmin):
             % {"n": total},
             messages.SUCCESS,
         )
+
+
+def _seen_state_form(form: type[forms.ModelForm], drawn: str) -> type[forms.ModelForm]:
+    """The change form remembers the state (status, published) its page was drawn in. Saved
+    after someone else took a step on the activity, it is shown again with the step named and
+    what was typed kept; saving once more then goes ahead (the steps' fields are never written
+    by the form, see services.begin_edit)."""
+
+    class SeenStateForm(form):  # type: ignore[misc, valid-type]
+        activity_state = forms.CharField(widget=forms.HiddenInput, required=False, initial=drawn)
+
+        def clean(self) -> dict[str, Any]:
+            cleaned = super().clean()
+            seen = self.data.get(self.add_prefix("activity_state"), "")
+            live = type(self.instance).objects.filter(pk=self.instance.pk).first()
+            if seen and live is not None and rules.state_of(live) != seen:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("activity_state")] = rules.state_of(live)
+                self.add_error(
+                    None,
+                    gettext(
+                        "“%(title)s”刚刚已被他人%(done)s。您填写的内容已保留，请核对后再次保存。"
+                    )
+                    % {"title": live.title, "done": rules.step_taken(live, seen)},
+                )
+            return cleaned
+
+    return SeenStateForm

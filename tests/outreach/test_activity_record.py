@@ -385,3 +385,87 @@ def test_publishing_one_activity_at_once_records_it_once(place, staff):
     assert all("已经公开" in message for message in losses)
     assert ActivityEvent.objects.of(meeting).filter(kind=K.PUBLISHED).count() == 1
     assert Deliberation.objects.get(pk=meeting.pk).is_published
+
+
+# --- the change form and the steps at once ---------------------------------------------------
+
+
+def _meanwhile(monkeypatch, name: str, step) -> None:
+    """Run ``step`` as another member of staff would, after the change form read the activity
+    and before its save takes the row lock (the window a real race falls in)."""
+    real = getattr(services, name)
+
+    def later(activity):
+        step(type(activity).objects.get(pk=activity.pk))
+        return real(activity)
+
+    monkeypatch.setattr(services, name, later)
+
+
+@pytest.mark.django_db
+def test_saving_the_form_never_undoes_a_step_taken_meanwhile(client, place, staff, monkeypatch):
+    """The form saved after someone cancelled (or withdrew) the activity keeps the step: the
+    talk stays cancelled with its reason, withdrawn stays withdrawn, and the record does not
+    say the editor restored or republished it."""
+    editor, other = staff[Role.COMMUNITY_SECRETARY], staff[Role.SECRETARY]
+    talk = make_talk(place.north_a, status=S.PLANNED, is_published=True)
+    client.force_login(editor)
+    data = change_data(client, talk, title="改过的标题")
+
+    def step(t):
+        services.cancel_activity(t, actor=other, reason="场地临时停电")
+        services.unpublish_activity(PolicyTalk.objects.get(pk=t.pk), actor=other)
+
+    _meanwhile(monkeypatch, "begin_edit", step)
+    client.post(admin_url(talk), data)
+    talk.refresh_from_db()
+    assert talk.title == "改过的标题"
+    assert talk.status == S.CANCELLED and talk.cancel_reason == "场地临时停电"
+    assert not talk.is_published
+    kinds = [e.kind for e in ActivityEvent.objects.of(talk)]
+    assert ActivityEventKind.RESTORED not in kinds and kinds.count(ActivityEventKind.PUBLISHED) <= 1
+
+
+@pytest.mark.django_db
+def test_an_edit_held_for_review_never_carries_a_step_taken_meanwhile(
+    client, place, staff, monkeypatch
+):
+    """A grid worker's edit of a public talk waits for review; cancelled meanwhile, approving
+    the edit must not bring the talk back."""
+    worker, secretary = staff[Role.GRID_WORKER], staff[Role.COMMUNITY_SECRETARY]
+    talk = make_talk(place.north_a, status=S.PLANNED, is_published=True)
+    client.force_login(worker)
+    data = change_data(client, talk, title="网格员改的标题")
+    _meanwhile(
+        monkeypatch,
+        "hold_edit",
+        lambda t: services.cancel_activity(t, actor=secretary, reason="主讲人临时出差"),
+    )
+    client.post(admin_url(talk), data)
+    revision = ActivityRevision.objects.pending().get()
+    assert "status" not in revision.changes and "cancel_reason" not in revision.changes
+    services.approve_revision(revision, actor=secretary)
+    talk.refresh_from_db()
+    assert talk.status == S.CANCELLED and talk.title == "网格员改的标题"
+
+
+@pytest.mark.django_db
+def test_a_form_drawn_before_a_step_is_shown_again_with_the_step_named(client, place, staff):
+    editor, other = staff[Role.COMMUNITY_SECRETARY], staff[Role.SECRETARY]
+    talk = make_talk(place.north_a, status=S.PLANNED, is_published=True)
+    client.force_login(editor)
+    data = change_data(client, talk, title="打开页面后改的标题")
+    services.cancel_activity(talk, actor=other, reason="场地临时停电")
+
+    response = client.post(admin_url(talk), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "刚刚已被他人取消。您填写的内容已保留，请核对后再次保存。" in page
+    assert 'value="打开页面后改的标题"' in page
+    talk.refresh_from_db()
+    assert talk.title != "打开页面后改的标题"
+    # Saved again from the page as redrawn, it goes ahead, and the talk stays cancelled.
+    again = response.context["adminform"].form.data.copy()
+    assert client.post(admin_url(talk), again).status_code == 302
+    talk.refresh_from_db()
+    assert talk.title == "打开页面后改的标题" and talk.status == S.CANCELLED
