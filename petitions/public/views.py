@@ -45,7 +45,7 @@ from petitions.public.submission import (
 from petitions.public.tracking import find_case, read_rating_token, tracking_context
 from petitions.receipt import deadline_text as _deadline_text
 from petitions.receipt import qr_svg as _qr_svg
-from petitions.services import CaseError, record_followup
+from petitions.services import CaseConflict, CaseError, record_followup
 from portal.ratelimit import client_id, remember_client
 
 RECEIPT_KEY = "petitions.receipt"
@@ -331,7 +331,10 @@ def request_rate(request: HttpRequest) -> HttpResponse:
                 satisfaction=form.cleaned_data["satisfaction"],
                 method="online",
                 comment=form.cleaned_data["comment"],
+                conclusion_number=conclusion,
             )
+        except CaseConflict:
+            notice = gettext("办理情况已有更新，请查看最新进展。")
         except CaseError:
             notice = gettext("这次办理结果已经评价过了，感谢您！下次办结后可以再次评价。")
         else:

@@ -18,6 +18,7 @@ from petitions.models import (
 )
 from petitions.models.case import SUPERVISE_AFTER_REDOS
 from petitions.services.base import (
+    CaseConflict,
     CaseError,
     _event,
     _guard,
@@ -95,8 +96,12 @@ def record_followup(
     method: str,
     comment: str = "",
     expected_version: int | None = None,
+    conclusion_number: int | None = None,
 ) -> Case:
-    """回访: rates the latest conclusion, once. 不满意 reopens the case for redoing (重办)."""
+    """回访: rates the latest conclusion, once. 不满意 reopens the case for redoing (重办).
+
+    ``conclusion_number``: the conclusion the rater read (the resident's tracking page); a case
+    concluded again since is refused with ``CaseConflict`` inside the lock."""
     if satisfaction not in Satisfaction.values:
         raise CaseError(_("请选择满意、基本满意或不满意。"))
     if actor is not None and method == FollowUp.Method.ONLINE:
@@ -104,6 +109,8 @@ def record_followup(
         raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
     comment = _text(comment)
     case = _locked(case, expected_version)
+    if conclusion_number is not None and case.conclusion_count != conclusion_number:
+        raise CaseConflict(_("办理情况已有更新，请查看最新进展。"))
     _guard("followup", case, actor)
     FollowUp.objects.create(
         case=case,

@@ -360,6 +360,31 @@ def test_each_conclusion_is_rated_once(place, staff):
 
 
 @pytest.mark.django_db
+def test_a_rating_of_a_result_concluded_again_since_is_refused_inside_the_lock(place, staff):
+    """The resident read conclusion 1; staff recorded 不满意 and concluded again before the
+    resident's rating arrived: it must not land on conclusion 2, which they never saw."""
+    actor = staff[Role.SECRETARY]
+    case = path_to(S.CONCLUDED, place, staff)
+    read = case.conclusion_count
+    case = services.record_followup(
+        case, actor=None, satisfaction=Satisfaction.DISSATISFIED, method="online"
+    )
+    case = services.conclude_case(case, actor=actor, result="再次办理", reply="已再次处理")
+    events = case.events.count()
+    with pytest.raises(services.CaseConflict, match="办理情况已有更新"):
+        services.record_followup(
+            case,
+            actor=None,
+            satisfaction=Satisfaction.SATISFIED,
+            method="online",
+            conclusion_number=read,
+        )
+    case.refresh_from_db()
+    assert case.status == S.CONCLUDED and case.followups.count() == 1
+    assert case.events.count() == events
+
+
+@pytest.mark.django_db
 def test_only_the_handler_signs_or_bounces(place, staff):
     case = path_to(S.ASSIGNED, place, staff)
     with pytest.raises(services.CaseError, match="只有承办人"):
