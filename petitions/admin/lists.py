@@ -7,11 +7,11 @@ import re
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import BooleanField, Count, Prefetch, QuerySet, Value
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet, Value
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.access import sees_accusers
@@ -224,7 +224,57 @@ class LeadershipDecisionAdmin(PortalModelAdmin):
         return display_name(obj.recorded_by) or "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).annotate(_settled=Count("settled_cases"))
+        # A decision about matters: those naming a case this user sees, or naming none.
+        visible = Case.objects.visible_to(request.user)
+        named_here = LeadershipDecision.objects.filter(cases__in=visible).values("pk")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(pk__in=named_here) | Q(cases__isnull=True))
+            .distinct()
+            .annotate(_settled=Count("settled_cases", distinct=True))
+        )
+
+    def _offered_cases(self, request: HttpRequest) -> QuerySet:
+        """The ledger cases this user may name, as the form offers them."""
+        return Case.objects.visible_to(request.user).filter(triage=Triage.LEDGER)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only: the cases named, as far as this user may see them.
+            return ["meeting", "held_on", "text", "cases_shown", "recorded_by_name"]
+        return super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "cases_shown"]
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: Any = None) -> Any:
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.viewer = request.user  # for cases_shown (the admin is shared across requests)
+        return obj
+
+    @admin.display(description=_("涉及诉求"))
+    def cases_shown(self, obj: LeadershipDecision) -> str:
+        visible = Case.objects.visible_to(obj.viewer).filter(naming_decisions=obj)
+        names = [case_label(c) for c in visible.prefetch_related("parties__person")]
+        hidden = obj.cases.count() - len(names)
+        if hidden:
+            names.append(
+                ngettext("另有 %(n)d 件不在您的范围内", "另有 %(n)d 件不在您的范围内", hidden)
+                % {"n": hidden}
+            )
+        return "；".join(names) or "—"
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # Cases the decision names that this user is not offered (outside their scope, or no
+        # longer 台账) stay named: saving the form must not unsettle them unseen.
+        kept = (
+            list(form.instance.cases.exclude(pk__in=self._offered_cases(request))) if change else []
+        )
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.cases.add(*kept)
 
     @admin.display(description=_("决定事项"))
     def short_text(self, obj: LeadershipDecision) -> str:
@@ -241,8 +291,7 @@ class LeadershipDecisionAdmin(PortalModelAdmin):
             # The ledger cases this user may see, named as on every staff screen (number and
             # masked title): the decision says which matters it is about.
             kwargs["queryset"] = (
-                Case.objects.visible_to(request.user)
-                .filter(triage=Triage.LEDGER)
+                self._offered_cases(request)
                 .prefetch_related("parties__person")
                 .order_by("-received_at", "-pk")
             )

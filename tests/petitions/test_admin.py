@@ -35,6 +35,7 @@ from petitions.models import (
     Triage,
 )
 from portal.roles import Role
+from tests.admin_forms import admin_form_data
 from tests.factories import make_deliberation, make_session, make_visit
 from tests.petitions.factories_admin import (
     MASKED_PHONE,
@@ -1492,3 +1493,46 @@ def test_a_decision_of_a_meeting_not_yet_held_is_refused_with_what_typed_kept(cl
     assert response.status_code == 200 and "会议尚未召开" in page
     assert "拆除违建车棚" in page
     assert not LeadershipDecision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_leadership_decision_shows_only_the_cases_the_reader_may_see(client, place, staff):
+    """A community secretary reads the decisions about matters of her community (or of none),
+    and of the cases a decision names only those she may see; saving a decision never drops
+    the cases the form does not offer the one saving it."""
+    secretary, reader = staff[Role.SECRETARY], staff[Role.COMMUNITY_SECRETARY]
+    here = in_progress_case(place, staff, triage=Triage.LEDGER)
+    there = new_case(place.south_a, actor=secretary, triage=Triage.LEDGER)
+    both = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=timezone.localdate(), text="两个社区的楼道统一清理"
+    )
+    both.cases.add(here, there)
+    elsewhere = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=timezone.localdate(), text="南湖社区的停车问题"
+    )
+    elsewhere.cases.add(there)
+    general = LeadershipDecision.objects.create(
+        meeting="街道党工委会议", held_on=timezone.localdate(), text="汛期值班安排"
+    )
+
+    client.force_login(reader)
+    listed = client.get("/admin/petitions/leadershipdecision/").context["cl"].result_list
+    assert {d.pk for d in listed} == {both.pk, general.pk}
+    page = client.get(f"/admin/petitions/leadershipdecision/{both.pk}/change/").content.decode()
+    assert here.number in page and there.number not in page
+    assert "另有 1 件不在您的范围内" in page
+    # The one about the other community alone is not hers to open (Django's "does not exist").
+    assert (
+        client.get(f"/admin/petitions/leadershipdecision/{elsewhere.pk}/change/").status_code == 302
+    )
+
+    # The party secretary saves the decision after one of its cases left the ledger.
+    Case.objects.filter(pk=there.pk).update(triage="")
+    client.force_login(secretary)
+    data = admin_form_data(
+        client.get(f"/admin/petitions/leadershipdecision/{both.pk}/change/").content.decode(),
+        LeadershipDecision,
+    )
+    response = client.post(f"/admin/petitions/leadershipdecision/{both.pk}/change/", data)
+    assert response.status_code == 302
+    assert set(both.cases.values_list("pk", flat=True)) == {here.pk, there.pk}
