@@ -29,6 +29,7 @@ from petitions.models import (
 from petitions.models.choices import TRIAGE_EXPLAINED
 from petitions.services import PartyData
 from portal.access import scope_of
+from portal.actors import Viewer
 from portal.forms import PortalForm
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.people import staff_user_label
@@ -245,7 +246,7 @@ class RegisterCaseForm(PortalForm):
         (_("回避"), ["named_staff"]),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
@@ -403,7 +404,7 @@ class StepForm(PortalForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, case: Case, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
         self.user = user

@@ -25,6 +25,7 @@ from petitions.models import (
 )
 from petitions.services import rules
 from portal.access import scope_of
+from portal.actors import Actor
 from portal.models import StaffProfile
 from portal.roles import Role
 from portal.text import TEXT_LIMIT, clean_text, too_long
@@ -85,7 +86,7 @@ class PartyData:
     role: str = PartyRole.PETITIONER
 
 
-def _unit_of(actor: Any) -> str:
+def _unit_of(actor: Actor | None) -> str:
     if actor is None:
         return RESIDENT_UNIT
     profile = StaffProfile.objects.filter(user=actor).only("unit", "role").first()
@@ -98,7 +99,7 @@ def _unit_of(actor: Any) -> str:
 def _event(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     from_status: str = "",
     to_status: str = "",
@@ -129,7 +130,7 @@ def _locked(case: Case, expected_version: int | None = None) -> Case:
     return locked
 
 
-def _ensure_visible(case: Case, actor: Any) -> None:
+def _ensure_visible(case: Case, actor: Actor | None) -> None:
     if actor is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise CaseError(_("您无权处理这件诉求。"))
 
@@ -153,7 +154,7 @@ def _move(case: Case, to: str, fields: Iterable[str] = ()) -> str:
     return old
 
 
-def _profile(actor: Any) -> StaffProfile | None:
+def _profile(actor: Actor) -> StaffProfile | None:
     profile_id = scope_of(actor).profile_id
     return StaffProfile.objects.get(pk=profile_id) if profile_id else None
 
@@ -207,7 +208,7 @@ def _schedule_followup(case: Case) -> list[str]:
     return ["next_followup_due"]
 
 
-def _guard(step: str, case: Case, actor: Any) -> None:
+def _guard(step: str, case: Case, actor: Actor | None) -> None:
     """Asks the rule book's guard of ``step`` (petitions.services.rules), inside the row lock:
     the same answer the case page drew its buttons from, on the row as it is now."""
     if problem := rules.refusal(step, case, rules.Who.of(actor, case)):

@@ -41,6 +41,7 @@ from petitions.services.base import (
 from petitions.services.conclusion import conclude_case
 from petitions.services.triage import apply_triage, triage_label, triage_problem
 from portal.access import scope_of
+from portal.actors import Actor
 from portal.models import StaffProfile
 from portal.roles import Role
 from portal.templatetags.portal_tags import join_names_text
@@ -50,7 +51,7 @@ from portal.text import LONG_TEXT_LIMIT
 @transaction.atomic
 def register_case(
     *,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     channel: str,
     category: Any,
@@ -184,7 +185,7 @@ def _check_review_request(kind: str, reviews: Case | None, received_at: datetime
 def accept_case(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     triage: str | None = None,
     followup_interval_days: int | None = None,
@@ -223,7 +224,7 @@ def accept_case(
 
 @transaction.atomic
 def reject_case(
-    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """不予受理: with the reason, which the resident sees."""
     reason = _text(reason)
@@ -257,7 +258,7 @@ def _excluded(case: Case, profiles: Iterable[StaffProfile]) -> list[str]:
 def assign_case(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     handler: StaffProfile,
     co_handlers: Iterable[StaffProfile] = (),
     mediators: Iterable[StaffProfile] = (),
@@ -274,7 +275,7 @@ def assign_case(
         )
     if handler.role == Role.SYSADMIN:
         raise CaseError(_("系统管理员不能承办诉求。"))
-    previous = case.handler.name if case.handler_id else ""
+    previous = case.handler.name if case.handler is not None else ""
     case.handler = handler
     case.assigned_at = timezone.now()
     case.signed_at = None
@@ -302,7 +303,7 @@ def assign_case(
 
 
 def bulk_assign(
-    cases: Iterable[Case], *, actor: Any, handler: StaffProfile, note: str = ""
+    cases: Iterable[Case], *, actor: Actor, handler: StaffProfile, note: str = ""
 ) -> tuple[int, list[str]]:
     """批量交办: each case on its own; returns how many moved and why the others did not."""
     done, problems = 0, []
@@ -316,7 +317,7 @@ def bulk_assign(
 
 
 @transaction.atomic
-def sign_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
+def sign_case(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """签收: the handler takes the case on."""
     case = _locked(case, expected_version)
     _guard("sign", case, actor)
@@ -337,7 +338,7 @@ def sign_case(case: Case, *, actor: Any, expected_version: int | None = None) ->
 
 @transaction.atomic
 def bounce_case(
-    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """退单: the handler sends it back (not theirs to handle), with a reason."""
     reason = _text(reason)
@@ -345,7 +346,8 @@ def bounce_case(
         raise CaseError(_("请填写退单理由。"))
     case = _locked(case, expected_version)
     _guard("bounce", case, actor)
-    previous = case.handler.name
+    # The guard lets only the case's handler bounce it, so there is one.
+    previous = case.handler.name  # type: ignore[union-attr]
     case.handler = None
     case.bounce_count += 1
     old = _move(case, CaseStatus.ACCEPTED, ["handler", "bounce_count"])
