@@ -377,7 +377,7 @@ class CaseAdmin(
             form = RegisterCaseForm(data, user=request.user, initial=initial)
             if form.is_valid():
                 try:
-                    case = services.register_case(actor=request.user, **form.service_kwargs())
+                    case = services.register_case(form.intake(), actor=request.user)
                 except CaseError as exc:
                     form.add_error(None, str(exc))
                 else:

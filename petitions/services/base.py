@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,19 +14,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
 
+from outreach.models import FieldVisit, OnsiteSession
 from petitions import deadlines
 from petitions.models import (
     Case,
     CaseEvent,
     CaseSequence,
+    Category,
     PartyRole,
     Person,
+    Reception,
     Triage,
 )
 from petitions.services import rules
 from portal.access import scope_of
-from portal.actors import Actor
-from portal.models import StaffProfile
+from portal.actors import Actor, User
+from portal.models import Community, Compound, Grid, StaffProfile
 from portal.roles import Role
 from portal.text import TEXT_LIMIT, clean_text, too_long
 
@@ -84,6 +87,40 @@ class PartyData:
     id_number: str = ""
     address: str = ""
     role: str = PartyRole.PETITIONER
+
+
+@dataclass(frozen=True)
+class CaseIntake:
+    """What a request says when it is registered (登记), from whichever channel it came.
+
+    The staff form (RegisterCaseForm.intake), the residents' online form, demo data and tests
+    each build one; ``register_case`` checks it and turns it into a case.
+    """
+
+    kind: str  # CaseKind: ordinary request, formal petition, review, recheck
+    channel: str  # Channel: 来访, 来信, 来电, 网上, 现场办公, …
+    category: Category
+    community: Community
+    title: str  # 诉求摘要
+    content: str  # 诉求内容
+    # Triage: "" for an ordinary request (or a class left for acceptance to choose).
+    triage: str = ""
+    grid: Grid | None = None  # must lie in ``community``
+    compound: Compound | None = None  # must lie in ``community``
+    address: str = ""
+    parties: Sequence[PartyData] = ()
+    is_accusation: bool = False  # 检举控告: the petitioner is hidden from all but the secretary
+    received_at: datetime | None = None  # None: now
+    # The activity that raised it, if any.
+    field_visit: FieldVisit | None = None
+    onsite_session: OnsiteSession | None = None
+    reception: Reception | None = None
+    reviews: Case | None = None  # the original matter of a review or recheck request
+    followup_interval_days: int | None = None  # required for 长期跟踪
+    named_staff: Sequence[User] = ()  # staff the petitioner asks to be recused (回避)
+    # 当场解决: the result (and the reply, else the result) concludes it at registration.
+    on_the_spot_result: str = ""
+    on_the_spot_reply: str = ""
 
 
 def _unit_of(actor: Actor | None) -> str:
