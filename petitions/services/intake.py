@@ -326,7 +326,8 @@ def bounce_case(
         raise CaseError(_("请填写退单理由。"))
     case = _locked(case, expected_version)
     _guard("bounce", case, actor)
-    previous = case.handler.name
+    # The guard lets only the case's handler bounce it, so there is one.
+    previous = case.handler.name  # type: ignore[union-attr]
     case.handler = None
     case.bounce_count += 1
     old = _move(case, CaseStatus.ACCEPTED, ["handler", "bounce_count"])
