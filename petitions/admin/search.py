@@ -104,8 +104,8 @@ class CaseSearchMixin:
         return queryset, False
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
-        # Django's autocomplete endpoint answers for any model whose admin has search fields,
-        # and labels each result with str(case) — the raw title. Cases offer no autocomplete.
+        # Django's autocomplete endpoint answers for any model whose admin has search fields;
+        # no form picks a case through it, so cases offer no autocomplete.
         match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name == "autocomplete":
             return []

@@ -346,8 +346,9 @@ def assign(case: Case, who: Who) -> str | None:
 def _the_handler(case: Case, who: Who) -> str | None:
     if who.handles(case):
         return _handles_cases(who)
+    # Asked only of a case 已交办待签收, which always has its handler (case_assigned_has_handler).
     return _("只有承办人（%(name)s）可以签收或退单。") % {
-        "name": case.handler.name if case.handler is not None else _("未指定")
+        "name": case.handler.name  # type: ignore[union-attr]
     }
 
 
