@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
@@ -29,6 +28,7 @@ from outreach.models import (
     local_day_bounds,
 )
 from outreach.services import can_publish
+from portal.actors import Viewer
 from portal.worklist import WorkQueue
 
 # Statuses an activity may be published in: a cancelled one waits for nobody.
@@ -46,7 +46,7 @@ def _changelist(model: type[Activity], **params: str) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def practice_queues(user: Any, model: type[Activity]) -> list[WorkQueue]:
+def practice_queues(user: Viewer, model: type[Activity]) -> list[WorkQueue]:
     """The publisher's two queues of one practice (none for someone who may not publish it)."""
     meta = model._meta
     may_view = user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
@@ -83,7 +83,7 @@ def practice_queues(user: Any, model: type[Activity]) -> list[WorkQueue]:
     ]
 
 
-def workbench_queues(user: Any) -> list[WorkQueue]:
+def workbench_queues(user: Viewer) -> list[WorkQueue]:
     """The queues of the four outreach practices (信访接待 answers in petitions)."""
     return [queue for model in PRACTICE_MODELS for queue in practice_queues(user, model)]
 
@@ -112,7 +112,7 @@ class Agenda:
 
 
 def planned_agenda(
-    user: Any,
+    user: Viewer,
     start: date,
     end: date,
     models: Iterable[type[Activity]],

@@ -6,20 +6,19 @@ writes the record.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
 
 from outreach.models import Activity, ActivityEvent, ActivityEventKind, ActivityStatus
+from portal.actors import Actor
 from portal.models import StaffProfile
 
 # The unit recorded for what the portal does by itself (the weekly rota command).
 SYSTEM_UNIT = "系统"
 
 
-def unit_of(actor: Any) -> str:
+def unit_of(actor: Actor | None) -> str:
     """The unit recorded with a change: the staff member's unit, else their role, in the
     language records are kept in (Chinese) whatever language they read the site in."""
     if actor is None:
@@ -34,7 +33,7 @@ def unit_of(actor: Any) -> str:
 def write(
     activity: Activity,
     *,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     from_status: str = "",
     to_status: str = "",
@@ -63,7 +62,7 @@ def figure_changes(before: dict, after: dict, *, keep: bool = False) -> dict[str
     }
 
 
-_STATUS_EVENTS = {
+_STATUS_EVENTS: dict[str, ActivityEventKind] = {
     ActivityStatus.HELD: ActivityEventKind.HELD,
     ActivityStatus.CANCELLED: ActivityEventKind.CANCELLED,
     ActivityStatus.PLANNED: ActivityEventKind.RESTORED,
@@ -71,7 +70,7 @@ _STATUS_EVENTS = {
 
 
 def changes_since(
-    activity: Activity, *, actor: Any, status: str, figures: dict, note: str = ""
+    activity: Activity, *, actor: Actor, status: str, figures: dict, note: str = ""
 ) -> ActivityEvent | None:
     """The entry for what changed since ``status`` and ``figures`` were read: a status move
     (with the figures it brought), or else an edit of the figures of a held activity."""
@@ -96,7 +95,7 @@ def changes_since(
     )
 
 
-def new_activity(activity: Activity, *, actor: Any, note: str = "") -> None:
+def new_activity(activity: Activity, *, actor: Actor | None, note: str = "") -> None:
     """登记 (and 公开 when it is public from the start)."""
     write(
         activity,

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from outreach.models import TRANSITIONS, Activity, ActivityStatus
+from portal.actors import Viewer
 
 Guard = Callable[[Activity, "Who"], "str | None"]
 RULES: dict[str, Guard] = {}
@@ -43,11 +43,11 @@ def rule(name: str) -> Callable[[Guard], Guard]:
     return register
 
 
-def can_publish(user: Any, model: type[Activity]) -> bool:
+def can_publish(user: Viewer, model: type[Activity]) -> bool:
     return user.has_perm(f"{model._meta.app_label}.publish_{model._meta.model_name}")
 
 
-def can_change(user: Any, model: type[Activity]) -> bool:
+def can_change(user: Viewer, model: type[Activity]) -> bool:
     return user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
 
 
@@ -55,13 +55,13 @@ def can_change(user: Any, model: type[Activity]) -> bool:
 class Who:
     """What the guards need to know about the person, worked out once per activity page."""
 
-    user: Any
+    user: Viewer
     may_change: bool
     may_publish: bool
     in_scope: bool
 
     @classmethod
-    def of(cls, user: Any, activity: Activity) -> Who:
+    def of(cls, user: Viewer, activity: Activity) -> Who:
         model = type(activity)
         return cls(
             user=user,
@@ -71,17 +71,17 @@ class Who:
         )
 
 
-def _who(activity: Activity, who: Any) -> Who:
+def _who(activity: Activity, who: Viewer | Who) -> Who:
     return who if isinstance(who, Who) else Who.of(who, activity)
 
 
-def refusal(name: str, activity: Activity, who: Any) -> str | None:
+def refusal(name: str, activity: Activity, who: Viewer | Who) -> str | None:
     """Why ``who`` (a user or a Who) may not take step ``name`` on ``activity`` now (None: they
     may)."""
     return RULES[name](activity, _who(activity, who))
 
 
-def offered(activity: Activity, who: Any) -> list[str]:
+def offered(activity: Activity, who: Viewer | Who) -> list[str]:
     """The steps ``who`` may take on ``activity`` now, in the rule book's order."""
     who = _who(activity, who)
     return [name for name, guard in RULES.items() if guard(activity, who) is None]
@@ -177,11 +177,12 @@ def step_taken(activity: Activity, seen: str) -> str:
     """The step someone else took since the page showed ``seen`` (取消, 公开 …)."""
     status = seen.partition(".")[0]
     if activity.status != status:
-        done = {
+        by_status: dict[str, str] = {
             ActivityStatus.HELD: pgettext("done by someone else", "记为已举办"),
             ActivityStatus.CANCELLED: pgettext("done by someone else", "取消"),
             ActivityStatus.PLANNED: pgettext("done by someone else", "恢复为计划中"),
-        }.get(activity.status, activity.get_status_display())
+        }
+        done = by_status.get(activity.status, activity.get_status_display())
     elif activity.is_published:
         done = pgettext("done by someone else", "公开")
     else:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from outreach.models import (
     RevisionStatus,
 )
 from outreach.rules import can_publish
+from portal.actors import Actor, Viewer
 from portal.images import discard_files_on_commit
 from portal.models import CalendarDay, DayKind
 from portal.people import display_name
@@ -44,7 +45,7 @@ class ActivityConflict(ActivityError):
     """Someone else took a step on the activity since the page was drawn."""
 
 
-def needs_review(activity: Activity, user: Any) -> bool:
+def needs_review(activity: Activity, user: Viewer) -> bool:
     """Whether this user's change to this activity must wait for a publisher: it is public now
     (as stored, whatever the form says) and the user may not publish it."""
     if activity.pk is None or can_publish(user, type(activity)):
@@ -62,7 +63,7 @@ def results_problem(activity: Activity) -> str | None:
 
 
 @transaction.atomic
-def record_activity(activity: Activity, *, actor: Any, held: bool) -> Activity:
+def record_activity(activity: Activity, *, actor: Actor, held: bool) -> Activity:
     """登记: save a new activity as planned or as already held, with who logged it.
 
     Staff who may publish this practice publish at once; others wait for a publisher.
@@ -103,7 +104,7 @@ def begin_edit(activity: Activity) -> tuple[str, dict]:
 
 @transaction.atomic
 def record_edit(
-    activity: Activity, *, actor: Any, before: tuple[str, dict]
+    activity: Activity, *, actor: Actor, before: tuple[str, dict]
 ) -> ActivityEvent | None:
     """After the change form saved an activity (and its rows): an edit of the counted figures
     of a held activity goes on its record, old → new. (An edit held for review is recorded
@@ -119,7 +120,7 @@ def _locked(activity: Activity) -> Activity:
     return type(activity).objects.select_for_update().get(pk=activity.pk)
 
 
-def _guarded(activity: Activity, step: str, actor: Any, seen: str | None) -> Activity:
+def _guarded(activity: Activity, step: str, actor: Actor, seen: str | None) -> Activity:
     """The activity's row, locked, once the guard of ``step`` has no objection. ``seen``: the
     state the actor's page showed (rules.state_of); someone else moved it on since → conflict."""
     locked = _locked(activity)
@@ -137,13 +138,13 @@ def _validated(activity: Activity) -> None:
         raise ActivityError(_validation_text(exc)) from exc
 
 
-def _waits_for_review(activity: Activity, actor: Any) -> bool:
+def _waits_for_review(activity: Activity, actor: Actor) -> bool:
     """A public activity changed by someone who may not publish: residents keep seeing it as it
     is until a publisher approves the change."""
     return activity.is_published and not can_publish(actor, type(activity))
 
 
-def _submit_step(live: Activity, changed: Activity, *, actor: Any) -> ActivityRevision:
+def _submit_step(live: Activity, changed: Activity, *, actor: Actor) -> ActivityRevision:
     """A step's change to a public activity, kept as (or merged into) the change that waits
     for review; ``changed`` is the locked row with the step applied, not saved."""
     before, after = review.field_values(live), review.field_values(changed)
@@ -165,7 +166,7 @@ def _submit_step(live: Activity, changed: Activity, *, actor: Any) -> ActivityRe
 
 
 def _step(
-    activity: Activity, step: str, *, actor: Any, seen: str | None, **values: Any
+    activity: Activity, step: str, *, actor: Actor, seen: str | None, **values: Any
 ) -> Activity | ActivityRevision:
     """Lock, ask the guard, apply ``values`` (status and the fields that go with it), check the
     row as a whole, write it and its record — or keep it for review (see _waits_for_review)."""
@@ -186,7 +187,7 @@ def _step(
 
 @transaction.atomic
 def mark_held(
-    activity: Activity, *, actor: Any, seen: str | None = None, **results: Any
+    activity: Activity, *, actor: Actor, seen: str | None = None, **results: Any
 ) -> Activity | ActivityRevision:
     """已举办: a planned activity took place; its results (audience, residents met) are recorded.
 
@@ -198,7 +199,7 @@ def mark_held(
 
 @transaction.atomic
 def cancel_activity(
-    activity: Activity, *, actor: Any, reason: str, seen: str | None = None
+    activity: Activity, *, actor: Actor, reason: str, seen: str | None = None
 ) -> Activity | ActivityRevision:
     """取消: a planned activity will not take place; it leaves the upcoming page and calendar."""
     reason = clean_text(reason)
@@ -216,7 +217,7 @@ def cancel_activity(
 
 @transaction.atomic
 def restore_activity(
-    activity: Activity, *, actor: Any, seen: str | None = None
+    activity: Activity, *, actor: Actor, seen: str | None = None
 ) -> Activity | ActivityRevision:
     """恢复: a cancelled activity is planned again."""
     return _step(
@@ -225,7 +226,7 @@ def restore_activity(
 
 
 @transaction.atomic
-def publish_activity(activity: Activity, *, actor: Any, seen: str | None = None) -> Activity:
+def publish_activity(activity: Activity, *, actor: Actor, seen: str | None = None) -> Activity:
     """公开: residents may open the activity (and its statistics count it)."""
     locked = _guarded(activity, "publish", actor, seen)
     locked.is_published = True
@@ -235,7 +236,7 @@ def publish_activity(activity: Activity, *, actor: Any, seen: str | None = None)
 
 
 @transaction.atomic
-def unpublish_activity(activity: Activity, *, actor: Any, seen: str | None = None) -> Activity:
+def unpublish_activity(activity: Activity, *, actor: Actor, seen: str | None = None) -> Activity:
     """撤回公开: residents no longer see the activity."""
     locked = _guarded(activity, "unpublish", actor, seen)
     locked.is_published = False
@@ -247,7 +248,9 @@ def unpublish_activity(activity: Activity, *, actor: Any, seen: str | None = Non
 # --- review of changes to published activities ------------------------------------------------
 
 
-def _revision(activity: Activity, *, actor: Any, changes: dict, **fields: Any) -> ActivityRevision:
+def _revision(
+    activity: Activity, *, actor: Actor, changes: dict, **fields: Any
+) -> ActivityRevision:
     return ActivityRevision.objects.create(
         content_type=ContentType.objects.get_for_model(type(activity)),
         object_id=activity.pk,
@@ -296,7 +299,7 @@ def hold_edit(activity: Activity) -> HeldEdit:
     )
 
 
-def submit_held_edit(held: HeldEdit, *, actor: Any) -> ActivityRevision | None:
+def submit_held_edit(held: HeldEdit, *, actor: Actor) -> ActivityRevision | None:
     """提交审核: keep the edit made since ``hold_edit`` as a pending change; the live version
     (what residents see) is restored as it was. Photo files uploaded in the edit stay in
     storage for the reviewer; rows and timestamps roll back, and so do file deletions queued
@@ -312,7 +315,7 @@ def submit_held_edit(held: HeldEdit, *, actor: Any) -> ActivityRevision | None:
 
 
 @transaction.atomic
-def submit_revision(activity: Activity, *, actor: Any, changes: dict) -> ActivityRevision | None:
+def submit_revision(activity: Activity, *, actor: Actor, changes: dict) -> ActivityRevision | None:
     """A change to a published activity by someone who may not publish it: held for review,
     merged into the change already waiting if there is one. None when nothing changed."""
     live = _locked(activity)
@@ -335,7 +338,12 @@ def submit_revision(activity: Activity, *, actor: Any, changes: dict) -> Activit
 def _discard_files(names: set[str]) -> None:
     """Staged photos no change refers to any more."""
     if names:
-        transaction.on_commit(lambda: [review.pending_storage.delete(name) for name in names])
+
+        def discard() -> None:
+            for name in names:
+                review.pending_storage.delete(name)
+
+        transaction.on_commit(discard)
 
 
 def _locked_pending(revision: ActivityRevision) -> ActivityRevision:
@@ -347,8 +355,9 @@ def _locked_pending(revision: ActivityRevision) -> ActivityRevision:
     return locked
 
 
-def _reviewable(revision: ActivityRevision, actor: Any) -> Activity:
-    model = revision.content_type.model_class()
+def _reviewable(revision: ActivityRevision, actor: Actor) -> Activity:
+    # A revision only ever points at an activity (ActivityRevision.content_type's choices).
+    model = cast("type[Activity]", revision.content_type.model_class())
     if not can_publish(actor, model):
         raise ActivityError(_("只有有发布权限的人员才能审核修改。"))
     activity = model.objects.visible_to(actor).select_for_update().filter(pk=revision.object_id)
@@ -363,7 +372,7 @@ def _validation_text(exc: ValidationError) -> str:
 
 
 @transaction.atomic
-def approve_revision(revision: ActivityRevision, *, actor: Any) -> Activity:
+def approve_revision(revision: ActivityRevision, *, actor: Actor) -> Activity:
     """批准公开: the pending change replaces the live version; who approved it is recorded."""
     revision = _locked_pending(revision)
     activity = _reviewable(revision, actor)
@@ -381,7 +390,9 @@ def approve_revision(revision: ActivityRevision, *, actor: Any) -> Activity:
         activity.full_clean(exclude=["created_by"])
         activity.save()
         for name, (_old, new) in changes.get("m2m", {}).items():
-            related = model._meta.get_field(name).related_model._default_manager
+            m2m_field = cast("models.ManyToManyField", model._meta.get_field(name))
+            # Once the apps are loaded, related_model is a class (never the string 'self').
+            related = m2m_field.related_model._default_manager  # type: ignore[union-attr]
             getattr(activity, name).set(related.filter(pk__in=new))
         for rel in review.child_relations(model):
             part = changes.get("children", {}).get(rel.get_accessor_name())
@@ -437,7 +448,9 @@ def _set_row(row: Any, values: dict) -> None:
 
 
 @transaction.atomic
-def reject_revision(revision: ActivityRevision, *, actor: Any, note: str = "") -> ActivityRevision:
+def reject_revision(
+    revision: ActivityRevision, *, actor: Actor, note: str = ""
+) -> ActivityRevision:
     """退回: the pending change is not published; the live version stays as it is."""
     revision = _locked_pending(revision)
     _reviewable(revision, actor)
@@ -445,7 +458,7 @@ def reject_revision(revision: ActivityRevision, *, actor: Any, note: str = "") -
 
 
 @transaction.atomic
-def withdraw_revision(revision: ActivityRevision, *, actor: Any) -> ActivityRevision:
+def withdraw_revision(revision: ActivityRevision, *, actor: Actor) -> ActivityRevision:
     """撤回: whoever submitted the change takes it back before anyone reviewed it."""
     revision = _locked_pending(revision)
     if revision.submitted_by_id != actor.pk:
@@ -453,7 +466,7 @@ def withdraw_revision(revision: ActivityRevision, *, actor: Any) -> ActivityRevi
     return _close(revision, actor=actor, status=RevisionStatus.WITHDRAWN, note="")
 
 
-def _close(revision: ActivityRevision, *, actor: Any, status: str, note: str) -> ActivityRevision:
+def _close(revision: ActivityRevision, *, actor: Actor, status: str, note: str) -> ActivityRevision:
     _discard_files(review.proposed_files(revision.changes))
     revision.status, revision.note = status, (note or "").strip()[:200]
     revision.decided_by, revision.decided_at = actor, timezone.now()
@@ -462,7 +475,7 @@ def _close(revision: ActivityRevision, *, actor: Any, status: str, note: str) ->
 
 
 @transaction.atomic
-def copy_as_new(activity: Activity, *, actor: Any, days_later: int = 7) -> Activity:
+def copy_as_new(activity: Activity, *, actor: Actor, days_later: int = 7) -> Activity:
     """复制为新活动: the same event on the same weekday and time, the first such day at least
     a week after the original and after today; planned, without results or photos, and not
     public until someone has checked it and published it."""
@@ -472,7 +485,7 @@ def copy_as_new(activity: Activity, *, actor: Any, days_later: int = 7) -> Activ
         field.name: list(getattr(source, field.name).all()) for field in model._meta.many_to_many
     }
     copy = model.objects.get(pk=activity.pk)
-    copy.pk = copy.id = None
+    copy.pk = None
     copy._state.adding = True
     shift = timedelta(days=days_later)
     while source.starts_at + shift <= timezone.now():
@@ -490,7 +503,7 @@ def copy_as_new(activity: Activity, *, actor: Any, days_later: int = 7) -> Activ
         if hasattr(copy, field):
             setattr(copy, field, "")
     if hasattr(copy, "rota_id"):
-        copy.rota = None
+        copy.rota = None  # type: ignore[attr-defined]  # only an OnsiteSession has a rota
     copy.save()
     for name, values in m2m.items():
         getattr(copy, name).set(values)
@@ -506,7 +519,7 @@ def next_weekday(start: date, weekday: int) -> date:
 
 @transaction.atomic
 def plan_from_rota(
-    rota: OnsiteRota, *, actor: Any, weeks: int = 4, today: date | None = None
+    rota: OnsiteRota, *, actor: Actor | None, weeks: int = 4, today: date | None = None
 ) -> list[OnsiteSession]:
     """排班生成: planned sessions for the next `weeks` slots.
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils import timezone
 from outreach.models import (
     PRACTICE_MODELS,
     Activity,
+    ActivityQuerySet,
     Deliberation,
     DeliberationAttendance,
     FieldVisit,
@@ -55,7 +57,7 @@ def _held(
     community: Any = None,
     grid: Any = None,
     published_only: bool = False,
-):
+) -> ActivityQuerySet:
     qs = model.objects.held().in_period(start, end)
     if community is not None:
         qs = qs.in_community(community)
@@ -66,11 +68,11 @@ def _held(
     return qs
 
 
-def _kind_counts(kinds: type) -> dict[str, Any]:
+def _kind_counts(kinds: type[models.TextChoices]) -> dict[str, Any]:
     return {f"kind_{k}": Count("pk", filter=Q(kind=k)) for k in kinds.values}
 
 
-def _kinds(row: dict[str, Any], kinds: type) -> dict[str, int]:
+def _kinds(row: dict[str, Any], kinds: type[models.TextChoices]) -> dict[str, int]:
     return {str(kinds(k).label): row[f"kind_{k}"] for k in kinds.values}
 
 

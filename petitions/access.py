@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models import Case, CaseParty, PartyRole, Person
 from portal.access import scope_of
+from portal.actors import Viewer
 from portal.roles import Role
 
 ACCUSATION_PLACEHOLDER = _("信访人信息已保密")
 
 
-def sees_accusers(user: Any) -> bool:
+def sees_accusers(user: Viewer) -> bool:
     """检举控告: the petitioner does not exist for anyone but the party secretary."""
     return scope_of(user).role is Role.SECRETARY
 
 
-def petitioner_hidden(user: Any, case: Case) -> bool:
+def petitioner_hidden(user: Viewer, case: Case) -> bool:
     return case.is_accusation and not sees_accusers(user)
 
 
-def can_reveal(user: Any, case: Case, role: str = PartyRole.PETITIONER) -> bool:
+def can_reveal(user: Viewer, case: Case, role: str = PartyRole.PETITIONER) -> bool:
     """Whether the user may unmask this case's parties (after giving a reason, which is logged).
 
     The role matrix grants the permission (网格员、社区书记、包片领导、党工委书记、调解员); the
@@ -39,7 +38,7 @@ def can_reveal(user: Any, case: Case, role: str = PartyRole.PETITIONER) -> bool:
 
 
 def reveals_parties(
-    user: Any, case: Case, role: str = PartyRole.PETITIONER, *, assigned: bool | None = None
+    user: Viewer, case: Case, role: str = PartyRole.PETITIONER, *, assigned: bool | None = None
 ) -> bool:
     """``can_reveal`` for a case already known to be in the user's scope (the rule book's
     guards are only asked about such cases): no scope query. ``assigned`` is
@@ -59,7 +58,7 @@ def reveals_parties(
     return True
 
 
-def cases_naming(user: Any, person: Person) -> QuerySet:
+def cases_naming(user: Viewer, person: Person) -> QuerySet:
     """The cases this user can see in which the same resident is a party they may see: never
     one outside their scope, nor an accusation whose accuser is hidden from them."""
     shown = CaseParty.objects.filter(

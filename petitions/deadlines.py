@@ -42,12 +42,13 @@ def _local_date(moment: datetime | None) -> date | None:
 
 
 def _start(case: Case, event: str) -> date | None:
-    return {
+    starts: dict[str, date | None] = {
         StartEvent.RECEIVED: _local_date(case.received_at),
         StartEvent.ACCEPTED: _local_date(case.accepted_at),
         StartEvent.ASSIGNED: _local_date(case.assigned_at),
         StartEvent.SIGNED: _local_date(case.signed_at),
-    }[event]
+    }
+    return starts[event]
 
 
 def paused_days(case: Case, unit: str, today: date | None = None) -> int:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.admin.display import due_of, masked_person, petitioner, safe_title, staff_label
 from petitions.models import Case
 from petitions.services import record_export
+from portal.actors import Viewer
 from portal.privacy import scrub
 
 CHUNK = 500
@@ -67,7 +68,7 @@ def _local(moment: datetime | None) -> datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
-def case_row(case: Case, user: Any) -> list[Any]:
+def case_row(case: Case, user: Viewer) -> list[Any]:
     """One row as the user may see it: masked personal data, scrubbed free text."""
     name, phone = masked_person(user, case, petitioner(case))
     due = due_of(case)
@@ -98,7 +99,7 @@ def case_row(case: Case, user: Any) -> list[Any]:
     ]
 
 
-def write_cases(queryset: QuerySet, user: Any, target: Any) -> list[int]:
+def write_cases(queryset: QuerySet, user: Viewer, target: Any) -> list[int]:
     """Writes the workbook to `target` (a path or binary file); returns the ids of the cases
     written, in row order."""
     workbook = xlsxwriter.Workbook(
@@ -138,7 +139,7 @@ def write_cases(queryset: QuerySet, user: Any, target: Any) -> list[int]:
     return written
 
 
-def export_response(queryset: QuerySet, *, user: Any, filters: str) -> FileResponse:
+def export_response(queryset: QuerySet, *, user: Viewer, filters: str) -> FileResponse:
     """The .xlsx as a download; the export is logged before the first byte leaves."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when streamed
     written = write_cases(queryset, user, handle)

@@ -27,8 +27,9 @@ from petitions.models import (
     Triage,
 )
 from petitions.models.choices import TRIAGE_EXPLAINED
-from petitions.services import PartyData, handling_staff
+from petitions.services import CaseIntake, PartyData, handling_staff
 from portal.access import scope_of
+from portal.actors import Viewer
 from portal.forms import PortalForm
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.people import staff_user_label
@@ -120,7 +121,7 @@ def followup_interval_field() -> forms.IntegerField:
 
 
 class RegisterCaseForm(PortalForm):
-    """登记诉求: everything register_case needs, in the order staff hear it."""
+    """登记诉求: everything register_case needs (a CaseIntake), in the order staff hear it."""
 
     kind = forms.ChoiceField(
         label=_("事项类型"), choices=CaseKind.choices, initial=CaseKind.ORDINARY
@@ -234,7 +235,7 @@ class RegisterCaseForm(PortalForm):
         (_("回避"), ["named_staff"]),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
@@ -356,32 +357,32 @@ class RegisterCaseForm(PortalForm):
             )
         return parties
 
-    def service_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for petitions.services.register_case."""
+    def intake(self) -> CaseIntake:
+        """The request as petitions.services.register_case takes it."""
         data = self.cleaned_data
-        return {
-            "kind": data["kind"],
-            "channel": data["channel"],
-            "category": data["category"],
-            "community": data["community"],
-            "grid": data.get("grid"),
-            "compound": data.get("compound"),
-            "address": data.get("address", "").strip(),
-            "title": data["title"],
-            "content": data["content"],
-            "triage": data.get("triage") or "",
-            "followup_interval_days": data.get("followup_interval_days"),
-            "received_at": data["received_at"],
-            "reviews": data.get("reviews_number"),
-            "is_accusation": data.get("is_accusation", False),
-            "parties": self.parties(),
-            "named_staff": list(data.get("named_staff") or []),
-            "field_visit": data.get("field_visit"),
-            "onsite_session": data.get("onsite_session"),
-            "reception": data.get("reception"),
-            "on_the_spot_result": (data.get("on_the_spot_result") or "").strip(),
-            "on_the_spot_reply": (data.get("on_the_spot_reply") or "").strip(),
-        }
+        return CaseIntake(
+            kind=data["kind"],
+            channel=data["channel"],
+            category=data["category"],
+            community=data["community"],
+            grid=data.get("grid"),
+            compound=data.get("compound"),
+            address=data.get("address", "").strip(),
+            title=data["title"],
+            content=data["content"],
+            triage=data.get("triage") or "",
+            followup_interval_days=data.get("followup_interval_days"),
+            received_at=data["received_at"],
+            reviews=data.get("reviews_number"),
+            is_accusation=data.get("is_accusation", False),
+            parties=self.parties(),
+            named_staff=list(data.get("named_staff") or []),
+            field_visit=data.get("field_visit"),
+            onsite_session=data.get("onsite_session"),
+            reception=data.get("reception"),
+            on_the_spot_result=(data.get("on_the_spot_result") or "").strip(),
+            on_the_spot_reply=(data.get("on_the_spot_reply") or "").strip(),
+        )
 
 
 # --- one form per step --------------------------------------------------------------------------
@@ -392,7 +393,7 @@ class StepForm(PortalForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, case: Case, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
         self.user = user

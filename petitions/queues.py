@@ -37,7 +37,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
@@ -51,6 +50,7 @@ from petitions.models import TRANSITIONS, Case, CaseStatus, FollowUp, Triage
 from petitions.models.case import DUE_SOON_DAYS, due_soon_q, overdue_q
 from petitions.services.rules import Who, helps_on, last_concluder
 from portal.access import scope_of
+from portal.actors import Viewer
 from portal.roles import Reach, Role
 from portal.worklist import WorkQueue
 
@@ -69,7 +69,7 @@ def moves_on(offered: set[str], who: Who) -> bool:
 class Person:
     """What the SQL side of the queues needs to know about the person (asked once)."""
 
-    user: Any
+    user: Viewer
     profile_id: int | None
     acts: bool  # petitions.transition_case: takes steps at all
     coordinates: bool  # petitions.assign_case
@@ -78,7 +78,7 @@ class Person:
     sees_accusers: bool = False  # 党工委书记: works on 检举控告 not assigned to them
 
     @classmethod
-    def of(cls, user: Any) -> Person:
+    def of(cls, user: Viewer) -> Person:
         scope = scope_of(user)
         return cls(
             user=user,
@@ -207,7 +207,7 @@ def _to_visit(person: Person, today: date) -> Q:
             case_id=OuterRef("pk"), conclusion_number=OuterRef("conclusion_count")
         )
     )
-    concluded_by_them = Exact(
+    concluded_by_them: Exact = Exact(
         Coalesce(last_concluder(), Value(0), output_field=IntegerField()), person.user.pk
     )
     # rules._registrar_of_accusation: whoever only registered an accusation does not rate it.
@@ -341,7 +341,7 @@ def _reads_only(person: Person) -> bool:
     return not person.acts and person.reach is not Reach.NONE
 
 
-def queues_for(user: Any) -> list[Queue]:
+def queues_for(user: Viewer) -> list[Queue]:
     """The queues shown to ``user``, in the workbench's order."""
     person = Person.of(user)
     if _reads_only(person):
@@ -349,7 +349,7 @@ def queues_for(user: Any) -> list[Queue]:
     return [queue for queue in QUEUES if queue.shown_to(person)]
 
 
-def condition(queue: Queue, user: Any, today: date | None = None) -> Q:
+def condition(queue: Queue, user: Viewer, today: date | None = None) -> Q:
     """The SQL condition of ``queue`` for ``user`` (over the cases they see)."""
     today = today or timezone.localdate()
     person = Person.of(user)
@@ -358,7 +358,7 @@ def condition(queue: Queue, user: Any, today: date | None = None) -> Q:
     return queue.where(person, today)
 
 
-def holds(queue: Queue, case: Case, user: Any, today: date | None = None) -> bool:
+def holds(queue: Queue, case: Case, user: Viewer, today: date | None = None) -> bool:
     """Whether ``case`` is in ``user``'s ``queue``, asked of the rule book (one case at a time:
     what ``condition`` must agree with)."""
     from petitions.services import rules
@@ -375,7 +375,7 @@ def holds(queue: Queue, case: Case, user: Any, today: date | None = None) -> boo
     return queue.holds(case, set(rules.offered(case, who)), who, today)
 
 
-def select(key: str | None, user: Any, queryset: QuerySet) -> QuerySet:
+def select(key: str | None, user: Viewer, queryset: QuerySet) -> QuerySet:
     """The cases of queue ``key`` among ``queryset`` (already scoped to the user); all of them
     for an unknown key or one not shown to the user."""
     queue = BY_KEY.get(key or "")
@@ -384,7 +384,7 @@ def select(key: str | None, user: Any, queryset: QuerySet) -> QuerySet:
     return queryset.filter(condition(queue, user))
 
 
-def workbench_queues(user: Any) -> list[WorkQueue]:
+def workbench_queues(user: Viewer) -> list[WorkQueue]:
     """The person's case queues with their counts, each linking to exactly its list: one
     aggregate query over the cases they see, whatever the number of cases."""
     shown = queues_for(user)

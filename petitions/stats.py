@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.db.models.functions import Coalesce
 
 from petitions.models import Reception, ReceptionKind
+from portal.actors import Viewer
 from portal.worklist import WorkQueue
 
 
@@ -229,7 +230,7 @@ def published_rows(cases: Any) -> list[PublishedResult]:
 # --- the workbench ------------------------------------------------------------------------------
 
 
-def reception_queues(user: Any) -> list[WorkQueue]:
+def reception_queues(user: Viewer) -> list[WorkQueue]:
     """信访接待 on the workbench: the same two queues as each outreach practice (待公开,
     修改待审核), for those who may publish it."""
     from outreach.queues import practice_queues

@@ -7,15 +7,16 @@ through ``Model.objects.visible_to(user)``; nothing else decides scope.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Self
 
 from django.db import models
 from django.db.models import Q
 
+from portal.actors import Viewer
 from portal.roles import RECORD_REACH, REFERENCE_REACH, Reach, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from portal.models import Community
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ NO_SCOPE = Scope()
 _CACHE_ATTR = "_portal_scope"
 
 
-def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
+def scope_of(user: Viewer | None) -> Scope:
     """The user's scope, cached on the user object for the rest of the request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_SCOPE
@@ -125,7 +126,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     return scope
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: Viewer) -> None:
     """Drop the cached scope (after the user's role or scope changed)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
@@ -134,9 +135,9 @@ def forget_scope(user: Any) -> None:
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model that declares ``scope_rule``."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Viewer) -> Self:
         q = scope_of(user).q(self.model.scope_rule)
         return self if q is None else self.filter(q)
 
-    def in_community(self, community: Any) -> ScopedQuerySet:
+    def in_community(self, community: Community | int) -> Self:
         return self.filter(**{self.model.scope_rule.community: community})

@@ -3,8 +3,6 @@ people in them, and each staff account's role and scope."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import ScopedQuerySet, ScopeRule
+from portal.actors import Viewer
 from portal.roles import Role
 
 
@@ -214,7 +213,7 @@ class StaffProfileQuerySet(models.QuerySet):
         yet (they reach nothing until then)."""
         return self.filter(approved_at__isnull=True, user__is_active=True)
 
-    def awaiting_approval_by(self, user: Any) -> StaffProfileQuerySet:
+    def awaiting_approval_by(self, user: Viewer) -> StaffProfileQuerySet:
         """The roles waiting for this approver: anyone's but their own (nobody approves their
         own role)."""
         return self.awaiting_approval().exclude(user=user)

@@ -7,10 +7,10 @@ wanggeyuan" cannot come back on a screen nobody thought of. Callers that show ma
 
 from __future__ import annotations
 
-from typing import Any
+from portal.actors import User
 
 
-def display_name(user: Any) -> str:
+def display_name(user: User | None) -> str:
     """The person's name from their staff profile, else the account's full name, else the
     login name (an account nobody has described yet); "" for no user."""
     if user is None:
@@ -22,7 +22,7 @@ def display_name(user: Any) -> str:
     return (user.get_full_name() or "").strip() or user.get_username()
 
 
-def staff_user_label(user: Any) -> str:
+def staff_user_label(user: User) -> str:
     """Unit and name, for pickers of staff: "凤凰岭社区 · 刘倩"."""
     profile = getattr(user, "staff_profile", None)
     if profile is None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.actors import Viewer
 from portal.models import StaffProfile
 from portal.worklist import WorkQueue
 
 
-def workbench_queues(user: Any) -> list[WorkQueue]:
+def workbench_queues(user: Viewer) -> list[WorkQueue]:
     """角色待批准, for those who approve roles (街道党工委书记): one count query."""
     if not (
         user.has_perm("portal.approve_staffprofile") and user.has_perm("portal.view_staffprofile")

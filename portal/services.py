@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.access import forget_scope
+from portal.actors import Actor, User
 from portal.models import StaffProfile
 from portal.roles import GROUP_NAMES, RECORD_REACH, Reach, Role, permission_codenames
 from portal.templatetags.portal_tags import join_names_text
@@ -109,7 +110,7 @@ def _sync_user_groups(profile: StaffProfile) -> None:
     forget_scope(user)
 
 
-def _approve_if_allowed(profile: StaffProfile, actor: Any) -> None:
+def _approve_if_allowed(profile: StaffProfile, actor: Actor | None) -> None:
     # actor None is the server operator (manage.py); otherwise only an approver's change counts
     # as approved at once.
     if actor is None or actor.has_perm("portal.approve_staffprofile"):
@@ -120,9 +121,9 @@ def _approve_if_allowed(profile: StaffProfile, actor: Any) -> None:
 
 @transaction.atomic
 def grant_role(
-    user: Any,
+    user: User,
     *,
-    actor: Any,
+    actor: Actor | None,
     name: str,
     role: Role,
     communities: Any = (),
@@ -149,7 +150,7 @@ def grant_role(
 
 
 @transaction.atomic
-def role_changed(profile: StaffProfile, *, actor: Any) -> StaffProfile:
+def role_changed(profile: StaffProfile, *, actor: Actor) -> StaffProfile:
     """After the admin saved a new role or scope: it waits for approval unless the actor may
     approve."""
     if actor is not None and actor.pk == profile.user_id:
@@ -162,7 +163,7 @@ def role_changed(profile: StaffProfile, *, actor: Any) -> StaffProfile:
 
 
 @transaction.atomic
-def approve_staff_role(profile: StaffProfile, *, actor: Any) -> StaffProfile:
+def approve_staff_role(profile: StaffProfile, *, actor: Actor) -> StaffProfile:
     """批准: the party secretary confirms a role and scope set by the system administrator."""
     profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
     if actor.pk == profile.user_id:
@@ -176,7 +177,7 @@ def approve_staff_role(profile: StaffProfile, *, actor: Any) -> StaffProfile:
 
 
 @transaction.atomic
-def password_set_by_other(user: Any, *, actor: Any) -> bool:
+def password_set_by_other(user: User, *, actor: Actor) -> bool:
     """Someone set another person's password (the account admin's 修改密码 page).
 
     Whoever sets a password can sign in as that person, so an account whose role reaches

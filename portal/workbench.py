@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach.models import PRACTICE_MODELS
 from outreach.queues import AgendaItem, planned_agenda
 from portal.access import Scope, scope_of
+from portal.actors import Viewer
 from portal.models import Community, Grid, StaffProfile
 from portal.roles import Reach, Role
 from portal.worklist import WorkQueue
@@ -130,11 +131,11 @@ def workbench_for(request: HttpRequest, site: AdminSite) -> Workbench:
     )
 
 
-def _may_view(user: Any, model: type) -> bool:
+def _may_view(user: Viewer, model: type) -> bool:
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
-def _queue_groups(user: Any) -> list[QueueGroup]:
+def _queue_groups(user: Viewer) -> list[QueueGroup]:
     groups = []
     for title, paths in QUEUE_SOURCES:
         queues = [queue for path in paths for queue in _source(path)(user)]

@@ -162,7 +162,7 @@ def make_case(grid: Grid | None = None, *, actor: Any = None, **overrides: Any):
     `actor` None registers it as a resident's online submission. Petitioner: 田会平, 13912345678.
     """
     from petitions.models import CaseKind, Channel, Triage
-    from petitions.services import PartyData, register_case
+    from petitions.services import CaseIntake, PartyData, register_case
 
     grid = overrides.pop("grid", grid) or make_grid()
     fields = {
@@ -179,7 +179,7 @@ def make_case(grid: Grid | None = None, *, actor: Any = None, **overrides: Any):
     } | overrides
     if fields["triage"] == "long_term":
         fields.setdefault("followup_interval_days", 14)
-    return register_case(actor=actor, **fields)
+    return register_case(CaseIntake(**fields), actor=actor)
 
 
 def make_reception(grid: Grid | None = None, **overrides: Any):

@@ -41,6 +41,7 @@ from outreach.models import (
     ResearchTheme,
     TalkSeries,
 )
+from portal.actors import User
 from portal.admin_base import PhotoInline, PortalModelAdmin, PortalTabularInline, ScopedAdmin
 from portal.people import display_name
 
@@ -412,7 +413,7 @@ class ActivityAdmin(ActivityAddMixin, ActivityStepsMixin, ScopedAdmin):
         return False  # records do not vanish: cancel instead
 
 
-def _staff_name(user: Any) -> str:
+def _staff_name(user: User) -> str:
     profile = getattr(user, "staff_profile", None)
     return profile.name if profile is not None else user.get_username()
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach import rules, services
 from outreach.models import Activity, ActivityEvent, ActivityRevision
 from outreach.record import SYSTEM_UNIT
+from portal.actors import Actor
 from portal.forms import PortalForm, PortalModelForm
 from portal.people import display_name
 from portal.roles import Role
@@ -263,7 +264,7 @@ class ActivityStepsMixin:
             self.message_user(request, spec.done, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(live))
 
-    def _run(self, step: str, activity: Activity, actor: Any, data: dict) -> Any:
+    def _run(self, step: str, activity: Activity, actor: Actor, data: dict) -> Any:
         seen = data["state"]
         if step == "held":
             results = {name: data[name] for name in self.result_fields if name in data}

@@ -23,7 +23,9 @@ class ActivityStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-# Which status may follow which; services.change_status is the only way through it.
+# Which status may follow which. The rule book (outreach.rules) asks it for every step, and the
+# steps of outreach.services (mark_held, cancel_activity, restore_activity) are the only way
+# through it.
 TRANSITIONS: dict[str, frozenset[str]] = {
     ActivityStatus.PLANNED: frozenset({ActivityStatus.HELD, ActivityStatus.CANCELLED}),
     ActivityStatus.CANCELLED: frozenset({ActivityStatus.PLANNED}),

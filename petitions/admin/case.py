@@ -203,7 +203,8 @@ class CaseAdmin(
     # --- list columns ------------------------------------------------------------------------
 
     def action_checkbox(self, obj: Case) -> str:
-        # Django labels the checkbox with str(case), which holds the raw title.
+        # Django labels the checkbox with str(case), the bare number; a screen reader hears the
+        # case as the row shows it, number and masked title (case_label).
         attrs = {
             "class": "action-select",
             "aria-label": format_html(_("Select this object for an action - {}"), case_label(obj)),
@@ -246,7 +247,7 @@ class CaseAdmin(
             case._deadline = deadlines[case.pk]
         return changelist
 
-    # --- the admin's own history: never the raw title ----------------------------------------
+    # --- the admin's own history: number and masked title (case_label), as on the page -------
 
     def _log(self, request: HttpRequest, obj: Case, flag: int, message: Any) -> LogEntry:
         if isinstance(message, list):
@@ -377,7 +378,7 @@ class CaseAdmin(
             form = RegisterCaseForm(data, user=request.user, initial=initial)
             if form.is_valid():
                 try:
-                    case = services.register_case(actor=request.user, **form.service_kwargs())
+                    case = services.register_case(form.intake(), actor=request.user)
                 except CaseError as exc:
                     form.add_error(None, str(exc))
                 else:
@@ -423,7 +424,8 @@ class CaseAdmin(
         super().save_related(request, form, formsets, change)
 
     def response_change(self, request: HttpRequest, obj: Case) -> HttpResponse:
-        # Django's message names str(case), i.e. the raw title; stay on the case page.
+        # Django's message would name the bare number and leave for the list; say whether the
+        # mediation records changed and stay on the case page.
         if getattr(request, "_case_records_changed", True):
             message, level = _("已保存 %(case)s 的调解记录。"), messages.SUCCESS
         else:

@@ -23,10 +23,6 @@ from portal.privacy import scrub
 from portal.templatetags.portal_tags import cn_date
 
 
-def party_names(case: Case) -> list[str]:
-    return [party.person.name for party in case.parties.all()]
-
-
 def safe_text(case: Case, text: str) -> str:
     """Free text with phone and ID numbers and the parties' names masked."""
     parties = [(party.person.name, party.role) for party in case.parties.all()]

@@ -28,10 +28,11 @@ from petitions.admin.steps import offered_steps
 from petitions.models import Case, ReplyTemplate
 from petitions.services import unit_label
 from petitions.services.rules import Who
+from portal.actors import Viewer
 from portal.people import display_name
 
 
-def case_timeline(case: Case, user: Any) -> list[dict]:
+def case_timeline(case: Case, user: Viewer) -> list[dict]:
     """The case's timeline as this user may read it, oldest first: when, what, the status move,
     who (by name, with their unit), the note masked as every case text is (and told without a
     word of the accuser where they are hidden from this user), and whether residents see it.

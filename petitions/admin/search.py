@@ -20,6 +20,7 @@ from petitions.admin.display import mask_free_text, staff_label
 from petitions.models import CaseParty, PartyRole
 from petitions.services import TRACKING_ALPHABET, TRACKING_LENGTH
 from portal.access import scope_of
+from portal.actors import Viewer
 from portal.models import Grid, StaffProfile
 from portal.roles import Role
 
@@ -37,11 +38,11 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "queue"
 
     @classmethod
-    def queues_for(cls, user: Any) -> list[tuple[str, Any]]:
+    def queues_for(cls, user: Viewer) -> list[tuple[str, Any]]:
         return [(queue.key, queue.label) for queue in queues.queues_for(user)]
 
     @classmethod
-    def select(cls, value: str | None, user: Any, queryset: QuerySet) -> QuerySet:
+    def select(cls, value: str | None, user: Viewer, queryset: QuerySet) -> QuerySet:
         """The cases of queue ``value`` among ``queryset`` (already scoped to the user)."""
         return queues.select(value, user, queryset)
 
@@ -103,8 +104,8 @@ class CaseSearchMixin:
         return queryset, False
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
-        # Django's autocomplete endpoint answers for any model whose admin has search fields,
-        # and labels each result with str(case) — the raw title. Cases offer no autocomplete.
+        # Django's autocomplete endpoint answers for any model whose admin has search fields;
+        # no form picks a case through it, so cases offer no autocomplete.
         match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name == "autocomplete":
             return []

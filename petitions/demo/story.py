@@ -111,7 +111,8 @@ class Story:
 
     def register(self, actor: str | None, **fields: Any) -> Case:
         self._go()
-        self.case = services.register_case(actor=self._user(actor), received_at=self.t, **fields)
+        intake = services.CaseIntake(received_at=self.t, **fields)
+        self.case = services.register_case(intake, actor=self._user(actor))
         return self.case
 
     def accept(self, actor: str, note: str = "", triage: str | None = None) -> None:

@@ -24,6 +24,7 @@ from petitions.models.choices import (
 from petitions.models.config import Category, LeadershipDecision
 from petitions.models.people import CaseExclusion
 from portal.access import ScopeRule, scope_of
+from portal.actors import Viewer
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.roles import Reach, Role
 
@@ -57,7 +58,7 @@ def due_soon_q(today: date, days: int = DUE_SOON_DAYS) -> Q:
 
 
 class CaseQuerySet(models.QuerySet):
-    def visible_to(self, user: Any, *, one: bool = False) -> CaseQuerySet:
+    def visible_to(self, user: Viewer, *, one: bool = False) -> CaseQuerySet:
         """The only scope filter for cases (admin lists, detail, search, autocomplete, exports).
 
         Reach follows the role; anyone assigned to a case sees it; accusation cases (检举控告)
@@ -135,7 +136,7 @@ class CaseQuerySet(models.QuerySet):
     def supervised(self) -> CaseQuerySet:
         return self.filter(is_supervised=True)
 
-    def to_sign_by(self, user: Any) -> CaseQuerySet:
+    def to_sign_by(self, user: Viewer) -> CaseQuerySet:
         profile_id = scope_of(user).profile_id
         return self.filter(status=CaseStatus.ASSIGNED, handler_id=profile_id)
 

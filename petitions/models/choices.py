@@ -79,8 +79,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 OPEN_STATUSES = (S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS)
-# Statuses in which the resident is still waiting for a result.
-WAITING_STATUSES = OPEN_STATUSES
 
 
 class Satisfaction(models.TextChoices):

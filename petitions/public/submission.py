@@ -31,7 +31,7 @@ from petitions.models import (
     PartyRole,
 )
 from petitions.public import limits
-from petitions.services import PartyData, register_case
+from petitions.services import CaseIntake, PartyData, register_case
 from portal.images import IngestedImage, save_renditions
 
 _TOKEN_SALT = "petitions.public.request-form"  # noqa: S105 - a signing salt, not a secret
@@ -123,8 +123,7 @@ def submit_request(token: FormToken, data: dict[str, Any]) -> tuple[Case, bool]:
             # Taken first: a concurrent second POST of the same form waits here for this
             # transaction, then fails on the unique token and finds the case below.
             submission = OnlineSubmission.objects.create(token_hash=token.hash)
-            case = register_case(
-                actor=None,
+            intake = CaseIntake(
                 kind=CaseKind.ORDINARY,
                 channel=Channel.ONLINE,
                 category=data["category"],
@@ -139,6 +138,7 @@ def submit_request(token: FormToken, data: dict[str, Any]) -> tuple[Case, bool]:
                     PartyData(name=data["name"], phone=data["phone"], role=PartyRole.PETITIONER)
                 ],
             )
+            case = register_case(intake, actor=None)
             _attach(case, data.get("photos") or [])
             submission.case = case
             submission.save(update_fields=["case"])

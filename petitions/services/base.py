@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -14,18 +14,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
 
+from outreach.models import FieldVisit, OnsiteSession
 from petitions import deadlines
 from petitions.models import (
     Case,
     CaseEvent,
     CaseSequence,
+    Category,
     PartyRole,
     Person,
+    Reception,
     Triage,
 )
 from petitions.services import rules
 from portal.access import scope_of
-from portal.models import StaffProfile
+from portal.actors import Actor, User
+from portal.models import Community, Compound, Grid, StaffProfile
 from portal.roles import Role
 from portal.text import TEXT_LIMIT, clean_text, too_long
 
@@ -85,7 +89,41 @@ class PartyData:
     role: str = PartyRole.PETITIONER
 
 
-def _unit_of(actor: Any) -> str:
+@dataclass(frozen=True)
+class CaseIntake:
+    """What a request says when it is registered (登记), from whichever channel it came.
+
+    The staff form (RegisterCaseForm.intake), the residents' online form, demo data and tests
+    each build one; ``register_case`` checks it and turns it into a case.
+    """
+
+    kind: str  # CaseKind: ordinary request, formal petition, review, recheck
+    channel: str  # Channel: 来访, 来信, 来电, 网上, 现场办公, …
+    category: Category
+    community: Community
+    title: str  # 诉求摘要
+    content: str  # 诉求内容
+    # Triage: "" for an ordinary request (or a class left for acceptance to choose).
+    triage: str = ""
+    grid: Grid | None = None  # must lie in ``community``
+    compound: Compound | None = None  # must lie in ``community``
+    address: str = ""
+    parties: Sequence[PartyData] = ()
+    is_accusation: bool = False  # 检举控告: the petitioner is hidden from all but the secretary
+    received_at: datetime | None = None  # None: now
+    # The activity that raised it, if any.
+    field_visit: FieldVisit | None = None
+    onsite_session: OnsiteSession | None = None
+    reception: Reception | None = None
+    reviews: Case | None = None  # the original matter of a review or recheck request
+    followup_interval_days: int | None = None  # required for 长期跟踪
+    named_staff: Sequence[User] = ()  # staff the petitioner asks to be recused (回避)
+    # 当场解决: the result (and the reply, else the result) concludes it at registration.
+    on_the_spot_result: str = ""
+    on_the_spot_reply: str = ""
+
+
+def _unit_of(actor: Actor | None) -> str:
     if actor is None:
         return RESIDENT_UNIT
     profile = StaffProfile.objects.filter(user=actor).only("unit", "role").first()
@@ -98,7 +136,7 @@ def _unit_of(actor: Any) -> str:
 def _event(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor | None,
     kind: str,
     from_status: str = "",
     to_status: str = "",
@@ -129,7 +167,7 @@ def _locked(case: Case, expected_version: int | None = None) -> Case:
     return locked
 
 
-def _ensure_visible(case: Case, actor: Any) -> None:
+def _ensure_visible(case: Case, actor: Actor | None) -> None:
     if actor is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise CaseError(_("您无权处理这件诉求。"))
 
@@ -153,7 +191,7 @@ def _move(case: Case, to: str, fields: Iterable[str] = ()) -> str:
     return old
 
 
-def _profile(actor: Any) -> StaffProfile | None:
+def _profile(actor: Actor) -> StaffProfile | None:
     profile_id = scope_of(actor).profile_id
     return StaffProfile.objects.get(pk=profile_id) if profile_id else None
 
@@ -207,7 +245,7 @@ def _schedule_followup(case: Case) -> list[str]:
     return ["next_followup_due"]
 
 
-def _guard(step: str, case: Case, actor: Any) -> None:
+def _guard(step: str, case: Case, actor: Actor | None) -> None:
     """Asks the rule book's guard of ``step`` (petitions.services.rules), inside the row lock:
     the same answer the case page drew its buttons from, on the row as it is now."""
     if problem := rules.refusal(step, case, rules.Who.of(actor, case)):

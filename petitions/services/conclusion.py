@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +27,14 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.handling import end_open_pause
+from portal.actors import Actor
 
 
 @transaction.atomic
 def conclude_case(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     result: str,
     reply: str,
     dual_settlement: bool = False,
@@ -91,7 +90,7 @@ def conclude_case(
 def record_followup(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor | None,
     satisfaction: str,
     method: str,
     comment: str = "",
@@ -182,7 +181,7 @@ def record_followup(
 
 @transaction.atomic
 def supervise_case(
-    case: Case, *, actor: Any, note: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, note: str, expected_version: int | None = None
 ) -> Case:
     """督办: a leader puts the case under supervision."""
     case = _locked(case, expected_version)
@@ -194,7 +193,7 @@ def supervise_case(
 
 
 @transaction.atomic
-def archive_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
+def archive_case(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """归档: a visited (or not accepted) case is filed."""
     case = _locked(case, expected_version)
     _guard("archive", case, actor)

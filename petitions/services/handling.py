@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,13 +22,14 @@ from petitions.services.base import (
     _schedule_followup,
     _text,
 )
+from portal.actors import Actor
 
 
 @transaction.atomic
 def add_progress(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     note: str,
     progress: int | None = None,
     public: bool = False,
@@ -58,7 +57,7 @@ def add_progress(
 
 @transaction.atomic
 def record_conversation(
-    case: Case, *, actor: Any, note: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, note: str, expected_version: int | None = None
 ) -> Case:
     """谈心谈话: the conversation that settles feelings, needed for 事心双解."""
     note = _text(note)
@@ -73,7 +72,7 @@ def record_conversation(
 
 @transaction.atomic
 def extend_deadline(
-    case: Case, *, actor: Any, days: int, reason: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, days: int, reason: str, expected_version: int | None = None
 ) -> Case:
     """延期: once, within the rule's limit, approved by a named person; the resident sees why."""
     reason = _text(reason)
@@ -107,7 +106,7 @@ def extend_deadline(
 
 @transaction.atomic
 def pause_clock(
-    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """中止计时 (e.g. a hearing): the deadline moves by the days paused."""
     reason = _text(reason)
@@ -122,7 +121,7 @@ def pause_clock(
 
 
 @transaction.atomic
-def resume_clock(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
+def resume_clock(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """恢复计时: the clock runs again; the deadline moves by the days it stood still."""
     case = _locked(case, expected_version)
     _guard("resume", case, actor)
@@ -130,7 +129,7 @@ def resume_clock(case: Case, *, actor: Any, expected_version: int | None = None)
     return case
 
 
-def end_open_pause(case: Case, *, actor: Any, note: str) -> bool:
+def end_open_pause(case: Case, *, actor: Actor, note: str) -> bool:
     """Ends the case's open pause today, moves its deadlines by the days it stood still and
     puts that on the timeline (`note` with {due}, the new conclusion date). False: none open."""
     pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()

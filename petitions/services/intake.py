@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -26,7 +25,7 @@ from petitions.services.base import (
     CASE_PLACE,
     REVIEW_WINDOW_DAYS,
     CaseError,
-    PartyData,
+    CaseIntake,
     _event,
     _guard,
     _locked,
@@ -42,6 +41,7 @@ from petitions.services.base import (
 from petitions.services.conclusion import conclude_case
 from petitions.services.triage import apply_triage, triage_label, triage_problem
 from portal.access import scope_of
+from portal.actors import Actor
 from portal.models import StaffProfile
 from portal.roles import Role
 from portal.templatetags.portal_tags import join_names_text
@@ -49,56 +49,35 @@ from portal.text import LONG_TEXT_LIMIT
 
 
 @transaction.atomic
-def register_case(
-    *,
-    actor: Any,
-    kind: str,
-    channel: str,
-    category: Any,
-    community: Any,
-    title: str,
-    content: str,
-    triage: str = "",
-    grid: Any = None,
-    compound: Any = None,
-    address: str = "",
-    parties: Iterable[PartyData] = (),
-    is_accusation: bool = False,
-    received_at: datetime | None = None,
-    field_visit: Any = None,
-    onsite_session: Any = None,
-    reception: Any = None,
-    reviews: Case | None = None,
-    followup_interval_days: int | None = None,
-    named_staff: Iterable[Any] = (),
-    on_the_spot_result: str = "",
-    on_the_spot_reply: str = "",
-) -> Case:
+def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
     """登记: a request from any channel becomes a case with a number and a tracking code.
 
     `actor` None means a resident submitted it online. The triage class may be left for the
     acceptance step. 当场解决 cases are accepted and concluded in the same step when the result
-    is given.
+    is given, by a member of staff.
     """
-    title, content = _text(title), _text(content, limit=LONG_TEXT_LIMIT)
+    kind, reviews, received_at = intake.kind, intake.reviews, intake.received_at
+    title, content = _text(intake.title), _text(intake.content, limit=LONG_TEXT_LIMIT)
     if not title or not content:
         raise CaseError(_("请填写诉求摘要和诉求内容。"))
-    if grid is not None and grid.community_id != community.pk:
+    if intake.grid is not None and intake.grid.community_id != intake.community.pk:
         raise CaseError(_("所选网格不属于所选社区。"))
-    if compound is not None and compound.community_id != community.pk:
+    if intake.compound is not None and intake.compound.community_id != intake.community.pk:
         raise CaseError(_("所选小区不属于所选社区。"))
-    if triage == Triage.LONG_TERM and not followup_interval_days:
+    if intake.triage == Triage.LONG_TERM and not intake.followup_interval_days:
         raise CaseError(_("长期跟踪类诉求请填写跟踪间隔天数。"))
-    if on_the_spot_result and triage != Triage.ON_THE_SPOT:
+    if intake.on_the_spot_result and intake.triage != Triage.ON_THE_SPOT:
         raise CaseError(_("只有“当场解决”类诉求可以在登记时直接办结。"))
-    if triage == Triage.ON_THE_SPOT and not (on_the_spot_result or "").strip():
+    if intake.triage == Triage.ON_THE_SPOT and not (intake.on_the_spot_result or "").strip():
         # On the spot means concluded at capture: a class without its result would leave the
         # case open, and overdue, under a label that says it was solved.
         raise CaseError(_("选择“当场解决”须填写当场解决的结果；未当场解决的诉求请按一般办理。"))
     if kind in (CaseKind.REVIEW, CaseKind.RECHECK):
         _check_review_request(kind, reviews, received_at or timezone.now())
     if actor is not None and not scope_of(actor).allows(
-        CASE_PLACE, community_id=community.pk, grid_id=grid.pk if grid else None
+        CASE_PLACE,
+        community_id=intake.community.pk,
+        grid_id=intake.grid.pk if intake.grid else None,
     ):
         raise CaseError(_("只能登记本人负责范围内的诉求：请选择您负责的社区或网格。"))
     received_at = received_at or timezone.now()
@@ -106,22 +85,22 @@ def register_case(
         number=_new_number(timezone.localtime(received_at).year),
         tracking_code=new_tracking_code(),
         kind=kind,
-        is_accusation=is_accusation,
-        channel=channel,
-        category=category,
-        community=community,
-        grid=grid,
-        compound=compound,
-        address=address,
+        is_accusation=intake.is_accusation,
+        channel=intake.channel,
+        category=intake.category,
+        community=intake.community,
+        grid=intake.grid,
+        compound=intake.compound,
+        address=intake.address,
         title=title,
         content=content,
-        triage=triage,
+        triage=intake.triage,
         received_at=received_at,
-        field_visit=field_visit,
-        onsite_session=onsite_session,
-        reception=reception,
+        field_visit=intake.field_visit,
+        onsite_session=intake.onsite_session,
+        reception=intake.reception,
         reviews=reviews,
-        followup_interval_days=followup_interval_days,
+        followup_interval_days=intake.followup_interval_days,
         registered_by=actor,
     )
     _schedule_followup(case)
@@ -135,9 +114,9 @@ def register_case(
             case.tracking_code = new_tracking_code()
     else:  # pragma: no cover
         raise CaseError(_("系统繁忙，请重试。"))
-    for data in parties:
+    for data in intake.parties:
         CaseParty.objects.get_or_create(case=case, person=_person(data), role=data.role)
-    for user in named_staff:
+    for user in intake.named_staff:
         CaseExclusion.objects.get_or_create(case=case, user=user)
     with records_language():
         note = f"来源：{case.get_channel_display()}"
@@ -149,13 +128,15 @@ def register_case(
         note=note,
         public=True,
     )
-    if on_the_spot_result:
+    if intake.on_the_spot_result:
+        if actor is None:  # a resident's own request is not closed at capture
+            raise CaseError(_("这一步须由工作人员办理。"))
         case = accept_case(case, actor=actor, note="当场受理")
         case = conclude_case(
             case,
             actor=actor,
-            result=on_the_spot_result,
-            reply=on_the_spot_reply or on_the_spot_result,
+            result=intake.on_the_spot_result,
+            reply=intake.on_the_spot_reply or intake.on_the_spot_result,
         )
     return case
 
@@ -185,7 +166,7 @@ def _check_review_request(kind: str, reviews: Case | None, received_at: datetime
 def accept_case(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     triage: str | None = None,
     followup_interval_days: int | None = None,
@@ -224,7 +205,7 @@ def accept_case(
 
 @transaction.atomic
 def reject_case(
-    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """不予受理: with the reason, which the resident sees."""
     reason = _text(reason)
@@ -276,7 +257,7 @@ def _names(profiles: Iterable[StaffProfile]) -> str:
 def assign_case(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     handler: StaffProfile,
     co_handlers: Iterable[StaffProfile] | None = None,
     mediators: Iterable[StaffProfile] | None = None,
@@ -303,7 +284,7 @@ def assign_case(
             _("%(names)s 不能承办诉求（只读或系统账号、账号已停用或角色尚未批准）。")
             % {"names": join_names_text(sorted(names))}
         )
-    previous = case.handler.name if case.handler_id else ""
+    previous = case.handler.name if case.handler is not None else ""
     case.handler = handler
     case.assigned_at = timezone.now()
     case.signed_at = None
@@ -338,7 +319,7 @@ def assign_case(
 
 
 def bulk_assign(
-    cases: Iterable[Case], *, actor: Any, handler: StaffProfile, note: str = ""
+    cases: Iterable[Case], *, actor: Actor, handler: StaffProfile, note: str = ""
 ) -> tuple[int, list[str]]:
     """批量交办: each case on its own; returns how many moved and why the others did not."""
     done, problems = 0, []
@@ -352,7 +333,7 @@ def bulk_assign(
 
 
 @transaction.atomic
-def sign_case(case: Case, *, actor: Any, expected_version: int | None = None) -> Case:
+def sign_case(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """签收: the handler takes the case on."""
     case = _locked(case, expected_version)
     _guard("sign", case, actor)
@@ -373,7 +354,7 @@ def sign_case(case: Case, *, actor: Any, expected_version: int | None = None) ->
 
 @transaction.atomic
 def bounce_case(
-    case: Case, *, actor: Any, reason: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """退单: the handler sends it back (not theirs to handle), with a reason."""
     reason = _text(reason)
@@ -381,7 +362,8 @@ def bounce_case(
         raise CaseError(_("请填写退单理由。"))
     case = _locked(case, expected_version)
     _guard("bounce", case, actor)
-    previous = case.handler.name
+    # The guard lets only the case's handler bounce it, so there is one.
+    previous = case.handler.name  # type: ignore[union-attr]
     case.handler = None
     case.bounce_count += 1
     old = _move(case, CaseStatus.ACCEPTED, ["handler", "bounce_count"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -39,6 +39,7 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.rules import Who, refusal, rule
+from portal.actors import Actor, User
 from portal.people import display_name
 from portal.text import LONG_TEXT_LIMIT, TEXT_LIMIT
 
@@ -102,7 +103,7 @@ def _writes_mediation(case: Case, who: Who, model: str) -> str | None:
     parties in full (a mediator only on the cases they are assigned to; nobody but the party
     secretary on an accusation), since a record names the parties."""
     user = who.user
-    if not who.visible:
+    if user is None or not who.visible:
         return _("您无权处理这件诉求。")
     if not (
         who.role is not None
@@ -147,10 +148,8 @@ def may_record_agreement(case: Case, who: Who) -> str | None:
     )
 
 
-def _allow(step: str, case: Case, actor: Any) -> None:
+def _allow(step: str, case: Case, actor: Actor) -> None:
     """The step's guard, asked inside the row lock."""
-    if actor is None:
-        raise CaseError(_("这一步须由工作人员办理。"))
     if problem := refusal(step, case, Who.of(actor, case)):
         raise CaseError(problem)
 
@@ -160,7 +159,7 @@ def _allow(step: str, case: Case, actor: Any) -> None:
 
 @transaction.atomic
 def recuse_staff(
-    case: Case, *, actor: Any, user: Any, reason: str, expected_version: int | None = None
+    case: Case, *, actor: Actor, user: User, reason: str, expected_version: int | None = None
 ) -> Case:
     """回避: the named member of staff never sees the case again (nor works on it)."""
     reason = _text(reason, limit=100) or "依规回避"
@@ -212,11 +211,17 @@ def _shown(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _field(model: type[models.Model], name: str) -> models.Field:
+    # The names are the record's own concrete fields (TEXT_LIMITS and the forms' fields), never
+    # a reverse relation or a generic foreign key.
+    return cast("models.Field", model._meta.get_field(name))
+
+
 def _value(row: models.Model, name: str) -> Any:
     if name == "mediators":
-        return list(row.mediators.all()) if row.pk else []
-    field = row._meta.get_field(name)
-    if field.choices:
+        # Only a mediation session has mediators (the only record with that field).
+        return list(row.mediators.all()) if row.pk else []  # type: ignore[attr-defined]
+    if _field(type(row), name).choices:
         with records_language():
             return str(getattr(row, f"get_{name}_display")())
     return getattr(row, name)
@@ -258,7 +263,7 @@ def _write(row: models.Model, values: dict[str, Any]) -> tuple[list[str], dict[s
     if new or changed:
         row.save()
     if "mediators" in changed:
-        row.mediators.set(values["mediators"])
+        row.mediators.set(values["mediators"])  # type: ignore[attr-defined]  # as in _value
     changes = {name: [before[name], after[name]] for name in changed if name not in PERSONAL_FIELDS}
     return changed, changes
 
@@ -268,7 +273,7 @@ def _describe(model: type[models.Model], changed: list[str], changes: dict[str, 
     parts = []
     with records_language():
         for name in changed:
-            label = str(model._meta.get_field(name).verbose_name)
+            label = str(_field(model, name).verbose_name)
             if name in changes:
                 old, new = changes[name]
                 parts.append(f"{label}：{old or '—'} → {new or '—'}")
@@ -279,7 +284,7 @@ def _describe(model: type[models.Model], changed: list[str], changes: dict[str, 
 
 def _labels(model: type[models.Model], names: Iterable[str]) -> str:
     with records_language():
-        return "、".join(str(model._meta.get_field(name).verbose_name) for name in names)
+        return "、".join(str(_field(model, name).verbose_name) for name in names)
 
 
 # --- 调解记录 ------------------------------------------------------------------------------------
@@ -297,7 +302,7 @@ def _session_label(session: MediationSession) -> str:
 def record_mediation_session(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     method: str,
     outcome: str,
     mediators: Iterable[Any],
@@ -347,7 +352,7 @@ def record_mediation_session(
 def change_mediation_session(
     session: MediationSession,
     *,
-    actor: Any,
+    actor: Actor,
     expected_version: int | None = None,
     **fields: Any,
 ) -> MediationSession:
@@ -393,7 +398,7 @@ def _agreement_label(agreement: MediationAgreement) -> str:
 def record_agreement(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     signed_on: date,
     parties: str,
     facts: str,
@@ -444,7 +449,7 @@ def record_agreement(
 def change_agreement(
     agreement: MediationAgreement,
     *,
-    actor: Any,
+    actor: Actor,
     expected_version: int | None = None,
     **fields: Any,
 ) -> MediationAgreement:

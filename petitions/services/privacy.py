@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -22,10 +20,11 @@ from petitions.services.base import (
     _unit_of,
     records_language,
 )
+from portal.actors import Actor
 
 
 @transaction.atomic
-def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
+def reveal_party(party: CaseParty, *, actor: Actor, reason: str) -> Person:
     """查看完整个人信息: only with a reason, only where the role allows it, always logged.
 
     Logged on every case whose party record this is (records kept from before each case had its
@@ -56,7 +55,7 @@ def reveal_party(party: CaseParty, *, actor: Any, reason: str) -> Person:
 
 @transaction.atomic
 def record_export(
-    actor: Any, *, what: str, filters: str, case_ids: list[int], masked: bool
+    actor: Actor, *, what: str, filters: str, case_ids: list[int], masked: bool
 ) -> ExportRecord:
     """One export record, and an internal 导出 entry on the timeline of every case exported."""
     record = ExportRecord.objects.create(

@@ -34,12 +34,14 @@ from petitions.models import (
     Case,
     CaseEvent,
     CasePause,
+    CaseQuerySet,
     CaseStatus,
     EventKind,
     FollowUp,
     Triage,
 )
 from portal.access import scope_of
+from portal.actors import Viewer
 from portal.roles import Role
 from portal.templatetags.portal_tags import cn_date
 
@@ -66,7 +68,7 @@ def rule(name: str) -> Callable[[Guard], Guard]:
 # --- who is asking --------------------------------------------------------------------------
 
 
-def _cases_for(user: Any) -> Any:
+def _cases_for(user: Viewer | None) -> CaseQuerySet:
     """The cases ``user`` may act on (their scope). The demo seeder, whose actors act within
     their scope by construction, swaps this for all cases (petitions.demo.clock)."""
     return Case.objects.visible_to(user, one=True) if user is not None else Case.objects.all()
@@ -110,7 +112,7 @@ class Who:
     """What the guards need to know about the person, worked out once per case page (and again
     inside the row lock by the service)."""
 
-    user: Any
+    user: Viewer | None  # None: a resident on the tracking page (no account)
     role: Role | None
     profile_id: int | None
     assigned: bool  # handler, co-handler or mediator of this case (is_assigned)
@@ -130,7 +132,7 @@ class Who:
     rated: bool = False  # the latest conclusion has its follow-up already
 
     @classmethod
-    def of(cls, user: Any, case: Case) -> Who:
+    def of(cls, user: Viewer | None, case: Case) -> Who:
         """Reads, in one query, whether ``user`` sees ``case``, works on it, and the facts of
         the case the guards of its current status ask about (the others are not read)."""
         scope = scope_of(user)
@@ -202,7 +204,7 @@ def is_assigned(case: Case, profile_id: int | None) -> bool:
     return Case.objects.filter(pk=case.pk).filter(co_handles | mediates).exists()
 
 
-def worked_on(case: Case, user: Any) -> bool:
+def worked_on(case: Case, user: Viewer | None) -> bool:
     """Whether ``user`` handled, co-handled, mediated or concluded the case (see Who.worked_on)."""
     if user is None:
         return False
@@ -352,8 +354,9 @@ def assign(case: Case, who: Who) -> str | None:
 def _the_handler(case: Case, who: Who) -> str | None:
     if who.handles(case):
         return _handles_cases(who)
+    # Asked only of a case 已交办待签收, which always has its handler (case_assigned_has_handler).
     return _("只有承办人（%(name)s）可以签收或退单。") % {
-        "name": case.handler.name if case.handler_id else _("未指定")
+        "name": case.handler.name  # type: ignore[union-attr]
     }
 
 

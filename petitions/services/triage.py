@@ -27,6 +27,7 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.rules import decision_problem
+from portal.actors import Actor
 
 
 def triage_label(triage: str) -> str:
@@ -64,7 +65,7 @@ def apply_triage(case: Case, triage: str, interval: int | None) -> list[str]:
 def reclassify_case(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     triage: str,
     reason: str,
     followup_interval_days: int | None = None,
@@ -104,7 +105,7 @@ def reclassify_case(
 
 @transaction.atomic
 def refer_to_deliberation(
-    case: Case, *, actor: Any, deliberation: Any, expected_version: int | None = None
+    case: Case, *, actor: Actor, deliberation: Any, expected_version: int | None = None
 ) -> Case:
     """提交议事协商会: a ledger case is put to a deliberation meeting of its community."""
     from outreach.models import ActivityStatus, Deliberation
@@ -131,7 +132,7 @@ def refer_to_deliberation(
 def link_decision(
     case: Case,
     *,
-    actor: Any,
+    actor: Actor,
     deliberation_decision: Any = None,
     leadership_decision: Any = None,
     expected_version: int | None = None,

@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from portal.actors import User
 from portal.people import display_name
 from portal.privacy import public_text
 
@@ -24,7 +25,7 @@ register = template.Library()
 
 
 @register.filter(name="display_name")
-def display_name_filter(user: Any) -> str:
+def display_name_filter(user: User | None) -> str:
     """{{ user|display_name }}: the person's name, not the login (portal.people)."""
     return display_name(user)
 

@@ -47,7 +47,7 @@ def new_case(grid: Grid, *, actor: Any = None, parties: Any = None, **overrides:
     } | overrides
     if fields["triage"] == Triage.LONG_TERM:
         fields.setdefault("followup_interval_days", 14)
-    return services.register_case(actor=actor, **fields)
+    return services.register_case(services.CaseIntake(**fields), actor=actor)
 
 
 def assigned_case(place: Any, staff: dict, **overrides: Any):
