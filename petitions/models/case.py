@@ -23,6 +23,7 @@ from petitions.models.choices import (
 )
 from petitions.models.config import Category, LeadershipDecision
 from petitions.models.people import CaseExclusion
+from portal import clock
 from portal.access import ScopeRule, scope_of
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.roles import Reach, Role
@@ -113,16 +114,16 @@ class CaseQuerySet(models.QuerySet):
 
     def overdue(self, today: date | None = None) -> CaseQuerySet:
         """Open cases past any deadline that applies to their current step."""
-        return self.filter(overdue_q(today or timezone.localdate()))
+        return self.filter(overdue_q(today or clock.today()))
 
     def due_soon(self, today: date | None = None, days: int = DUE_SOON_DAYS) -> CaseQuerySet:
         """Open cases not overdue whose current step's deadline (acceptance, sign-for or
         conclusion) falls within the next `days` days."""
-        return self.filter(due_soon_q(today or timezone.localdate(), days))
+        return self.filter(due_soon_q(today or clock.today(), days))
 
     def followup_due(self, today: date | None = None) -> CaseQuerySet:
         """长期跟踪 cases whose scheduled follow-up was missed."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.open().filter(triage=Triage.LONG_TERM, next_followup_due__lt=today)
 
     def awaiting_visit(self) -> CaseQuerySet:
@@ -274,7 +275,7 @@ class Case(models.Model):
     )
 
     # When.
-    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    received_at = models.DateTimeField(_("收到时间"), default=clock.now)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True, editable=False)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True, editable=False)
@@ -452,11 +453,11 @@ class Case(models.Model):
     def past_conclusion_due(self, today: date | None = None) -> bool:
         """The conclusion deadline has passed: from then on nothing may move it (an extension
         or a pause would turn days already late into days on time)."""
-        return self.conclude_due is not None and (today or timezone.localdate()) > self.conclude_due
+        return self.conclude_due is not None and (today or clock.today()) > self.conclude_due
 
     def is_overdue(self, today: date | None = None) -> bool:
         due = self.current_due
-        return due is not None and due < (today or timezone.localdate())
+        return due is not None and due < (today or clock.today())
 
     @property
     def formatted_tracking_code(self) -> str:
@@ -474,7 +475,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("诉求")
     )
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -549,7 +550,7 @@ class FollowUp(models.Model):
         Case, on_delete=models.PROTECT, related_name="followups", verbose_name=_("诉求")
     )
     conclusion_number = models.PositiveSmallIntegerField(_("第几次办结"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
     method = models.CharField(_("方式"), max_length=8, choices=Method.choices)
     satisfaction = models.CharField(_("评价"), max_length=14, choices=Satisfaction.choices)
     comment = models.TextField(_("意见"), blank=True)
@@ -597,7 +598,7 @@ class CaseSequence(models.Model):
 class ExportRecord(models.Model):
     """One export of case data: who, when, which filter, how many rows, masked or not."""
 
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -39,6 +39,7 @@ from petitions.models import (
     FollowUp,
     Triage,
 )
+from portal import clock
 from portal.access import scope_of
 from portal.roles import Role
 from portal.templatetags.portal_tags import cn_date
@@ -519,7 +520,7 @@ def decision_problem(
             ) % {"meeting": meeting}
         return None
     if leadership_decision is not None:
-        if leadership_decision.held_on > timezone.localdate():
+        if leadership_decision.held_on > clock.today():
             return _("该领导会议尚未召开，其决定不能作为办结依据。")
         if leadership_decision.held_on < timezone.localtime(case.received_at).date():
             return _("该领导会议在本诉求收到之前召开，不是针对本诉求的决定。")
