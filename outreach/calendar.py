@@ -8,11 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from outreach.models import Activity
+from portal import clock
 
 DEFAULT_LENGTH = timedelta(hours=2)
 
@@ -30,7 +30,7 @@ def upcoming_calendar(
     cal.add("x-wr-calname", gettext("%(name)s下基层活动安排") % {"name": name})
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     host = request.get_host().split(":")[0]
-    stamp = timezone.now()
+    stamp = clock.now()
     for activity in activities:
         event = Event()
         event.add("uid", f"{activity._meta.model_name}-{activity.pk}@{host}")

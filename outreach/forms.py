@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outreach import services
+from portal import clock
 from portal.forms import PortalForm, PortalModelForm
 
 RECORD_AS = [("held", _("已举办（事后登记）")), ("planned", _("计划中（提前发布）"))]
@@ -29,7 +30,7 @@ def month_bounds(value: str) -> tuple[date, date] | None:
 def half_hour_before(moment: datetime | None = None) -> datetime:
     """Now (or ``moment``) rounded down to the half hour, local time: when an activity logged
     afterwards most likely began, never in the future."""
-    local = timezone.localtime(moment)
+    local = clock.localnow() if moment is None else timezone.localtime(moment)
     return local.replace(minute=local.minute // 30 * 30, second=0, microsecond=0)
 
 
@@ -66,7 +67,7 @@ class ActivityAddForm(PortalModelForm):
         elif (
             record_as == "planned"
             and self.instance.starts_at
-            and self.instance.starts_at < timezone.now()
+            and self.instance.starts_at < clock.now()
         ):
             self.add_error(
                 "starts_at",

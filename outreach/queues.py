@@ -15,7 +15,6 @@ from datetime import date, datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +27,7 @@ from outreach.models import (
     local_day_bounds,
 )
 from outreach.services import can_publish
+from portal import clock
 from portal.actors import Viewer
 from portal.worklist import WorkQueue
 
@@ -102,7 +102,7 @@ class AgendaItem:
     @property
     def past(self) -> bool:
         """Its time has passed while it is still planned: it waits to be marked held."""
-        return self.starts_at < timezone.now()
+        return self.starts_at < clock.now()
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from outreach.models import TRANSITIONS, Activity, ActivityStatus
+from portal import clock
 from portal.actors import Viewer
 
 Guard = Callable[[Activity, "Who"], "str | None"]
@@ -120,7 +120,7 @@ def held(activity: Activity, who: Who) -> str | None:
     """记为已举办: a planned activity whose start time has come (its results: the step's form)."""
     if problem := _edits(activity, who) or _moves_to(activity, ActivityStatus.HELD):
         return problem
-    if activity.starts_at > timezone.now():
+    if activity.starts_at > clock.now():
         return _("活动开始时间还没到，不能记为已举办。")
     return None
 

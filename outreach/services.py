@@ -30,6 +30,7 @@ from outreach.models import (
     RevisionStatus,
 )
 from outreach.rules import can_publish
+from portal import clock
 from portal.actors import Actor, Viewer
 from portal.images import discard_files_on_commit
 from portal.models import CalendarDay, DayKind
@@ -57,7 +58,7 @@ def results_problem(activity: Activity) -> str | None:
     """Why this activity cannot be recorded as held yet (None when it can)."""
     if activity.starts_at is None:
         return None  # the form reports the missing start time on its field
-    if activity.starts_at > timezone.now():
+    if activity.starts_at > clock.now():
         return _("活动开始时间还没到，不能记为已举办。")
     return activity.missing_results()
 
@@ -326,11 +327,11 @@ def submit_revision(activity: Activity, *, actor: Actor, changes: dict) -> Activ
         return _revision(live, actor=actor, changes=changes)
     merged = review.merge(pending.changes, changes)
     _discard_files(review.proposed_files(pending.changes) - review.proposed_files(merged))
-    pending.changes, pending.submitted_by, pending.submitted_at = merged, actor, timezone.now()
+    pending.changes, pending.submitted_by, pending.submitted_at = merged, actor, clock.now()
     pending.title = live.title[:120]
     if not merged:  # the editor undid everything that was waiting
         pending.status = RevisionStatus.WITHDRAWN
-        pending.decided_by, pending.decided_at = actor, timezone.now()
+        pending.decided_by, pending.decided_at = actor, clock.now()
     pending.save()
     return pending if merged else None
 
@@ -408,7 +409,7 @@ def approve_revision(revision: ActivityRevision, *, actor: Actor) -> Activity:
             _("无法批准：要删除的议定事项已被诉求引用。请退回，由提交人修改后重新提交。")
         ) from exc
     revision.status = RevisionStatus.APPROVED
-    revision.decided_by, revision.decided_at = actor, timezone.now()
+    revision.decided_by, revision.decided_at = actor, clock.now()
     revision.title = activity.title[:120]
     revision.save(update_fields=["status", "decided_by", "decided_at", "title"])
     # On the record once it takes effect, by whoever approved it, naming who asked for it.
@@ -469,7 +470,7 @@ def withdraw_revision(revision: ActivityRevision, *, actor: Actor) -> ActivityRe
 def _close(revision: ActivityRevision, *, actor: Actor, status: str, note: str) -> ActivityRevision:
     _discard_files(review.proposed_files(revision.changes))
     revision.status, revision.note = status, (note or "").strip()[:200]
-    revision.decided_by, revision.decided_at = actor, timezone.now()
+    revision.decided_by, revision.decided_at = actor, clock.now()
     revision.save(update_fields=["status", "note", "decided_by", "decided_at"])
     return revision
 
@@ -488,7 +489,7 @@ def copy_as_new(activity: Activity, *, actor: Actor, days_later: int = 7) -> Act
     copy.pk = None
     copy._state.adding = True
     shift = timedelta(days=days_later)
-    while source.starts_at + shift <= timezone.now():
+    while source.starts_at + shift <= clock.now():
         shift += timedelta(days=7)
     copy.starts_at = source.starts_at + shift
     if source.ends_at:
@@ -531,7 +532,7 @@ def plan_from_rota(
         raise ActivityError(_("该排班已停用。"))
     if not 1 <= weeks <= 26:
         raise ActivityError(_("一次最多生成 26 周。"))
-    today = today or timezone.localdate()
+    today = today or clock.today()
     tz = timezone.get_current_timezone()
     officials = list(rota.officials.all())
     # Titles and summaries are stored and published as data: always in Chinese, never in the
@@ -543,7 +544,7 @@ def plan_from_rota(
     summary = f"{who}在{rota.venue}现场办公，居民可当面反映诉求。"
     created = []
     first = next_weekday(today, rota.weekday)
-    if datetime.combine(first, rota.start_time, tzinfo=tz) < timezone.now():
+    if datetime.combine(first, rota.start_time, tzinfo=tz) < clock.now():
         first += timedelta(weeks=1)  # today's slot has already begun
     days = [first + timedelta(weeks=week) for week in range(weeks)]
     holidays = set(

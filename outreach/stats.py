@@ -13,7 +13,6 @@ from typing import Any
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from outreach.models import (
     PRACTICE_MODELS,
@@ -27,6 +26,7 @@ from outreach.models import (
     TalkKind,
     VisitKind,
 )
+from portal import clock
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def upcoming_activities(
     *, community: Any = None, days: int = 35, limit: int | None = None
 ) -> list[Activity]:
     """Published, planned activities of every practice in the next `days` days, soonest first."""
-    now = timezone.now()
+    now = clock.now()
     items: list[Activity] = []
     for model in practice_models():
         qs = (

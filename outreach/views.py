@@ -10,12 +10,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 
 from outreach.calendar import upcoming_calendar
 from outreach.forms import ActivityFilterForm, CommunityFilterForm
 from outreach.models import Activity, Deliberation, FieldVisit, OnsiteSession, PolicyTalk
 from outreach.stats import upcoming_activities
+from portal import clock
 from portal.models import Community
 
 PAGE_SIZE = 20
@@ -55,7 +55,7 @@ def activity_list(request: HttpRequest, model: type[Activity]) -> HttpResponse:
             # The count says its period (the month chosen, else every record to date) and
             # the practice's own measure word, as on the home page.
             "period": period,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             "unit": model.unit_for(page.paginator.count),
             "form": form,
             "page_obj": page,
@@ -121,7 +121,7 @@ def upcoming(request: HttpRequest) -> HttpResponse:
             "by_community": by_community,
             "community": community,
             "days": UPCOMING_DAYS,
-            "today": timezone.localdate(),
+            "today": clock.today(),
             **_feed_urls(request, community),
         },
     )

@@ -17,6 +17,7 @@ from petitions.models import (
     StartEvent,
     Triage,
 )
+from portal import clock
 from portal.workdays import add_working_days, working_days_between
 
 
@@ -55,7 +56,7 @@ def paused_days(case: Case, unit: str, today: date | None = None) -> int:
     """Days the clock stood still; an open pause counts up to today."""
     if case.pk is None:
         return 0
-    today = today or timezone.localdate()
+    today = today or clock.today()
     total = 0
     for pause in CasePause.objects.filter(case=case):
         end = pause.ended_on or today

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.admin.display import due_of, masked_person, petitioner, safe_title, staff_label
 from petitions.models import Case
 from petitions.services import record_export
+from portal import clock
 from portal.actors import Viewer
 from portal.privacy import scrub
 
@@ -149,7 +150,7 @@ def export_response(queryset: QuerySet, *, user: Viewer, filters: str) -> FileRe
     record_export(
         user, what="诉求", filters=scrub(filters or "全部"), case_ids=written, masked=True
     )
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    stamp = clock.localnow().strftime("%Y%m%d-%H%M")
     return FileResponse(
         handle,
         as_attachment=True,

@@ -28,6 +28,7 @@ from petitions.models import (
 )
 from petitions.models.choices import TRIAGE_EXPLAINED
 from petitions.services import CaseIntake, PartyData, handling_staff
+from portal import clock
 from portal.access import scope_of
 from portal.actors import Viewer
 from portal.forms import PortalForm
@@ -249,7 +250,7 @@ class RegisterCaseForm(PortalForm):
         self.fields["onsite_session"].queryset = OnsiteSession.objects.visible_to(user)
         self.fields["reception"].queryset = Reception.objects.visible_to(user)
         if not self.is_bound and "received_at" not in self.initial:
-            self.initial["received_at"] = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial["received_at"] = clock.localnow().replace(second=0, microsecond=0)
         if not self.is_bound and scope_of(user).reach(records=True) is Reach.GRIDS:
             own = list(self.fields["grid"].queryset[:2])
             if len(own) == 1:  # a grid worker with one grid: the place is known
@@ -273,11 +274,11 @@ class RegisterCaseForm(PortalForm):
 
     def clean_received_at(self) -> Any:
         received = self.cleaned_data["received_at"]
-        if received > timezone.now() + timedelta(minutes=5):
+        if received > clock.now() + timedelta(minutes=5):
             raise forms.ValidationError(_("收到时间不能晚于现在。"))
         # A slip of the year (1990 for 2026) would number the case 1990-… and put it on the
         # overdue list for decades; matters older than a year are not registered afresh.
-        if received < timezone.now() - timedelta(days=366):
+        if received < clock.now() - timedelta(days=366):
             raise forms.ValidationError(_("收到时间不能早于一年前，请检查年份。"))
         return received
 
@@ -575,7 +576,7 @@ class DecisionForm(StepForm):
         )
         if self.user.has_perm("petitions.view_leadershipdecision"):
             self.fields["leadership_decision"].queryset = LeadershipDecision.objects.filter(
-                cases=self.case, held_on__lte=timezone.localdate()
+                cases=self.case, held_on__lte=clock.today()
             )
         else:  # the role matrix keeps leadership decisions from this role
             del self.fields["leadership_decision"]

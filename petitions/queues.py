@@ -42,13 +42,13 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models import TRANSITIONS, Case, CaseStatus, FollowUp, Triage
 from petitions.models.case import DUE_SOON_DAYS, due_soon_q, overdue_q
 from petitions.services.rules import Who, helps_on, last_concluder
+from portal import clock
 from portal.access import scope_of
 from portal.actors import Viewer
 from portal.roles import Reach, Role
@@ -351,7 +351,7 @@ def queues_for(user: Viewer) -> list[Queue]:
 
 def condition(queue: Queue, user: Viewer, today: date | None = None) -> Q:
     """The SQL condition of ``queue`` for ``user`` (over the cases they see)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     person = Person.of(user)
     if _reads_only(person):
         return queue.oversight(today) if queue.oversight is not None else person.nothing
@@ -363,7 +363,7 @@ def holds(queue: Queue, case: Case, user: Viewer, today: date | None = None) -> 
     what ``condition`` must agree with)."""
     from petitions.services import rules
 
-    today = today or timezone.localdate()
+    today = today or clock.today()
     person = Person.of(user)
     if _reads_only(person):
         if queue.oversight is None:
@@ -390,7 +390,7 @@ def workbench_queues(user: Viewer) -> list[WorkQueue]:
     shown = queues_for(user)
     if not shown:
         return []
-    today = timezone.localdate()
+    today = clock.today()
     counts = Case.objects.visible_to(user).aggregate(
         **{queue.key: Count("pk", filter=condition(queue, user, today)) for queue in shown}
     )

@@ -16,8 +16,8 @@ from typing import Any, TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from portal import clock
 from portal.models import Community, Compound, Grid, Qualification, StaffProfile, Team, TeamKind
 from portal.roles import Role
 from portal.services import grant_role
@@ -44,7 +44,7 @@ class SeedContext:
     out: TextIO
     scale: int = 1
     rng: random.Random = field(default_factory=lambda: random.Random(20260101))
-    today: date = field(default_factory=timezone.localdate)  # Shanghai's date, not UTC's
+    today: date = field(default_factory=clock.today)  # Shanghai's date, not UTC's
     reports: list[Callable[[], None]] = field(default_factory=list)
     # Progress: one line per stage ("[3/7] 诉求 … 1,102 件，58 s"); verbosity 0 prints none.
     # `stages` is the total the command announces (each demo module's STAGES, added up).

@@ -35,10 +35,10 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
+from portal import clock
 from portal.models import RateLimitCounter
 
 CLIENT_COOKIE = "portal_client"
@@ -63,7 +63,7 @@ class Limit:
     seconds: int
 
     def window_start(self, now: datetime | None = None) -> datetime:
-        now = now or timezone.now()
+        now = now or clock.now()
         epoch = int(now.timestamp())
         return datetime.fromtimestamp(epoch - epoch % self.seconds, tz=UTC)
 
@@ -91,7 +91,7 @@ class Limit:
         statement: simultaneous uses each get their own number)."""
         if not value or not enabled():
             return 0
-        now = timezone.now()
+        now = clock.now()
         hits = _increment(self.scope, self._key(value), self.window_start(now))
         if secrets.randbelow(PURGE_ONE_IN) == 0:
             RateLimitCounter.objects.filter(window_start__lt=now - KEEP).delete()

@@ -8,9 +8,9 @@ from django.apps import apps as global_apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import clock
 from portal.access import forget_scope
 from portal.actors import Actor, User
 from portal.models import StaffProfile
@@ -114,7 +114,7 @@ def _approve_if_allowed(profile: StaffProfile, actor: Actor | None) -> None:
     # actor None is the server operator (manage.py); otherwise only an approver's change counts
     # as approved at once.
     if actor is None or actor.has_perm("portal.approve_staffprofile"):
-        profile.approved_by, profile.approved_at = actor, timezone.now()
+        profile.approved_by, profile.approved_at = actor, clock.now()
     else:
         profile.approved_by, profile.approved_at = None, None
 
@@ -170,7 +170,7 @@ def approve_staff_role(profile: StaffProfile, *, actor: Actor) -> StaffProfile:
         raise RoleError(_("不能批准自己的角色。"))
     if profile.is_approved:
         raise RoleError(_("%(name)s 的角色已批准，无需重复批准。") % {"name": profile.name})
-    profile.approved_by, profile.approved_at = actor, timezone.now()
+    profile.approved_by, profile.approved_at = actor, clock.now()
     profile.save(update_fields=["approved_by", "approved_at"])
     _sync_user_groups(profile)
     return profile

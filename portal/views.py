@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils._os import safe_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -20,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import stats as outreach_stats
+from portal import clock
 from portal.access import scope_of
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.figures import home_figures
@@ -35,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "grids", queryset=Grid.objects.filter(is_active=True).order_by("sort_order", "name")
         )
     )
-    today = timezone.localdate()
+    today = clock.today()
     figures = home_figures(today)
     return render(
         request,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from outreach.models import PRACTICE_MODELS
 from outreach.queues import AgendaItem, planned_agenda
+from portal import clock
 from portal.access import Scope, scope_of
 from portal.actors import Viewer
 from portal.models import Community, Grid, StaffProfile
@@ -115,7 +116,7 @@ def workbench_for(request: HttpRequest, site: AdminSite) -> Workbench:
     models = [model for model in _agenda_models() if _may_view(user, model)]
     if not models:
         return workbench  # no activities to see (调解员, 系统管理员): no agenda
-    today = timezone.localdate()
+    today = clock.today()
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)
     agenda = planned_agenda(user, monday, sunday, models, first_from=today, limit=AGENDA_LIMIT)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from portal import clock
 from portal.models import Community, Compound, Grid
 from portal.roles import Role
 from tests.factories import make_community, make_compound, make_grid, make_staff
@@ -140,13 +141,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def freeze():
-    """Run code as if it were a given moment: ``with freeze(datetime(...)): ...``."""
-    from contextlib import contextmanager
-    from unittest import mock
-
-    @contextmanager
-    def at(moment):
-        with mock.patch("django.utils.timezone.now", return_value=moment):
-            yield moment
-
-    return at
+    """Run code as if it were a given moment: ``with freeze(datetime(...)): ...`` (the portal's
+    clock, ``portal.clock.frozen``; a live server's thread keeps the real time)."""
+    return clock.frozen

@@ -41,6 +41,7 @@ from outreach.models import (
     ResearchTheme,
     TalkSeries,
 )
+from portal import clock
 from portal.actors import User
 from portal.admin_base import PhotoInline, PortalModelAdmin, PortalTabularInline, ScopedAdmin
 from portal.people import display_name
@@ -53,7 +54,7 @@ class MonthFilter(admin.SimpleListFilter):
     parameter_name = "month"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        today = timezone.localdate()
+        today = clock.today()
         months = []
         year, month = (
             (today.year, today.month + 2)

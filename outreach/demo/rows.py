@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.utils import timezone
 
 from outreach.models import (
     Activity,
@@ -23,6 +22,7 @@ from outreach.models import (
 )
 from outreach.record import figure_changes
 from outreach.rules import can_publish
+from portal import clock
 from portal.models import StaffProfile
 
 
@@ -95,7 +95,7 @@ class _Record:
     and 公开 by the author or, when the author may not publish, by the party secretary."""
 
     def __init__(self) -> None:
-        self.now = timezone.now()
+        self.now = clock.now()
         self.units = {
             p.user_id: p.unit or str(p.get_role_display())
             for p in StaffProfile.objects.only("user_id", "unit", "role")

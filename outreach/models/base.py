@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.access import ScopedQuerySet, ScopeRule
 from portal.models import Community, Compound, Grid
 
@@ -62,7 +63,7 @@ class ActivityQuerySet(ScopedQuerySet):
         return self.filter(is_published=False).exclude(status=ActivityStatus.CANCELLED)
 
     def upcoming(self, now: datetime | None = None) -> ActivityQuerySet:
-        return self.planned().filter(starts_at__gte=now or timezone.now())
+        return self.planned().filter(starts_at__gte=now or clock.now())
 
     def in_period(self, start: date | None, end: date | None) -> ActivityQuerySet:
         qs = self
@@ -187,7 +188,7 @@ class Activity(models.Model):
             errors["ends_at"] = _("结束时间不能早于开始时间。")
         if self.status == ActivityStatus.HELD and self.starts_at:
             # Edits to a held record keep it a record of something that happened, with results.
-            if self.starts_at > timezone.now():
+            if self.starts_at > clock.now():
                 errors["starts_at"] = _("已举办的活动，开始时间不能晚于现在。")
             elif problem := self.missing_results():
                 errors[NON_FIELD_ERRORS] = problem
@@ -217,4 +218,4 @@ class Activity(models.Model):
 
     @property
     def is_upcoming(self) -> bool:
-        return self.status == ActivityStatus.PLANNED and self.starts_at >= timezone.now()
+        return self.status == ActivityStatus.PLANNED and self.starts_at >= clock.now()

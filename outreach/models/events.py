@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal import clock
+
 from .base import ActivityStatus
 
 
@@ -55,7 +57,7 @@ class ActivityEvent(models.Model):
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("活动类别")
     )
     object_id = models.PositiveBigIntegerField(_("活动编号"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
     # None: the portal itself (the weekly rota command plans sessions with nobody at the keys).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

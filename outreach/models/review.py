@@ -14,10 +14,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal import clock
 from portal.access import ScopedQuerySet, ScopeRule
 from portal.models import Community, Grid
 
@@ -76,7 +76,7 @@ class ActivityRevision(models.Model):
         related_name="+",
         verbose_name=_("提交人"),
     )
-    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), default=clock.now)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

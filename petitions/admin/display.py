@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from petitions.access import ACCUSATION_PLACEHOLDER, petitioner_hidden
 from petitions.models import Case, CaseEvent, CaseParty, EventKind, PartyRole
 from petitions.services import RESIDENT_UNIT, unit_label
+from portal import clock
 from portal.people import display_name
 from portal.privacy import scrub
 from portal.templatetags.portal_tags import cn_date
@@ -160,7 +161,7 @@ def due_of(case: Case, today: date | None = None) -> Due:
     day = case.current_due
     if day is None:
         return Due(None, None)
-    return Due(day, (day - (today or timezone.localdate())).days)
+    return Due(day, (day - (today or clock.today())).days)
 
 
 def local(moment: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:

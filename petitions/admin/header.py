@@ -14,7 +14,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +29,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.models.case import DUE_SOON_DAYS
+from portal import clock
 from portal.models import CalendarDay
 from portal.workdays import is_working_day, working_days_between
 
@@ -88,14 +88,14 @@ def current_deadline(
         stage,
         rule.unit if rule is not None else DeadlineUnit.CALENDAR,
         open_pause,
-        today or timezone.localdate(),
+        today or clock.today(),
         working_days_between,
     )
 
 
 def deadlines_of(cases: list[Case], today: date | None = None) -> dict[int, Deadline | None]:
     """``current_deadline`` for a page of cases (the case list) in at most three queries."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     stages = {case.pk: current_stage(case) for case in cases}
     due = [case for case in cases if stages[case.pk]]
     if not due:

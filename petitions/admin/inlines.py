@@ -12,7 +12,6 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +22,7 @@ from petitions.models import Case, MediationAgreement, MediationSession
 from petitions.services import CaseConflict, CaseError
 from petitions.services.mediation import AGREEMENT_FIELDS, SESSION_FIELDS
 from petitions.services.rules import Who, refusal
+from portal import clock
 from portal.admin_base import PortalStackedInline
 from portal.forms import PortalModelForm
 from portal.models import TeamKind, TeamMember
@@ -35,7 +35,7 @@ def judicial_reminder(agreement: MediationAgreement, today: Any = None) -> str:
             "date": chinese_date(agreement.judicial_confirmation_applied_on)
         }
     deadline = agreement.judicial_confirmation_deadline
-    left = agreement.judicial_confirmation_days_left(today or timezone.localdate())
+    left = agreement.judicial_confirmation_days_left(today or clock.today())
     if left < 0:
         return gettext("申请司法确认的期限（%(date)s）已过") % {"date": chinese_date(deadline)}
     return ngettext(

@@ -1,22 +1,23 @@
 """Writing history through the case services: a frozen clock and the office's working days.
 
-The services stamp ``timezone.now()`` and count deadlines from ``timezone.localdate()``. To
-record a case received last March as it happened, the demo sets ``Clock.moment`` before each
-step, so the timeline, the timestamps and the deadlines are written with the historical moment
-(the timeline is append-only in the database, so nothing could be corrected afterwards).
+The services stamp ``portal.clock.now()`` and count deadlines from ``portal.clock.today()``.
+To record a case received last March as it happened, the demo sets ``Clock.moment`` before
+each step, which freezes the portal's clock at that moment (``portal.clock.frozen``), so the
+timeline, the timestamps and the deadlines are written with the historical moment (the
+timeline is append-only in the database, so nothing could be corrected afterwards).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from unittest import mock
 
-from django.apps import apps
 from django.utils import timezone
 
+from portal import clock as portal_clock
 from portal.models import CalendarDay, DayKind
 
 OFFICE_OPENS = time(8, 30)
@@ -24,47 +25,51 @@ OFFICE_CLOSES = time(17, 30)
 
 
 class Clock:
-    """The moment the case services believe it is; the real time when none is set."""
+    """The moment the case services believe it is; the real time when none is set.
 
-    def __init__(self, real_now=timezone.now) -> None:
-        self.moment: datetime | None = None
-        self._real_now = real_now
+    Inside ``frozen(clock)``, setting ``moment`` holds ``portal.clock.frozen(moment)`` until the
+    next setting (``None`` lets the real time through); outside it the moment is only noted.
+    """
 
-    def now(self) -> datetime:
-        return self.moment if self.moment is not None else self._real_now()
+    def __init__(self) -> None:
+        self._moment: datetime | None = None
+        self._active = False
+        self._held: AbstractContextManager[datetime] | None = None
+
+    @property
+    def moment(self) -> datetime | None:
+        return self._moment
+
+    @moment.setter
+    def moment(self, value: datetime | None) -> None:
+        self._moment = value
+        self._hold()
+
+    def _hold(self) -> None:
+        if self._held is not None:
+            self._held.__exit__(None, None, None)
+            self._held = None
+        if self._active and self._moment is not None:
+            self._held = portal_clock.frozen(self._moment)
+            self._held.__enter__()
 
     def real_now(self) -> datetime:
-        return self._real_now()
+        """The time outside any moment this clock holds."""
+        if self._held is not None:
+            raise RuntimeError("Clock.real_now while a demo moment is held")
+        return portal_clock.now()
 
 
 @contextmanager
 def frozen(clock: Clock) -> Iterator[Clock]:
-    """Route ``django.utils.timezone.now`` (and the petitions fields defaulting to it) to
-    ``clock`` until the block ends.
-
-    Patching the module attribute is what ``timezone.localdate()`` and the services see; a
-    field declared ``default=timezone.now`` holds the original function (and Django caches it
-    per field), so those defaults — the timeline's ``at``, the follow-up's ``at`` — are pointed
-    at the clock too and their cache is dropped on the way in and out.
-    """
-    real = timezone.now
-    fields = [
-        field
-        for model in apps.get_app_config("petitions").get_models()
-        for field in model._meta.concrete_fields
-        if field.default is real
-    ]
-    with ExitStack() as stack:
-        stack.enter_context(mock.patch("django.utils.timezone.now", clock.now))
-        for field in fields:
-            stack.enter_context(mock.patch.object(field, "default", clock.now))
-            field.__dict__.pop("_get_default", None)
-        try:
-            yield clock
-        finally:
-            clock.moment = None
-            for field in fields:
-                field.__dict__.pop("_get_default", None)
+    """Let the steps in the block move the portal's clock; at the end it runs free again."""
+    clock._active = True
+    clock._hold()
+    try:
+        yield clock
+    finally:
+        clock._active = False
+        clock.moment = None
 
 
 class WorkCalendar:

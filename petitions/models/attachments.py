@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from petitions.models.case import Case
+from portal import clock
 from portal.models import PhotoBase
 
 PRIVATE_DIR = "private"
@@ -96,7 +97,7 @@ class OnlineSubmission(models.Model):
         blank=True,
         verbose_name=_("诉求"),
     )
-    created_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("提交时间"), default=clock.now)
 
     class Meta:
         verbose_name = pgettext_lazy("model", "网上提交记录")

@@ -23,6 +23,7 @@ from petitions.models.choices import (
 )
 from petitions.models.config import Category, LeadershipDecision
 from petitions.models.people import CaseExclusion
+from portal import clock
 from portal.access import ScopeRule, scope_of
 from portal.actors import Viewer
 from portal.models import Community, Compound, Grid, StaffProfile
@@ -118,16 +119,16 @@ class CaseQuerySet(models.QuerySet):
 
     def overdue(self, today: date | None = None) -> CaseQuerySet:
         """Open cases past any deadline that applies to their current step."""
-        return self.filter(overdue_q(today or timezone.localdate()))
+        return self.filter(overdue_q(today or clock.today()))
 
     def due_soon(self, today: date | None = None, days: int = DUE_SOON_DAYS) -> CaseQuerySet:
         """Open cases not overdue whose current step's deadline (acceptance, sign-for or
         conclusion) falls within the next `days` days."""
-        return self.filter(due_soon_q(today or timezone.localdate(), days))
+        return self.filter(due_soon_q(today or clock.today(), days))
 
     def followup_due(self, today: date | None = None) -> CaseQuerySet:
         """长期跟踪 cases whose scheduled follow-up was missed."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.open().filter(triage=Triage.LONG_TERM, next_followup_due__lt=today)
 
     def awaiting_visit(self) -> CaseQuerySet:
@@ -279,7 +280,7 @@ class Case(models.Model):
     )
 
     # When.
-    received_at = models.DateTimeField(_("收到时间"), default=timezone.now)
+    received_at = models.DateTimeField(_("收到时间"), default=clock.now)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True, editable=False)
     assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True, editable=False)
     signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True, editable=False)
@@ -465,13 +466,13 @@ class Case(models.Model):
         past it: the pause began on time and resuming moves the deadline."""
         if self.conclude_due is None or self.is_paused:
             return False
-        return (today or timezone.localdate()) > self.conclude_due
+        return (today or clock.today()) > self.conclude_due
 
     def is_overdue(self, today: date | None = None) -> bool:
         due = self.current_due
         if due is None or (due == self.conclude_due and self.is_paused):
             return False
-        return due < (today or timezone.localdate())
+        return due < (today or clock.today())
 
     @property
     def formatted_tracking_code(self) -> str:
@@ -489,7 +490,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("诉求")
     )
-    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("时间"), default=clock.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -564,7 +565,7 @@ class FollowUp(models.Model):
         Case, on_delete=models.PROTECT, related_name="followups", verbose_name=_("诉求")
     )
     conclusion_number = models.PositiveSmallIntegerField(_("第几次办结"))
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
     method = models.CharField(_("方式"), max_length=8, choices=Method.choices)
     satisfaction = models.CharField(_("评价"), max_length=14, choices=Satisfaction.choices)
     comment = models.TextField(_("意见"), blank=True)
@@ -612,7 +613,7 @@ class CaseSequence(models.Model):
 class ExportRecord(models.Model):
     """One export of case data: who, when, which filter, how many rows, masked or not."""
 
-    at = models.DateTimeField(_("时间"), default=timezone.now)
+    at = models.DateTimeField(_("时间"), default=clock.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

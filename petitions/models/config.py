@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from petitions.models.choices import CaseKind, DeadlineStage, DeadlineUnit, StartEvent
+from portal import clock
 
 
 class Category(models.Model):
@@ -139,7 +139,7 @@ class LeadershipDecision(models.Model):
     def clean(self) -> None:
         # A decision exists once its meeting was held; one dated ahead could never settle a
         # case, and would sit on the list as if it had been decided.
-        if self.held_on and self.held_on > timezone.localdate():
+        if self.held_on and self.held_on > clock.today():
             raise ValidationError({"held_on": _("会议尚未召开：请在会议举行后再登记它的决定。")})
 
 

@@ -13,6 +13,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.models import TeamMember
 
 # 人民调解法 Art. 33: the parties may jointly apply for judicial confirmation within 30 days of
@@ -43,7 +44,7 @@ class MediationSession(models.Model):
         related_name="mediation_sessions",
         verbose_name=_("诉求"),
     )
-    held_at = models.DateTimeField(_("调解时间"), default=timezone.now)
+    held_at = models.DateTimeField(_("调解时间"), default=clock.now)
     place = models.CharField(_("地点"), max_length=100, blank=True)
     mediators = models.ManyToManyField(
         TeamMember, related_name="mediation_sessions", verbose_name=_("调解员")
@@ -82,7 +83,7 @@ class MediationSession(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if self.held_at and self.held_at > timezone.now() + timedelta(minutes=5):
+        if self.held_at and self.held_at > clock.now() + timedelta(minutes=5):
             raise ValidationError({"held_at": _("调解时间不能晚于现在：调解结束后再记录。")})
         received = self.case.received_at if self.case_id else None
         if self.held_at and received and localdate(self.held_at) < localdate(received):
@@ -130,7 +131,7 @@ class MediationAgreement(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        today = timezone.localdate()
+        today = clock.today()
         errors = {}
         if self.signed_on and self.signed_on > today:
             errors["signed_on"] = _("签订日期不能晚于今天。")
@@ -148,4 +149,4 @@ class MediationAgreement(models.Model):
         return self.signed_on + timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
 
     def judicial_confirmation_days_left(self, today: date | None = None) -> int:
-        return (self.judicial_confirmation_deadline - (today or timezone.localdate())).days
+        return (self.judicial_confirmation_deadline - (today or clock.today())).days

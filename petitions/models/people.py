@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from petitions.models.choices import PartyRole
+from portal import clock
 from portal.privacy import (
     InvalidNumber,
     canonical_id_number,
@@ -50,7 +51,9 @@ class Person(models.Model):
     )
     id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # The clock's moment, not auto_now_add: the demo records residents on the day they first
+    # asked, under clock.frozen (auto_now_add reads timezone.now, past any frozen moment).
+    created_at = models.DateTimeField(_("登记时间"), default=clock.now, editable=False)
 
     objects = PersonQuerySet.as_manager()
 

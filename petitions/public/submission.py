@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -32,6 +31,7 @@ from petitions.models import (
 )
 from petitions.public import limits
 from petitions.services import CaseIntake, PartyData, register_case
+from portal import clock
 from portal.images import IngestedImage, save_renditions
 
 _TOKEN_SALT = "petitions.public.request-form"  # noqa: S105 - a signing salt, not a secret
@@ -54,7 +54,7 @@ class FormToken:
 
     @property
     def age(self) -> float:
-        return timezone.now().timestamp() - self.issued
+        return clock.now().timestamp() - self.issued
 
     @property
     def hash(self) -> str:
@@ -65,7 +65,7 @@ def new_form_token(client: str = "") -> FormToken:
     """A token for a form page shown now to the browser with id ``client``
     (``portal.ratelimit.client_id``)."""
     token_id = uuid.uuid4().hex
-    issued = timezone.now().timestamp()
+    issued = clock.now().timestamp()
     browser = _browser_mark(client)
     value = signing.dumps({"id": token_id, "t": issued, "b": browser}, salt=_TOKEN_SALT)
     return FormToken(value=value, id=token_id, issued=issued, browser=browser)

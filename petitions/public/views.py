@@ -46,6 +46,7 @@ from petitions.public.tracking import find_case, read_rating_token, tracking_con
 from petitions.receipt import deadline_text as _deadline_text
 from petitions.receipt import qr_svg as _qr_svg
 from petitions.services import CaseConflict, CaseError, record_followup
+from portal import clock
 from portal.ratelimit import client_id, remember_client
 
 RECEIPT_KEY = "petitions.receipt"
@@ -140,7 +141,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
     if not created:  # a simultaneous POST of the same form made the case first
         limits.SUBMIT.give_back(request)
         return _submitted_again(request, token, submission_of_token(token))
-    return _to_receipt(request, case, submitted_at=timezone.now())
+    return _to_receipt(request, case, submitted_at=clock.now())
 
 
 def _to_receipt(request: HttpRequest, case: Case, *, submitted_at: datetime) -> HttpResponse:
@@ -165,7 +166,7 @@ def _may_reopen_receipt(
         return True  # this session was given the receipt; request_receipt checks the time
     # A double click can send the second POST before the first one's session cookie arrived:
     # the browser id the page was shown to stands in, for as long as the receipt lasts.
-    fresh = timezone.now() - submission.created_at < timedelta(seconds=limits.RECEIPT_SECONDS)
+    fresh = clock.now() - submission.created_at < timedelta(seconds=limits.RECEIPT_SECONDS)
     return fresh and token.made_for(client_id(request))
 
 
@@ -208,7 +209,7 @@ def request_receipt(request: HttpRequest) -> HttpResponse:
     data = request.session.get(RECEIPT_KEY) or {}
     case = None
     until = float(data.get("until", 0)) if isinstance(data, dict) else 0.0
-    if until > timezone.now().timestamp():
+    if until > clock.now().timestamp():
         case = (
             Case.objects.filter(pk=data.get("case"))
             .select_related("category", "community", "compound")
@@ -361,7 +362,7 @@ def request_rate(request: HttpRequest) -> HttpResponse:
 def request_results(request: HttpRequest) -> HttpResponse:
     form = ResultsFilterForm(request.GET or None)
     filters = form.filters()
-    today = timezone.localdate()
+    today = clock.today()
     month = filters.get("month") or stats.month_of(today)
     rows = stats.public_results(
         community=filters.get("community"),

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
 
@@ -27,6 +26,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.services import rules
+from portal import clock
 from portal.access import scope_of
 from portal.actors import Actor, User
 from portal.models import Community, Compound, Grid, StaffProfile
@@ -241,7 +241,7 @@ def _schedule_followup(case: Case) -> list[str]:
     """长期跟踪: the next follow-up falls one interval from today (never silently dropped)."""
     if case.triage != Triage.LONG_TERM or not case.followup_interval_days:
         return []
-    case.next_followup_due = timezone.localdate() + timedelta(days=case.followup_interval_days)
+    case.next_followup_due = clock.today() + timedelta(days=case.followup_interval_days)
     return ["next_followup_due"]
 
 

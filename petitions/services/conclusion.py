@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from petitions.models import (
@@ -27,6 +26,7 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.handling import end_open_pause
+from portal import clock
 from portal.actors import Actor
 
 
@@ -55,7 +55,7 @@ def conclude_case(
     case.result, case.reply = result, reply
     case.dual_settlement = dual_settlement
     case.is_publishable = is_publishable and not case.is_accusation
-    case.concluded_at = timezone.now()
+    case.concluded_at = clock.now()
     case.concluded_on_time = not case.past_conclusion_due()
     case.conclusion_count += 1
     if case.triage == Triage.LONG_TERM:
@@ -123,7 +123,7 @@ def record_followup(
     with records_language():
         label = str(Satisfaction(satisfaction).label)
     if satisfaction != Satisfaction.DISSATISFIED:
-        case.visited_at = timezone.now()
+        case.visited_at = clock.now()
         old = _move(case, CaseStatus.VISITED, ["satisfaction", "visited_at"])
         _event(
             case,
@@ -136,7 +136,7 @@ def record_followup(
         )
         return case
     case.redo_count += 1
-    case.reopened_at = timezone.now()
+    case.reopened_at = clock.now()
     # No longer concluded: the earlier conclusion stays on the timeline, and the next one
     # sets its own time and whether it was on time.
     # Whether it was signed for on time stays: the handler keeps the case, nothing is signed again.
@@ -197,7 +197,7 @@ def archive_case(case: Case, *, actor: Actor, expected_version: int | None = Non
     """归档: a visited (or not accepted) case is filed."""
     case = _locked(case, expected_version)
     _guard("archive", case, actor)
-    case.archived_at = timezone.now()
+    case.archived_at = clock.now()
     old = _move(case, CaseStatus.ARCHIVED, ["archived_at"])
     _event(case, actor=actor, kind=EventKind.ARCHIVED, from_status=old, to_status=case.status)
     return case

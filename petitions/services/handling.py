@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +21,7 @@ from petitions.services.base import (
     _schedule_followup,
     _text,
 )
+from portal import clock
 from portal.actors import Actor
 
 
@@ -114,7 +114,7 @@ def pause_clock(
         raise CaseError(_("请填写中止计时的事由。"))
     case = _locked(case, expected_version)
     _guard("pause", case, actor)
-    CasePause.objects.create(case=case, started_on=timezone.localdate(), reason=reason[:200])
+    CasePause.objects.create(case=case, started_on=clock.today(), reason=reason[:200])
     _save(case, [])
     _event(case, actor=actor, kind=EventKind.PAUSED, note=reason, public=True)
     return case
@@ -135,7 +135,7 @@ def end_open_pause(case: Case, *, actor: Actor, note: str) -> bool:
     pause = CasePause.objects.filter(case=case, ended_on__isnull=True).first()
     if pause is None:
         return False
-    pause.ended_on = timezone.localdate()
+    pause.ended_on = clock.today()
     pause.save(update_fields=["ended_on"])
     old_due = case.conclude_due
     _save(case, deadlines.refresh(case))

@@ -40,6 +40,7 @@ from petitions.services.base import (
 )
 from petitions.services.conclusion import conclude_case
 from petitions.services.triage import apply_triage, triage_label, triage_problem
+from portal import clock
 from portal.access import scope_of
 from portal.actors import Actor
 from portal.models import StaffProfile
@@ -73,14 +74,14 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
         # case open, and overdue, under a label that says it was solved.
         raise CaseError(_("选择“当场解决”须填写当场解决的结果；未当场解决的诉求请按一般办理。"))
     if kind in (CaseKind.REVIEW, CaseKind.RECHECK):
-        _check_review_request(kind, reviews, received_at or timezone.now())
+        _check_review_request(kind, reviews, received_at or clock.now())
     if actor is not None and not scope_of(actor).allows(
         CASE_PLACE,
         community_id=intake.community.pk,
         grid_id=intake.grid.pk if intake.grid else None,
     ):
         raise CaseError(_("只能登记本人负责范围内的诉求：请选择您负责的社区或网格。"))
-    received_at = received_at or timezone.now()
+    received_at = received_at or clock.now()
     case = Case(
         number=_new_number(timezone.localtime(received_at).year),
         tracking_code=new_tracking_code(),
@@ -185,7 +186,7 @@ def accept_case(
         if problem := triage_problem(case, triage, followup_interval_days):
             raise CaseError(problem)
         fields += apply_triage(case, triage, followup_interval_days)
-    case.accepted_at = timezone.now()
+    case.accepted_at = clock.now()
     old = _move(case, CaseStatus.ACCEPTED, fields)
     changes: dict = {"conclude_due": str(case.conclude_due or "")}
     if case.triage != old_triage:
@@ -286,7 +287,7 @@ def assign_case(
         )
     previous = case.handler.name if case.handler is not None else ""
     case.handler = handler
-    case.assigned_at = timezone.now()
+    case.assigned_at = clock.now()
     case.signed_at = None
     actor_profile = _profile(actor)
     if (
@@ -337,8 +338,8 @@ def sign_case(case: Case, *, actor: Actor, expected_version: int | None = None) 
     """签收: the handler takes the case on."""
     case = _locked(case, expected_version)
     _guard("sign", case, actor)
-    case.signed_at = timezone.now()
-    case.signed_on_time = case.sign_due is None or timezone.localdate() <= case.sign_due
+    case.signed_at = clock.now()
+    case.signed_on_time = case.sign_due is None or clock.today() <= case.sign_due
     old = _move(case, CaseStatus.IN_PROGRESS, ["signed_at", "signed_on_time"])
     _event(
         case,

@@ -39,6 +39,7 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.rules import Who, refusal, rule
+from portal import clock
 from portal.actors import Actor, User
 from portal.people import display_name
 from portal.text import LONG_TEXT_LIMIT, TEXT_LIMIT
@@ -316,7 +317,7 @@ def record_mediation_session(
     The session's ``case`` is the locked case with its new version."""
     values = _clean_values(
         {
-            "held_at": held_at or timezone.now(),
+            "held_at": held_at or clock.now(),
             "place": place,
             "method": method,
             "outcome": outcome,

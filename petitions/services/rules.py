@@ -40,6 +40,7 @@ from petitions.models import (
     FollowUp,
     Triage,
 )
+from portal import clock
 from portal.access import scope_of
 from portal.actors import Viewer
 from portal.roles import Role
@@ -530,7 +531,7 @@ def decision_problem(
             ) % {"meeting": meeting}
         return None
     if leadership_decision is not None:
-        if leadership_decision.held_on > timezone.localdate():
+        if leadership_decision.held_on > clock.today():
             return _("该领导会议尚未召开，其决定不能作为办结依据。")
         if leadership_decision.held_on < timezone.localtime(case.received_at).date():
             return _("该领导会议在本诉求收到之前召开，不是针对本诉求的决定。")

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from petitions import deadlines
@@ -27,6 +26,7 @@ from petitions.services.base import (
     records_language,
 )
 from petitions.services.rules import decision_problem
+from portal import clock
 from portal.actors import Actor
 
 
@@ -81,7 +81,7 @@ def reclassify_case(
         raise CaseError(_("分类没有变化。"))
     if problem := triage_problem(case, triage, followup_interval_days):
         raise CaseError(problem)
-    today = timezone.localdate()
+    today = clock.today()
     if triage == Triage.LONG_TERM and case.conclude_due and case.conclude_due < today:
         # An ordinary request followed for the long term has no conclusion limit: the change
         # would erase a lateness that has already happened.

@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
+from portal import clock
 from portal.actors import User
 from portal.people import display_name
 from portal.privacy import public_text
@@ -118,7 +119,7 @@ def relative_day_text(value: date | datetime, today: date | None = None) -> str:
     19 Dec (Fri).
     """
     day = _local_date(value)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     delta = (day - today).days
     if delta == 0:
         return pgettext("relative day", "今天")
