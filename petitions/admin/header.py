@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.admin.display import safe_title, staff_label
 from petitions.deadlines import rule_for
+from petitions.display import staff_label
 from petitions.models import (
     Case,
     CasePause,
@@ -30,6 +30,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.models.case import DUE_SOON_DAYS
+from petitions.privacy import safe_title
 from portal.models import CalendarDay
 from portal.workdays import is_working_day, working_days_between
 
