@@ -47,9 +47,11 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from petitions.access import helps_on
 from petitions.models import TRANSITIONS, Case, CaseStatus, FollowUp, Triage
 from petitions.models.case import DUE_SOON_DAYS, due_soon_q, overdue_q
-from petitions.services.rules import Who, helps_on, last_concluder
+from petitions.services import rules
+from petitions.services.rules import Who, last_concluder
 from portal.access import scope_of
 from portal.roles import Reach
 from portal.worklist import WorkQueue
@@ -351,8 +353,6 @@ def condition(queue: Queue, user: Any, today: date | None = None) -> Q:
 def holds(queue: Queue, case: Case, user: Any, today: date | None = None) -> bool:
     """Whether ``case`` is in ``user``'s ``queue``, asked of the rule book (one case at a time:
     what ``condition`` must agree with)."""
-    from petitions.services import rules
-
     today = today or timezone.localdate()
     person = Person.of(user)
     if _reads_only(person):
