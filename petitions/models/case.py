@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from outreach.models import local_day_bounds
 from petitions.models.choices import (
     OPEN_STATUSES,
     CaseKind,
@@ -134,7 +135,6 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(community=community)
 
     def in_period(self, start: date | None, end: date | None) -> CaseQuerySet:
-        from outreach.models import local_day_bounds
 
         qs = self
         if start is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -171,8 +172,6 @@ def new_tracking_code() -> str:
 
 def normalise_tracking_code(text: str) -> str:
     """What a resident types (lower case, spaces, dashes, full-width) → the stored form."""
-    import unicodedata
-
     cleaned = unicodedata.normalize("NFKC", text or "").upper()
     return "".join(ch for ch in cleaned if ch.isascii() and ch.isalnum())
 
