@@ -54,12 +54,13 @@ run: install
 	$(MANAGE) seed_demo --address $(HOST):$(PORT)
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-## make test — lint, type check (mypy), Django checks, migration check and the whole test suite
+## make test — lint, type check (mypy), the import contract, Django checks, migration check and the whole test suite
 ## (SQLite when DATABASE_URL is unset; PostgreSQL when it points there)
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(MANAGE) check --fail-level WARNING
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
@@ -92,6 +93,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -113,4 +115,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .import_linter_cache

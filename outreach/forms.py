@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from outreach import services
 from portal import clock
 from portal.forms import PortalForm, PortalModelForm
+from portal.models import Community
 
 RECORD_AS = [("held", _("已举办（事后登记）")), ("planned", _("计划中（提前发布）"))]
 
@@ -88,7 +89,6 @@ class CommunityFilterForm(PortalForm):
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        from portal.models import Community
 
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = Community.objects.filter(is_active=True)

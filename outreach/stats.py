@@ -27,6 +27,7 @@ from outreach.models import (
     VisitKind,
 )
 from portal import clock
+from portal.models import StaffProfile
 
 
 @dataclass(frozen=True)
@@ -173,8 +174,6 @@ def official_participation(
     *, start: date | None = None, end: date | None = None, community: Any = None
 ) -> list[Participation]:
     """Per official, the held activities they led or attended; busiest first."""
-    from portal.models import StaffProfile
-
     where = {"start": start, "end": end, "community": community}
 
     def per_profile(qs: Any, path: str) -> dict[int, int]:

@@ -7,7 +7,7 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("诉求与信访")
 
     def ready(self) -> None:
-        from outreach.stats import register_practice
-        from petitions.models import Reception
+        from outreach.stats import register_practice  # noqa: PLC0415 - models load only once the app registry is ready
+        from petitions.models import Reception  # noqa: PLC0415 - models load only once the app registry is ready
 
         register_practice(Reception)

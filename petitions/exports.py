@@ -22,8 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.admin.display import due_of, masked_person, petitioner, safe_title, staff_label
+from petitions.display import due_of, staff_label
 from petitions.models import Case
+from petitions.privacy import masked_person, petitioner, safe_title
 from petitions.services import record_export
 from portal import clock
 from portal.actors import Viewer

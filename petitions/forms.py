@@ -13,7 +13,13 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from outreach.models import DeliberationDecision, FieldVisit, OnsiteSession
+from outreach.models import (
+    ActivityStatus,
+    Deliberation,
+    DeliberationDecision,
+    FieldVisit,
+    OnsiteSession,
+)
 from petitions.models import (
     Case,
     CaseKind,
@@ -471,7 +477,6 @@ class ReferForm(StepForm):
     deliberation = forms.ModelChoiceField(label=_("议事协商会"), queryset=None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from outreach.models import ActivityStatus, Deliberation
 
         super().__init__(*args, **kwargs)
         field = self.fields["deliberation"]
@@ -555,7 +560,6 @@ class DecisionForm(StepForm):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from outreach.models import ActivityStatus, Deliberation
 
         super().__init__(*args, **kwargs)
         # Decisions about this matter only (petitions.services.decision_problem): of meetings

@@ -8,7 +8,7 @@ error list, never silently ignored and never a 500. Values are checked for their
 before they reach the database: PostgreSQL refuses a NUL in a text parameter outright, and a
 date far out of range overflows when converted to UTC. Nothing personal is included: no names,
 phones, addresses or the resident's own words; the only free text, ``status_notes`` (the
-result), passes ``portal.privacy.public_text`` with the parties' names.
+result), passes ``petitions.privacy.published_text``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.http import require_safe
 
 from petitions.models import OPEN_STATUSES, Case, CaseParty, CaseStatus
-from portal.privacy import public_text
+from petitions.privacy import published_text
 
 PAGE_SIZE = 50
 CLOSED_STATUSES = (CaseStatus.CONCLUDED, CaseStatus.VISITED, CaseStatus.ARCHIVED)
@@ -79,7 +79,6 @@ def published_requests(status: str = "") -> Any:
 
 
 def as_georeport(case: Case) -> dict[str, Any]:
-    names = [party.person.name for party in case.parties.all()]
     closed = case.status in CLOSED_STATUSES
     unit = ""
     if case.handler_id:
@@ -91,7 +90,7 @@ def as_georeport(case: Case) -> dict[str, Any]:
         # public and in staff conversations and unlocks nothing.
         "service_request_id": case.number,
         "status": "closed" if closed else "open",
-        "status_notes": public_text(case.result, names=names) if closed else "办理中",
+        "status_notes": published_text(case, case.result) if closed else "办理中",
         "service_name": case.category.name,
         "service_code": str(case.category_id),
         "agency_responsible": unit or case.community.name,

@@ -45,9 +45,11 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from petitions.access import helps_on
 from petitions.models import TRANSITIONS, Case, CaseStatus, FollowUp, Triage
 from petitions.models.case import DUE_SOON_DAYS, due_soon_q, overdue_q
-from petitions.services.rules import Who, helps_on, last_concluder
+from petitions.services import rules
+from petitions.services.rules import Who, last_concluder
 from portal import clock
 from portal.access import scope_of
 from portal.actors import Viewer
@@ -361,8 +363,6 @@ def condition(queue: Queue, user: Viewer, today: date | None = None) -> Q:
 def holds(queue: Queue, case: Case, user: Viewer, today: date | None = None) -> bool:
     """Whether ``case`` is in ``user``'s ``queue``, asked of the rule book (one case at a time:
     what ``condition`` must agree with)."""
-    from petitions.services import rules
-
     today = today or clock.today()
     person = Person.of(user)
     if _reads_only(person):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils.translation import gettext
 
 from petitions.models import Case, CaseKind
-from portal.templatetags.portal_tags import cn_date
+from portal.formats import cn_date
 
 # One SMS segment holds 70 characters once any Chinese is in it; a longer text is sent (and
 # billed) as several and may arrive out of order.

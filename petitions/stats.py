@@ -6,10 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Prefetch, Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from petitions.models import Reception, ReceptionKind
+from outreach.models import local_day_bounds
+from outreach.queues import practice_queues
+from petitions.models import Case, CaseParty, FollowUp, Reception, ReceptionKind, Satisfaction
+from petitions.privacy import published_text
 from portal.actors import Viewer
 from portal.worklist import WorkQueue
 
@@ -45,8 +49,6 @@ def reception_totals(
         residents=Coalesce(Sum("residents_served"), 0),
         **{f"kind_{k}": Count("pk", filter=Q(kind=k)) for k in ReceptionKind.values},
     )
-    from petitions.models import Case
-
     cases = Case.objects.filter(reception__in=qs).count()
     return ReceptionTotals(
         events=row["events"],
@@ -107,9 +109,6 @@ def public_result_totals(
     *, start: date, end: date, community: Any = None, category: Any = None
 ) -> ResultTotals:
     """本月已办结 N 件，平均 D 天，满意率 P%: from the records, for the public results page."""
-    from outreach.models import local_day_bounds
-    from petitions.models import Case, FollowUp, Satisfaction
-
     since, until = local_day_bounds(start, end)
     cases = _filtered(
         Case.objects.filter(
@@ -152,11 +151,6 @@ def public_result_totals(
 
 def public_results(*, community: Any = None, category: Any = None, month: Any = None) -> Any:
     """Concluded cases staff marked publishable (never accusation cases), newest first."""
-    from django.db.models import Prefetch
-
-    from outreach.models import local_day_bounds
-    from petitions.models import Case, CaseParty
-
     qs = Case.objects.filter(
         is_publishable=True, is_accusation=False, status__in=DONE_STATUSES
     ).exclude(concluded_at=None)
@@ -204,13 +198,8 @@ class PublishedResult:
 def published_rows(cases: Any) -> list[PublishedResult]:
     """Rows safe to publish: the result with phone and ID numbers removed and the parties'
     names reduced to 某."""
-    from django.utils import timezone
-
-    from portal.privacy import public_text
-
     rows = []
     for case in cases:
-        names = [party.person.name for party in case.parties.all()]
         received = timezone.localtime(case.received_at).date()
         concluded = timezone.localtime(case.concluded_at).date()
         rows.append(
@@ -221,7 +210,7 @@ def published_rows(cases: Any) -> list[PublishedResult]:
                 received=received,
                 concluded=concluded,
                 days=(concluded - received).days,
-                result=public_text(case.result, names=names),
+                result=published_text(case, case.result),
             )
         )
     return rows
@@ -233,6 +222,4 @@ def published_rows(cases: Any) -> list[PublishedResult]:
 def reception_queues(user: Viewer) -> list[WorkQueue]:
     """信访接待 on the workbench: the same two queues as each outreach practice (待公开,
     修改待审核), for those who may publish it."""
-    from outreach.queues import practice_queues
-
     return practice_queues(user, Reception)

@@ -33,6 +33,7 @@ from portal.admin_base import (
     PortalTabularInline,
     ScopedAdmin,
 )
+from portal.formats import join_names_text
 from portal.forms import CleanTextMixin, PortalModelForm
 from portal.models import (
     Community,
@@ -47,7 +48,6 @@ from portal.models import (
     TeamMember,
 )
 from portal.people import display_name
-from portal.templatetags.portal_tags import join_names_text
 
 User = get_user_model()
 

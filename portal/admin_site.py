@@ -9,6 +9,9 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import scope_of
+from portal.workbench import workbench_for
+
 
 class PortalAdminSite(admin.AdminSite):
     index_title = _("工作台")
@@ -25,7 +28,6 @@ class PortalAdminSite(admin.AdminSite):
     site_url = "/"
 
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
-        from portal.access import scope_of
 
         context = super().each_context(request)
         scope = scope_of(request.user)
@@ -34,7 +36,6 @@ class PortalAdminSite(admin.AdminSite):
         return context
 
     def index(self, request: HttpRequest, extra_context: dict | None = None) -> TemplateResponse:
-        from portal.workbench import workbench_for
 
         context = {"workbench": workbench_for(request, self), **(extra_context or {})}
         return super().index(request, context)

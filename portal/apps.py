@@ -13,9 +13,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self) -> None:
-        from portal.images import photo_deleted
-        from portal.models import PhotoBase
-        from portal.services import sync_roles_after_migrate
+        from portal.images import photo_deleted  # noqa: PLC0415 - models load only once the app registry is ready
+        from portal.models import PhotoBase  # noqa: PLC0415 - models load only once the app registry is ready
+        from portal.services import sync_roles_after_migrate  # noqa: PLC0415 - models load only once the app registry is ready
 
         # Groups follow the role matrix in portal.roles. Like Django's own permission creation,
         # this is configuration, not domain flow, so post_migrate is the right moment.

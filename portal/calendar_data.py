@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from chinese_calendar import constants
+
 HOLIDAY_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -23,8 +25,6 @@ HOLIDAY_NAMES = {
 
 def import_calendar(calendar_day_model: Any, *, first_year: int = 2018) -> int:
     """Create the holiday and make-up working-day rows that are missing; returns how many."""
-    from chinese_calendar import constants
-
     existing = set(calendar_day_model.objects.values_list("date", flat=True))
     rows = []
     for table, kind in ((constants.holidays, "holiday"), (constants.workdays, "workday")):

@@ -18,7 +18,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from portal import clock
-from portal.models import Community, Compound, Grid, Qualification, StaffProfile, Team, TeamKind
+from portal.models import (
+    Community,
+    Compound,
+    Grid,
+    Qualification,
+    StaffProfile,
+    Team,
+    TeamKind,
+    TeamMember,
+)
 from portal.roles import Role
 from portal.services import grant_role
 
@@ -349,8 +358,6 @@ def _seed_users(communities: dict[str, Community]) -> None:
 
 def link_team_member(user: Any, name: str) -> None:
     """A demo account that is also a team member (the mediator) is linked to that membership."""
-    from portal.models import TeamMember
-
     TeamMember.objects.filter(name=name, user__isnull=True).update(user=user)
 
 

@@ -3,6 +3,8 @@ people in them, and each staff account's role and scope."""
 
 from __future__ import annotations
 
+from typing import Self
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,9 +14,58 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from portal.access import ScopedQuerySet, ScopeRule
 from portal.actors import Viewer
-from portal.roles import Role
+from portal.roles import PERMISSIONS, RECORD_REACH, Reach, Role
+from portal.scope import NO_SCOPE, Scope, ScopeRule
+
+# A user's scope is read from their staff profile here, beside StaffProfile, because every
+# scoped QuerySet below needs it; portal.access is the name the rest of the portal imports it by.
+_CACHE_ATTR = "_portal_scope"
+
+
+def scope_of(user: Viewer | None) -> Scope:
+    """The user's scope, cached on the user object for the rest of the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    profile = (
+        StaffProfile.objects.filter(user=user).prefetch_related("communities", "grids").first()
+    )
+    if profile is None:
+        scope = NO_SCOPE
+    elif profile.approved_at is None:
+        scope = Scope(awaiting_approval=True, name=profile.name)
+    else:
+        grids = list(profile.grids.all())
+        scope = Scope(
+            role=Role(profile.role),
+            profile_id=profile.pk,
+            community_ids=frozenset(c.pk for c in profile.communities.all()),
+            grid_ids=frozenset(g.pk for g in grids),
+            grid_community_ids=frozenset(g.community_id for g in grids),
+            name=profile.name,
+        )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Viewer) -> None:
+    """Drop the cached scope (after the user's role or scope changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet of a model that declares ``scope_rule``."""
+
+    def visible_to(self, user: Viewer) -> Self:
+        q = scope_of(user).q(self.model.scope_rule)
+        return self if q is None else self.filter(q)
+
+    def in_community(self, community: Community | int) -> Self:
+        return self.filter(**{self.model.scope_rule.community: community})
 
 
 class Community(models.Model):
@@ -295,15 +346,11 @@ class StaffProfile(models.Model):
     @property
     def reaches_records(self) -> bool:
         """Whether the role opens activity or case records (everything but configuration)."""
-        from portal.roles import RECORD_REACH, Reach
-
         return RECORD_REACH[Role(self.role)] is not Reach.NONE
 
     @property
     def is_sole_approver(self) -> bool:
         """The only approved account whose role approves others' roles (党工委书记)."""
-        from portal.roles import PERMISSIONS
-
         approvers = [r for r in Role if "approve" in PERMISSIONS[r].get("portal.staffprofile", ())]
         if not (self.is_approved and self.role in approvers):
             return False

@@ -43,7 +43,7 @@ _TEXT_DOOR = re.compile(
 # nothing may narrow down who wrote (``hide_numbers``), the surname and digits left go too.
 _TEXT_MASKED = re.compile(r"(?:[0-9]{2,4}-?|[\u3400-\u9fff])?\*{2,}[0-9Xx]*")
 # What stands for a number or a name that must not be narrowed down at all (the accuser of a
-# 检举控告, see petitions.admin.display.safe_text).
+# 检举控告, see petitions.privacy.safe_text).
 HIDDEN = "***"
 
 

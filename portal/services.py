@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
@@ -13,9 +14,9 @@ from django.utils.translation import gettext as _
 from portal import clock
 from portal.access import forget_scope
 from portal.actors import Actor, User
+from portal.formats import join_names_text
 from portal.models import StaffProfile
 from portal.roles import GROUP_NAMES, RECORD_REACH, Reach, Role, permission_codenames
-from portal.templatetags.portal_tags import join_names_text
 
 
 class RoleError(Exception):
@@ -55,8 +56,6 @@ def sync_roles_after_migrate(sender: Any, app_config: Any = None, **kwargs: Any)
             apps.get_app_config(config.label)
     except LookupError:
         return
-    from django.contrib.auth.management import create_permissions
-
     using = kwargs.get("using", "default")
     for config in with_models:
         create_permissions(config, verbosity=0, using=using, apps=apps)

@@ -20,26 +20,32 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from outreach import queues as outreach_queues
 from outreach.models import PRACTICE_MODELS
 from outreach.queues import AgendaItem, planned_agenda
+from petitions import queues as petitions_queues
+from petitions import stats as petitions_stats
+from petitions.models import Reception
 from portal import clock
+from portal import queues as portal_queues
 from portal.access import Scope, scope_of
 from portal.actors import Viewer
+from portal.formats import join_names_text
 from portal.models import Community, Grid, StaffProfile
 from portal.roles import Reach, Role
+from portal.services import scope_summary
 from portal.worklist import WorkQueue
 
 # (heading, the functions answering for it); each takes the user, returns its queues.
-QUEUE_SOURCES: tuple[tuple[Promise, tuple[str, ...]], ...] = (
-    (_("诉求办理"), ("petitions.queues.workbench_queues",)),
+QUEUE_SOURCES: tuple[tuple[Promise, tuple[Callable[[Any], list[WorkQueue]], ...]], ...] = (
+    (_("诉求办理"), (petitions_queues.workbench_queues,)),
     (
         _("活动公开"),
-        ("outreach.queues.workbench_queues", "petitions.stats.reception_queues"),
+        (outreach_queues.workbench_queues, petitions_stats.reception_queues),
     ),
-    (_("账号与角色"), ("portal.queues.workbench_queues",)),
+    (_("账号与角色"), (portal_queues.workbench_queues,)),
 )
 
 # The quick actions: what staff log most, each the add page of its admin.
@@ -138,15 +144,11 @@ def _may_view(user: Viewer, model: type) -> bool:
 
 def _queue_groups(user: Viewer) -> list[QueueGroup]:
     groups = []
-    for title, paths in QUEUE_SOURCES:
-        queues = [queue for path in paths for queue in _source(path)(user)]
+    for title, sources in QUEUE_SOURCES:
+        queues = [queue for source in sources for queue in source(user)]
         if queues:
             groups.append(QueueGroup(title=title, queues=queues))
     return groups
-
-
-def _source(path: str) -> Callable[[Any], list[WorkQueue]]:
-    return import_string(path)
 
 
 def _quick_actions(request: HttpRequest, site: AdminSite) -> list[QuickAction]:
@@ -169,15 +171,12 @@ def _quick_actions(request: HttpRequest, site: AdminSite) -> list[QuickAction]:
 
 
 def _agenda_models() -> tuple[type, ...]:
-    return (*PRACTICE_MODELS, apps.get_model("petitions.Reception"))
+    return (*PRACTICE_MODELS, Reception)
 
 
 def _scope_text(scope: Scope) -> str:
     """The role's reach as the role list writes it (portal.services.scope_summary), read from
     the scope already worked out for the request."""
-    from portal.services import scope_summary
-    from portal.templatetags.portal_tags import join_names_text
-
     if scope.role is None:
         return ""
     if scope.reach(records=True) not in (Reach.COMMUNITIES, Reach.GRIDS):

@@ -57,8 +57,8 @@ from outreach.services import plan_from_rota
 from outreach.stats import practice_totals, upcoming_activities
 from outreach.views import UPCOMING_DAYS
 from portal.demo import SeedContext
+from portal.formats import cn_period
 from portal.periods import year_back
-from portal.templatetags.portal_tags import cn_period
 
 __all__ = ["seed"]
 

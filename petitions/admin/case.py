@@ -36,16 +36,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from outreach.models import FieldVisit, OnsiteSession
-from petitions import services
-from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, petitioner_hidden
-from petitions.admin.display import (
-    CaseFieldsMixin,
-    case_label,
-    original_texts,
-    petitioner,
-    safe_title,
-    staff_label,
+from petitions import (
+    exports,  # exports reads the admin's display helpers
+    services,
 )
+from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, petitioner_hidden
+from petitions.admin.display import CaseFieldsMixin
 from petitions.admin.header import case_header, deadlines_of
 from petitions.admin.inlines import (
     MediationAgreementInline,
@@ -61,6 +57,7 @@ from petitions.admin.search import (
 )
 from petitions.admin.slip import CaseSlipMixin, slip_url
 from petitions.admin.steps import STEPS, refusal, run_step
+from petitions.display import staff_label
 from petitions.forms import (
     SOURCE_FIELDS,
     BulkAssignForm,
@@ -75,6 +72,7 @@ from petitions.models import (
     Reception,
     ReplyTemplate,
 )
+from petitions.privacy import case_label, original_texts, petitioner, safe_title
 from petitions.services import CaseConflict, CaseError, conflict_message
 from petitions.services.rules import Who
 from portal.admin_base import PortalModelAdmin
@@ -628,7 +626,6 @@ class CaseAdmin(
 
     @admin.action(description=_("导出Excel"), permissions=["export"])
     def export_selected(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
-        from petitions import exports  # exports reads the admin's display helpers
 
         return exports.export_response(queryset, user=request.user, filters="所选诉求")
 
@@ -664,6 +661,4 @@ class CaseAdmin(
                 + (f"?{query}" if query else ""),
             }
             return TemplateResponse(request, "admin/petitions/case/export.html", context)
-        from petitions import exports
-
         return exports.export_response(changelist.queryset, user=request.user, filters=filters)

@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.admin.display import safe_title, staff_label, triage_shown
 from petitions.deadlines import rule_for
+from petitions.display import staff_label, triage_shown
 from petitions.models import (
     Case,
     CasePause,
@@ -29,6 +29,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.models.case import DUE_SOON_DAYS
+from petitions.privacy import safe_title
 from portal import clock
 from portal.models import CalendarDay
 from portal.workdays import is_working_day, working_days_between

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions import services
 from petitions.access import can_reveal
-from petitions.admin.display import chinese_date, safe_text
+from petitions.display import chinese_date
 from petitions.models import Case, MediationAgreement, MediationSession
+from petitions.privacy import safe_text
 from petitions.services import CaseConflict, CaseError
 from petitions.services.mediation import AGREEMENT_FIELDS, SESSION_FIELDS
 from petitions.services.rules import Who, refusal

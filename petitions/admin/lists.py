@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.access import sees_accusers
-from petitions.admin.display import case_label, event_actor, event_note, local
+from petitions.display import event_actor, local
 from petitions.models import (
     Case,
     CaseEvent,
@@ -27,6 +27,7 @@ from petitions.models import (
     ReplyTemplate,
     Triage,
 )
+from petitions.privacy import case_label, event_note
 from portal.admin_base import PortalModelAdmin, PortalTabularInline
 from portal.people import display_name
 

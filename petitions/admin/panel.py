@@ -12,20 +12,12 @@ from django.utils import formats
 from django.utils.translation import gettext
 
 from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, cases_naming, petitioner_hidden
-from petitions.admin.display import (
-    case_label,
-    due_of,
-    event_actor,
-    event_note,
-    is_hidden,
-    local,
-    safe_text,
-    staff_label,
-)
 from petitions.admin.header import case_header
 from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import offered_steps
+from petitions.display import due_of, event_actor, local, staff_label
 from petitions.models import Case, ReplyTemplate
+from petitions.privacy import case_label, event_note, is_hidden, safe_text
 from petitions.services import unit_label
 from petitions.services.rules import Who
 from portal.actors import Viewer

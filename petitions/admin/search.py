@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from petitions import queues, services
-from petitions.admin.display import mask_free_text, staff_label
+from petitions.display import staff_label
 from petitions.models import CaseParty, PartyRole
+from petitions.privacy import mask_free_text
 from petitions.services import TRACKING_ALPHABET, TRACKING_LENGTH
 from portal.access import scope_of
 from portal.actors import Viewer

@@ -24,8 +24,8 @@ from django.views.decorators.cache import never_cache
 
 from petitions import receipt
 from petitions.access import petitioner_hidden
-from petitions.admin.display import petitioner, safe_title
 from petitions.models import Case, CaseStatus, Triage
+from petitions.privacy import petitioner, safe_title
 
 # What happens next, as the public receipt says it (templates/petitions/request_receipt.html).
 NEXT_OPEN = (

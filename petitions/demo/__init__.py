@@ -74,8 +74,8 @@ from petitions.demo.story import Run, run_plans
 from petitions.models import Case, CaseStatus, Channel, Reception
 from petitions.stats import reception_totals
 from portal.demo import SeedContext
+from portal.formats import cn_date, cn_period
 from portal.periods import year_back
-from portal.templatetags.portal_tags import cn_date, cn_period
 
 __all__ = ["seed"]
 

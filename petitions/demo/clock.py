@@ -15,9 +15,15 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from unittest import mock
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from petitions import deadlines
+from petitions.models import Case
+from petitions.services import base, mediation
+from petitions.services import rules as rule_book
 from portal import clock as portal_clock
+from portal import workdays
 from portal.models import CalendarDay, DayKind
 
 OFFICE_OPENS = time(8, 30)
@@ -142,13 +148,6 @@ def fast_services(cal: WorkCalendar, paused: set[int]) -> Iterator[None]:
     (tests/petitions/test_demo.py) check the result: ``petitions.deadlines.refresh`` finds
     nothing to change, and every timeline entry's actor can see its case.
     """
-    from django.db import DEFAULT_DB_ALIAS, connections
-
-    from petitions import deadlines
-    from petitions.services import base, mediation
-    from petitions.services import rules as rule_book
-    from portal import workdays
-
     rule_for, paused_days, unit_of = deadlines.rule_for, deadlines.paused_days, base._unit_of
     overrides = workdays._overrides
     rules: dict[tuple, Any] = {}
@@ -188,8 +187,6 @@ def fast_services(cal: WorkCalendar, paused: set[int]) -> Iterator[None]:
 
 def _all_cases(user: Any) -> Any:
     """The rule book reads the case's facts without the scope filter (see ``fast_services``)."""
-    from petitions.models import Case
-
     return Case.objects.all()
 
 

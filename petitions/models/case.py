@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from outreach.models import local_day_bounds
 from petitions.models.choices import (
     OPEN_STATUSES,
     CaseKind,
@@ -27,7 +28,7 @@ from portal import clock
 from portal.access import ScopeRule, scope_of
 from portal.actors import Viewer
 from portal.models import Community, Compound, Grid, StaffProfile
-from portal.roles import Reach, Role
+from portal.roles import Role
 
 DUE_SOON_DAYS = 3
 SUPERVISE_AFTER_REDOS = 3
@@ -72,19 +73,14 @@ class CaseQuerySet(models.QuerySet):
         scope = scope_of(user)
         if scope.role is None:
             return self.none()
-        reach = scope.reach(records=True)
-        if reach is Reach.ALL:
-            by_place = Q()
-        elif reach is Reach.COMMUNITIES:
-            by_place = Q(community_id__in=scope.community_ids)
-        elif reach is Reach.GRIDS:
-            by_place = Q(grid_id__in=scope.grid_ids)
-        else:
-            by_place = Q(pk__in=[])
+        # Where the role reaches comes from the one definition (portal.scope.Scope.q, the same
+        # as for activities and reference data): None for the whole sub-district, else the
+        # user's communities or grids, else nothing; being assigned is what cases add to it.
+        by_place = scope.q(self.model.scope_rule)
         assigned = (
             self._assigned_here(scope.profile_id) if one else self._assigned_to(scope.profile_id)
         )
-        visible = (by_place | assigned) if reach is not Reach.ALL else Q()
+        visible = Q() if by_place is None else by_place | assigned
         if scope.role is not Role.SECRETARY:
             visible &= Q(is_accusation=False) | assigned | Q(registered_by=user)
         excluded = Exists(CaseExclusion.objects.filter(case=OuterRef("pk"), user=user))
@@ -145,7 +141,6 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(community=community)
 
     def in_period(self, start: date | None, end: date | None) -> CaseQuerySet:
-        from outreach.models import local_day_bounds
 
         qs = self
         if start is not None:

@@ -36,10 +36,11 @@ from petitions.models import (
     FollowUp,
     PartyRole,
 )
+from petitions.privacy import printed_text
 from petitions.public import limits
 from petitions.services import unit_label
 from portal.models import StaffProfile
-from portal.privacy import mask_name, scrub, without_doors
+from portal.privacy import mask_name
 
 _RATING_SALT = "petitions.public.rating"
 _NO_CASE = -1
@@ -158,11 +159,7 @@ def tracked(case: Case) -> TrackedCase:
     names = _names_to_hide(case, events)
 
     def staff_text(text: str) -> str:
-        # Written by staff and opened with a printed code: no names, numbers or home doors; in
-        # an accusation nothing of a name or number at all (the receipt may be seen by others).
-        if case.is_accusation:
-            return without_doors(scrub(text, hidden_names=names, hide_numbers=True))
-        return without_doors(scrub(text, names=names))
+        return printed_text(text, names=names, accusation=case.is_accusation)
 
     petitioner = ""
     if not case.is_accusation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -209,8 +210,6 @@ def new_tracking_code() -> str:
 
 def normalise_tracking_code(text: str) -> str:
     """What a resident types (lower case, spaces, dashes, full-width) → the stored form."""
-    import unicodedata
-
     cleaned = unicodedata.normalize("NFKC", text or "").upper()
     return "".join(ch for ch in cleaned if ch.isascii() and ch.isalnum())
 

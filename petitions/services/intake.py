@@ -43,9 +43,9 @@ from petitions.services.triage import apply_triage, triage_label, triage_problem
 from portal import clock
 from portal.access import scope_of
 from portal.actors import Actor
+from portal.formats import join_names_text
 from portal.models import StaffProfile
 from portal.roles import Role
-from portal.templatetags.portal_tags import join_names_text
 from portal.text import LONG_TEXT_LIMIT
 
 

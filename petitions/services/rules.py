@@ -28,7 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from outreach.models import ActivityStatus
 from petitions import deadlines
+from petitions.access import helps_on, is_assigned
 from petitions.models import (
     TRANSITIONS,
     Case,
@@ -43,8 +45,8 @@ from petitions.models import (
 from portal import clock
 from portal.access import scope_of
 from portal.actors import Viewer
+from portal.formats import cn_date
 from portal.roles import Role
-from portal.templatetags.portal_tags import cn_date
 
 S = CaseStatus
 Guard = Callable[[Case, "Who"], "str | None"]
@@ -73,18 +75,6 @@ def _cases_for(user: Viewer | None) -> CaseQuerySet:
     """The cases ``user`` may act on (their scope). The demo seeder, whose actors act within
     their scope by construction, swaps this for all cases (petitions.demo.clock)."""
     return Case.objects.visible_to(user, one=True) if user is not None else Case.objects.all()
-
-
-def helps_on(profile_id: int) -> tuple[Exists, Exists]:
-    """Correlated subqueries (for ``OuterRef("pk")`` of a case): the profile co-handles it,
-    mediates it. With ``handler_id`` they are what "assigned" means."""
-    co_handlers = Case.co_handlers.through.objects.filter(
-        case_id=OuterRef("pk"), staffprofile_id=profile_id
-    )
-    mediators = Case.mediators.through.objects.filter(
-        case_id=OuterRef("pk"), staffprofile_id=profile_id
-    )
-    return Exists(co_handlers), Exists(mediators)
 
 
 def last_concluder() -> Subquery:
@@ -192,17 +182,6 @@ class Who:
         """Handled, co-handled, mediated or concluded the case: nobody rates their own work (a
         case solved on the spot has no handler, so whoever concluded it counts too)."""
         return self.assigned or (self.user is not None and self.concluded_by == self.user.pk)
-
-
-def is_assigned(case: Case, profile_id: int | None) -> bool:
-    """The one answer to "is this member of staff working on this case": its handler, a
-    co-handler or a mediator."""
-    if profile_id is None:
-        return False
-    if case.handler_id == profile_id:
-        return True
-    co_handles, mediates = helps_on(profile_id)
-    return Case.objects.filter(pk=case.pk).filter(co_handles | mediates).exists()
 
 
 def worked_on(case: Case, user: Viewer | None) -> bool:
@@ -514,8 +493,6 @@ def decision_problem(
     planned, not cancelled) after the case came in; or a leadership decision of a meeting
     already held that names the case.
     """
-    from outreach.models import ActivityStatus
-
     if case.triage != Triage.LEDGER:
         return _("只有台账类诉求需要关联会议决定。")
     if deliberation_decision is not None:

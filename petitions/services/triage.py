@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from outreach.models import ActivityStatus, Deliberation
 from petitions import deadlines
 from petitions.models import Case, EventKind, Triage
 from petitions.services.base import (
@@ -108,8 +109,6 @@ def refer_to_deliberation(
     case: Case, *, actor: Actor, deliberation: Any, expected_version: int | None = None
 ) -> Case:
     """提交议事协商会: a ledger case is put to a deliberation meeting of its community."""
-    from outreach.models import ActivityStatus, Deliberation
-
     case = _locked(case, expected_version)
     _guard("refer", case, actor)
     if not Deliberation.objects.visible_to(actor).filter(pk=deliberation.pk).exists():

@@ -19,10 +19,14 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from portal import clock
 from portal.actors import User
+from portal.formats import cn_date, cn_period, list_separator, local_date
 from portal.people import display_name
 from portal.privacy import public_text
 
 register = template.Library()
+# The plain functions of portal.formats, as filters and tags under the names templates use.
+register.filter("cn_date", cn_date)
+register.simple_tag(cn_period, name="cn_period")
 
 
 @register.filter(name="display_name")
@@ -52,12 +56,6 @@ WEEKDAYS = (
 )
 
 
-def _local_date(value: date | datetime) -> date:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
 def _local_moment(value: datetime) -> datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 
@@ -72,27 +70,7 @@ def public_text_filter(value: str | None) -> str:
 @register.filter
 def cn_weekday(value: date | datetime) -> str:
     """周五 / Fri"""
-    return str(SHORT_WEEKDAYS[_local_date(value).weekday()])
-
-
-@register.filter
-def cn_date(value: date | datetime | None) -> str:
-    """2026年11月27日 / 27 Nov 2026"""
-    if not value:
-        return ""
-    # Translators: a Django date format (see the `date` template filter).
-    return dateformat.format(_local_date(value), pgettext("date format", "Y年n月j日"))
-
-
-@register.simple_tag
-def cn_period(start: date, end: date) -> str:
-    """2026年1月1日至12月2日 / 1 Jan 2026 to 2 Dec 2026: the days a figure counts over."""
-    if start.year == end.year:
-        # Translators: a Django date format for the last day of a period within one year.
-        last = dateformat.format(end, pgettext("date format, same year as the start", "n月j日"))
-    else:
-        last = cn_date(end)
-    return gettext("%(start)s至%(end)s") % {"start": cn_date(start), "end": last}
+    return str(SHORT_WEEKDAYS[local_date(value).weekday()])
 
 
 @register.filter
@@ -118,7 +96,7 @@ def relative_day_text(value: date | datetime, today: date | None = None) -> str:
     In English: today / tomorrow / the day after tomorrow / this Friday / next Friday /
     19 Dec (Fri).
     """
-    day = _local_date(value)
+    day = local_date(value)
     today = today or clock.today()
     delta = (day - today).days
     if delta == 0:
@@ -150,16 +128,6 @@ def relative_day(value: date | datetime) -> str:
 @register.filter
 def local_time(value: datetime) -> str:
     return f"{timezone.localtime(value):%H:%M}"
-
-
-def list_separator() -> str:
-    """What goes between names in a list: "、" in Chinese, ", " in English."""
-    return pgettext("list separator", "、")
-
-
-def join_names_text(values: Iterable[Any]) -> str:
-    """Plain-text join of names with the language's separator (empty names left out)."""
-    return list_separator().join(str(v) for v in values if v not in (None, ""))
 
 
 @register.simple_tag(name="list_separator")

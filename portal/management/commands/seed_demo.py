@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from portal.demo import SeedContext, demo_logins
 from portal.figures import home_figures
-from portal.templatetags.portal_tags import cn_period
+from portal.formats import cn_period
 
 # The apps that ship demo data, in the order they must run: each uses the earlier ones' rows.
 DEMO_APPS = ("portal", "outreach", "petitions")
