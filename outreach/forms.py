@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from outreach import services
@@ -15,6 +16,35 @@ from portal.forms import PortalForm, PortalModelForm
 from portal.models import Community
 
 RECORD_AS = [("held", _("已举办（事后登记）")), ("planned", _("计划中（提前发布）"))]
+
+# How the results a held activity needs are marked on its forms (Activity.results_required).
+HELD_REQUIRED = {
+    # (required now, one of several): the mark
+    (False, False): _("已举办时必填"),
+    (False, True): _("已举办时至少填一项"),
+    (True, False): _("必填"),
+    (True, True): _("至少填一项"),
+}
+
+
+def mark_results_required(form: forms.BaseForm, *, now: bool) -> None:
+    """Say on each result a held activity needs that it is required: ``now`` when the activity
+    is held (or is being recorded as held), else "once held" — so nobody learns it only from
+    the error after saving. The add page hides the mark while 计划中 is chosen (CSS)."""
+    names = [n for n in form._meta.model.results_required if n in form.fields]
+    mark = HELD_REQUIRED[now, len(form._meta.model.results_required) > 1]
+    for name in names:
+        field = form.fields[name]
+        field.label = format_html('{}<span class="held-required">（{}）</span>', field.label, mark)
+
+
+class ActivityForm(PortalModelForm):
+    """An activity's change form: the results it needs once held are marked."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        held = self.instance.pk is not None and self.instance.status == "held"
+        mark_results_required(self, now=held)
 
 
 def month_bounds(value: str) -> tuple[date, date] | None:
@@ -51,6 +81,7 @@ class ActivityAddForm(PortalModelForm):
         if hint and "title" in self.fields:
             self.fields["title"].required = False
             self.fields["title"].help_text = hint
+        mark_results_required(self, now=False)
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -61,7 +92,9 @@ class ActivityAddForm(PortalModelForm):
             elif "community" not in self.errors:
                 self.add_error("title", self.fields["title"].error_messages["required"])
         record_as = self.cleaned_data.get("record_as")
-        if record_as == "held":
+        refused = set(self.errors) & set(self._meta.model.results_required)
+        if record_as == "held" and not refused:
+            # A result the form refused (−5) is said at its field, not reported missing too.
             problem = services.results_problem(self.instance)
             if problem:
                 self.add_error(None, problem)

@@ -6,9 +6,13 @@ writes the record.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import translation
+from django.utils.dateparse import parse_datetime
 
 from outreach.models import Activity, ActivityEvent, ActivityEventKind, ActivityStatus
 from portal.actors import Actor
@@ -92,6 +96,50 @@ def changes_since(
         return None
     return write(
         activity, actor=actor, kind=ActivityEventKind.FIGURES_CHANGED, changes=changes, note=note
+    )
+
+
+def _same_second(old: Any, new: Any) -> bool:
+    """Two stored moments within the same second: the form posts a time to the second, so
+    re-saving a row written by code (with microseconds) edits nothing anyone sees."""
+    if not (isinstance(old, str) and isinstance(new, str)):
+        return False
+    before, after = parse_datetime(old), parse_datetime(new)
+    return before is not None and after is not None and abs(before - after) < timedelta(seconds=1)
+
+
+def edited_fields(activity: Activity, changes: dict) -> list[str]:
+    """The names of what a change (outreach.review.diff) edits in what residents read: fields,
+    lists (speakers, officials) and rows (photos, decisions) — not the status and its reason,
+    and not the counted figures (nor how they were estimated), which have entries of their
+    own."""
+    figures = {*activity.figure_fields, *activity.figure_notes, "status", "cancel_reason"}
+    names = [
+        name
+        for name, (old, new) in changes.get("fields", {}).items()
+        if name not in figures and not _same_second(old, new)
+    ]
+    names += list(changes.get("m2m", {}))
+    names += [name for name in changes.get("children", {}) if name not in activity.figure_rows]
+    return names
+
+
+def content_changed(
+    activity: Activity, *, actor: Actor, changes: dict, note: str = ""
+) -> ActivityEvent | None:
+    """修改内容: an edit of a public activity's content, naming what was edited (the text
+    itself stays on the page and in Django's log of saves). None when it edited none of it."""
+    if not activity.is_published:
+        return None
+    names = edited_fields(activity, changes)
+    if not names:
+        return None
+    return write(
+        activity,
+        actor=actor,
+        kind=ActivityEventKind.CONTENT_CHANGED,
+        changes={"edited": names},
+        note=note,
     )
 
 

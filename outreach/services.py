@@ -92,26 +92,42 @@ def _keep_steps(activity: Activity, locked: Activity) -> None:
         setattr(activity, name, getattr(locked, name))
 
 
-def begin_edit(activity: Activity) -> tuple[str, dict]:
+@dataclass(frozen=True)
+class EditStart:
+    """An activity as stored when its change form began saving (see ``begin_edit``)."""
+
+    status: str
+    figures: dict
+    # What residents read, when it was public then (None: it was not public).
+    public_content: dict | None
+
+
+def begin_edit(activity: Activity) -> EditStart:
     """Before the change form saves an activity: lock its row (until the save commits), keep
-    the steps' fields as they are now, and read its status and counted figures, for
-    ``record_edit`` to compare the saved ones with."""
+    the steps' fields as they are now, and read its status, counted figures and (when public)
+    content, for ``record_edit`` to compare the saved ones with."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("begin_edit needs a transaction")
     locked = _locked(activity)
     _keep_steps(activity, locked)
-    return locked.status, locked.figures()
+    content = review.snapshot(locked) if locked.is_published else None
+    return EditStart(locked.status, locked.figures(), content)
 
 
 @transaction.atomic
-def record_edit(
-    activity: Activity, *, actor: Actor, before: tuple[str, dict]
-) -> ActivityEvent | None:
+def record_edit(activity: Activity, *, actor: Actor, before: EditStart) -> list[ActivityEvent]:
     """After the change form saved an activity (and its rows): an edit of the counted figures
-    of a held activity goes on its record, old → new. (An edit held for review is recorded
-    when it is approved, by ``approve_revision``.)"""
-    status, figures = before
-    return record.changes_since(_locked(activity), actor=actor, status=status, figures=figures)
+    of a held activity goes on its record, old → new; an edit of what residents read on a
+    public one goes there too, naming the fields. (An edit held for review is recorded when it
+    is approved, by ``approve_revision``.)"""
+    locked = _locked(activity)
+    events = [
+        record.changes_since(locked, actor=actor, status=before.status, figures=before.figures)
+    ]
+    if before.public_content is not None:
+        changes = review.diff(before.public_content, review.snapshot(locked))
+        events.append(record.content_changed(locked, actor=actor, changes=changes))
+    return [event for event in events if event is not None]
 
 
 # --- the steps: each asks its guard (outreach.rules) again inside the row lock ----------------
@@ -230,6 +246,13 @@ def restore_activity(
 def publish_activity(activity: Activity, *, actor: Actor, seen: str | None = None) -> Activity:
     """公开: residents may open the activity (and its statistics count it)."""
     locked = _guarded(activity, "publish", actor, seen)
+    # Checked again here: figures stored before they had limits, or written around the forms,
+    # must not reach the public totals.
+    if problems := locked.implausible_figures():
+        raise ActivityError(
+            _("不能公开“%(title)s”：%(problems)s")
+            % {"title": locked.title, "problems": "".join(problems)}
+        )
     locked.is_published = True
     locked.save(update_fields=["is_published", "updated_at"])
     record.write(locked, actor=actor, kind=ActivityEventKind.PUBLISHED)
@@ -416,6 +439,7 @@ def approve_revision(revision: ActivityRevision, *, actor: Actor) -> Activity:
     with translation.override(settings.LANGUAGE_CODE):
         note = _("%(who)s提交，审核批准") % {"who": display_name(revision.submitted_by)}
     record.changes_since(activity, actor=actor, status=status, figures=figures, note=note)
+    record.content_changed(activity, actor=actor, changes=changes, note=note)
     return activity
 
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from outreach import review, rules, services
 from outreach.admin.add import ActivityAddMixin
 from outreach.admin.steps import SUBMITTED, ActivityStepsMixin
-from outreach.forms import ActivityAddForm, month_bounds
+from outreach.forms import ActivityAddForm, ActivityForm, month_bounds
 from outreach.models import (
     ActivityRevision,
     ActivityStatus,
@@ -93,6 +93,7 @@ class ReviewFilter(admin.SimpleListFilter):
 class ActivityAdmin(ActivityAddMixin, ActivityStepsMixin, ScopedAdmin):
     """Shared back-office behaviour of the five practices (信访接待 too, in petitions)."""
 
+    form = ActivityForm
     date_hierarchy = "starts_at"
     list_display = ["title", "local_start", "community", "grid", "status", "is_published"]
     list_filter = ["status", MonthFilter, "community", "is_published"]

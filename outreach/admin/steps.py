@@ -25,6 +25,7 @@ from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from outreach import rules, services
+from outreach.forms import mark_results_required
 from outreach.models import Activity, ActivityEvent, ActivityRevision
 from outreach.record import SYSTEM_UNIT
 from portal.actors import Actor
@@ -58,6 +59,10 @@ class HeldForm(PortalModelForm):
     practice's own result fields, checked by the model as the change form checks them."""
 
     state = forms.CharField(widget=forms.HiddenInput, max_length=40)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        mark_results_required(self, now=True)
 
 
 @dataclass(frozen=True)
@@ -127,13 +132,29 @@ def _figure_label(model: type[Activity], name: str) -> str:
         return name
 
 
+def _edited_label(model: type[Activity], name: str) -> str:
+    """How an edited field, list or set of rows is named on the record (标题, 照片)."""
+    try:
+        found = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field the practice no longer has
+        return name
+    if found.is_relation and found.one_to_many:  # rows: photos, decisions
+        return str(found.related_model._meta.verbose_name_plural)
+    return str(found.verbose_name)
+
+
+def _figure_changes(changes: dict) -> list[tuple[str, list]]:
+    """The figures' [old, new] of an entry (an edit of the content names fields instead)."""
+    return [(name, pair) for name, pair in changes.items() if name != "edited"]
+
+
 def _shown(value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
 def activity_history(activity: Activity) -> list[dict[str, Any]]:
     """The activity's record as the page shows it, newest first: when, who (with their unit),
-    what, from → to, the figures old → new, and the note."""
+    what, from → to, the figures old → new (or which fields an edit changed), and the note."""
     model = type(activity)
     entries = []
     for event in ActivityEvent.objects.of(activity).for_history():
@@ -157,8 +178,9 @@ def activity_history(activity: Activity) -> list[dict[str, Any]]:
                         "new": _shown(new),
                         "changed": old != new,
                     }
-                    for name, (old, new) in event.changes.items()
+                    for name, (old, new) in _figure_changes(event.changes)
                 ],
+                "edited": [_edited_label(model, name) for name in event.changes.get("edited", [])],
                 "note": event.note,
             }
         )

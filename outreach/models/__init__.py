@@ -7,6 +7,9 @@ from .base import (
     Activity,
     ActivityQuerySet,
     ActivityStatus,
+    FigureLimit,
+    counted_figure,
+    earliest_start,
     local_day_bounds,
 )
 from .deliberation import (
@@ -58,6 +61,7 @@ __all__ = [
     "DeliberationPhoto",
     "FieldVisit",
     "FieldVisitPhoto",
+    "FigureLimit",
     "OnsiteRota",
     "OnsiteSession",
     "OnsiteSessionPhoto",
@@ -73,5 +77,7 @@ __all__ = [
     "VenueType",
     "VisitKind",
     "Weekday",
+    "counted_figure",
+    "earliest_start",
     "local_day_bounds",
 ]

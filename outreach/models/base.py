@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import clock
 from portal.access import ScopedQuerySet, ScopeRule
+from portal.formats import cn_date
 from portal.models import Community, Compound, Grid
 
 
@@ -41,6 +43,46 @@ def local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
         datetime.combine(start, time.min, tzinfo=tz),
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
     )
+
+
+class FigureLimit(MaxValueValidator):
+    """The most of a counted figure one activity can plausibly have, said with the figure's name:
+    a typo (2000000000 residents met) must not reach the public totals. The limits are set
+    beside each figure, generously above what a sub-district ever counts in one activity."""
+
+    message = _("%(field)s不能超过 %(limit_value)s：一次活动不会有这么多，请核对是否多输了数字。")
+
+    def __init__(self, limit_value: int, label: Any) -> None:
+        super().__init__(limit_value)
+        self.label = label
+
+    def __call__(self, value: Any) -> None:
+        if value is not None and value > self.limit_value:
+            raise ValidationError(self.message, code="max_value", params=self.params(self.label))
+
+    def params(self, label: Any) -> dict[str, Any]:
+        return {"field": label, "limit_value": f"{self.limit_value:,}"}
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.label == getattr(other, "label", None)
+
+    __hash__ = MaxValueValidator.__hash__
+
+
+def counted_figure(label: Any, limit: int, **kwargs: Any) -> models.PositiveIntegerField:
+    """A counted figure of an activity (签到人数, 走访户数 …): empty until it is known, at most
+    ``limit``."""
+    return models.PositiveIntegerField(
+        label, null=True, blank=True, validators=[FigureLimit(limit, label)], **kwargs
+    )
+
+
+def earliest_start() -> date:
+    """The earliest day an activity may be logged for: 1 January of last year. Activities are
+    logged within days; the one reason to go further back is entering last year's activities
+    for the annual summary (年度总结) when an office starts using the portal. A date before that
+    is a typo (2001 for 2026), and it would put a record outside every period anyone reads."""
+    return date(clock.today().year - 1, 1, 1)
 
 
 class ActivityQuerySet(ScopedQuerySet):
@@ -139,6 +181,14 @@ class Activity(models.Model):
     # The counted figures of the practice (签到人数, 走访户数 …) that the statistics add up: once
     # the activity is held, every edit of one is on its record with the old and new value.
     figure_fields: tuple[str, ...] = ()
+    # What must be filled in before the activity can be recorded as held (one of them, where
+    # there are several): marked "已举办时必填" on the forms, checked by ``missing_results``.
+    results_required: tuple[str, ...] = ()
+    # Rows that hold counted figures (a meeting's attendance): on the record as figures.
+    figure_rows: tuple[str, ...] = ()
+    # Fields that explain the figures (how a reach was estimated): edited with them, not
+    # recorded as content edits.
+    figure_notes: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -186,12 +236,45 @@ class Activity(models.Model):
             errors["compound"] = _("所选小区不属于所选社区。")
         if self.ends_at and self.starts_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("结束时间不能早于开始时间。")
-        if self.status == ActivityStatus.HELD and self.starts_at:
-            # Edits to a held record keep it a record of something that happened, with results.
+        if (
+            self.starts_at
+            and self._start_moved()
+            and (timezone.localtime(self.starts_at).date() < (earliest := earliest_start()))
+        ):
+            errors["starts_at"] = _(
+                "开始时间不能早于%(date)s：平台登记上一年以来的活动，请核对年份。"
+            ) % {"date": cn_date(earliest)}
+        # Edits to a held record keep it a record of something that happened.
+        if self.status == ActivityStatus.HELD and self.starts_at:  # noqa: SIM102
             if self.starts_at > clock.now():
                 errors["starts_at"] = _("已举办的活动，开始时间不能晚于现在。")
-            elif problem := self.missing_results():
-                errors[NON_FIELD_ERRORS] = problem
+        if errors:
+            raise ValidationError(errors)
+
+    def _start_moved(self) -> bool:
+        """New, or its start time changed: a record logged long ago keeps its date when someone
+        edits something else on it."""
+        if self._state.adding or self.pk is None:
+            return True
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("starts_at", flat=True)
+        return stored.first() != self.starts_at
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """The fields' own checks, then (once held) the results the practice needs: unless one
+        of those fields was already refused, by the form (−5) or by its own checks (too many) —
+        a figure that was typed is never reported as missing as well."""
+        errors: dict[str, Any] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        refused = set(exclude or ()) | set(errors)
+        if (
+            self.status == ActivityStatus.HELD
+            and not refused & set(self.results_required)
+            and (problem := self.missing_results())
+        ):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(problem)
         if errors:
             raise ValidationError(errors)
 
@@ -207,6 +290,21 @@ class Activity(models.Model):
     def missing_results(self) -> str | None:
         """What must still be filled in before this can be recorded as held (None: nothing)."""
         return None
+
+    @classmethod
+    def figure_limit(cls, name: str) -> FigureLimit | None:
+        """The plausibility limit of figure ``name`` (see FigureLimit)."""
+        validators = cls._meta.get_field(name).validators
+        return next((v for v in validators if isinstance(v, FigureLimit)), None)
+
+    def implausible_figures(self) -> list[str]:
+        """Each counted figure above its limit, as one sentence naming it and the limit."""
+        problems = []
+        for name, value in self.figures().items():
+            limit = self.figure_limit(name)
+            if value is not None and limit is not None and value > limit.limit_value:
+                problems.append(str(limit.message % limit.params(self.figure_label(name))))
+        return problems
 
     # How a practice whose activities are named after their place says so on the add form;
     # empty: every activity needs a title of its own (a talk, a meeting on one matter).

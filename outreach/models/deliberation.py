@@ -10,7 +10,7 @@ from django.utils.translation import ngettext, npgettext_lazy, pgettext_lazy
 
 from portal.models import PhotoBase, StaffProfile
 
-from .base import Activity
+from .base import Activity, FigureLimit
 
 # --- 议事协商: residents' deliberation meetings --------------------------------------------------
 
@@ -38,6 +38,8 @@ class Deliberation(Activity):
     practice = "deliberations"
     practice_label = _("议事协商")
     practice_unit = npgettext_lazy("unit of deliberation meetings", "场", "场", "n")
+    results_required = ("minutes",)
+    figure_rows = ("attendance",)
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "议事协商会")
@@ -56,6 +58,11 @@ class Deliberation(Activity):
             return {}
         rows = DeliberationAttendance.objects.filter(deliberation_id=self.pk)
         return {f"{self.ATTENDANCE}{c}": n for c, n in rows.values_list("category", "count")}
+
+    @classmethod
+    def figure_limit(cls, name: str) -> FigureLimit | None:
+        validators = DeliberationAttendance._meta.get_field("count").validators
+        return next((v for v in validators if isinstance(v, FigureLimit)), None)
 
     @classmethod
     def figure_label(cls, name: str) -> str:
@@ -87,7 +94,11 @@ class DeliberationAttendance(models.Model):
         verbose_name=_("议事协商会"),
     )
     category = models.CharField(_("类别"), max_length=20, choices=StakeholderCategory.choices)
-    count = models.PositiveIntegerField(_("人数"), validators=[MinValueValidator(1)])
+    # A deliberation hall seats tens (422 attended 24 meetings in a year); 500 of one kind of
+    # stakeholder would fill a cinema.
+    count = models.PositiveIntegerField(
+        _("人数"), validators=[MinValueValidator(1), FigureLimit(500, _("参会人数"))]
+    )
     names = models.CharField(
         _("单位或代表"),
         max_length=200,

@@ -1,5 +1,6 @@
-"""The record of an activity (活动记录): every change of its status or publication and every edit
-of its counted figures, with who made it, their unit, when, from → to (or old → new) and a note.
+"""The record of an activity (活动记录): every change of its status or publication, every edit
+of its counted figures and every edit of a public activity's content (which fields), with who
+made it, their unit, when, from → to (or old → new) and a note.
 
 One table serves every practice (the petition-reception activity too, through its content type),
 written only by outreach.services and never changed afterwards: a database trigger refuses
@@ -31,6 +32,9 @@ class ActivityEventKind(models.TextChoices):
     PUBLISHED = "published", pgettext_lazy("activity event", "公开")
     UNPUBLISHED = "unpublished", pgettext_lazy("activity event", "撤回公开")
     FIGURES_CHANGED = "figures_changed", pgettext_lazy("activity event", "修改举办数据")
+    # An edit of a public activity's content (title, summary, photos …): which fields, by
+    # name, not the text (the page and Django's log of saves show the text).
+    CONTENT_CHANGED = "content_changed", pgettext_lazy("activity event", "修改内容")
 
 
 # The kinds that move the status: they always say to which.
@@ -76,7 +80,8 @@ class ActivityEvent(models.Model):
     to_status = models.CharField(
         _("新状态"), max_length=12, choices=ActivityStatus.choices, blank=True
     )
-    # Counted figures as {name: [old, new]} (names as Activity.figures() gives them).
+    # Counted figures as {name: [old, new]} (names as Activity.figures() gives them); for an
+    # edit of the public content, {"edited": [field names]}.
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     note = models.TextField(_("说明"), blank=True)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.access import ScopedQuerySet, ScopeRule
 from portal.models import Community, Compound, Grid, PhotoBase, StaffProfile
 
-from .base import Activity, ActivityStatus
+from .base import Activity, ActivityStatus, counted_figure
 
 # --- 现场办公下基层: on-site office sessions ----------------------------------------------------
 
@@ -34,7 +34,9 @@ class OnsiteSession(Activity):
     officials = models.ManyToManyField(
         StaffProfile, blank=True, related_name="onsite_sessions", verbose_name=_("到场干部")
     )
-    residents_met = models.PositiveIntegerField(_("接待居民人数"), null=True, blank=True)
+    # Office hours of an afternoon meet a few dozen residents (3,000+ over 200 sessions a year);
+    # 1,000 would be a queue all day long at one station.
+    residents_met = counted_figure(_("接待居民人数"), 1000)
     rota = models.ForeignKey(
         "OnsiteRota",
         on_delete=models.SET_NULL,
@@ -49,6 +51,7 @@ class OnsiteSession(Activity):
     practice_label = _("现场办公")
     practice_unit = npgettext_lazy("unit of on-site sessions", "场", "场", "n")
     figure_fields = ("residents_met",)
+    results_required = ("residents_met",)
 
     class Meta(Activity.Meta):
         verbose_name = pgettext_lazy("model", "现场办公")
