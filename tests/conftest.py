@@ -45,6 +45,9 @@ def migration_data(request):
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
     from django.apps import apps
+    from django.contrib.auth.models import Group
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
 
     from petitions.models import Category
     from portal.calendar_data import import_calendar
@@ -55,6 +58,10 @@ def migration_data(request):
         seed.seed(apps, None)
     if not CalendarDay.objects.exists():
         import_calendar(CalendarDay)
+    if not Group.objects.exists():
+        # Content types, permissions and the role groups come from post_migrate, which a flush
+        # after serialized rollback does not send: send it as migrate would.
+        emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0010_triage_optional_and_decisions_about_the_case'),
+        ('petitions', '0011_defaults_from_the_portal_clock'),
     ]
 
     operations = [

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('outreach', '0004_activity_events'),
+        ('outreach', '0005_defaults_from_the_portal_clock'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
