@@ -12,6 +12,7 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -424,3 +425,31 @@ def test_the_model_list_stays_below_as_django_builds_it(client, staff, role):
         for model in app["models"]:
             if model.get("admin_url"):
                 assert page.index(f'href="{model["admin_url"]}"', fold) > fold, model["name"]
+
+
+@pytest.mark.django_db
+def test_recent_changes_say_what_was_done_and_that_they_are_form_edits(client, staff, place):
+    user = staff[Role.SYSADMIN]
+    target = profile(staff[Role.GRID_WORKER])
+    kind = ContentType.objects.get_for_model(StaffProfile)
+    for flag, message in (
+        (ADDITION, "新增。"),
+        (CHANGE, "负责网格：北苑第一网格 → 北苑第一网格、北苑第二网格"),
+        (CHANGE, "批准角色与范围"),
+    ):
+        LogEntry.objects.create(
+            user=user,
+            content_type=kind,
+            object_id=str(target.pk),
+            object_repr=str(target),
+            action_flag=flag,
+            change_message=message,
+        )
+    client.force_login(user)
+    page = client.get(INDEX).content.decode()
+    box = page[page.index('id="recent-actions-module"') :]
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", box)))
+    assert "最近在后台的修改" in text and "只列出您在后台表单中" in text
+    assert f"修改 {target} 负责网格：北苑第一网格 → 北苑第一网格、北苑第二网格" in text
+    assert f"修改 {target} 批准角色与范围" in text
+    assert f"新增 {target}" in text
