@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.access import ScopedQuerySet, ScopeRule
 from portal.roles import Role
+from portal.validators import validate_person_name
 
 
 class Community(models.Model):
@@ -172,7 +173,7 @@ class TeamMember(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("队伍")
     )
-    name = models.CharField(_("姓名"), max_length=30)
+    name = models.CharField(_("姓名"), max_length=30, validators=[validate_person_name])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -234,7 +235,7 @@ class StaffProfile(models.Model):
         related_name="staff_profile",
         verbose_name=_("账号"),
     )
-    name = models.CharField(_("姓名"), max_length=30)
+    name = models.CharField(_("姓名"), max_length=30, validators=[validate_person_name])
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     title = models.CharField(
         _("职务"), max_length=60, blank=True, help_text=_("如 凤凰岭社区党委书记")
