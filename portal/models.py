@@ -212,8 +212,12 @@ class StaffProfileQuerySet(models.QuerySet):
 
     def awaiting_approval(self) -> StaffProfileQuerySet:
         """待批准: roles set or suspended on an active account that no approver has confirmed
-        yet (they reach nothing until then)."""
-        return self.filter(approved_at__isnull=True, user__is_active=True)
+        yet (they reach nothing until then), and that no approver has sent back (退回)."""
+        return self.filter(approved_at__isnull=True, returned_at__isnull=True, user__is_active=True)
+
+    def submitted_by(self, user: Any) -> StaffProfileQuerySet:
+        """Role changes this person made that still wait for an approver."""
+        return self.awaiting_approval().filter(submitted_by=user)
 
     def awaiting_approval_by(self, user: Any) -> StaffProfileQuerySet:
         """The roles waiting for this approver: anyone's but their own (nobody approves their
@@ -268,8 +272,40 @@ class StaffProfile(models.Model):
         verbose_name=_("批准人"),
     )
     approved_at = models.DateTimeField(
-        _("批准时间"), null=True, blank=True, help_text=_("有时间无批准人：由服务器管理员命令设定")
+        _("批准时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "街道党工委书记批准后，角色与负责范围才生效。只有批准时间而没有批准人的，"
+            "是系统运维人员在服务器上直接设定的。"
+        ),
     )
+    # What the last approval put in effect ({"role", "communities", "grids"} as keys), so the
+    # approver sees old → new and 退回 can put it back; "suspended" marks a role paused
+    # because someone else set the password.
+    approved_scope = models.JSONField(
+        _("生效的角色与范围"), default=dict, blank=True, editable=False
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("提交人"),
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("退回人"),
+    )
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True, editable=False)
 
     objects = StaffProfileQuerySet.as_manager()
 

@@ -73,7 +73,9 @@ def make_staff(
         grids=list(grids),
     )
     if not approved:
-        StaffProfile.objects.filter(user=user).update(approved_at=None, approved_by=None)
+        StaffProfile.objects.filter(user=user).update(
+            approved_at=None, approved_by=None, approved_scope={}
+        )
     return user
 
 
