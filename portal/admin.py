@@ -29,7 +29,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal import services
+from portal import queues, services
 from portal.admin_base import (
     PortalModelAdmin,
     PortalStackedInline,
@@ -48,6 +48,7 @@ from portal.models import (
     StaffProfile,
     Team,
     TeamMember,
+    accounts_without_role,
 )
 from portal.people import display_name
 from portal.templatetags.portal_tags import join_names_text
@@ -533,6 +534,21 @@ class PortalPasswordChangeForm(CleanTextMixin, AdminPasswordChangeForm):
             )
 
 
+class RoleSetFilter(admin.SimpleListFilter):
+    """角色设置: accounts with no role at all (the workbench links here)."""
+
+    title = _("角色设置")
+    parameter_name = "role_set"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(queues.NO_ROLE, _("未设置角色"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == queues.NO_ROLE:
+            return queryset & accounts_without_role()
+        return queryset
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     """Staff accounts. Superuser flags and raw permissions stay out of reach: roles grant access."""
@@ -543,7 +559,7 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     change_user_password_template = "admin/auth/user/portal_change_password.html"  # noqa: S105
     change_password_form = PortalPasswordChangeForm
     list_display = ["username", "profile_name", "profile_role", "is_active", "last_login"]
-    list_filter = ["is_active", "staff_profile__role"]
+    list_filter = [RoleSetFilter, "is_active", "staff_profile__role"]
     list_select_related = ["staff_profile"]
     search_fields = ["username", "staff_profile__name", "email"]
 
@@ -618,9 +634,24 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
     admin.site.unregister(_model)
 
 
+class LockFilter(admin.SimpleListFilter):
+    """锁定状态: the counts that lock a user name now (the workbench links here)."""
+
+    title = _("锁定状态")
+    parameter_name = "lock"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(queues.LOCKED, _("当前锁定"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == queues.LOCKED:
+            return queryset & LoginLockout.objects.in_force()
+        return queryset
+
+
 @admin.register(LoginLockout)
 class LoginLockoutAdmin(AccessAttemptAdmin, PortalModelAdmin):
-    pass
+    list_filter = [LockFilter, *AccessAttemptAdmin.list_filter]
 
 
 @admin.register(LoginRecord)

@@ -7,6 +7,7 @@ from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.access import ScopedQuerySet, ScopeRule
 from portal.roles import Role
 from portal.validators import validate_person_name
@@ -416,8 +418,20 @@ class PhotoBase(models.Model):
 
 # Login records kept by django-axes, shown in the back office under Chinese names (等保: security
 # audit). Proxies add no tables; deleting a lock-out record unlocks the account.
+class LoginLockoutQuerySet(models.QuerySet):
+    def in_force(self) -> LoginLockoutQuerySet:
+        """Counts that lock their user name now: enough failures, the last one within the
+        lock's length (an older one no longer locks; django-axes clears it at the next try)."""
+        return self.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=clock.now() - settings.AXES_COOLOFF_TIME,
+        )
+
+
 class LoginLockout(AccessAttempt):
     """Failed logins counted per user name and address; enough of them lock the user name."""
+
+    objects = LoginLockoutQuerySet.as_manager()
 
     class Meta:
         proxy = True
@@ -486,3 +500,11 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key[:8]}… {self.hits}"
+
+
+def accounts_without_role() -> models.QuerySet:
+    """Active staff accounts with no role at all: they open the back office and see nothing.
+    Superusers (the server operator's) need none."""
+    return get_user_model().objects.filter(
+        is_active=True, is_staff=True, is_superuser=False, staff_profile__isnull=True
+    )
