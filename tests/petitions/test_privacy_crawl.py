@@ -268,7 +268,7 @@ def test_no_public_response_carries_a_door_or_an_accuser(client, place, staff, a
         )
         pages[f"track {code_of.number}"] = _text_of(response)
     response = Client().post(
-        "/requests/track/", {"code": accusation.tracking_code, "last4": "5679"}
+        "/requests/track/", {"code": accusation.tracking_code, "last4": "5679"}, follow=True
     )
     pages["track accusation"] = _text_of(response)
 
