@@ -42,6 +42,7 @@ from portal.models import Community, Compound, Grid, StaffProfile
 from portal.people import staff_user_label
 from portal.privacy import InvalidNumber, canonical_id_number, canonical_phone
 from portal.roles import Reach, Role
+from portal.validators import validate_person_name
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 # The hidden fields that link a case to the activity it was raised at (one at most).
@@ -166,7 +167,12 @@ class RegisterCaseForm(PortalForm):
         help_text=_("复查、复核请求必填，如 2026-000123"),
     )
 
-    petitioner_name = forms.CharField(label=_("信访人/诉求人姓名"), max_length=40, required=False)
+    petitioner_name = forms.CharField(
+        label=_("信访人/诉求人姓名"),
+        max_length=40,
+        required=False,
+        validators=[validate_person_name],
+    )
     petitioner_phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     petitioner_id_number = forms.CharField(label=_("身份证号码"), max_length=30, required=False)
     petitioner_address = forms.CharField(label=_("住址"), max_length=200, required=False)
@@ -180,7 +186,9 @@ class RegisterCaseForm(PortalForm):
         initial=PartyRole.RESPONDENT,
         required=False,
     )
-    other_name = forms.CharField(label=_("另一方姓名"), max_length=40, required=False)
+    other_name = forms.CharField(
+        label=_("另一方姓名"), max_length=40, required=False, validators=[validate_person_name]
+    )
     other_phone = forms.CharField(label=_("另一方电话"), max_length=30, required=False)
     other_id_number = forms.CharField(label=_("另一方身份证号码"), max_length=30, required=False)
     other_address = forms.CharField(label=_("另一方住址"), max_length=200, required=False)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("requests/new/", public.request_new, name="request-new"),
     path("requests/receipt/", public.request_receipt, name="request-receipt"),
     path("requests/track/", public.request_track, name="request-track"),
+    path("requests/track/result/", public.request_track_result, name="request-track-result"),
     path("requests/track/rate/", public.request_rate, name="request-rate"),
     path("requests/results/", public.request_results, name="request-results"),
     path("open311/v2/requests.json", open311.requests_json, name="open311-requests"),

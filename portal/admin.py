@@ -8,6 +8,8 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.forms import (
@@ -16,17 +18,18 @@ from django.contrib.auth.forms import (
     UserChangeForm,
 )
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal import services
+from portal import queues, services
 from portal.admin_base import (
     PortalModelAdmin,
     PortalStackedInline,
@@ -46,6 +49,7 @@ from portal.models import (
     StaffProfile,
     Team,
     TeamMember,
+    accounts_without_role,
 )
 from portal.people import display_name
 
@@ -141,6 +145,50 @@ class TeamMemberAdmin(PortalModelAdmin):
 ROLE_FIELDS = {"role", "communities", "grids"}
 
 
+def _keys(values: Any) -> list[int]:
+    return sorted(getattr(v, "pk", v) for v in (values or ()))
+
+
+def role_edit_lines(form: Any) -> list[services.ScopeChange]:
+    """What a saved profile form changed in role and scope, old → new (the form's initial
+    values are what the page was drawn with)."""
+    if not (ROLE_FIELDS & set(form.changed_data)):
+        return []
+    old = {
+        "role": form.initial.get("role"),
+        "communities": _keys(form.initial.get("communities")),
+        "grids": _keys(form.initial.get("grids")),
+    }
+    new = {
+        "role": form.cleaned_data.get("role"),
+        "communities": _keys(form.cleaned_data.get("communities")),
+        "grids": _keys(form.cleaned_data.get("grids")),
+    }
+    return services.describe_change(old, new)
+
+
+def stock_change_text(message: Any) -> str:
+    """Django's structured change message as its history page words it."""
+    return LogEntry(change_message=message).get_change_message() if message else ""
+
+
+def role_saved_message(profile: StaffProfile) -> str:
+    """What the person who saved a role change is told: whether it is in effect, and if not,
+    whose approval it waits for."""
+    if profile.is_approved:
+        return _("%(name)s 的角色与负责范围已生效。") % {"name": profile.name}
+    approvers = services.approver_names(profile)
+    if not approvers:
+        return _(
+            "%(name)s 的角色与负责范围已保存，但须经街道党工委书记批准后才生效，"
+            "而目前没有已生效的街道党工委书记账号可以批准。批准前，该账号看不到任何记录。"
+        ) % {"name": profile.name}
+    return _(
+        "%(name)s 的角色与负责范围已保存，须经街道党工委书记批准后才生效（可批准的人："
+        "%(approvers)s）。批准前，该账号看不到任何记录。"
+    ) % {"name": profile.name, "approvers": join_names_text(approvers)}
+
+
 class StaffProfileForm(PortalModelForm):
     """A role must come with the scope it works in (see portal.services.scope_problem)."""
 
@@ -207,11 +255,18 @@ class ApprovalFilter(admin.SimpleListFilter):
     parameter_name = "approval"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("pending", _("待我批准"))]
+        choices = []
+        if request.user.has_perm("portal.approve_staffprofile"):
+            choices.append(("pending", _("待我批准")))
+        if request.user.has_perm("portal.change_staffprofile"):
+            choices.append(("submitted", _("我提交、待批准")))
+        return choices
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "pending":
             return queryset.awaiting_approval_by(request.user)
+        if self.value() == "submitted":
+            return queryset.submitted_by(request.user)
         return queryset
 
 
@@ -225,6 +280,7 @@ class StaffProfileAdmin(ApproverMixin, PortalModelAdmin):
     list_select_related = ["user", "approved_by"]
     search_fields = ["name", "user__username", "title", "unit"]
     actions = ["approve_roles"]
+    change_form_template = "admin/portal/staffprofile/change_form.html"
     readonly_fields = ["user", "approver", "approved_at"]
     fields = [
         "user",
@@ -269,22 +325,139 @@ class StaffProfileAdmin(ApproverMixin, PortalModelAdmin):
 
     @admin.display(description=_("批准状态"), boolean=False)
     def approval(self, obj: StaffProfile) -> str:
-        return str(_("已生效")) if obj.is_approved else str(_("待书记批准"))
+        if obj.is_approved:
+            return str(_("已生效"))
+        return str(_("已退回，未生效")) if obj.returned_at else str(_("待书记批准"))
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if ROLE_FIELDS & set(form.changed_data):
-            services.role_changed(form.instance, actor=request.user)
+            profile = services.role_changed(form.instance, actor=request.user)
+            form.instance.approved_at = profile.approved_at  # for the change message
+            level = messages.SUCCESS if profile.is_approved else messages.WARNING
+            self.message_user(request, role_saved_message(profile), level)
+
+    def construct_change_message(
+        self, request: HttpRequest, form: Any, formsets: Any, add: bool = False
+    ) -> Any:
+        # 修改记录 says what the role and scope were and became, not only which fields moved.
+        message = super().construct_change_message(request, form, formsets, add)
+        lines = role_edit_lines(form)
+        if not lines:
+            return message
+        text = services.change_text(lines)
+        if not form.instance.is_approved:
+            text = _("%(change)s（待书记批准）") % {"change": text}
+        return text
+
+    def get_urls(self) -> list:
+        opts = self.opts
+        own = [
+            path(
+                "<path:object_id>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name=f"{opts.app_label}_{opts.model_name}_approve",
+            ),
+            path(
+                "<path:object_id>/return/",
+                self.admin_site.admin_view(self.return_view),
+                name=f"{opts.app_label}_{opts.model_name}_return",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        profile = self.get_object(request, unquote(object_id))
+        context = dict(extra_context or {})
+        if profile is not None:
+            pending = services.pending_change(profile)
+            context["role_change"] = pending
+            context["may_decide"] = (
+                pending is not None
+                and profile.returned_at is None
+                and self.has_approve_permission(request)
+                and profile.user_id != request.user.pk
+            )
+        return super().change_view(request, object_id, form_url, context)
+
+    def approve_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """批准 on the profile's page (POST): the change takes effect and is logged."""
+        return self._decide(request, object_id, services.approve_staff_role, _("批准"))
+
+    def return_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """退回 on the profile's page (POST): the role in effect before comes back."""
+        return self._decide(request, object_id, services.return_staff_role, _("退回"))
+
+    def _decide(self, request: HttpRequest, object_id: str, step: Any, verb: Any) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_approve_permission(request):
+            raise PermissionDenied
+        profile = self.get_object(request, unquote(object_id))
+        if profile is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        change_url = reverse("admin:portal_staffprofile_change", args=[profile.pk])
+        pending = services.pending_change(profile)
+        try:
+            decided = step(profile, actor=request.user)
+        except services.RoleError as exc:
+            self.message_user(request, str(exc), messages.WARNING)
+            return HttpResponseRedirect(change_url)
+        self._log_decision(request, decided, verb, pending)
+        if decided.is_approved:
+            done = _("已%(verb)s：%(name)s 的角色与负责范围现为 %(role)s · %(scope)s。")
+        else:
+            done = _("已%(verb)s：%(name)s 的角色修改未生效，该账号仍看不到任何记录。")
+        self.message_user(
+            request,
+            done
+            % {
+                "verb": verb,
+                "name": decided.name,
+                "role": decided.get_role_display(),
+                "scope": services.scope_summary(decided),
+            },
+            messages.SUCCESS,
+        )
+        if StaffProfile.objects.awaiting_approval_by(request.user).exists():
+            return HttpResponseRedirect(
+                reverse("admin:portal_staffprofile_changelist") + "?approval=pending"
+            )
+        return HttpResponseRedirect(change_url)
+
+    def _log_decision(
+        self,
+        request: HttpRequest,
+        profile: StaffProfile,
+        verb: Any,
+        pending: services.PendingChange | None,
+    ) -> None:
+        detail = services.change_text(pending.lines) if pending and pending.lines else ""
+        if pending and pending.suspended and not pending.lines:
+            detail = _("恢复因他人重设密码而暂停的角色")
+        message = _("%(verb)s角色与范围的修改") % {"verb": verb}
+        if detail:
+            message = _("%(what)s：%(detail)s") % {"what": message, "detail": detail}
+        self.log_change(request, profile, message)
 
     @admin.action(description=_("批准所选角色与范围"), permissions=["approve"])
     def approve_roles(self, request: HttpRequest, queryset: QuerySet) -> None:
         done = 0
         for profile in queryset:
+            pending = services.pending_change(profile)
             try:
-                services.approve_staff_role(profile, actor=request.user)
+                decided = services.approve_staff_role(profile, actor=request.user)
                 done += 1
             except services.RoleError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
+            else:
+                self._log_decision(request, decided, _("批准"), pending)
         if done:
             self.message_user(
                 request,
@@ -361,6 +534,21 @@ class PortalPasswordChangeForm(CleanTextMixin, AdminPasswordChangeForm):
             )
 
 
+class RoleSetFilter(admin.SimpleListFilter):
+    """角色设置: accounts with no role at all (the workbench links here)."""
+
+    title = _("角色设置")
+    parameter_name = "role_set"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(queues.NO_ROLE, _("未设置角色"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == queues.NO_ROLE:
+            return queryset & accounts_without_role()
+        return queryset
+
+
 @admin.register(User)
 class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     """Staff accounts. Superuser flags and raw permissions stay out of reach: roles grant access."""
@@ -371,7 +559,7 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
     change_user_password_template = "admin/auth/user/portal_change_password.html"  # noqa: S105
     change_password_form = PortalPasswordChangeForm
     list_display = ["username", "profile_name", "profile_role", "is_active", "last_login"]
-    list_filter = ["is_active", "staff_profile__role"]
+    list_filter = [RoleSetFilter, "is_active", "staff_profile__role"]
     list_select_related = ["staff_profile"]
     search_fields = ["username", "staff_profile__name", "email"]
 
@@ -429,7 +617,16 @@ class PortalUserAdmin(UserAdmin, PortalModelAdmin):
             for inline_form in formset.forms:
                 saved = inline_form.instance.pk and inline_form.has_changed()
                 if saved and ROLE_FIELDS & set(inline_form.changed_data):
-                    services.role_changed(inline_form.instance, actor=request.user)
+                    lines = role_edit_lines(inline_form)
+                    profile = services.role_changed(inline_form.instance, actor=request.user)
+                    level = messages.SUCCESS if profile.is_approved else messages.WARNING
+                    self.message_user(request, role_saved_message(profile), level)
+                    if change and lines:
+                        # The profile's own 修改记录 shows the change made on the account page.
+                        text = services.change_text(lines)
+                        if not profile.is_approved:
+                            text = _("%(change)s（待书记批准）") % {"change": text}
+                        self.log_change(request, profile, text)
 
 
 # django-axes' own screens, under Chinese names and with closed query strings.
@@ -437,9 +634,24 @@ for _model in (AccessAttempt, AccessLog, AccessFailureLog):
     admin.site.unregister(_model)
 
 
+class LockFilter(admin.SimpleListFilter):
+    """锁定状态: the counts that lock a user name now (the workbench links here)."""
+
+    title = _("锁定状态")
+    parameter_name = "lock"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(queues.LOCKED, _("当前锁定"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == queues.LOCKED:
+            return queryset & LoginLockout.objects.in_force()
+        return queryset
+
+
 @admin.register(LoginLockout)
 class LoginLockoutAdmin(AccessAttemptAdmin, PortalModelAdmin):
-    pass
+    list_filter = [LockFilter, *AccessAttemptAdmin.list_filter]
 
 
 @admin.register(LoginRecord)

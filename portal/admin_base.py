@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -80,6 +81,17 @@ def _valid_key(field: Any, value: Any) -> bool:
     return "\x00" not in str(key)
 
 
+class PortalChangeList(ChangeList):
+    """A list is headed with what it lists (诉求, 现场办公), not Django's "选择要修改的诉求",
+    which reads like an instruction and is wrong for people who only read; a pop-up that picks
+    a row says so."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plural = self.opts.verbose_name_plural
+        self.title = _("选择%(name)s") % {"name": plural} if self.is_popup else plural
+
+
 class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Base for every admin screen in the portal."""
 
@@ -88,6 +100,9 @@ class PortalModelAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     # A full COUNT(*) on every changelist is slow on big tables and tells staff little.
     show_full_result_count = False
     list_per_page = 50
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return PortalChangeList
 
     def _allowed_lookup_roots(self, request: HttpRequest) -> set[str]:
         roots = set()

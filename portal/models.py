@@ -7,6 +7,7 @@ from typing import Self
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -14,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.actors import Viewer
 from portal.roles import PERMISSIONS, RECORD_REACH, Reach, Role
 from portal.scope import NO_SCOPE, Scope, ScopeRule
+from portal.validators import validate_person_name
 
 # A user's scope is read from their staff profile here, beside StaffProfile, because every
 # scoped QuerySet below needs it; portal.access is the name the rest of the portal imports it by.
@@ -222,7 +225,7 @@ class TeamMember(models.Model):
     team = models.ForeignKey(
         Team, on_delete=models.CASCADE, related_name="members", verbose_name=_("队伍")
     )
-    name = models.CharField(_("姓名"), max_length=30)
+    name = models.CharField(_("姓名"), max_length=30, validators=[validate_person_name])
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -261,8 +264,12 @@ class StaffProfileQuerySet(models.QuerySet):
 
     def awaiting_approval(self) -> StaffProfileQuerySet:
         """待批准: roles set or suspended on an active account that no approver has confirmed
-        yet (they reach nothing until then)."""
-        return self.filter(approved_at__isnull=True, user__is_active=True)
+        yet (they reach nothing until then), and that no approver has sent back (退回)."""
+        return self.filter(approved_at__isnull=True, returned_at__isnull=True, user__is_active=True)
+
+    def submitted_by(self, user: Viewer) -> StaffProfileQuerySet:
+        """Role changes this person made that still wait for an approver."""
+        return self.awaiting_approval().filter(submitted_by=user)
 
     def awaiting_approval_by(self, user: Viewer) -> StaffProfileQuerySet:
         """The roles waiting for this approver: anyone's but their own (nobody approves their
@@ -284,7 +291,7 @@ class StaffProfile(models.Model):
         related_name="staff_profile",
         verbose_name=_("账号"),
     )
-    name = models.CharField(_("姓名"), max_length=30)
+    name = models.CharField(_("姓名"), max_length=30, validators=[validate_person_name])
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     title = models.CharField(
         _("职务"), max_length=60, blank=True, help_text=_("如 凤凰岭社区党委书记")
@@ -317,8 +324,40 @@ class StaffProfile(models.Model):
         verbose_name=_("批准人"),
     )
     approved_at = models.DateTimeField(
-        _("批准时间"), null=True, blank=True, help_text=_("有时间无批准人：由服务器管理员命令设定")
+        _("批准时间"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "街道党工委书记批准后，角色与负责范围才生效。只有批准时间而没有批准人的，"
+            "是系统运维人员在服务器上直接设定的。"
+        ),
     )
+    # What the last approval put in effect ({"role", "communities", "grids"} as keys), so the
+    # approver sees old → new and 退回 can put it back; "suspended" marks a role paused
+    # because someone else set the password.
+    approved_scope = models.JSONField(
+        _("生效的角色与范围"), default=dict, blank=True, editable=False
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("提交人"),
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("退回人"),
+    )
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True, editable=False)
 
     objects = StaffProfileQuerySet.as_manager()
 
@@ -425,8 +464,20 @@ class PhotoBase(models.Model):
 
 # Login records kept by django-axes, shown in the back office under Chinese names (等保: security
 # audit). Proxies add no tables; deleting a lock-out record unlocks the account.
+class LoginLockoutQuerySet(models.QuerySet):
+    def in_force(self) -> LoginLockoutQuerySet:
+        """Counts that lock their user name now: enough failures, the last one within the
+        lock's length (an older one no longer locks; django-axes clears it at the next try)."""
+        return self.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            attempt_time__gte=clock.now() - settings.AXES_COOLOFF_TIME,
+        )
+
+
 class LoginLockout(AccessAttempt):
     """Failed logins counted per user name and address; enough of them lock the user name."""
+
+    objects = LoginLockoutQuerySet.as_manager()
 
     class Meta:
         proxy = True
@@ -495,3 +546,11 @@ class RateLimitCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key[:8]}… {self.hits}"
+
+
+def accounts_without_role() -> models.QuerySet:
+    """Active staff accounts with no role at all: they open the back office and see nothing.
+    Superusers (the server operator's) need none."""
+    return get_user_model().objects.filter(
+        is_active=True, is_staff=True, is_superuser=False, staff_profile__isnull=True
+    )

@@ -93,11 +93,13 @@ def canonical_id_number(value: str) -> str:
 
 
 def mask_name(name: str) -> str:
-    """田会平 → 田**"""
+    """田会平 → 田**. Only a letter is ever shown: a name typed before names were checked
+    (``<b>王</b>``) is all stars, never a markup character."""
     name = (name or "").strip()
     if not name:
         return ""
-    return name[0] + "*" * max(len(name) - 1, 1)
+    first = name[0] if unicodedata.category(name[0])[0] == "L" else "*"
+    return first + "*" * max(len(name) - 1, 1)
 
 
 def mask_phone(phone: str) -> str:

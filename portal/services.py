@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -15,8 +17,14 @@ from portal import clock
 from portal.access import forget_scope
 from portal.actors import Actor, User
 from portal.formats import join_names_text
-from portal.models import StaffProfile
-from portal.roles import GROUP_NAMES, RECORD_REACH, Reach, Role, permission_codenames
+from portal.models import Community, Grid, StaffProfile
+from portal.people import display_name
+from portal.roles import GROUP_NAMES, PERMISSIONS, RECORD_REACH, Reach, Role, permission_codenames
+
+# The roles whose holders approve other people's roles (街道党工委书记).
+APPROVER_ROLES = tuple(
+    role for role in Role if "approve" in PERMISSIONS[role].get("portal.staffprofile", ())
+)
 
 
 class RoleError(Exception):
@@ -109,13 +117,128 @@ def _sync_user_groups(profile: StaffProfile) -> None:
     forget_scope(user)
 
 
+def scope_snapshot(profile: StaffProfile) -> dict[str, Any]:
+    """The role and scope as saved now, in the shape kept in ``approved_scope``."""
+    return {
+        "role": profile.role,
+        "communities": sorted(c.pk for c in profile.communities.all()),
+        "grids": sorted(g.pk for g in profile.grids.all()),
+    }
+
+
+@dataclass(frozen=True)
+class ScopeChange:
+    """One line of old → new: 负责网格 凤凰岭社区·第二网格 → 凤凰岭社区·第二网格、…第三网格."""
+
+    label: str
+    old: str
+    new: str
+
+
+def describe_change(old: dict[str, Any], new: dict[str, Any]) -> list[ScopeChange]:
+    """The lines that differ between two snapshots (role, communities, grids), named as staff
+    read them; an empty old snapshot reads 无."""
+    ids = {key: set(old.get(key, ())) | set(new.get(key, ())) for key in ("communities", "grids")}
+    communities = {c.pk: c.name for c in Community.objects.filter(pk__in=ids["communities"])}
+    grids = {
+        g.pk: str(g) for g in Grid.objects.filter(pk__in=ids["grids"]).select_related("community")
+    }
+    nothing = _("无")
+
+    def role_name(snapshot: dict[str, Any]) -> str:
+        code = snapshot.get("role")
+        return str(Role(code).label) if code in Role.values else nothing
+
+    def names(snapshot: dict[str, Any], key: str, known: dict[int, str]) -> str:
+        found = [known[pk] for pk in snapshot.get(key, ()) if pk in known]
+        return join_names_text(found) or nothing
+
+    lines = []
+    if old.get("role") != new.get("role"):
+        lines.append(ScopeChange(_("角色"), role_name(old), role_name(new)))
+    for key, label, known in (
+        ("communities", _("负责社区"), communities),
+        ("grids", _("负责网格"), grids),
+    ):
+        if sorted(old.get(key, ())) != sorted(new.get(key, ())):
+            lines.append(ScopeChange(label, names(old, key, known), names(new, key, known)))
+    return lines
+
+
+def change_text(lines: list[ScopeChange]) -> str:
+    """角色：网格员 → 社区书记；负责网格：… → …"""
+    return _("；").join(
+        _("%(label)s：%(old)s → %(new)s") % {"label": c.label, "old": c.old, "new": c.new}
+        for c in lines
+    )
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """What an approver decides on: the change since the role last took effect, who made it."""
+
+    lines: list[ScopeChange]
+    submitted_by: str
+    submitted_at: datetime | None
+    first_time: bool  # the role never took effect: nothing to go back to
+    suspended: bool  # paused because someone else set the password
+    approvers: list[str]  # who may approve it
+
+
+def approver_names(profile: StaffProfile) -> list[str]:
+    """The people whose approval the change waits for (never the person it is about)."""
+    approvers = (
+        StaffProfile.objects.approved()
+        .filter(role__in=APPROVER_ROLES)
+        .exclude(user_id=profile.user_id)
+        .order_by("name")
+    )
+    return [p.name for p in approvers]
+
+
+def pending_change(profile: StaffProfile) -> PendingChange | None:
+    """The change waiting for approval on this profile, or None when its role is in effect."""
+    if profile.is_approved:
+        return None
+    before = profile.approved_scope or {}
+    return PendingChange(
+        lines=describe_change(before, scope_snapshot(profile)),
+        submitted_by=display_name(profile.submitted_by),
+        submitted_at=profile.submitted_at,
+        first_time=not before.get("role"),
+        suspended=bool(before.get("suspended")),
+        approvers=approver_names(profile),
+    )
+
+
+_DECISION_FIELDS = [
+    "approved_by",
+    "approved_at",
+    "approved_scope",
+    "submitted_by",
+    "submitted_at",
+    "returned_by",
+    "returned_at",
+]
+
+
+def _approve(profile: StaffProfile, actor: Actor | None) -> None:
+    profile.approved_by, profile.approved_at = actor, clock.now()
+    profile.approved_scope = scope_snapshot(profile)
+    profile.submitted_by = profile.submitted_at = None
+    profile.returned_by = profile.returned_at = None
+
+
 def _approve_if_allowed(profile: StaffProfile, actor: Actor | None) -> None:
     # actor None is the server operator (manage.py); otherwise only an approver's change counts
-    # as approved at once.
+    # as approved at once, and anyone else's waits, noted as theirs.
     if actor is None or actor.has_perm("portal.approve_staffprofile"):
-        profile.approved_by, profile.approved_at = actor, clock.now()
+        _approve(profile, actor)
     else:
         profile.approved_by, profile.approved_at = None, None
+        profile.submitted_by, profile.submitted_at = actor, clock.now()
+        profile.returned_by = profile.returned_at = None
+    profile.save(update_fields=_DECISION_FIELDS)
 
 
 @transaction.atomic
@@ -137,10 +260,10 @@ def grant_role(
         user=user, defaults={"name": name, "role": role}
     )
     profile.name, profile.role, profile.title, profile.unit = name, role, title, unit
-    _approve_if_allowed(profile, actor)
     profile.save()
     profile.communities.set(communities)
     profile.grids.set(grids)
+    _approve_if_allowed(profile, actor)
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
@@ -156,21 +279,49 @@ def role_changed(profile: StaffProfile, *, actor: Actor) -> StaffProfile:
         raise RoleError(_("不能修改自己的角色或负责范围。"))
     profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
     _approve_if_allowed(profile, actor)
-    profile.save(update_fields=["approved_by", "approved_at"])
     _sync_user_groups(profile)
     return profile
+
+
+def _ensure_decidable(profile: StaffProfile, actor: Any) -> None:
+    if actor.pk == profile.user_id:
+        raise RoleError(_("不能批准自己的角色，也不能退回。"))
+    if not actor.has_perm("portal.approve_staffprofile"):
+        raise RoleError(_("只有街道党工委书记可以批准或退回角色。"))
+    if profile.is_approved:
+        raise RoleError(_("%(name)s 的角色已批准，无需重复批准。") % {"name": profile.name})
 
 
 @transaction.atomic
 def approve_staff_role(profile: StaffProfile, *, actor: Actor) -> StaffProfile:
     """批准: the party secretary confirms a role and scope set by the system administrator."""
     profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
-    if actor.pk == profile.user_id:
-        raise RoleError(_("不能批准自己的角色。"))
-    if profile.is_approved:
-        raise RoleError(_("%(name)s 的角色已批准，无需重复批准。") % {"name": profile.name})
-    profile.approved_by, profile.approved_at = actor, clock.now()
-    profile.save(update_fields=["approved_by", "approved_at"])
+    _ensure_decidable(profile, actor)
+    _approve(profile, actor)
+    profile.save(update_fields=_DECISION_FIELDS)
+    _sync_user_groups(profile)
+    return profile
+
+
+@transaction.atomic
+def return_staff_role(profile: StaffProfile, *, actor: Actor) -> StaffProfile:
+    """退回: the party secretary declines a role change. The role and scope in effect before it
+    come back (confirmed by this approver); a role that never took effect, or one paused by a
+    password reset, stays without effect and leaves the approval queue."""
+    profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
+    _ensure_decidable(profile, actor)
+    if profile.returned_at is not None:
+        raise RoleError(_("%(name)s 的角色修改已退回。") % {"name": profile.name})
+    before = profile.approved_scope or {}
+    if before.get("role") and not before.get("suspended"):
+        profile.role = before["role"]
+        profile.save(update_fields=["role"])
+        profile.communities.set(before.get("communities", ()))
+        profile.grids.set(before.get("grids", ()))
+        _approve(profile, actor)
+    else:
+        profile.returned_by, profile.returned_at = actor, clock.now()
+    profile.save(update_fields=_DECISION_FIELDS)
     _sync_user_groups(profile)
     return profile
 
@@ -190,6 +341,9 @@ def password_set_by_other(user: User, *, actor: Actor) -> bool:
     if actor is not None and actor.has_perm("portal.approve_staffprofile"):
         return False
     profile.approved_by, profile.approved_at = None, None
-    profile.save(update_fields=["approved_by", "approved_at"])
+    profile.approved_scope = {**profile.approved_scope, "suspended": True}
+    profile.submitted_by, profile.submitted_at = actor, clock.now()
+    profile.returned_by = profile.returned_at = None
+    profile.save(update_fields=_DECISION_FIELDS)
     _sync_user_groups(profile)
     return True

@@ -56,6 +56,13 @@ QUICK_ACTIONS: tuple[tuple[Promise, str], ...] = (
     (_("记录宣讲"), "outreach.PolicyTalk"),
     (_("记录接访"), "petitions.Reception"),
 )
+# What the keepers of accounts and reference data open most: a page, for those who may change
+# what it lists ("add" or "changelist").
+ACCOUNT_ACTIONS: tuple[tuple[Promise, str, str], ...] = (
+    (_("添加工作人员"), "auth.User", "add"),
+    (_("人员与角色"), "portal.StaffProfile", "changelist"),
+    (_("工作日历"), "portal.CalendarDay", "changelist"),
+)
 
 AGENDA_LIMIT = 30
 
@@ -91,6 +98,7 @@ class Workbench:
     awaiting_approval: bool
     groups: list[QueueGroup] = field(default_factory=list)
     actions: list[QuickAction] = field(default_factory=list)
+    actions_title: str | Promise = ""  # 快速登记, or 常用操作 for account work
     today: list[AgendaItem] = field(default_factory=list)
     week: list[AgendaItem] = field(default_factory=list)  # the other days of this week
     agenda_more: bool = False  # more planned this week than shown
@@ -111,13 +119,16 @@ def workbench_for(request: HttpRequest, site: AdminSite) -> Workbench:
     name = scope.name or user.get_username()
     if scope.awaiting_approval:
         return Workbench(name=name, role="", scope="", awaiting_approval=True)
+    actions = _quick_actions(request, site)
+    account_actions = _account_actions(request, site)
     workbench = Workbench(
         name=name,
         role=Role(scope.role).label if scope.role else "",
         scope=_scope_text(scope),
         awaiting_approval=False,
         groups=_queue_groups(user),
-        actions=_quick_actions(request, site),
+        actions=actions + account_actions,
+        actions_title=_("快速登记") if actions or not account_actions else _("常用操作"),
     )
     models = [model for model in _agenda_models() if _may_view(user, model)]
     if not models:
@@ -164,6 +175,31 @@ def _quick_actions(request: HttpRequest, site: AdminSite) -> list[QuickAction]:
             QuickAction(
                 label=label,
                 url=reverse(f"{site.name}:{meta.app_label}_{meta.model_name}_add"),
+                key=f"{meta.app_label}.{meta.model_name}",
+            )
+        )
+    return actions
+
+
+def _account_actions(request: HttpRequest, site: AdminSite) -> list[QuickAction]:
+    actions = []
+    for label, model_label, page in ACCOUNT_ACTIONS:
+        model = apps.get_model(model_label)
+        if not site.is_registered(model):
+            continue
+        model_admin = site.get_model_admin(model)
+        allowed = (
+            model_admin.has_add_permission(request)
+            if page == "add"
+            else model_admin.has_change_permission(request)
+        )
+        if not allowed:
+            continue
+        meta = model._meta
+        actions.append(
+            QuickAction(
+                label=label,
+                url=reverse(f"{site.name}:{meta.app_label}_{meta.model_name}_{page}"),
                 key=f"{meta.app_label}.{meta.model_name}",
             )
         )

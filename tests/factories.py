@@ -48,6 +48,11 @@ def make_user(username: str | None = None, **overrides: Any):
     return user
 
 
+def chinese_number(n: int) -> str:
+    """12 → 一二: a distinct name part that a person's name may hold (digits it may not)."""
+    return "".join("零一二三四五六七八九"[int(d)] for d in str(n))
+
+
 def make_staff(
     role: Role,
     *,
@@ -62,13 +67,15 @@ def make_staff(
     grant_role(
         user,
         actor=None,
-        name=name or f"员工{user.pk}",
+        name=name or f"员工{chinese_number(user.pk)}",
         role=role,
         communities=list(communities),
         grids=list(grids),
     )
     if not approved:
-        StaffProfile.objects.filter(user=user).update(approved_at=None, approved_by=None)
+        StaffProfile.objects.filter(user=user).update(
+            approved_at=None, approved_by=None, approved_scope={}
+        )
     return user
 
 

@@ -20,6 +20,7 @@ from portal.privacy import (
     mask_name,
     mask_phone,
 )
+from portal.validators import validate_person_name
 
 
 class PersonQuerySet(models.QuerySet):
@@ -43,7 +44,7 @@ class Person(models.Model):
     """A resident as recorded for one case: their name, phone, ID number and address as typed
     there (the same resident's other cases are found with ``same_resident_as``)."""
 
-    name = models.CharField(_("姓名"), max_length=40)
+    name = models.CharField(_("姓名"), max_length=40, validators=[validate_person_name])
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     # Only the last four digits are searchable ("5678", "139****5678") without unmasking.
     phone_last4 = models.GeneratedField(

@@ -30,6 +30,7 @@ from portal.images import ACCEPT, ImageRejected, IngestedImage, ingest_image
 from portal.models import Community, Compound, Grid
 from portal.privacy import MOBILE, InvalidNumber, canonical_phone
 from portal.text import clean_text
+from portal.validators import validate_person_name
 
 TITLE_MAX = 80
 CONTENT_MAX = 2000
@@ -290,6 +291,7 @@ class RequestForm(PortalForm):
         label=_("您的姓名"),
         max_length=NAME_MAX,
         required_message=_("请填写您的姓名，以便答复您。"),
+        validators=[validate_person_name],
     )
     phone = MobileField(
         label=_("手机号码"),

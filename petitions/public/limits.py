@@ -24,6 +24,9 @@ TRACK_CODE = Limit("request-track-code", hits=5, seconds=HOUR)
 
 # The rating form on the tracking page is valid this long after the lookup.
 RATING_TOKEN_SECONDS = 30 * 60
+# How long a looked-up case stays on this browser's result page (/requests/track/result/);
+# the rating form on it lasts as long.
+TRACK_RESULT_SECONDS = RATING_TOKEN_SECONDS
 # The receipt (with the tracking code) can be reopened by the submitting browser this long after
 # submitting: long enough that a reload, a print dialog or a screenshot does not lose it, short
 # enough that the next person at a shared family phone or a community office's computer is

@@ -50,6 +50,10 @@ from portal import clock
 from portal.ratelimit import client_id, remember_client
 
 RECEIPT_KEY = "petitions.receipt"
+# The case this browser looked up last, and until when its result page shows it: the lookup
+# and the rating POST redirect to that page (POST-redirect-GET), so Back and reload never ask
+# to send a form again, and neither the code nor the case is ever in an address.
+TRACKED_KEY = "petitions.tracked"
 # Cases whose receipt the resident cleared in this session ("我已记下查询码，清除本页").
 CLEARED_KEY = "petitions.receipt-cleared"
 RESULTS_PAGE_SIZE = 20
@@ -289,10 +293,48 @@ def request_track(request: HttpRequest) -> HttpResponse:
     if case is None:
         return _track_page(request, form, message=gettext(NOT_FOUND))
     limits.TRACK_CODE.give_back(code)
+    return _to_result(request, case)
+
+
+def _to_result(request: HttpRequest, case: Case, notice: str = "") -> HttpResponse:
+    until = (clock.now() + timedelta(seconds=limits.TRACK_RESULT_SECONDS)).timestamp()
+    request.session[TRACKED_KEY] = {"case": case.pk, "until": until, "notice": notice}
+    return remember_client(request, redirect("petitions:request-track-result"))
+
+
+def _tracked_case(request: HttpRequest) -> Case | None:
+    data = request.session.get(TRACKED_KEY)
+    if not isinstance(data, dict) or float(data.get("until", 0)) <= clock.now().timestamp():
+        request.session.pop(TRACKED_KEY, None)
+        return None
+    return (
+        Case.objects.filter(pk=data.get("case"))
+        .select_related("category", "community", "compound", "handler")
+        .first()
+    )
+
+
+@never_cache
+@require_safe
+def request_track_result(request: HttpRequest) -> HttpResponse:
+    """The case this browser looked up, for a while after the lookup: an ordinary page, so
+    Back and reload show it again instead of resending the form."""
+    case = _tracked_case(request)
+    if case is None:
+        messages.info(
+            request,
+            gettext("查询结果只保留 %(window)s，请重新输入查询码和手机尾号。")
+            % {"window": _minutes_text(limits.TRACK_RESULT_SECONDS)},
+        )
+        return redirect("petitions:request-track")
+    data = request.session[TRACKED_KEY]
+    notice = data.pop("notice", "")
+    if notice:
+        request.session.modified = True  # shown once; a reload shows the page without it
     return _track_page(
         request,
         TrackForm(),
-        context={**tracking_context(case), "rating_form": RatingForm()},
+        context={**tracking_context(case), "rating_form": RatingForm(), "notice": notice},
     )
 
 
@@ -307,6 +349,7 @@ def request_rate(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("petitions:request-track"))
     proof = read_rating_token(request.POST.get("token"))
     if proof is None:
+        request.session.pop(TRACKED_KEY, None)
         return _track_page(
             request,
             TrackForm(),
@@ -324,7 +367,14 @@ def request_rate(request: HttpRequest) -> HttpResponse:
     notice = ""
     if case.conclusion_count != conclusion:
         notice = gettext("办理情况已有更新，请查看最新进展。")
-    elif form.is_valid():
+    elif not form.is_valid():
+        # Shown on this response, with what was typed kept.
+        return _track_page(
+            request,
+            TrackForm(),
+            context={**tracking_context(case), "rating_form": form},
+        )
+    else:
         try:
             case = record_followup(
                 case,
@@ -339,7 +389,6 @@ def request_rate(request: HttpRequest) -> HttpResponse:
         except CaseError:
             notice = gettext("这次办理结果已经评价过了，感谢您！下次办结后可以再次评价。")
         else:
-            form = RatingForm()
             notice = (
                 gettext(
                     "感谢您的评价。您对办理结果不满意，已转回重新办理（重办），"
@@ -348,11 +397,9 @@ def request_rate(request: HttpRequest) -> HttpResponse:
                 if case.status in (CaseStatus.IN_PROGRESS, CaseStatus.ACCEPTED)
                 else gettext("感谢您的评价！")
             )
-    return _track_page(
-        request,
-        TrackForm(),
-        context={**tracking_context(case), "rating_form": form, "notice": notice},
-    )
+    # The token proved this browser looked the case up minutes ago: it shows the case again,
+    # on the result page, with what became of the rating.
+    return _to_result(request, case, notice)
 
 
 # --- 办理公开 ---------------------------------------------------------------------------------

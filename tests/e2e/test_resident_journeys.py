@@ -13,7 +13,7 @@ from petitions.models import Case, CaseAttachment, CaseStatus, LeadershipDecisio
 from portal.models import StaffProfile
 from portal.roles import Role
 from tests.e2e.conftest import PHONE, admin_login, screenshot
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_case
 from tests.images import jpeg_with_gps
 
 
@@ -146,3 +146,47 @@ def test_resident_reports_tracks_and_sends_a_poor_result_back(live_server, phone
     assert case in Case.objects.visible_to(staff[Role.SECRETARY]).filter(
         status=CaseStatus.IN_PROGRESS
     )
+
+
+def test_back_after_tracking_and_rating_shows_the_page_without_resending(
+    live_server, phone, resident_site
+):
+    """Results of a lookup and of a rating are pages of their own (POST-redirect-GET): tapping a
+    link and pressing Back shows the case again, with no "confirm form resubmission"."""
+    place, staff = resident_site
+    base = live_server.url
+    secretary = staff[Role.SECRETARY]
+    case = services.accept_case(make_case(place.north_a, actor=secretary), actor=secretary)
+    case = services.assign_case(
+        case, actor=secretary, handler=StaffProfile.objects.get(user=secretary)
+    )
+    case = services.sign_case(case, actor=secretary)
+    case = services.conclude_case(case, actor=secretary, result="已清理", reply="已清理楼道")
+    phone.goto(f"{base}/requests/track/")
+    phone.fill("#id_code", case.tracking_code)
+    phone.fill("#id_last4", "5678")
+    phone.get_by_role("button", name="查询", exact=True).click()
+    phone.wait_for_load_state()
+    assert phone.url == f"{base}/requests/track/result/"
+    assert phone.locator("#tracked-status").inner_text() == "已办结，等待您的评价"
+
+    phone.get_by_role("link", name="看看其他诉求的办理情况：办理公开").click()
+    phone.wait_for_load_state()
+    assert "/requests/results/" in phone.url
+    phone.go_back()
+    phone.wait_for_load_state()
+    assert phone.url == f"{base}/requests/track/result/"
+    assert phone.locator("#tracked-status").inner_text() == "已办结，等待您的评价"
+    screenshot(phone, "resident-track-back-phone")
+
+    phone.get_by_label("满意", exact=True).check()
+    phone.get_by_role("button", name="提交评价").click()
+    phone.wait_for_load_state()
+    assert phone.url == f"{base}/requests/track/result/"
+    assert "感谢您的评价" in phone.locator("#rating-notice").inner_text()
+    phone.get_by_role("link", name="看看其他诉求的办理情况：办理公开").click()
+    phone.wait_for_load_state()
+    phone.go_back()
+    phone.wait_for_load_state()
+    assert phone.locator("#tracked-status").inner_text() == "已办结，已评价"
+    assert phone.locator("#rating-notice").count() == 0  # the thanks are said once

@@ -264,11 +264,11 @@ def test_no_public_response_carries_a_door_or_an_accuser(client, place, staff, a
     pages = {url: text for url, text in pages.items() if not url.startswith("/admin/")}
     for code_of in (published, accusation):
         response = Client().post(
-            "/requests/track/", {"code": code_of.tracking_code, "last4": "5678"}
+            "/requests/track/", {"code": code_of.tracking_code, "last4": "5678"}, follow=True
         )
         pages[f"track {code_of.number}"] = _text_of(response)
     response = Client().post(
-        "/requests/track/", {"code": accusation.tracking_code, "last4": "5679"}
+        "/requests/track/", {"code": accusation.tracking_code, "last4": "5679"}, follow=True
     )
     pages["track accusation"] = _text_of(response)
 

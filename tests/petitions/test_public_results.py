@@ -166,7 +166,9 @@ def test_no_public_page_feed_or_json_ever_contains_the_phone_or_full_name(client
             for detail in set(re.findall(rf'href="({url}\d+/)"', bodies[url])):
                 bodies[detail] = visitor.get(detail).content.decode()
     # The resident's own tracking page and receipt.
-    tracked = visitor.post("/requests/track/", {"code": case.tracking_code, "last4": "5678"})
+    tracked = visitor.post(
+        "/requests/track/", {"code": case.tracking_code, "last4": "5678"}, follow=True
+    )
     bodies["track result"] = tracked.content.decode()
     bodies["receipt"] = resident.get("/requests/receipt/").content.decode()
 

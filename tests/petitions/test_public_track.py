@@ -104,7 +104,13 @@ def handle(case, staff, *, result="楼道杂物已清理", reply="已清理完�
 
 
 def track(client, code: str, last4: str):
-    return client.post(TRACK, {"code": code, "last4": last4})
+    """The lookup, and the page it leads to (a found case is shown on the result page)."""
+    return client.post(TRACK, {"code": code, "last4": last4}, follow=True)
+
+
+def rate(client, data: dict):
+    """A rating, and the page it leads to (the result page with what became of it)."""
+    return client.post(RATE, data, follow=True)
 
 
 def rating_token(html: str) -> str:
@@ -354,8 +360,9 @@ def test_dissatisfied_rating_reopens_and_rating_again_waits_for_the_next_conclus
     resident = Client()
     token = rating_token(track(resident, case.tracking_code, "5678").content.decode())
 
-    response = resident.post(
-        RATE, {"token": token, "satisfaction": Satisfaction.DISSATISFIED, "comment": "还有一半没清"}
+    response = rate(
+        resident,
+        {"token": token, "satisfaction": Satisfaction.DISSATISFIED, "comment": "还有一半没清"},
     )
     html = response.content.decode()
     assert response.status_code == 200 and "重办" in html
@@ -374,17 +381,17 @@ def test_dissatisfied_rating_reopens_and_rating_again_waits_for_the_next_conclus
     assert "办理中" in html and "（重办第 1 次）" in html
     assert 'name="token"' not in html  # no rating form until the next conclusion
 
-    again = resident.post(RATE, {"token": token, "satisfaction": Satisfaction.SATISFIED})
+    again = rate(resident, {"token": token, "satisfaction": Satisfaction.SATISFIED})
     assert "已经评价过了" in again.content.decode()
     assert FollowUp.objects.filter(case=case).count() == 1
     assert 'name="token"' not in track(resident, case.tracking_code, "5678").content.decode()
 
     handle(Case.objects.get(pk=case.pk), staff, accept=False, result="全部清理完毕")
     # The old token belonged to the first conclusion.
-    stale = resident.post(RATE, {"token": token, "satisfaction": Satisfaction.SATISFIED})
+    stale = rate(resident, {"token": token, "satisfaction": Satisfaction.SATISFIED})
     assert "办理情况已有更新" in stale.content.decode()
     token = rating_token(stale.content.decode())
-    done = resident.post(RATE, {"token": token, "satisfaction": Satisfaction.SATISFIED})
+    done = rate(resident, {"token": token, "satisfaction": Satisfaction.SATISFIED})
     assert "感谢您的评价" in done.content.decode() and "您的评价：满意" in done.content.decode()
     case.refresh_from_db()
     assert case.status == CaseStatus.VISITED and case.redo_count == 1
@@ -398,11 +405,11 @@ def test_rating_needs_a_fresh_untampered_token(client, place, staff, handler):
     token = rating_token(track(Client(), case.tracking_code, "5678").content.decode())
     forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     for value in ("", forged, "x" * 5000):
-        html = Client().post(RATE, {"token": value, "satisfaction": "satisfied"}).content.decode()
+        html = rate(Client(), {"token": value, "satisfaction": "satisfied"}).content.decode()
         assert "评价页面已超过 30 分钟或已失效" in html
     later = time.time() + limits.RATING_TOKEN_SECONDS + 5
     with mock.patch("django.core.signing.time.time", return_value=later):
-        html = Client().post(RATE, {"token": token, "satisfaction": "satisfied"}).content.decode()
+        html = rate(Client(), {"token": token, "satisfaction": "satisfied"}).content.decode()
     assert "评价页面已超过 30 分钟或已失效" in html
     assert not FollowUp.objects.exists()
 
@@ -428,13 +435,11 @@ def test_rating_form_errors_keep_the_comment(client, place, staff, handler):
     case = submitted_case(client, place)
     handle(case, staff)
     token = rating_token(track(Client(), case.tracking_code, "5678").content.decode())
-    response = Client().post(RATE, {"token": token, "satisfaction": "", "comment": "𠮷 还行"})
+    response = rate(Client(), {"token": token, "satisfaction": "", "comment": "𠮷 还行"})
     html = response.content.decode()
     assert "请选择满意、基本满意或不满意" in html and "𠮷 还行" in html
     assert not FollowUp.objects.exists()
-    response = Client().post(
-        RATE, {"token": token, "satisfaction": "basically", "comment": "很" * 600}
-    )
+    response = rate(Client(), {"token": token, "satisfaction": "basically", "comment": "很" * 600})
     assert "最多 500 字" in response.content.decode()
     assert not FollowUp.objects.exists()
     assert Client().get(RATE, {"token": token, "satisfaction": "basically"}).status_code == 302
@@ -445,10 +450,50 @@ def test_rating_form_errors_keep_the_comment(client, place, staff, handler):
 def test_dissatisfied_rating_of_a_case_solved_on_the_spot_reopens_it(client, place, staff):
     case = make_case(place.north_a, actor=staff[Role.SECRETARY], on_the_spot_result="当场答复")
     token = rating_token(track(Client(), case.tracking_code, "5678").content.decode())
-    response = Client().post(RATE, {"token": token, "satisfaction": "dissatisfied"})
+    response = rate(Client(), {"token": token, "satisfaction": "dissatisfied"})
     assert response.status_code == 200
     assert "已转回重新办理" in response.content.decode()
     case.refresh_from_db()
     # No handler to send it back to: it waits to be assigned, and counts as a redo.
     assert case.status == CaseStatus.ACCEPTED and case.redo_count == 1
     assert FollowUp.objects.get(case=case).satisfaction == "dissatisfied"
+
+
+# --- POST-redirect-GET: Back and reload never resend a form -------------------------------------
+
+RESULT = "/requests/track/result/"
+
+
+@pytest.mark.django_db
+def test_a_found_case_is_shown_on_a_result_page_reached_by_redirect(client, place, freeze):
+    case = make_case(place.north_a)
+    response = client.post(TRACK, {"code": case.tracking_code, "last4": "5678"})
+    assert response.status_code == 302 and response["Location"] == RESULT
+    assert case.tracking_code not in response["Location"]
+    shown = client.get(RESULT)
+    assert shown.status_code == 200 and case.number in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    # A reload (or Back to it) shows the same page again, and counts no lookup.
+    assert case.number in client.get(RESULT).content.decode()
+    # Another browser has nothing there; and after the window the page asks again.
+    assert Client().get(RESULT, follow=True).redirect_chain[-1][0] == TRACK
+    with freeze(timezone.now() + timedelta(seconds=limits.TRACK_RESULT_SECONDS + 1)):
+        again = client.get(RESULT, follow=True)
+    assert again.redirect_chain[-1][0] == TRACK
+    assert "查询结果只保留 30 分钟" in again.content.decode()
+    assert case.number not in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_rating_redirects_back_to_the_result_with_its_thanks_once(client, place, staff, handler):
+    case = submitted_case(client, place)
+    handle(case, staff)
+    resident = Client()
+    token = rating_token(track(resident, case.tracking_code, "5678").content.decode())
+    response = resident.post(RATE, {"token": token, "satisfaction": Satisfaction.SATISFIED})
+    assert response.status_code == 302 and response["Location"] == RESULT
+    page = resident.get(RESULT).content.decode()
+    assert "感谢您的评价" in page and "您的评价：满意" in page
+    reloaded = resident.get(RESULT).content.decode()
+    assert "感谢您的评价" not in reloaded and "您的评价：满意" in reloaded
+    assert FollowUp.objects.filter(case=case).count() == 1

@@ -12,6 +12,7 @@ import html
 import re
 
 import pytest
+from django.contrib import admin as django_admin
 from django.urls import reverse
 from django.utils import timezone
 
@@ -178,3 +179,26 @@ def test_the_refusal_fits_the_role(client, staff, role, says, never):
     assert response.status_code == 403
     text = visible_text(response.content.decode())
     assert says in text and never not in text
+
+
+H1 = re.compile(r"<h1>(.*?)</h1>", re.S)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [Role.SECRETARY, Role.OFFICIAL, Role.SYSADMIN])
+def test_every_list_is_headed_with_what_it_lists(client, staff, records, role):
+    """诉求, 现场办公 …: neither 选择要修改的 nor 选择要查看的, whether the role edits or reads."""
+    client.force_login(staff[role])
+    index = client.get(reverse("admin:index")).content.decode()
+    lists = {p for p in HREF.findall(index) if re.fullmatch(r"/admin/\w+/\w+/", p)}
+    lists -= {"/admin/password_change/"}
+    assert len(lists) > 5
+    by_path = {
+        reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist"): m
+        for m in django_admin.site._registry
+    }
+    for path in sorted(lists):
+        page = client.get(path).content.decode()
+        heading = html.unescape(H1.search(page).group(1)).strip()
+        assert heading == str(by_path[path]._meta.verbose_name_plural), path
+        assert "选择要" not in visible_text(page), path

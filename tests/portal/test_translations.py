@@ -279,7 +279,9 @@ def _chinese_left(html: str, data: list[str]) -> list[str]:
 def test_tracking_page_in_english(english, place):
     case = make_case(place.north_a)  # a resident's online request; phone ending 5678
     response = english.post(
-        reverse("petitions:request-track"), {"code": case.tracking_code, "last4": "5678"}
+        reverse("petitions:request-track"),
+        {"code": case.tracking_code, "last4": "5678"},
+        follow=True,  # the case is shown on the result page the lookup redirects to
     )
     assert response.status_code == 200 and response["Content-Language"] == "en"
     html = response.content.decode()

@@ -8,10 +8,14 @@ the page costs the same number of queries for 1 record and for 50.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -21,14 +25,16 @@ from django.utils import timezone
 from outreach.models import ActivityRevision, ActivityStatus, PolicyTalk
 from petitions import services
 from petitions.models import Case, Satisfaction, Triage
-from portal.models import StaffProfile
+from portal.models import LoginLockout, StaffProfile
 from portal.roles import PERMISSIONS, Role
+from portal.services import grant_role
 from tests.factories import (
     make_case,
     make_reception,
     make_session,
     make_staff,
     make_talk,
+    make_user,
     make_visit,
 )
 
@@ -57,7 +63,7 @@ EXPECTED_QUEUES = {
     Role.GRID_WORKER: CASE_HANDLING,
     Role.MEDIATOR: CASE_HANDLING - {"awaiting_visit"},  # they rate no one's work
     Role.OFFICIAL: CASE_READING,
-    Role.SYSADMIN: set(),
+    Role.SYSADMIN: {"locked_accounts", "roles_submitted", "accounts_without_role"},
 }
 QUICK_ACTIONS = {
     "petitions.case": "登记诉求",
@@ -65,6 +71,12 @@ QUICK_ACTIONS = {
     "outreach.fieldvisit": "记录走访",
     "outreach.policytalk": "记录宣讲",
     "petitions.reception": "记录接访",
+}
+# The system administrator's: (label, the page it opens).
+ACCOUNT_ACTIONS = {
+    "auth.user": ("添加工作人员", "/admin/auth/user/add/"),
+    "portal.staffprofile": ("人员与角色", "/admin/portal/staffprofile/"),
+    "portal.calendarday": ("工作日历", "/admin/portal/calendarday/"),
 }
 
 QUEUE_LINK = re.compile(
@@ -183,7 +195,40 @@ def world(place, staff):
     gone = make_staff(Role.GRID_WORKER, grids=[place.north_b], approved=False)
     gone.is_active = False
     gone.save(update_fields=["is_active"])
+    account_work(staff, place, "w")
     return {"cases": cases, "activities": activities}
+
+
+def account_work(staff, place, tag: str) -> None:
+    """What the system administrator looks after: a user name locked now and one whose lock
+    ran out, an account without a role (and a superuser, who needs none), and a role change
+    they submitted that waits for the secretary."""
+    now = timezone.now()
+    for name, minutes_ago in ((f"locked{tag}", 1), (f"expired{tag}", 60)):
+        lockout = LoginLockout.objects.create(
+            username=name,
+            ip_address="10.0.0.1",
+            user_agent="test",
+            get_data="",
+            post_data="",
+            http_accept="*/*",
+            path_info="/admin/login/",
+            failures_since_start=settings.AXES_FAILURE_LIMIT,
+        )
+        # attempt_time is set on creation; the lock's age is what matters here.
+        LoginLockout.objects.filter(pk=lockout.pk).update(
+            attempt_time=now - timedelta(minutes=minutes_ago)
+        )
+    make_user(f"norole{tag}")
+    make_user(f"root{tag}", is_superuser=True)
+    changed = make_staff(Role.GRID_WORKER, grids=[place.north_a])
+    grant_role(
+        changed,
+        actor=staff[Role.SYSADMIN],
+        name=changed.staff_profile.name,
+        role=Role.GRID_WORKER,
+        grids=[place.north_a, place.north_b],
+    )
 
 
 @pytest.mark.django_db
@@ -235,8 +280,9 @@ def test_counts_follow_the_persons_scope_and_assignments(client, staff, world):
     assert secretary["onsitesession_unpublished"] == 1 and "onsitesession_unpublished" in area
     assert area["onsitesession_unpublished"] == 0
     assert community["policytalk_review"] == 1 and community["reception_unpublished"] == 1
-    # One role waits (the inactive account's does not), never the approver's own.
-    assert secretary["roles_to_approve"] == 1
+    # A new role and a changed one wait (the inactive account's does not), never the
+    # approver's own.
+    assert secretary["roles_to_approve"] == 2
 
 
 @pytest.mark.django_db
@@ -264,13 +310,20 @@ def test_quick_actions_are_the_add_pages_the_role_may_open(client, staff, role):
     may_add = {
         label for label in QUICK_ACTIONS if "add" in PERMISSIONS[role].get(label, frozenset())
     }
+    if role is Role.SYSADMIN:
+        may_add = set(ACCOUNT_ACTIONS)
     assert set(actions) == may_add
     for key, (url, label) in actions.items():
-        assert label == QUICK_ACTIONS[key]
+        if role is Role.SYSADMIN:
+            assert (label, html.unescape(url)) == ACCOUNT_ACTIONS[key]
+        else:
+            assert label == QUICK_ACTIONS[key]
         assert client.get(html.unescape(url)).status_code == 200, key
     if role is Role.GRID_WORKER:
         assert set(actions) == set(QUICK_ACTIONS)  # logs everything on the spot
-    if role in (Role.MEDIATOR, Role.OFFICIAL, Role.SYSADMIN):
+    if role is Role.SYSADMIN:
+        assert "常用操作" in page and "快速登记" not in page
+    if role in (Role.MEDIATOR, Role.OFFICIAL):
         assert 'class="wb-actions' not in page
 
 
@@ -341,6 +394,9 @@ def test_roles_that_see_no_activities_have_no_agenda(client, staff, world, role)
     assert 'class="wb-section wb-agenda"' not in client.get(INDEX).content.decode()
 
 
+_grown = itertools.count()
+
+
 def grow(place, staff, n: int) -> None:
     """n more of every kind of record the workbench counts or lists."""
     secretary, worker = staff[Role.SECRETARY], staff[Role.GRID_WORKER]
@@ -364,6 +420,7 @@ def grow(place, staff, n: int) -> None:
             submitted_by=worker,
         )
         make_staff(Role.GRID_WORKER, grids=[place.north_b], approved=False)
+        account_work(staff, place, f"g{next(_grown)}")
 
 
 def index_queries(client) -> int:
@@ -374,7 +431,9 @@ def index_queries(client) -> int:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", [Role.SECRETARY, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER])
+@pytest.mark.parametrize(
+    "role", [Role.SECRETARY, Role.COMMUNITY_SECRETARY, Role.GRID_WORKER, Role.SYSADMIN]
+)
 def test_query_count_does_not_grow_with_records(
     client, place, staff, role, django_assert_num_queries
 ):
@@ -388,9 +447,13 @@ def test_query_count_does_not_grow_with_records(
     assert few <= 25
     shown = queues_on(response.content.decode())
     if role is Role.SECRETARY:
-        assert shown["to_accept"][1] >= 25 and shown["roles_to_approve"][1] == 50
+        # 50 new accounts and 50 changes the system administrator made
+        assert shown["to_accept"][1] >= 25 and shown["roles_to_approve"][1] == 100
     if role is Role.GRID_WORKER:
         assert shown["to_sign"][1] == 24  # every second case of the 49 went to the worker
+    if role is Role.SYSADMIN:
+        assert shown["locked_accounts"][1] == shown["roles_submitted"][1] == 50
+        return  # no activities: no agenda
     assert len(agenda(response.content.decode(), "today")) > 0
 
 
@@ -424,3 +487,51 @@ def test_the_model_list_stays_below_as_django_builds_it(client, staff, role):
         for model in app["models"]:
             if model.get("admin_url"):
                 assert page.index(f'href="{model["admin_url"]}"', fold) > fold, model["name"]
+
+
+@pytest.mark.django_db
+def test_recent_changes_say_what_was_done_and_that_they_are_form_edits(client, staff, place):
+    user = staff[Role.SYSADMIN]
+    target = profile(staff[Role.GRID_WORKER])
+    kind = ContentType.objects.get_for_model(StaffProfile)
+    for flag, message in (
+        (ADDITION, "新增。"),
+        (CHANGE, "负责网格：北苑第一网格 → 北苑第一网格、北苑第二网格"),
+        (CHANGE, "批准角色与范围"),
+    ):
+        LogEntry.objects.create(
+            user=user,
+            content_type=kind,
+            object_id=str(target.pk),
+            object_repr=str(target),
+            action_flag=flag,
+            change_message=message,
+        )
+    client.force_login(user)
+    page = client.get(INDEX).content.decode()
+    box = page[page.index('id="recent-actions-module"') :]
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", box)))
+    assert "最近在后台的修改" in text and "只列出您在后台表单中" in text
+    assert f"修改 {target} 负责网格：北苑第一网格 → 北苑第一网格、北苑第二网格" in text
+    assert f"修改 {target} 批准角色与范围" in text
+    assert f"新增 {target}" in text
+
+
+@pytest.mark.django_db
+def test_the_system_administrators_workbench_lists_account_work(client, staff, place, world):
+    client.force_login(staff[Role.SYSADMIN])
+    page = client.get(INDEX).content.decode()
+    shown = queues_on(page)
+    assert shown["locked_accounts"][1] == 1  # the expired lock is not counted
+    # Accounts the factories made for activities' authors have no role either; the
+    # superuser needs none.
+    without = get_user_model().objects.filter(staff_profile__isnull=True, is_superuser=False)
+    assert shown["accounts_without_role"][1] == without.count() > 0
+    assert shown["roles_submitted"][1] == 1
+    text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+    assert "登录被锁定的账号" in text and "未设置角色的账号" in text
+    assert "您的角色没有需要处理的诉求或活动队列" not in text
+    locked = client.get(shown["locked_accounts"][0]).content.decode()
+    assert "lockedw" in locked and "expiredw" not in locked
+    listed = client.get(shown["accounts_without_role"][0]).content.decode()
+    assert "norolew" in listed and "rootw" not in listed
