@@ -60,7 +60,7 @@ from petitions.admin.search import (
     describe_filters,
 )
 from petitions.admin.slip import CaseSlipMixin, slip_url
-from petitions.admin.steps import STEPS, refusal, run_step
+from petitions.admin.steps import STEPS, error_field, refusal, run_step
 from petitions.forms import (
     SOURCE_FIELDS,
     BulkAssignForm,
@@ -130,7 +130,7 @@ class CaseAdmin(
                     "number",
                     "tracking",
                     "kind",
-                    "is_accusation",
+                    "accusation",
                     "channel",
                     "category",
                     "received",
@@ -379,7 +379,7 @@ class CaseAdmin(
                 try:
                     case = services.register_case(actor=request.user, **form.service_kwargs())
                 except CaseError as exc:
-                    form.add_error(None, str(exc))
+                    form.add_error(error_field(exc, form), str(exc))
                 else:
                     self.log_addition(request, case, [{"added": {}}])
                     self.message_user(
@@ -484,7 +484,13 @@ class CaseAdmin(
         except CaseConflict as exc:
             return self._conflict(request, object_id, spec, str(exc))
         except CaseError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+            if field := error_field(exc, form):
+                # A fault of one input (a template blank left in): shown at that input.
+                form.add_error(field, str(exc))
+                message = _("请更正下面“%(s)s”中的错误。") % {"s": spec.label}
+            else:
+                message = str(exc)
+            self.message_user(request, message, messages.ERROR)
             return self._redisplay(request, object_id, step, form)
         self.message_user(request, spec.done, messages.SUCCESS)
         if not self.get_queryset(request).filter(pk=case.pk).exists():

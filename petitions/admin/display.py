@@ -183,6 +183,13 @@ def event_actor(event: Any) -> str:
     return display_name(event.actor)
 
 
+def event_unit(event: Any) -> str:
+    """The unit beside the actor's name, or "" where the actor is already named by their
+    unit (residents, the system): "居民", never "居民（居民）"."""
+    unit = unit_label(event.actor_unit)
+    return "" if unit == event_actor(event) else unit
+
+
 def staff_label(profile: Any) -> str:
     if profile is None:
         return ""
@@ -196,6 +203,14 @@ class CaseFieldsMixin:
     @admin.display(description=_("查询码"))
     def tracking(self, obj: Case) -> str:
         return obj.formatted_tracking_code
+
+    @admin.display(description=_("检举控告"))
+    def accusation(self, obj: Case) -> str:
+        # Plain 否 on an ordinary case: the model's help (信访人信息…完全保密) under a ✖ read
+        # as if this case were confidential.
+        if obj.is_accusation:
+            return gettext("是：信访人信息对承办单位完全保密")
+        return gettext("否")
 
     @admin.display(description=_("分类办理"), ordering="triage")
     def triage_label(self, obj: Case) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,9 +25,11 @@ from petitions.models import (
     Triage,
 )
 from petitions.services import rules
+from petitions.wording import resident_wording
 from portal.access import scope_of
 from portal.models import StaffProfile
 from portal.roles import Role
+from portal.templatetags.portal_tags import join_names_text
 from portal.text import TEXT_LIMIT, clean_text, too_long
 
 # Unambiguous when read out on the phone: no 0/O, 1/I/L, 5/S, 8/B, 2/Z.
@@ -72,6 +75,40 @@ def _text(value: Any, *, limit: int = TEXT_LIMIT) -> str:
     return text
 
 
+# An unfilled blank of a reply template (petitions.demo.replies: 【日期】, 【地点】): text with
+# one left in must not reach a resident.
+PLACEHOLDER = re.compile(r"【[^【】\n]{1,20}】")
+
+
+class PlaceholderError(CaseError):
+    """Text for residents still holds a template's blank; ``field`` names the step's input."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The template blanks (【日期】) left in ``text``, each once, in order."""
+    return list(dict.fromkeys(PLACEHOLDER.findall(text or "")))
+
+
+def _for_residents(text: str, *, field: str | None = None, label: str = "") -> str:
+    """Refuses text residents will read (a reply, a public note) while it holds a template's
+    blank: they would read "于【日期】清理". Returns the text unchanged otherwise."""
+    if found := placeholders_in(text):
+        blanks = join_names_text(found)
+        if label:
+            message = _(
+                "“%(label)s”中还有未填写的占位内容：%(blanks)s。"
+                "请改为实际内容再提交（居民会看到这段文字）。"
+            )
+        else:
+            message = _("居民可见的文字中还有未填写的占位内容：%(blanks)s。请改为实际内容再提交。")
+        raise PlaceholderError(message % {"label": label, "blanks": blanks}, field=field)
+    return text
+
+
 class CaseConflict(CaseError):
     """Someone else changed the case since the user loaded it."""
 
@@ -108,7 +145,10 @@ def _event(
     automatic: bool = False,
 ) -> CaseEvent:
     """One timeline entry; ``automatic`` marks a step the portal took itself (no actor: the
-    system, not a resident)."""
+    system, not a resident). A note residents read (public, and shown to them as written:
+    ``resident_wording``) never holds a template's blank, whichever step wrote it."""
+    if public and resident_wording(kind) is None:
+        _for_residents(note)
     return CaseEvent.objects.create(
         case=case,
         actor=actor,
