@@ -112,6 +112,9 @@ class CaseTextInline(PortalStackedInline):
         models.DateTimeField: {
             "form_class": PickerSplitDateTimeField,
             "widget": PickerSplitDateTimeWidget,
+            # A hidden copy of "now" (the default) in minutes would make a saved row's time,
+            # in seconds, look changed on every save of an untouched page.
+            "show_hidden_initial": False,
         },
         models.DateField: {"widget": PickerDateInput, "input_formats": DATE_FORMATS},
     }
