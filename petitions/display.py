@@ -75,6 +75,13 @@ def event_actor(event: Any) -> str:
     return display_name(event.actor)
 
 
+def event_unit(event: Any) -> str:
+    """The unit beside the actor's name, or "" where the actor is already named by their
+    unit (residents, the system): "居民", never "居民（居民）"."""
+    unit = unit_label(event.actor_unit)
+    return "" if unit == event_actor(event) else unit
+
+
 def staff_label(profile: Any) -> str:
     if profile is None:
         return ""

@@ -10,7 +10,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from outreach.models import (
@@ -42,6 +45,7 @@ from portal.models import Community, Compound, Grid, StaffProfile
 from portal.people import staff_user_label
 from portal.privacy import InvalidNumber, canonical_id_number, canonical_phone
 from portal.roles import Reach, Role
+from portal.text import clean_text
 from portal.validators import validate_person_name
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -128,8 +132,17 @@ def followup_interval_field() -> forms.IntegerField:
 # --- 登记 ---------------------------------------------------------------------------------------
 
 
+# A case registered again within this time, same summary and same petitioner (phone or name),
+# is most likely the same request sent twice (back, then 登记 again): 30 minutes covers a
+# registration interrupted and resumed, while a resident coming back the next day with the
+# same matter is registered without a question.
+DUPLICATE_WINDOW = timedelta(minutes=30)
+
+
 class RegisterCaseForm(PortalForm):
     """登记诉求: everything register_case needs (a CaseIntake), in the order staff hear it."""
+
+    duplicates: list[Case]
 
     kind = forms.ChoiceField(
         label=_("事项类型"), choices=CaseKind.choices, initial=CaseKind.ORDINARY
@@ -197,13 +210,13 @@ class RegisterCaseForm(PortalForm):
         label=_("当场解决结果"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("“当场解决”类填写后，登记即受理并办结"),
+        help_text=_("“当场解决”类填写后，登记即受理并办结。居民可见：居民在进度查询页看到结果"),
     )
     on_the_spot_reply = forms.CharField(
         label=_("给居民的答复"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("留空则与结果相同"),
+        help_text=_("居民可见：居民在进度查询页看到这段答复；留空则与结果相同"),
     )
     named_staff = StaffUserMultipleChoiceField(
         label=_("被反映的工作人员"),
@@ -220,6 +233,8 @@ class RegisterCaseForm(PortalForm):
     reception = forms.ModelChoiceField(
         queryset=Reception.objects.none(), required=False, widget=forms.HiddenInput
     )
+    # Drawn only beside the duplicate warning (register.html), where it must be ticked.
+    confirm_distinct = forms.BooleanField(label=_("确认这是另一件诉求"), required=False)
 
     FIELDSETS = (
         (
@@ -253,6 +268,7 @@ class RegisterCaseForm(PortalForm):
     def __init__(self, *args: Any, user: Viewer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.duplicates = []
         self.fields["category"].queryset = Category.objects.filter(is_active=True)
         self.fields["community"].queryset = Community.objects.visible_to(user).filter(
             is_active=True
@@ -345,7 +361,45 @@ class RegisterCaseForm(PortalForm):
             self.add_error("triage", _("填写了当场解决结果的诉求，请选择“当场解决”。"))
         if sum(bool(cleaned.get(name)) for name in SOURCE_FIELDS) > 1:
             raise forms.ValidationError(_("一件诉求只能关联一项来源活动。"))
+        if not self.errors and not cleaned.get("confirm_distinct"):
+            self._refuse_duplicate(cleaned)
         return cleaned
+
+    def _refuse_duplicate(self, cleaned: dict[str, Any]) -> None:
+        """The same request registered a moment ago (the form sent again after going back):
+        say which case it is, and register anyway only when the box is ticked."""
+        self.duplicates = list(
+            Case.objects.visible_to(self.user)
+            .likely_duplicates(
+                title=clean_text(cleaned.get("title")),
+                phone=cleaned.get("petitioner_phone") or "",
+                name=clean_text(cleaned.get("petitioner_name")),
+                since=clock.now() - DUPLICATE_WINDOW,
+            )
+            .order_by("-pk")[:3]
+        )
+        if not self.duplicates:
+            return
+        links = format_html_join(
+            "、",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:petitions_case_change", args=[case.pk]), case.number)
+                for case in self.duplicates
+            ),
+        )
+        raise forms.ValidationError(
+            format_html(
+                gettext(
+                    "可能重复登记：{minutes} 分钟内已登记过同一信访人（电话或姓名相同）、"
+                    "同一诉求摘要的诉求 {links}。如确是另一件诉求，请勾选“确认这是另一件诉求”"
+                    "后再登记。"
+                ),
+                minutes=int(DUPLICATE_WINDOW.total_seconds() // 60),
+                links=links,
+            ),
+            code="duplicate",
+        )
 
     def parties(self) -> list[PartyData]:
         data = self.cleaned_data
@@ -551,7 +605,11 @@ class BulkAssignForm(PortalForm):
 class ProgressForm(StepForm):
     note = forms.CharField(label=_("办理进展"), widget=forms.Textarea(attrs={"rows": 3}))
     progress = forms.IntegerField(label=_("进度（%）"), min_value=0, max_value=100, required=False)
-    public = forms.BooleanField(label=_("居民可见"), required=False)
+    public = forms.BooleanField(
+        label=_("居民可见"),
+        required=False,
+        help_text=_("勾选后，居民在进度查询页看到这条进展（姓名、电话会被隐去）"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -657,7 +715,10 @@ class FollowUpForm(StepForm):
         choices=[(m.value, m.label) for m in FollowUp.Method if m != FollowUp.Method.ONLINE],
     )
     comment = forms.CharField(
-        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("选择“不满意”时居民可见：意见写入转入重办的记录"),
     )
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from petitions.models import Case, CaseKind
@@ -43,21 +44,29 @@ def qr_svg(url: str) -> str:
     )
 
 
-def sms_text(case: Case, *, track_url: str) -> str:
-    """【凤凰岭街道】您的诉求已登记，编号…，查询码…，凭查询码和手机号在…查询进度。
+def short_address(track_url: str) -> str:
+    """The tracking page's short address as typed into a browser: host and ``/t`` (which
+    redirects to the tracking page), without the scheme."""
+    return urlsplit(track_url).netloc + reverse("petitions:request-track-short").rstrip("/")
 
-    At most SMS_LIMIT characters, so the address of the tracking page never fits: the site's
-    host when it does, else the page's name (the printed slip has the address and a QR code).
-    Always in Chinese: it goes to the resident, whatever language staff read the site in."""
+
+def sms_text(case: Case, *, track_url: str) -> str:
+    """【凤凰岭街道】您的诉求已登记，编号…，查询码…，凭查询码和手机号后4位在fhl.cn/t查询。
+
+    At most SMS_LIMIT characters, and it says what the slip says: the code and the last four
+    digits of the phone, at the tracking page's short address. Where the address does not fit
+    it gives way to nothing but the case number (the code is what tracking needs), then to the
+    page's name. Always in Chinese: it goes to the resident, whatever language staff read the
+    site in."""
     site, code = settings.PORTAL_SUBDISTRICT, case.formatted_tracking_code
-    head = f"【{site}】您的诉求已登记，编号{case.number}，查询码{code}，"
-    host = urlsplit(track_url).netloc
-    tails = [
-        f"凭查询码和手机号在{host}查询进度。",
-        "凭查询码和手机号在网站“进度查询”查看。",
-        "可在网站“进度查询”查看。",
+    heads = [
+        f"【{site}】您的诉求已登记，编号{case.number}，查询码{code}，",
+        f"【{site}】诉求已登记，编号{case.number}，查询码{code}，",
+        f"【{site}】诉求已登记，查询码{code}，",
     ]
-    for tail in tails:
+    tail = f"凭查询码和手机号后4位在{short_address(track_url)}查询。"
+    for head in heads:
         if len(head) + len(tail) <= SMS_LIMIT:
             return head + tail
-    return (head + tails[-1])[:SMS_LIMIT]
+    fallback = heads[-1] + "凭查询码和手机号后4位在网站“进度查询”查看。"
+    return fallback[:SMS_LIMIT]

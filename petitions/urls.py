@@ -1,6 +1,7 @@
 """Public URLs of the petitions app (stable: residents bookmark and print them)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from outreach.views import practice_views
 from petitions import open311
@@ -22,6 +23,12 @@ urlpatterns = [
     path("requests/track/", public.request_track, name="request-track"),
     path("requests/track/result/", public.request_track_result, name="request-track-result"),
     path("requests/track/rate/", public.request_rate, name="request-rate"),
+    # The tracking page's short address, for the SMS a resident is sent (petitions.receipt).
+    path(
+        "t/",
+        RedirectView.as_view(pattern_name="petitions:request-track"),
+        name="request-track-short",
+    ),
     path("requests/results/", public.request_results, name="request-results"),
     path("open311/v2/requests.json", open311.requests_json, name="open311-requests"),
     # Staff: residents' photos are private files, served only through this checked view.

@@ -30,8 +30,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -54,9 +54,10 @@ from petitions.admin.search import (
     QueueFilter,
     RelatedOnlyFilter,
     describe_filters,
+    unknown_filters,
 )
 from petitions.admin.slip import CaseSlipMixin, slip_url
-from petitions.admin.steps import STEPS, refusal, run_step
+from petitions.admin.steps import STEPS, error_field, refusal, run_step
 from petitions.display import staff_label
 from petitions.forms import (
     SOURCE_FIELDS,
@@ -83,20 +84,19 @@ from portal.privacy import scrub
 class CaseAdmin(
     CaseSlipMixin, MediationRecordsMixin, CaseSearchMixin, CaseFieldsMixin, PortalModelAdmin
 ):
+    # Fits a 1366-px screen without scrolling inside the list: 督办 and 重办 are badges in
+    # the status cell, community and grid one place cell; the channel is on the case page and
+    # in the filters.
     list_display = [
         "number",
         "title_safe",
-        "status",
+        "status_label",
         "due_label",
         "handler_label",
         "triage_label",
-        "channel",
         "category",
-        "community",
-        "grid",
+        "place_label",
         "petitioner_label",
-        "redo_count",
-        "is_supervised",
     ]
     list_display_links = ["number"]
     list_filter = [
@@ -114,8 +114,10 @@ class CaseAdmin(
     date_hierarchy = "received_at"
     # get_search_results does the searching; the field only switches the search box on.
     search_fields = ["number"]
+    # As phone_lookup searches: a full number counts only by what its mask shows.
     search_help_text = _(
-        "按编号、查询码、诉求摘要搜索；电话只能按后四位（如 5678）或脱敏号码（如 139****5678）搜索"
+        "按编号、查询码、诉求摘要搜索；电话可输入后四位（如 5678）、脱敏号码（如 139****5678）"
+        "或完整手机号，完整手机号只比对前三位和后四位"
     )
     actions = ["bulk_assign", "export_selected"]
     inlines = [MediationSessionInline, MediationAgreementInline]
@@ -128,7 +130,7 @@ class CaseAdmin(
                     "number",
                     "tracking",
                     "kind",
-                    "is_accusation",
+                    "accusation",
                     "channel",
                     "category",
                     "received",
@@ -214,6 +216,28 @@ class CaseAdmin(
     @admin.display(description=_("诉求摘要"))
     def title_safe(self, obj: Case) -> str:
         return safe_title(obj)
+
+    @admin.display(description=_("状态"), ordering="status")
+    def status_label(self, obj: Case) -> str:
+        badges = []
+        if obj.is_supervised:
+            badges.append(gettext("督办"))
+        if obj.redo_count:
+            n = obj.redo_count
+            badges.append(ngettext("重办 %(n)s 次", "重办 %(n)s 次", n) % {"n": n})
+        return format_html(
+            "{}{}",
+            obj.get_status_display(),
+            format_html_join("", ' <span class="case-badge">{}</span>', ((b,) for b in badges)),
+        )
+
+    @admin.display(description=_("社区 / 网格"), ordering="community__name")
+    def place_label(self, obj: Case) -> str:
+        if obj.grid_id is None:
+            return obj.community.name
+        return format_html(
+            '{}<br><span class="case-grid">{}</span>', obj.community.name, obj.grid.name
+        )
 
     @admin.display(description=_("承办人"), ordering="handler__unit")
     def handler_label(self, obj: Case) -> str:
@@ -306,6 +330,20 @@ class CaseAdmin(
     # --- changelist --------------------------------------------------------------------------
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> Any:
+        if unknown := unknown_filters(request.GET, request.user):
+            # A filter value from an old bookmark or a typo: said, and left out, rather than
+            # silently showing all cases (an unknown queue) or none (an unknown status).
+            params = request.GET.copy()
+            for pair in unknown:
+                params.pop(pair.split("=", 1)[0], None)
+            message = (
+                _("未知的筛选条件（%(params)s），已忽略，按其余条件显示。")
+                if params
+                else _("未知的筛选条件（%(params)s），已显示全部诉求。")
+            )
+            shown = "、".join(pair[:40] for pair in unknown)
+            self.message_user(request, message % {"params": shown}, messages.WARNING)
+            return HttpResponseRedirect(f"{request.path}?{params.urlencode()}")
         query = request.GET.urlencode()
         extra = {
             "can_export": self.has_export_permission(request),
@@ -378,7 +416,7 @@ class CaseAdmin(
                 try:
                     case = services.register_case(form.intake(), actor=request.user)
                 except CaseError as exc:
-                    form.add_error(None, str(exc))
+                    form.add_error(error_field(exc, form), str(exc))
                 else:
                     self.log_addition(request, case, [{"added": {}}])
                     self.message_user(
@@ -484,7 +522,13 @@ class CaseAdmin(
         except CaseConflict as exc:
             return self._conflict(request, object_id, spec, str(exc))
         except CaseError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+            if field := error_field(exc, form):
+                # A fault of one input (a template blank left in): shown at that input.
+                form.add_error(field, str(exc))
+                message = _("请更正下面“%(s)s”中的错误。") % {"s": spec.label}
+            else:
+                message = str(exc)
+            self.message_user(request, message, messages.ERROR)
             return self._redisplay(request, object_id, step, form)
         self.message_user(request, spec.done, messages.SUCCESS)
         if not self.get_queryset(request).filter(pk=case.pk).exists():

@@ -21,6 +21,14 @@ class CaseFieldsMixin:
     def tracking(self, obj: Case) -> str:
         return obj.formatted_tracking_code
 
+    @admin.display(description=_("检举控告"))
+    def accusation(self, obj: Case) -> str:
+        # Plain 否 on an ordinary case: the model's help (信访人信息…完全保密) under a ✖ read
+        # as if this case were confidential.
+        if obj.is_accusation:
+            return gettext("是：信访人信息对承办单位完全保密")
+        return gettext("否")
+
     @admin.display(description=_("分类办理"), ordering="triage")
     def triage_label(self, obj: Case) -> str:
         return triage_shown(obj)

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db import models
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -27,6 +28,12 @@ from portal import clock
 from portal.admin_base import PortalStackedInline
 from portal.forms import PortalModelForm
 from portal.models import TeamKind, TeamMember
+from portal.pickers import (
+    DATE_FORMATS,
+    PickerDateInput,
+    PickerSplitDateTimeField,
+    PickerSplitDateTimeWidget,
+)
 
 
 def judicial_reminder(agreement: MediationAgreement, today: Any = None) -> str:
@@ -100,7 +107,18 @@ class CaseTextInline(PortalStackedInline):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # mediation records do not vanish
 
-    filter_horizontal = ("mediators",)
+    # The phone's own date and time pickers (portal.pickers, as on the activity add page), not
+    # the admin's text boxes with 今天| and a time-zone warning about the device's clock.
+    formfield_overrides = {
+        models.DateTimeField: {
+            "form_class": PickerSplitDateTimeField,
+            "widget": PickerSplitDateTimeWidget,
+            # A hidden copy of "now" (the default) in minutes would make a saved row's time,
+            # in seconds, look changed on every save of an untouched page.
+            "show_hidden_initial": False,
+        },
+        models.DateField: {"widget": PickerDateInput, "input_formats": DATE_FORMATS},
+    }
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
@@ -120,6 +138,9 @@ class CaseTextInline(PortalStackedInline):
                 .select_related("team")
                 .distinct()
             )
+            # A few names: plain checkboxes, which read the same on a phone (two lists side by
+            # side stack there, and "left" and "right" mean nothing).
+            kwargs["widget"] = forms.CheckboxSelectMultiple
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.access import sees_accusers
-from petitions.display import event_actor, local
+from petitions.display import event_actor, event_unit, local
 from petitions.models import (
     Case,
     CaseEvent,
@@ -49,7 +49,7 @@ class ReadOnlyAdmin(PortalModelAdmin):
 class CaseEventAdmin(ReadOnlyAdmin):
     """办理记录 across cases, scoped through the cases the user can see."""
 
-    list_display = ["when", "case_link", "kind", "move", "actor_name", "actor_unit", "note_safe"]
+    list_display = ["when", "case_link", "kind", "move", "actor_name", "unit", "note_safe"]
     list_filter = ["kind", "is_public"]
     date_hierarchy = "at"
     ordering = ["-at", "-pk"]  # the latest first: what staff come here to check
@@ -61,7 +61,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
         "kind",
         "move",
         "actor_name",
-        "actor_unit",
+        "unit",
         "note_safe",
         "is_public",
     ]
@@ -97,6 +97,11 @@ class CaseEventAdmin(ReadOnlyAdmin):
     @admin.display(description=_("操作人"))
     def actor_name(self, obj: CaseEvent) -> str:
         return event_actor(obj)
+
+    @admin.display(description=_("操作单位"), ordering="actor_unit")
+    def unit(self, obj: CaseEvent) -> str:
+        # A resident's entry is "居民" once, under 操作人.
+        return event_unit(obj) or "—"
 
     @admin.display(description=_("说明"))
     def note_safe(self, obj: CaseEvent) -> str:

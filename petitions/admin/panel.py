@@ -15,11 +15,11 @@ from petitions.access import ACCUSATION_PLACEHOLDER, can_reveal, cases_naming, p
 from petitions.admin.header import case_header
 from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import offered_steps
-from petitions.display import due_of, event_actor, local, staff_label
+from petitions.display import due_of, event_actor, event_unit, local, staff_label
 from petitions.models import Case, ReplyTemplate
 from petitions.privacy import case_label, event_note, is_hidden, safe_text
-from petitions.services import unit_label
 from petitions.services.rules import Who
+from petitions.wording import resident_wording
 from portal.actors import Viewer
 from portal.people import display_name
 
@@ -35,7 +35,6 @@ def case_timeline(case: Case, user: Viewer) -> list[dict]:
             "at": local(event.at),
             "at_iso": event.at.isoformat(),
             "actor": event_actor(event),
-            "unit": unit_label(event.actor_unit),
             "kind": event.get_kind_display(),
             "move": (
                 f"{event.get_from_status_display()} → {event.get_to_status_display()}"
@@ -47,9 +46,20 @@ def case_timeline(case: Case, user: Viewer) -> list[dict]:
             "note": event_note(case, event, accuser_hidden=accuser_hidden),
             "changes": change_lines(event.changes),
             "public": event.is_public,
+            # What residents read instead of the note, where that differs (petitions.wording,
+            # the tracking page's own answer).
+            "resident_sees": resident_sees(event),
+            "unit": event_unit(event),
         }
         for event in case.events.select_related("actor__staff_profile").order_by("at", "pk")
     ]
+
+
+def resident_sees(event: Any) -> str | None:
+    """The sentence residents read for a public entry in place of its note, where it differs
+    from the note (None: they read the note, or nothing)."""
+    wording = resident_wording(event.kind) if event.is_public else None
+    return wording if wording is not None and wording != event.note else None
 
 
 def _day(value: str) -> str:

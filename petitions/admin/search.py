@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions import queues, services
 from petitions.display import staff_label
-from petitions.models import CaseParty, PartyRole
+from petitions.models import CaseKind, CaseParty, CaseStatus, Channel, PartyRole, Triage
 from petitions.privacy import mask_free_text
 from petitions.services import TRACKING_ALPHABET, TRACKING_LENGTH
 from portal.access import scope_of
@@ -69,6 +69,24 @@ class RelatedOnlyFilter(admin.RelatedFieldListFilter):
             rows = rows.exclude(role=Role.SYSADMIN).filter(approved_at__isnull=False)
         label = staff_label if model is StaffProfile else str
         return [(row.pk, label(row)) for row in rows]
+
+
+def unknown_filters(params: Any, user: Any) -> list[str]:
+    """The list's filter parameters whose value is none of the choices (``?queue=bogus``,
+    ``?status=bogus``), as ``name=value``: Django would show every case for the one and none
+    for the other, without a word."""
+    known: dict[str, set[str]] = {
+        QueueFilter.parameter_name: {key for key, _label in QueueFilter.queues_for(user)},
+        "status": set(CaseStatus.values),
+        "triage": {"", *Triage.values},
+        "channel": set(Channel.values),
+        "kind": set(CaseKind.values),
+    }
+    unknown = []
+    for name, values in known.items():
+        for param in (name, f"{name}__exact"):
+            unknown += [f"{param}={v}" for v in params.getlist(param) if v not in values]
+    return unknown
 
 
 def phone_lookup(word: str) -> tuple[str, str] | None:

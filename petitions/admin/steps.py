@@ -16,9 +16,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from petitions import forms, services
-from petitions.models import Case
+from petitions.models import Case, EventKind
 from petitions.services import CaseConflict, conflict_message, rules
 from petitions.services.rules import Who
+from petitions.wording import resident_wording
 
 
 @dataclass(frozen=True)
@@ -31,11 +32,33 @@ class Step:
     done: Any
     help: Any = ""
     danger: bool = False
+    # The inputs residents read word for word on the tracking page (the service writes them
+    # into a public entry or a field the page shows); each says so under its label.
+    resident_fields: tuple[str, ...] = ()
+    # The entry's kind where residents read a fixed sentence instead of the note
+    # (petitions.wording): its note input says what they read.
+    fixed_kind: str = ""
 
     def make_form(self, *args: Any, **kwargs: Any) -> forms.StepForm:
         # Several step forms share the case page: ids carry the step (id_accept-note), so
         # every label points at its own field.
-        return self.form(*args, auto_id=f"id_{self.name}-%s", **kwargs)
+        form = self.form(*args, auto_id=f"id_{self.name}-%s", **kwargs)
+        for name in self.resident_fields:
+            if name in form.fields:
+                field = form.fields[name]
+                field.help_text = _join(RESIDENT_HELP, field.help_text)
+        if self.fixed_kind and "note" in form.fields:
+            form.fields["note"].help_text = _("仅内部：居民看到的是“%(text)s”。") % {
+                "text": resident_wording(self.fixed_kind)
+            }
+        return form
+
+
+RESIDENT_HELP = _("居民可见：居民在进度查询页看到这段文字（姓名、电话会被隐去）。")
+
+
+def _join(*parts: Any) -> str:
+    return " ".join(str(p) for p in parts if p)
 
 
 def _v(data: dict) -> int:
@@ -59,6 +82,7 @@ STEPS: dict[str, Step] = {
             ),
             done=_("已受理。"),
             help=_("请确认分类办理方式：大多数诉求按一般办理，无需分类。"),
+            resident_fields=("note",),
         ),
         Step(
             "reclassify",
@@ -85,6 +109,7 @@ STEPS: dict[str, Step] = {
             done=_("已记为不予受理，理由将告知信访人。"),
             help=_("理由将告知信访人。"),
             danger=True,
+            resident_fields=("reason",),
         ),
         Step(
             "assign",
@@ -100,6 +125,7 @@ STEPS: dict[str, Step] = {
                 expected_version=_v(d),
             ),
             done=_("已交办，等待承办人签收。"),
+            fixed_kind=EventKind.ASSIGNED,
         ),
         Step(
             "sign",
@@ -176,6 +202,7 @@ STEPS: dict[str, Step] = {
             ),
             done=_("已延期，办结期限已顺延。"),
             help=_("只能延期一次；延期理由将告知信访人。"),
+            resident_fields=("reason",),
         ),
         Step(
             "pause",
@@ -186,6 +213,7 @@ STEPS: dict[str, Step] = {
             ),
             done=_("已中止计时。"),
             help=_("如听证、鉴定期间，办结期限相应顺延。"),
+            resident_fields=("reason",),
         ),
         Step(
             "resume",
@@ -208,6 +236,7 @@ STEPS: dict[str, Step] = {
                 expected_version=_v(d),
             ),
             done=_("已办结，等待回访。"),
+            resident_fields=("result", "reply"),
         ),
         Step(
             "followup",
@@ -263,6 +292,13 @@ def refusal(name: str, case: Case, who: Who) -> str | None:
 def offered_steps(case: Case, who: Who) -> list[Step]:
     """The page's steps the rule book offers ``who`` now, in the page's order."""
     return [step for name, step in STEPS.items() if refusal(name, case, who) is None]
+
+
+def error_field(exc: Exception, form: Any) -> str | None:
+    """The form's input a service's refusal is about (a template blank left in a reply), or
+    None: a refusal of the whole step."""
+    field = getattr(exc, "field", None)
+    return field if field in form.fields else None
 
 
 def run_step(step: Step, case: Case, who: Who, data: dict) -> Case:

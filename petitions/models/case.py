@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +19,7 @@ from petitions.models.choices import (
     CaseStatus,
     Channel,
     EventKind,
+    PartyRole,
     Satisfaction,
     Triage,
 )
@@ -148,6 +149,27 @@ class CaseQuerySet(models.QuerySet):
         if end is not None:
             qs = qs.filter(received_at__lt=local_day_bounds(end, end)[1])
         return qs
+
+    def likely_duplicates(
+        self, *, title: str, phone: str = "", name: str = "", since: datetime
+    ) -> CaseQuerySet:
+        """Cases registered at or after ``since`` with this summary and a petitioner of this
+        phone number or this name: the same request entered twice (a 登记 form sent again
+        after going back)."""
+        if not (phone or name):
+            return self.none()
+        person = Q()
+        if phone:
+            person |= Q(parties__person__phone=phone)
+        if name:
+            person |= Q(parties__person__name=name)
+        return self.filter(
+            person,
+            Q(parties__role=PartyRole.PETITIONER),
+            title=title,
+            events__kind=EventKind.REGISTERED,
+            events__at__gte=since,
+        ).distinct()
 
     def for_admin_list(self) -> CaseQuerySet:
         return self.select_related(

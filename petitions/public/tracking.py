@@ -32,13 +32,13 @@ from petitions.models import (
     CaseParty,
     CaseStatus,
     Channel,
-    EventKind,
     FollowUp,
     PartyRole,
 )
 from petitions.privacy import printed_text
 from petitions.public import limits
 from petitions.services import unit_label
+from petitions.wording import resident_wording
 from portal.models import StaffProfile
 from portal.privacy import mask_name
 
@@ -56,14 +56,6 @@ STATUS_FOR_RESIDENTS = {
     CaseStatus.CONCLUDED: _("已办结，等待您的评价"),
     CaseStatus.VISITED: _("已办结，已评价"),
     CaseStatus.ARCHIVED: _("已办结归档"),
-}
-
-# Timeline notes residents read as they are (after scrubbing). Assignment notes may name the
-# handler, so those entries get a fixed wording instead.
-FIXED_NOTES = {
-    EventKind.ASSIGNED: _("已交承办单位办理"),
-    EventKind.SIGNED: _("承办单位已签收"),
-    EventKind.BOUNCED: _("重新安排承办单位"),
 }
 
 
@@ -188,7 +180,9 @@ def tracked(case: Case) -> TrackedCase:
                 at=e.at,
                 label=e.get_kind_display(),
                 unit=unit_label(e.actor_unit) or gettext("工作人员"),
-                note=FIXED_NOTES.get(e.kind) or staff_text(e.note),
+                # Timeline notes residents read as they are (after scrubbing), except the kinds
+                # with a fixed wording (petitions.wording: the one place that decides it).
+                note=resident_wording(e.kind) or staff_text(e.note),
             )
             for e in events
         ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,9 +28,11 @@ from petitions.models import (
     Triage,
 )
 from petitions.services import rules
+from petitions.wording import resident_wording
 from portal import clock
 from portal.access import scope_of
 from portal.actors import Actor, User
+from portal.formats import join_names_text
 from portal.models import Community, Compound, Grid, StaffProfile
 from portal.roles import Role
 from portal.text import TEXT_LIMIT, clean_text, too_long
@@ -74,6 +77,40 @@ def _text(value: Any, *, limit: int = TEXT_LIMIT) -> str:
     text = clean_text(value)
     if problem := too_long(text, limit):
         raise CaseError(problem)
+    return text
+
+
+# An unfilled blank of a reply template (petitions.demo.replies: 【日期】, 【地点】): text with
+# one left in must not reach a resident.
+PLACEHOLDER = re.compile(r"【[^【】\n]{1,20}】")
+
+
+class PlaceholderError(CaseError):
+    """Text for residents still holds a template's blank; ``field`` names the step's input."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def placeholders_in(text: str) -> list[str]:
+    """The template blanks (【日期】) left in ``text``, each once, in order."""
+    return list(dict.fromkeys(PLACEHOLDER.findall(text or "")))
+
+
+def _for_residents(text: str, *, field: str | None = None, label: str = "") -> str:
+    """Refuses text residents will read (a reply, a public note) while it holds a template's
+    blank: they would read "于【日期】清理". Returns the text unchanged otherwise."""
+    if found := placeholders_in(text):
+        blanks = join_names_text(found)
+        if label:
+            message = _(
+                "“%(label)s”中还有未填写的占位内容：%(blanks)s。"
+                "请改为实际内容再提交（居民会看到这段文字）。"
+            )
+        else:
+            message = _("居民可见的文字中还有未填写的占位内容：%(blanks)s。请改为实际内容再提交。")
+        raise PlaceholderError(message % {"label": label, "blanks": blanks}, field=field)
     return text
 
 
@@ -147,7 +184,10 @@ def _event(
     automatic: bool = False,
 ) -> CaseEvent:
     """One timeline entry; ``automatic`` marks a step the portal took itself (no actor: the
-    system, not a resident)."""
+    system, not a resident). A note residents read (public, and shown to them as written:
+    ``resident_wording``) never holds a template's blank, whichever step wrote it."""
+    if public and resident_wording(kind) is None:
+        _for_residents(note)
     return CaseEvent.objects.create(
         case=case,
         actor=actor,

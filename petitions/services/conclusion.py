@@ -18,6 +18,7 @@ from petitions.services.base import (
     CaseConflict,
     CaseError,
     _event,
+    _for_residents,
     _guard,
     _locked,
     _move,
@@ -45,6 +46,9 @@ def conclude_case(
     result, reply = _text(result), _text(reply)
     if not result or not reply:
         raise CaseError(_("请填写办理结果和给居民的答复意见。"))
+    # Both are on the resident's tracking page once concluded.
+    _for_residents(result, field="result", label=_("办理结果"))
+    _for_residents(reply, field="reply", label=_("答复意见"))
     case = _locked(case, expected_version)
     _guard("conclude", case, actor)
     if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
@@ -107,6 +111,9 @@ def record_followup(
         # Staff record what the resident said; the resident's own rating is online only.
         raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
     comment = _text(comment)
+    if actor is not None and satisfaction == Satisfaction.DISSATISFIED:
+        # Staff's record of the resident's comment goes on the public 重办 entry.
+        _for_residents(comment, field="comment", label=_("意见"))
     case = _locked(case, expected_version)
     if conclusion_number is not None and case.conclusion_count != conclusion_number:
         raise CaseConflict(_("办理情况已有更新，请查看最新进展。"))

@@ -15,6 +15,7 @@ from petitions.models import (
 from petitions.services.base import (
     CaseError,
     _event,
+    _for_residents,
     _guard,
     _locked,
     _save,
@@ -39,6 +40,8 @@ def add_progress(
     note = _text(note)
     if not note:
         raise CaseError(_("请填写办理进展。"))
+    if public:
+        _for_residents(note, field="note", label=_("办理进展"))
     case = _locked(case, expected_version)
     _guard("progress", case, actor)
     fields: list[str] = []
@@ -78,6 +81,7 @@ def extend_deadline(
     reason = _text(reason)
     if not reason:
         raise CaseError(_("请填写延期理由（将告知信访人）。"))
+    _for_residents(reason, field="reason", label=_("延期理由"))
     case = _locked(case, expected_version)
     _guard("extend", case, actor)
     limit = deadlines.max_extension(case)
@@ -112,6 +116,7 @@ def pause_clock(
     reason = _text(reason)
     if not reason:
         raise CaseError(_("请填写中止计时的事由。"))
+    _for_residents(reason, field="reason", label=_("中止计时的事由"))
     case = _locked(case, expected_version)
     _guard("pause", case, actor)
     CasePause.objects.create(case=case, started_on=clock.today(), reason=reason[:200])

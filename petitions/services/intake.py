@@ -27,6 +27,7 @@ from petitions.services.base import (
     CaseError,
     CaseIntake,
     _event,
+    _for_residents,
     _guard,
     _locked,
     _move,
@@ -73,6 +74,9 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
         # On the spot means concluded at capture: a class without its result would leave the
         # case open, and overdue, under a label that says it was solved.
         raise CaseError(_("选择“当场解决”须填写当场解决的结果；未当场解决的诉求请按一般办理。"))
+    # Staff's words on the resident's tracking page (concluded at capture).
+    _for_residents(intake.on_the_spot_result, field="on_the_spot_result", label=_("当场解决结果"))
+    _for_residents(intake.on_the_spot_reply, field="on_the_spot_reply", label=_("给居民的答复"))
     if kind in (CaseKind.REVIEW, CaseKind.RECHECK):
         _check_review_request(kind, reviews, received_at or clock.now())
     if actor is not None and not scope_of(actor).allows(
@@ -178,6 +182,7 @@ def accept_case(
     ``triage`` None keeps the class the case has; "" makes it an ordinary request (no class);
     台账管理 or 长期跟踪 classify it. The class it is accepted under goes on the timeline.
     """
+    note = _for_residents(_text(note), field="note", label=_("说明"))
     case = _locked(case, expected_version)
     _guard("accept", case, actor)
     fields = ["accepted_at"]
@@ -197,7 +202,7 @@ def accept_case(
         kind=EventKind.ACCEPTED,
         from_status=old,
         to_status=case.status,
-        note=_text(note) or f"已受理（{triage_label(case.triage)}）",
+        note=note or f"已受理（{triage_label(case.triage)}）",
         public=True,
         changes=changes,
     )
@@ -212,6 +217,7 @@ def reject_case(
     reason = _text(reason)
     if not reason:
         raise CaseError(_("请填写不予受理的理由（将告知信访人）。"))
+    _for_residents(reason, field="reason", label=_("理由"))
     case = _locked(case, expected_version)
     _guard("reject", case, actor)
     case.not_accepted_reason = reason

@@ -152,15 +152,21 @@ def test_case_list_is_cards_on_a_phone_and_a_table_on_a_desktop(
     in_progress_case(place, staff)
     late = new_case(place.north_a, actor=secretary)
     Case.objects.filter(pk=late.pk).update(  # time travel: a case overdue for acceptance
-        accept_due=timezone.localdate() - timedelta(days=2)
+        accept_due=timezone.localdate() - timedelta(days=2),
+        # Test data: a case redone twice and under supervision (its badges).
+        redo_count=2,
+        is_supervised=True,
     )
     context = _context(browser, PHONE)
     page = context.new_page()
     admin_login(page, live_server.url, secretary.username, PASSWORD)
     page.goto(f"{live_server.url}/admin/petitions/case/")
-    cells = [".field-number", ".field-status", ".field-due_label", ".field-handler_label"]
+    cells = [".field-number", ".field-status_label", ".field-due_label", ".field-handler_label"]
     assert _cards_fit(page, [*cells, ".field-title_safe"], PHONE) == []
     assert "已超期 2 天" in page.locator("#result_list").inner_text()
+    # 督办 and 重办 are on the card, beside the status.
+    badges = page.locator("#result_list tbody .field-status_label .case-badge")
+    assert [badges.nth(i).inner_text() for i in range(badges.count())] == ["督办", "重办 2 次"]
     # The row's link and its checkbox are fingertip-sized.
     for target in ("tbody .field-number a", "tbody .action-select"):
         box = page.locator(f"#result_list {target}").first.bounding_box()
@@ -187,6 +193,19 @@ def test_case_list_is_cards_on_a_phone_and_a_table_on_a_desktop(
     row = "getComputedStyle(document.querySelector('#result_list tbody tr')).display"
     assert page.evaluate(row) == "table-row"
     assert page.locator("#result_list thead th.column-triage_label").is_visible()
+    # Every column on the screen: nothing behind a sideways scroll inside the list.
+    results = page.locator("#changelist .results")
+    _shot(page, "case-list-1366.png")
+    widths = page.evaluate("""() => [...document.querySelectorAll('#result_list thead th')].map(
+      (th) => th.className + ':' + Math.round(th.getBoundingClientRect().width))""")
+    inner = results.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+    assert inner[0] <= inner[1] + 1, (inner, widths)
+    for column in ("place_label", "petitioner_label", "status_label"):
+        box = page.locator(f"#result_list thead th.column-{column}").bounding_box()
+        assert box and box["x"] + box["width"] <= DESKTOP["width"], (column, box)
+    assert page.locator("#result_list .case-badge").first.is_visible()
+    assert page.evaluate(NO_SIDEWAYS) <= DESKTOP["width"]
+    _shot(page, "case-list-1366.png")
     context.close()
 
 

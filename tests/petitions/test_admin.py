@@ -493,7 +493,12 @@ def test_mediation_session_on_the_case_page_enters_the_timeline(client, place, s
     client.force_login(staff[Role.MEDIATOR])
     page = client.get(change_url(case)).content.decode()
     assert "郭凤琴" in page and "宣讲员" not in page  # mediators only
-    assert "Control" not in page and "按箭头加入右侧的已选列表" in page  # staff use phones
+    # Staff use phones: the mediators as checkboxes, the phone's own date and time pickers.
+    assert "Control" not in page and "右侧" not in page
+    assert '<input type="checkbox" name="mediation_sessions-__prefix__-mediators"' in page
+    assert 'type="date" name="mediation_sessions-__prefix__-held_at_0"' in page
+    assert 'type="time" name="mediation_sessions-__prefix__-held_at_1"' in page
+    assert "vDateField" not in page and "vTimeField" not in page  # no 今天| nor clock warning
     now = timezone.localtime()
     data = {
         "mediation_sessions-TOTAL_FORMS": "1",

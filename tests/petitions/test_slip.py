@@ -75,8 +75,11 @@ def test_a_request_raised_at_an_activity_is_registered_from_its_page_and_ends_on
     assert "按规定应在" in shown and "前办结" in shown  # the limit, as the tracking page says it
     assert "打印回执" in shown and "接下来" in shown
     sms = page.context["sms_text"]
-    assert len(sms) <= SMS_LIMIT and sms.startswith("【凤凰岭街道】您的诉求已登记")
-    assert case.number in sms and case.formatted_tracking_code in sms
+    assert len(sms) <= SMS_LIMIT and sms.startswith("【凤凰岭街道】")
+    # What the slip says: the code and the phone's last 4 digits, at the page's short address.
+    assert case.formatted_tracking_code in sms and "手机号后 4 位" in shown
+    assert sms.endswith("凭查询码和手机号后4位在testserver/t查询。")
+    assert client.get("/t/")["Location"] == "/requests/track/"
     # No personal data beyond the masked name.
     assert "田**" in shown
     for personal in (NAME, PHONE, MASKED_PHONE, ID_NUMBER, "北苑小区3号楼"):
@@ -139,7 +142,15 @@ def test_the_sms_text_fits_one_message_whatever_the_address(place, staff, settin
     case = new_case(place.north_a, actor=staff[Role.GRID_WORKER])
     code = case.formatted_tracking_code
     short = sms_text(case, track_url="http://fhl.cn/requests/track/")
-    assert short.endswith("凭查询码和手机号在fhl.cn查询进度。") and len(short) <= SMS_LIMIT
+    assert short == (
+        f"【凤凰岭街道】您的诉求已登记，编号{case.number}，查询码{code}，"
+        "凭查询码和手机号后4位在fhl.cn/t查询。"
+    )
+    assert len(short) <= SMS_LIMIT
+    # A longer address keeps its place; the case number gives way first.
+    medium = sms_text(case, track_url="https://sixiajiceng.gov.cn/requests/track/")
+    assert medium.endswith("在sixiajiceng.gov.cn/t查询。") and len(medium) <= SMS_LIMIT
+    assert code in medium and case.number not in medium
     long = sms_text(
         case, track_url="https://sixiajiceng.fenghuangling.example.gov.cn/requests/track/"
     )
