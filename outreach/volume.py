@@ -36,7 +36,7 @@ from portal import clock
 from portal.demo import SeedContext
 from portal.models import Compound, Grid, StaffProfile
 from portal.roles import Role
-from portal.volume import Table, Writer, plan_of, span, volume_communities
+from portal.volume import Table, Writer, json_text, plan_of, span, volume_communities
 
 STAGES = 1
 # Practice mix of the added activities (weights).
@@ -91,36 +91,37 @@ def _activities(target: int, rng: random.Random) -> str:
             else wanted - sum(counts.values())
         )
         counts[model] = n
-    for model, n in counts.items():
-        table = Table(model)
-        content_type = ContentType.objects.get_for_model(model).pk
-        next_id = writer.next_id(model)
-        rows = []
-        for pk in range(next_id, next_id + n):
-            if rng.random() < PLANNED_SHARE:
-                day = clock.today() + timedelta(days=rng.randint(1, 14))
-            else:
-                day = first + timedelta(days=rng.randrange(days))
-            grid = rng.choice(places.grids)
-            values, record = _activity(model, rng, places, grid, day, now)
-            values["id"] = pk
-            rows.append(table.row(**values))
-            for at, actor, kind, fields in record:
-                event_rows.append(
-                    events.row(
-                        id=next_event,
-                        content_type_id=content_type,
-                        object_id=pk,
-                        at=at,
-                        actor_id=actor.user_id,
-                        actor_unit=actor.unit,
-                        kind=kind,
-                        **fields,
+    with writer.loading(*counts, ActivityEvent):
+        for model, n in counts.items():
+            table = Table(model)
+            content_type = ContentType.objects.get_for_model(model).pk
+            next_id = writer.next_id(model)
+            rows = []
+            for pk in range(next_id, next_id + n):
+                if rng.random() < PLANNED_SHARE:
+                    day = clock.today() + timedelta(days=rng.randint(1, 14))
+                else:
+                    day = first + timedelta(days=rng.randrange(days))
+                grid = rng.choice(places.grids)
+                values, record = _activity(model, rng, places, grid, day, now)
+                values["id"] = pk
+                rows.append(table.row(**values))
+                for at, actor, kind, fields in record:
+                    event_rows.append(
+                        events.row(
+                            id=next_event,
+                            content_type_id=content_type,
+                            object_id=pk,
+                            at=at,
+                            actor_id=actor.user_id,
+                            actor_unit=actor.unit,
+                            kind=kind,
+                            **fields,
+                        )
                     )
-                )
-                next_event += 1
-        writer.write(table, rows)
-    writer.write(events, event_rows)
+                    next_event += 1
+            writer.write(table, rows)
+        writer.write(events, event_rows)
     writer.reset_sequences()
     added = "，".join(f"{m.practice_label} {n:,}" for m, n in counts.items())
     return f"新增 {added}（共 {count():,} 项），活动记录 {len(event_rows):,} 条"
@@ -228,7 +229,12 @@ def _activity(model, rng, places: _Places, grid: Grid, day, now: datetime):
         logged = min(ends + timedelta(hours=1), now)
         changes = {name: [None, value] for name, value in figures.items()}
         record.append(
-            (logged, author, ActivityEventKind.RECORDED, {"to_status": status, "changes": changes})
+            (
+                logged,
+                author,
+                ActivityEventKind.RECORDED,
+                {"to_status": status, "changes": json_text(changes)},
+            )
         )
     else:
         logged = min(starts - timedelta(days=3), now)

@@ -55,10 +55,20 @@ from portal import clock
 from portal.demo import SeedContext
 from portal.models import Compound, Grid, StaffProfile
 from portal.roles import Role
-from portal.volume import Calendar, Table, Writer, person_name, plan_of, span, volume_communities
+from portal.volume import (
+    Calendar,
+    Table,
+    Writer,
+    json_text,
+    person_name,
+    plan_of,
+    span,
+    volume_communities,
+)
 
 STAGES = 1
 CHUNK = 25_000  # cases per round of COPY statements
+NO_CHANGES = json_text({})
 
 CHANNEL_WEIGHTS = {
     Channel.ONSITE: 30,
@@ -152,9 +162,10 @@ def _cases(target: int, rng: random.Random) -> str:
     numbers = _numbers([timezone.localtime(p[0], world.tz).year for p in plans])
     writer = Writer()
     tables = _Tables(writer)
-    for start in range(0, len(plans), CHUNK):
-        chunk = plans[start : start + CHUNK]
-        tables.write(world, rng, chunk, numbers[start : start + CHUNK])
+    with writer.loading(*(t.model for t in tables.all)):
+        for start in range(0, len(plans), CHUNK):
+            chunk = plans[start : start + CHUNK]
+            tables.write(world, rng, chunk, numbers[start : start + CHUNK])
     writer.reset_sequences()
     return (
         f"新增 {len(plans):,} 件（共 {Case.objects.count():,} 件），办理记录 {tables.events:,} 条，"
@@ -224,6 +235,7 @@ class _World:
         self.days = (self.last - self.first).days + 1
         self.codes = set(Case.objects.values_list("tracking_code", flat=True))
         self.channel_labels = {c.value: str(c.label) for c in Channel}
+        self.handler_changes: dict[int, str] = {}
 
     def _held(self, model, communities) -> list[tuple[datetime, int, int, int]]:
         rows = model.objects.filter(
@@ -270,6 +282,13 @@ class _World:
     def office(self, day, rng: random.Random) -> datetime:
         return datetime.combine(day, time(rng.randint(9, 16), rng.randrange(60)), tzinfo=self.tz)
 
+    def handler_change(self, handler: StaffProfile) -> str:
+        """交办's recorded change of handler, as JSON text (one per handler, made once)."""
+        text = self.handler_changes.get(handler.pk)
+        if text is None:
+            text = self.handler_changes[handler.pk] = json_text({"handler": ["", handler.name]})
+        return text
+
     def tracking_code(self) -> str:
         size = len(TRACKING_ALPHABET)
         while True:
@@ -291,6 +310,19 @@ class _Tables:
         self.writer = writer
         self.case, self.event, self.person = Table(Case), Table(CaseEvent), Table(Person)
         self.party, self.followup = Table(CaseParty), Table(FollowUp)
+        self.new_event = self.event.builder(
+            "id",
+            "case_id",
+            "at",
+            "actor_id",
+            "actor_unit",
+            "kind",
+            "from_status",
+            "to_status",
+            "note",
+            "is_public",
+            "changes",
+        )
         self.next = {t: writer.next_id(t.model) for t in self.all}
         self.events = self.followups = 0
 
@@ -351,23 +383,23 @@ def _case(tables: _Tables, rows: dict, world: _World, rng: random.Random, plan, 
     values["conclude_due"] = conclude_due
     events: list[tuple] = []
 
-    def event(at, actor, kind, frm, to, note="", public=True, changes=None) -> bool:
+    def event(at, actor, kind, frm, to, note="", public=True, changes=NO_CHANGES) -> bool:
         """Take the step if its moment has come; False when it has not."""
         if at > horizon:
             return False
         events.append(
-            tables.event.row(
-                id=tables.take(tables.event),
-                case_id=case_id,
-                at=at,
-                actor_id=actor.user_id if actor else None,
-                actor_unit=actor.unit if actor else RESIDENT_UNIT,
-                kind=kind,
-                from_status=frm,
-                to_status=to,
-                note=note,
-                is_public=public,
-                changes=changes or {},
+            tables.new_event(
+                tables.take(tables.event),
+                case_id,
+                at,
+                actor.user_id if actor else None,
+                actor.unit if actor else RESIDENT_UNIT,
+                kind,
+                frm,
+                to,
+                note,
+                public,
+                changes,
             )
         )
         values["status"] = to
@@ -397,7 +429,7 @@ def _case(tables: _Tables, rows: dict, world: _World, rng: random.Random, plan, 
             ):
                 values["archived_at"] = archived
     elif spot:
-        due = {"conclude_due": str(conclude_due or "")}
+        due = json_text({"conclude_due": str(conclude_due or "")})
         event(
             received,
             registrar,
@@ -414,7 +446,7 @@ def _case(tables: _Tables, rows: dict, world: _World, rng: random.Random, plan, 
         values.update(result=f"{result}（当场解决）", reply=reply)
     else:
         accepted = received + timedelta(minutes=rng.randint(10, 90))
-        due = {"conclude_due": str(conclude_due or "")}
+        due = json_text({"conclude_due": str(conclude_due or "")})
         if event(
             accepted,
             secretary,
@@ -427,7 +459,7 @@ def _case(tables: _Tables, rows: dict, world: _World, rng: random.Random, plan, 
             values["accepted_at"] = accepted
             assigned = accepted + timedelta(minutes=rng.randint(10, 120))
             note = f"交由 {worker.unit or worker.name} 办理"
-            handler = {"handler": ["", worker.name]}
+            handler = world.handler_change(worker)
             if event(
                 assigned,
                 secretary,
