@@ -13,10 +13,11 @@ compounds. Rows are written in bulk — PostgreSQL COPY through psycopg 3's ``cu
 ``executemany`` elsewhere — with explicit ids, never through the services (a million cases
 through ``register_case`` would take hours); ``check_consistency`` verifies what they wrote.
 
-Idempotent for the same (or a smaller) N, refusing for a larger one: the volume is written
-once, as one transaction per app; a second run at the same scale finds its targets met and
-writes nothing, a larger scale on a database that already has volume is refused (use a fresh
-database).
+Idempotent for the same N, refusing for another: the volume is written once, in one
+transaction per app; a second run at the same scale finds its targets met and writes nothing
+(a run cut short finishes the apps it had not reached), and another scale on a database that
+already has volume is refused — it would neither delete rows nor stack one scale on another
+(use a fresh database).
 
 This module also holds what the apps' volume modules share: the targets (``Plan``), the bulk
 writer (``Writer``) and a working-day calendar loaded once (``Calendar``).
