@@ -131,6 +131,9 @@ class Writer:
             return
         tables = [m._meta.db_table for m in loaded]
         with connection.cursor() as cursor:
+            # Foreign-key checks still queued in this transaction (rows written before, in the
+            # same transaction) are run now: a table with pending checks cannot be altered.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
@@ -155,6 +158,7 @@ class Writer:
                 cursor.execute(definition)
             for table, name, definition in foreign_keys:
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # as Django declares them
 
     def next_id(self, model: type[models.Model]) -> int:
         highest = model.objects.aggregate(m=models.Max("pk"))["m"] or 0
