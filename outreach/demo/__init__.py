@@ -13,8 +13,7 @@ the demo accounts exist):
 Idempotence: the demo year has been written when the 文化进万家 series exists and a demo account
 has registered a talk. Then only the lists and the rota planning run, and both find-or-create, so
 a second run on the same day creates nothing while a run a week later plans the newly due
-Fridays. ``ctx.scale`` > 1 adds (scale - 1) more sets of held activities over the same year,
-bulk-inserted without photos, for benchmarks; it only applies to the first run.
+Fridays. (``--scale`` volume for benchmarks is ``outreach.volume``'s, not the demo's.)
 
 Everything random comes from ``ctx.rng`` and every date from ``ctx.today``, so the same day gives
 the same data. Texts are public-safe: no resident is named and no phone number appears.
@@ -125,14 +124,7 @@ def seed(ctx: SeedContext) -> None:
             stage.done(SKIPPED)
         else:
             photos = attach_photos(rows, ctx.rng)
-            # --scale: more held activities over the same year, without photos (after the
-            # photos, so a scaled run draws the same photos as a plain one).
-            extra = 0
-            for _ in range(ctx.scale - 1):
-                more = schedule.year(refs, ctx.rng, base=False)
-                write(more)
-                extra += len(more)
-            stage.done(f"{photos} 张" + (f"；批量追加活动 {extra:,} 项" if extra else ""))
+            stage.done(f"{photos} 张")
     with ctx.stage("现场办公排班（未来四周）") as stage:
         planned = 0
         for place in refs.places:

@@ -30,9 +30,7 @@ naturally still open.
 Idempotence: the marker of the cases is any case registered by a demo account, that of the
 receptions any reception registered by one. When both exist, nothing is written and only the
 summary is printed; a database seeded before receptions existed gets them (and their requests)
-on the next run. ``ctx.scale`` > 1 adds (scale - 1) times the year's cases as plain settled
-rows, bulk-inserted for benchmarks (``bulk``), and as many years of held receptions without
-photos; it applies to the first run only.
+on the next run. (``--scale`` volume for benchmarks is ``petitions.volume``'s, not the demo's.)
 
 Everything random comes from ``ctx.rng`` and every date from ``ctx.today`` — except tracking
 codes, which come from ``secrets`` as always: a predictable code would let anyone read a case.
@@ -43,7 +41,7 @@ Layout: ``content_*`` hold the texts; ``research``, ``onsite``, ``intake``, ``fo
 ``scenarios`` plan the cases of each source; ``story`` and ``lifecycle`` play them through the
 services; ``ledger`` handles meeting decisions and long-term follow-up; ``receptions`` writes the
 reception activities (``reception_photos`` their photos) and ``reception_cases`` plans their
-requests; ``bulk`` scales.
+requests.
 """
 
 from __future__ import annotations
@@ -56,7 +54,6 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from petitions.demo import (
-    bulk,
     formal,
     intake,
     onsite,
@@ -108,7 +105,7 @@ def seed(ctx: SeedContext) -> None:
         if receptions_before:
             stage.done("已有演示信访接待，未重复生成")
         else:
-            written = receptions.write_year(refs, ctx.rng, scale=ctx.scale)
+            written = receptions.write_year(refs, ctx.rng)
             count = Reception.objects.count()
             stage.done(
                 f"{count:,} {Reception.unit_for(count)}（含计划、取消的），照片 {written.photos} 张"
@@ -133,7 +130,6 @@ def seed(ctx: SeedContext) -> None:
             ]
     # In the order the requests arrived (as run_plans plays them), a stretch at a time.
     arrived = [plan for _, plan in sorted(enumerate(plans), key=lambda p: (p[1].moment, p[0]))]
-    extra = 0
     for number, (start, end) in enumerate(stretches, start=1):
         first, last = number == 1, number == len(stretches)
         with ctx.stage(f"诉求（{cn_period(start, end)}收到的）") as stage:
@@ -148,14 +144,8 @@ def seed(ctx: SeedContext) -> None:
             # What the stretch wrote, not how many plans it played: on some days one plan writes
             # a case more (the count then disagreed with the total by one).
             wrote = Case.objects.count() - before
-            note = ""
-            if last and not cases_before:
-                # The bulk rows carry their own times; the clock dates the residents.
-                with frozen(clock):
-                    extra = bulk.add_cases(run, (ctx.scale - 1) * Case.objects.count())
-                note = f"，批量追加 {extra:,} 件" if extra else ""
-            stage.done(f"{wrote:,} 件{note}")
-    note = f"，批量追加 {extra:,} 件" if extra else ""
+            stage.done(f"{wrote:,} 件")
+    note = ""
     if cases_before:
         note = "（已有演示诉求，仅补充信访接待）"
     ctx.report_at_end(lambda: _report(ctx, note=note, photos=written.photos))

@@ -351,8 +351,7 @@ def _topic(rng: Random, month: int) -> tuple[str, str]:
 
 
 def year_slots(places: Places, rng: Random, *, base: bool) -> list[Slot]:
-    """The year's receptions in time order (see the module docstring); ``base`` cancels a few
-    (the bulk copies for ``--scale`` are all held)."""
+    """The year's receptions in time order (see the module docstring); ``base`` cancels a few."""
     year = Year(places.refs)
     communities = places.communities
     home = places.by_code(HOME)

@@ -160,16 +160,14 @@ class Written:
     photos: int
 
 
-def write_year(refs: Refs, rng: Random, *, scale: int) -> Written:
-    """The year, the coming weeks and the photos; ``scale`` - 1 more years in bulk."""
+def write_year(refs: Refs, rng: Random) -> Written:
+    """The year, the coming weeks and the photos."""
     places = Places.load(refs)
     slots = year_slots(places, rng, base=True)
     assign_counts(slots, rng)
     rows = rows_of([*slots, *upcoming_slots(places, rng)], places, rng)
     write(rows)
     photos = attach_photos(rows, rng)
-    for _ in range(scale - 1):
-        write(rows_of(year_slots(places, rng, base=False), places, rng))
     year = zip(rows[: len(slots)], slots, strict=True)  # the planned ones come last
     held = [(row.obj, slot) for row, slot in year if slot.status == ActivityStatus.HELD]
     return Written(held, photos)

@@ -129,12 +129,7 @@ class Refs:
 
 
 def load(today: date) -> Refs:
-    """Everything the generators read.
-
-    With ``--scale`` the outreach demo holds several years' worth of activities within the one
-    year; the cases told step by step follow one year's worth of them (every n-th, so still
-    spread over the year) and ``bulk`` covers the rest.
-    """
+    """Everything the generators read."""
     tz = timezone.get_current_timezone()
     start = today - timedelta(days=366)
     cal = WorkCalendar(start - timedelta(days=30), today + timedelta(days=200), tz)

@@ -1,15 +1,13 @@
 """The outreach demo: a year of held work that fills the headline counters, the next Fridays
-planned, real photos stripped of their camera data, nothing duplicated by a second run, and
-``--scale`` multiplying the held records for benchmarks.
+planned, real photos stripped of their camera data, and nothing duplicated by a second run.
+(``--scale`` volume is tested in tests/portal/test_volume.py.)
 
 The demo (portal and outreach only, ``--only portal outreach``) is seeded once for the module
 inside a transaction rolled back at the end; each test runs in its own savepoint on top of it.
-Before that, the fixture seeds ``--scale 2`` in a savepoint, counts, and undoes it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -88,39 +86,21 @@ def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in ALL_MODELS}
 
 
-def held_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.held().count() for model in PRACTICE_MODELS}
-
-
-def photo_count() -> int:
-    return sum(m.objects.count() for m in PHOTO_MODELS)
-
-
-class _Undo(Exception):
-    pass
-
-
 @dataclass
 class Demo:
     output: str  # what the seeder printed
     media: Path  # where its photos are
-    double_held: dict[str, int]  # held activities per practice with --scale 2
-    double_photos: int
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """--scale 2 measured and undone, then the demo seeded once; rolled back at the end."""
+    """The demo seeded once; rolled back at the end."""
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with contextlib.suppress(_Undo), transaction.atomic():
-                seed(scale=2)
-                double_held, double_photos = held_counts(), photo_count()
-                raise _Undo
-            yield Demo(seed(), media, double_held, double_photos)
+            yield Demo(seed(), media)
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
@@ -284,13 +264,3 @@ def test_a_second_run_creates_nothing(demo):
     assert counts() == first
     assert {p.image.name for model in PHOTO_MODELS for p in model.objects.all()} == media
     assert "未重复生成" in output
-
-
-def test_scale_multiplies_the_held_activities(demo):
-    single = held_counts()  # the module's demo, seeded at scale 1
-
-    for name, n in single.items():
-        double = demo.double_held[name]
-        assert 1.85 * n <= double <= 2.1 * n, (name, n, double)
-    # The extra rows come without photos.
-    assert demo.double_photos == photo_count()

@@ -26,18 +26,12 @@ from django.utils import timezone
 from outreach.models import ActivityStatus
 from outreach.stats import upcoming_activities
 from petitions import deadlines
-from petitions.demo import bulk
-from petitions.demo.clock import Clock
-from petitions.demo.people import People
-from petitions.demo.refs import load
-from petitions.demo.story import Run
 from petitions.models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseExclusion,
     CaseKind,
-    CaseSequence,
     CaseStatus,
     Channel,
     EventKind,
@@ -485,39 +479,6 @@ def test_reply_templates_for_the_common_categories(demo):
     }
     # None names a resident or carries a number.
     assert not any(ANY_NUMBER.search(t.text) for t in templates)
-
-
-def test_scale_adds_plain_settled_cases_in_bulk(demo):
-    rng = random.Random(7)
-    run = Run(
-        refs=load(timezone.localdate()),
-        rng=rng,
-        clock=Clock(),
-        horizon=timezone.now() - timedelta(minutes=5),
-        people=People(rng),
-    )
-    before = set(Case.objects.values_list("pk", flat=True))
-
-    written = bulk.add_cases(run, 300)
-
-    added = Case.objects.exclude(pk__in=before)
-    assert written == added.count() >= 280
-    assert set(added.values_list("status", flat=True)) <= {
-        CaseStatus.CONCLUDED,
-        CaseStatus.VISITED,
-    }
-    # Numbers continue each year's sequence; tracking codes stay unique.
-    for sequence in CaseSequence.objects.all():
-        numbers = Case.objects.filter(number__startswith=f"{sequence.year}-")
-        assert numbers.count() == sequence.last
-    assert Case.objects.values("tracking_code").distinct().count() == Case.objects.count()
-    for case in added.annotate(n=Count("events"))[:60]:
-        kinds = list(case.events.values_list("kind", flat=True))
-        assert kinds[:2] == [EventKind.REGISTERED, EventKind.CONCLUDED]
-        if case.status == CaseStatus.VISITED:
-            assert kinds[2:] == [EventKind.FOLLOWED_UP] and case.followups.count() == 1
-        assert case.parties.count() == 1
-        assert deadlines.refresh(case) == [], case.number
 
 
 PROGRESS = re.compile(r"^  \[(\d+)/(\d+)\] (.+) … (.+)，(\d+) s$")

@@ -186,6 +186,7 @@ def test_refused_when_debug_is_off(settings):
 
 
 @pytest.mark.django_db
-def test_scale_must_be_positive():
-    with pytest.raises(CommandError, match="正整数"):
-        seed(scale=0)
+def test_scale_is_between_1_and_100():
+    for scale in (0, 101):
+        with pytest.raises(CommandError, match="1 至 100 的整数"):
+            seed(scale=scale)
