@@ -36,7 +36,8 @@ def text_of(html: str) -> str:
 
 def tracking_page(case) -> str:
     """The tracking page as the resident opens it: code and the phone's last 4 digits."""
-    response = Client().post(TRACK, {"code": case.tracking_code, "last4": "5678"})
+    response = Client().post(TRACK, {"code": case.tracking_code, "last4": "5678"}, follow=True)
+    assert response.redirect_chain == [("/requests/track/result/", 302)]
     assert response.status_code == 200
     return response.content.decode()
 
