@@ -131,6 +131,12 @@ def crawl(
     return seen
 
 
+SHORT_NUMBER = re.compile(r"\d{1,4}")
+ATTRIBUTE_VALUES = re.compile(
+    r"""\b(?:value|href|action|src|id|for|name|data-[\w-]+)=("[^"]*"|'[^']*')"""
+)
+
+
 def hits(pages: dict[str, str], traces: tuple[str, ...]) -> list[str]:
     found = []
     for url, text in pages.items():
@@ -139,7 +145,19 @@ def hits(pages: dict[str, str], traces: tuple[str, ...]) -> list[str]:
         for typed in query.get("q", []) + query.get("term", []):
             for form in (typed, quote(typed, safe=""), quote_plus(typed)):
                 text = text.replace(form, "")
-        found += [f"{trace} on {url}" for trace in traces if trace in text]
+        # Four digits alone (the end of a phone or ID number) are looked for as a number of
+        # their own in what the page says, not inside ids and links: a row's database id
+        # (option value="4617", /grid/4617/) is not the accuser's ID number.
+        said = ATTRIBUTE_VALUES.sub("", text)
+        found += [
+            f"{trace} on {url}"
+            for trace in traces
+            if (
+                re.search(rf"(?<!\d){trace}(?!\d)", said)
+                if SHORT_NUMBER.fullmatch(trace)
+                else trace in text
+            )
+        ]
     return found
 
 
