@@ -16,7 +16,7 @@ from petitions.admin.header import case_header
 from petitions.admin.inlines import judicial_reminder
 from petitions.admin.steps import offered_steps
 from petitions.display import due_of, event_actor, event_unit, local, staff_label
-from petitions.models import Case, ReplyTemplate
+from petitions.models import Case, CaseEvent, EventKind, ReplyTemplate
 from petitions.privacy import case_label, event_note, is_hidden, safe_text
 from petitions.services.rules import Who
 from petitions.wording import resident_wording
@@ -35,7 +35,7 @@ def case_timeline(case: Case, user: Viewer) -> list[dict]:
             "at": local(event.at),
             "at_iso": event.at.isoformat(),
             "actor": event_actor(event),
-            "kind": event.get_kind_display(),
+            "kind": gettext("改派") if _reassigned(event) else event.get_kind_display(),
             "move": (
                 f"{event.get_from_status_display()} → {event.get_to_status_display()}"
                 if event.from_status and event.to_status
@@ -45,6 +45,7 @@ def case_timeline(case: Case, user: Viewer) -> list[dict]:
             ),
             "note": event_note(case, event, accuser_hidden=accuser_hidden),
             "changes": change_lines(event.changes),
+            "comment": safe_text(case, (event.changes or {}).get("comment", "")),
             "public": event.is_public,
             # What residents read instead of the note, where that differs (petitions.wording,
             # the tracking page's own answer).
@@ -60,6 +61,12 @@ def resident_sees(event: Any) -> str | None:
     from the note (None: they read the note, or nothing)."""
     wording = resident_wording(event.kind) if event.is_public else None
     return wording if wording is not None and wording != event.note else None
+
+
+def _reassigned(event: CaseEvent) -> bool:
+    """A 交办 of a case that had a handler already: 改派."""
+    handler = (event.changes or {}).get("handler")
+    return event.kind == EventKind.ASSIGNED and isinstance(handler, list) and bool(handler[0])
 
 
 def _day(value: str) -> str:

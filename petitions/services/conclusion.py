@@ -140,6 +140,8 @@ def record_followup(
             to_status=case.status,
             note=f"回访评价：{label}",
             public=True,
+            # What the resident said, for staff (the public note stays the rating alone).
+            changes={"comment": comment} if comment else None,
         )
         return case
     case.redo_count += 1
@@ -173,6 +175,9 @@ def record_followup(
         note=f"回访评价：{label}，转入重办（第 {case.redo_count} 次）"
         + (f"。意见：{comment}" if comment and actor is not None else ""),
         public=True,
+        # What is still wrong, in the resident's words, for whoever redoes it; a resident's
+        # own words online stay off the public note (staff's record of them is on it).
+        changes={"comment": comment} if comment else None,
     )
     if "is_supervised" in fields:
         # Automatic: under whoever recorded the follow-up, or the system after a resident's rating.

@@ -318,8 +318,14 @@ def assign_case(
         kind=EventKind.ASSIGNED,
         from_status=old,
         to_status=case.status,
-        note=_text(note) or f"交由 {handler.unit or handler.name} 办理",
-        public=True,
+        note=_text(note)
+        or (
+            f"改由 {handler.unit or handler.name} 办理"
+            if previous
+            else f"交由 {handler.unit or handler.name} 办理"
+        ),
+        # Residents read "已交承办单位办理" once, at the first assignment; a 改派 is staff's.
+        public=not previous,
         changes=changes,
     )
     return case

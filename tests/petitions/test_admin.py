@@ -227,11 +227,18 @@ def test_assign_sign_progress_conversation_conclude_followup_archive(client, pla
     page = client.get(change_url(case)).content.decode()
     assert "居民网上评价" not in page  # the resident's own rating is not staff's to record
     response = post_step(
-        client, case, "followup", satisfaction=Satisfaction.SATISFIED, method="phone"
+        client,
+        case,
+        "followup",
+        satisfaction=Satisfaction.SATISFIED,
+        method="phone",
+        comment="居民表示清理及时😀",
     )
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == S.VISITED and events(case, EventKind.FOLLOWED_UP) == 1
+    # What the resident said is kept where staff read the case.
+    assert "评价意见：居民表示清理及时😀" in client.get(change_url(case)).content.decode()
 
     assert post_step(client, case, "archive").status_code == 302
     case.refresh_from_db()

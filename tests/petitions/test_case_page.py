@@ -256,6 +256,8 @@ def test_the_timeline_says_what_a_step_moved_old_to_new(client, place, staff):
     case = services.sign_case(case, actor=worker)
     case = services.add_progress(case, actor=worker, note="已联系产权单位", progress=40)
     case = services.add_progress(case, actor=worker, note="物业说需要两天。")
+    other = staff[Role.COMMUNITY_SECRETARY]
+    case = services.assign_case(case, actor=secretary, handler=profile(other))
     client.force_login(secretary)
     html = page(client, case)
     cards = [
@@ -269,3 +271,6 @@ def test_the_timeline_says_what_a_step_moved_old_to_new(client, place, staff):
     assert not any("进度" in c for c in cards if "物业说需要两天" in c)
     assigned = [c for c in cards if c.startswith("交办")]
     assert assigned and f"承办人：— → {profile(worker).name}" in assigned[0], cards
+    reassigned = [c for c in cards if c.startswith("改派")]
+    assert len(reassigned) == 1 and "仅内部" in reassigned[0], cards
+    assert f"承办人：{profile(worker).name} → {profile(other).name}" in reassigned[0]

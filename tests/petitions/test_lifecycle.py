@@ -431,6 +431,9 @@ def test_reassigning_keeps_the_helpers_and_records_who_changed(place, staff):
         case, actor=actor, handler=profile[Role.GRID_WORKER], co_handlers=[], mediators=None
     )
     latest = case.events.order_by("-pk").first()
+    # 改派 is staff's business: residents read "已交承办单位办理" once, at the first 交办.
+    assert not latest.is_public and latest.note.startswith("改由")
+    assert case.events.filter(kind=EventKind.ASSIGNED, is_public=True).count() == 1
     assert latest.changes["co_handlers"] == [profile[Role.COMMUNITY_SECRETARY].name, ""]
     assert "mediators" not in latest.changes
     assert list(case.mediators.all()) == [profile[Role.MEDIATOR]]

@@ -380,6 +380,12 @@ def test_dissatisfied_rating_reopens_and_rating_again_waits_for_the_next_conclus
     assert case.events.filter(kind=EventKind.REOPENED, actor=None).exists()
     assert "办理中" in html and "（重办第 1 次）" in html
     assert 'name="token"' not in html  # no rating form until the next conclusion
+    # Whoever redoes it reads what is still wrong, in the resident's words, on the case page;
+    # the resident's own page keeps to the rating.
+    client.force_login(secretary)
+    page = client.get(f"/admin/petitions/case/{case.pk}/change/").content.decode()
+    assert "评价意见：还有一半没清" in page
+    assert "还有一半没清" not in html
 
     again = rate(resident, {"token": token, "satisfaction": Satisfaction.SATISFIED})
     assert "已经评价过了" in again.content.decode()
