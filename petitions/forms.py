@@ -334,8 +334,10 @@ class RegisterCaseForm(PortalForm):
                 (self.data.get(self.add_prefix(f"{prefix}_{f}")) or "").strip()
                 for f in ("phone", "id_number", "address")
             )
-            if has_details and not (cleaned.get(f"{prefix}_name") or "").strip():
-                self.add_error(f"{prefix}_name", message)
+            name = f"{prefix}_name"
+            if has_details and not (cleaned.get(name) or "").strip() and name not in self.errors:
+                # (A name typed but refused already says what is wrong with it.)
+                self.add_error(name, message)
         # The service checks these too; here they are said next to their fields, together.
         community, grid = cleaned.get("community"), cleaned.get("grid")
         if community and grid and grid.community_id != community.pk:

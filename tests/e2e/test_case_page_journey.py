@@ -111,6 +111,13 @@ def test_case_page_shows_the_timeline_on_the_first_screen(
     assert form.is_visible()
     assert form.bounding_box()["width"] > (250 if name == "375" else 600)
     assert page.evaluate(NO_SIDEWAYS) <= viewport["width"], page.evaluate(WIDE)
+    if name == "375":  # a thumb's targets: the button, and each checkbox with its label row
+        assert form.locator("button[type=submit]").first.bounding_box()["height"] >= 44
+        for i in range(form.locator("input[type=checkbox]").count()):
+            box = form.locator("input[type=checkbox]").nth(i).bounding_box()
+            assert box["height"] >= 24, box
+        header = page.locator("#user-tools a").first.bounding_box()
+        assert header["height"] >= 44, header
     page.screenshot(path=str(SCREENSHOTS / f"case-step-open-{name}.png"))
 
     # 办理记录 (Django's 历史) shows the same timeline under the same head.

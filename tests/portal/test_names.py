@@ -126,3 +126,15 @@ def test_a_name_stored_before_the_check_is_all_stars_on_the_tracking_page(client
     shown = re.search(r"反映人\s*</dt>\s*<dd[^>]*>([^<]*)<", page)
     assert shown and shown.group(1).strip() == "*********"
     assert "&lt;*" not in page and "<*" not in page
+
+
+@pytest.mark.django_db
+def test_a_refused_name_says_only_what_is_wrong_with_it(staff):
+    """Not also "请填写…姓名" as if nothing had been typed."""
+    form = RegisterCaseForm(
+        data={"petitioner_name": "<b>王</b>😀", "petitioner_phone": "13912345678"},
+        user=staff[Role.SECRETARY],
+    )
+    assert not form.is_valid()
+    errors = form.errors["petitioner_name"]
+    assert len(errors) == 1 and errors[0].startswith(MESSAGE), errors
