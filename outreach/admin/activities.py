@@ -41,32 +41,24 @@ from outreach.models import (
     ResearchTheme,
     TalkSeries,
 )
-from portal import clock
 from portal.actors import User
 from portal.admin_base import PhotoInline, PortalModelAdmin, PortalTabularInline, ScopedAdmin
 from portal.people import display_name
 
 
 class MonthFilter(admin.SimpleListFilter):
-    """月份: the next two months (planned sessions) and the last twelve, newest first."""
+    """月份: the months that hold activities this person sees, newest first (planned ones
+    included), in the portal's time zone; one query."""
 
     title = _("月份")
     parameter_name = "month"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        today = clock.today()
-        months = []
-        year, month = (
-            (today.year, today.month + 2)
-            if today.month <= 10
-            else (today.year + 1, today.month - 10)
-        )
-        for _i in range(14):
-            months.append(
-                (f"{year}-{month:02d}", gettext("%(y)s年%(m)s月") % {"y": year, "m": month})
-            )
-            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        return months
+        months = model_admin.get_queryset(request).datetimes("starts_at", "month", order="DESC")
+        return [
+            (f"{m.year}-{m.month:02d}", gettext("%(y)s年%(m)s月") % {"y": m.year, "m": m.month})
+            for m in months
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if not self.value():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -531,3 +531,15 @@ def test_month_filter_reaches_the_planned_months_ahead(client, place, staff):
     assert f"?month={ahead}" in html
     listed = client.get(reverse("admin:outreach_policytalk_changelist"), {"month": ahead})
     assert planned.title in listed.content.decode()
+
+
+@pytest.mark.django_db
+def test_month_filter_offers_exactly_the_months_that_hold_activities(client, place, staff):
+    """A talk of last December is reachable; an empty month far ahead is not offered."""
+    client.force_login(staff[Role.COMMUNITY_SECRETARY])
+    today = timezone.localdate()
+    old = timezone.make_aware(datetime(today.year - 1, 12, 12, 9, 30))
+    make_talk(place.north_a, starts_at=old)
+    html = client.get(reverse("admin:outreach_policytalk_changelist")).content.decode()
+    assert f"?month={today.year - 1}-12" in html
+    assert f"?month={today.year + 1}-02" not in html
