@@ -190,10 +190,17 @@ def role_saved_message(profile: StaffProfile) -> str:
 
 
 class StaffProfileForm(PortalModelForm):
-    """A role must come with the scope it works in (see portal.services.scope_problem)."""
+    """A role must come with the scope it works in (see portal.services.scope_problem), and
+    the only approver's role is not changed by someone whose change would wait for them."""
+
+    actor: Any = None  # set per request by the admin (get_form, get_formset)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if ROLE_FIELDS & set(self.changed_data) and (
+            problem := services.last_approver_problem(self.instance, self.actor)
+        ):
+            raise forms.ValidationError(problem)
         role = cleaned.get("role")
         if role and "communities" in cleaned and "grids" in cleaned:
             problem = services.scope_problem(role, cleaned["communities"], cleaned["grids"])
@@ -230,6 +237,7 @@ class StaffProfileInline(ApproverMixin, PortalStackedInline):
         return super().has_add_permission(request, obj)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        kwargs["form"] = type("StaffProfileForm", (self.form,), {"actor": request.user})
         formset = super().get_formset(request, obj, **kwargs)
         if obj is None or obj.pk != request.user.pk:
             return formset
@@ -293,6 +301,10 @@ class StaffProfileAdmin(ApproverMixin, PortalModelAdmin):
         "approver",
         "approved_at",
     ]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        kwargs["form"] = type("StaffProfileForm", (self.form,), {"actor": request.user})
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (

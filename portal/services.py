@@ -185,6 +185,28 @@ class PendingChange:
     approvers: list[str]  # who may approve it
 
 
+def last_approver_problem(profile: StaffProfile, actor: Actor | None) -> str | None:
+    """Why ``actor`` may not change this profile's role or scope now (None: they may): it is
+    the only role in effect that approves roles, and a change by someone who cannot approve it
+    waits for an approver — there would be none left, and nobody could undo it."""
+    if actor is None or actor.has_perm("portal.approve_staffprofile"):
+        return None
+    if not profile.pk or not profile.is_approved or profile.role not in APPROVER_ROLES:
+        return None
+    others = (
+        StaffProfile.objects.approved()
+        .filter(role__in=APPROVER_ROLES, user__is_active=True)
+        .exclude(pk=profile.pk)
+    )
+    if others.exists():
+        return None
+    return _(
+        "%(name)s 是目前唯一已生效的街道党工委书记账号，修改其角色或负责范围须经书记批准，"
+        "改后将无人能批准（也无法改回）。请先为另一位人员设置街道党工委书记角色并经批准，"
+        "或由服务器管理员用命令修改。"
+    ) % {"name": profile.name}
+
+
 def approver_names(profile: StaffProfile) -> list[str]:
     """The people whose approval the change waits for (never the person it is about)."""
     approvers = (
@@ -278,8 +300,20 @@ def role_changed(profile: StaffProfile, *, actor: Actor) -> StaffProfile:
     if actor is not None and actor.pk == profile.user_id:
         raise RoleError(_("不能修改自己的角色或负责范围。"))
     profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
+    if actor is not None and (problem := last_approver_problem(_as_approved(profile), actor)):
+        raise RoleError(problem)
     _approve_if_allowed(profile, actor)
     _sync_user_groups(profile)
+    return profile
+
+
+def _as_approved(profile: StaffProfile) -> StaffProfile:
+    """The profile as it was in effect before this save (its approved snapshot), for
+    ``last_approver_problem``: the saved row already holds the new role."""
+    before = profile.approved_scope or {}
+    if profile.is_approved and before.get("role"):
+        profile = StaffProfile(pk=profile.pk, name=profile.name, role=before["role"])
+        profile.approved_at = clock.now()
     return profile
 
 

@@ -153,3 +153,47 @@ def test_the_approval_time_is_explained_in_words_staff_use(client, staff, worker
     shown = text(client.get(change_url(worker)))
     assert "有时间无批准人" not in shown
     assert "街道党工委书记批准后，角色与负责范围才生效" in shown
+
+
+@pytest.mark.django_db
+def test_the_only_party_secretary_cannot_be_changed_by_someone_who_cannot_approve(
+    client, place, staff
+):
+    """A change by the system administrator waits for a party secretary's approval; made to
+    the only one in effect, it would leave nobody to approve it (or undo it): refused, with
+    the reason, and nothing saved."""
+    secretary = StaffProfile.objects.get(user=staff[Role.SECRETARY])
+    client.force_login(staff[Role.SYSADMIN])
+    response = client.post(
+        change_url(secretary),
+        {
+            "name": secretary.name,
+            "title": "",
+            "unit": "",
+            "role": Role.AREA_LEADER,
+            "communities": [str(place.north.pk)],
+            "grids": [],
+        },
+    )
+    assert response.status_code == 200
+    assert "是目前唯一已生效的街道党工委书记账号" in text(response)
+    secretary.refresh_from_db()
+    assert secretary.role == Role.SECRETARY and secretary.is_approved
+
+    # With a second party secretary in effect, the change is made and waits for them.
+    make_staff(Role.SECRETARY, name="赵书记")
+    response = client.post(
+        change_url(secretary),
+        {
+            "name": secretary.name,
+            "title": "",
+            "unit": "",
+            "role": Role.AREA_LEADER,
+            "communities": [str(place.north.pk)],
+            "grids": [],
+        },
+        follow=True,
+    )
+    secretary.refresh_from_db()
+    assert secretary.role == Role.AREA_LEADER and not secretary.is_approved
+    assert "赵书记" in text(response)
