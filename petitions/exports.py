@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from petitions.display import due_of, staff_label
+from petitions.display import due_of, staff_label, triage_shown
 from petitions.models import Case
 from petitions.privacy import masked_person, petitioner, safe_title
 from petitions.services import record_export
@@ -84,7 +84,7 @@ def case_row(case: Case, user: Viewer) -> list[Any]:
         case.community.name,
         str(case.grid) if case.grid_id else "",
         safe_title(case),
-        case.get_triage_display(),
+        triage_shown(case),
         case.get_status_display(),
         staff_label(case.handler),
         due.day,

@@ -53,6 +53,7 @@ from petitions.admin.search import (
     CaseSearchMixin,
     QueueFilter,
     RelatedOnlyFilter,
+    TriageFilter,
     describe_filters,
     unknown_filters,
 )
@@ -102,7 +103,7 @@ class CaseAdmin(
     list_filter = [
         QueueFilter,
         "status",
-        "triage",
+        ("triage", TriageFilter),
         "channel",
         ("category", RelatedOnlyFilter),
         ("community", RelatedOnlyFilter),

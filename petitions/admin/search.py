@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions import queues, services
@@ -52,6 +53,21 @@ class QueueFilter(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return self.select(self.value(), request.user, queryset)
+
+
+class TriageFilter(admin.ChoicesFieldListFilter):
+    """分类办理, with 一般办理 (a case without a class) among the choices, not only by hand."""
+
+    def choices(self, changelist: Any) -> Any:
+        choices = list(super().choices(changelist))
+        ordinary = {
+            "selected": self.lookup_val == [""],
+            "query_string": changelist.get_query_string(
+                {self.lookup_kwarg: ""}, [self.lookup_kwarg_isnull]
+            ),
+            "display": gettext("一般办理"),
+        }
+        return [choices[0], ordinary, *choices[1:]]
 
 
 class RelatedOnlyFilter(admin.RelatedFieldListFilter):

@@ -278,6 +278,8 @@ def assign_case(
     before_co, before_med = list(case.co_handlers.all()), list(case.mediators.all())
     co_handlers = before_co if co_handlers is None else list(co_handlers)
     mediators = before_med if mediators is None else list(mediators)
+    # The handler is not their own co-handler (改派 to a co-handler moves them up).
+    co_handlers = [p for p in co_handlers if p.pk != handler.pk]
     if blocked := _excluded(case, [handler, *co_handlers, *mediators]):
         raise CaseError(
             _("%(names)s 须回避本诉求，不能承办。") % {"names": join_names_text(blocked)}

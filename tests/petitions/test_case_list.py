@@ -8,7 +8,7 @@ import re
 import pytest
 from django.utils.html import strip_tags
 
-from petitions.models import Case
+from petitions.models import Case, Triage
 from portal.roles import Role
 from tests.petitions.factories_admin import PHONE, new_case
 
@@ -69,3 +69,17 @@ def test_supervision_and_redoing_are_badges_in_the_status_cell(client, place, st
     for gone in ("column-redo_count", "column-is_supervised", "column-community", "column-grid"):
         assert gone not in html
     assert "北苑第一网格" in text_of(html)
+
+
+@pytest.mark.django_db
+def test_the_class_filter_offers_ordinary_requests_too(client, place, staff):
+    """一般办理 (no class) is a choice of 分类办理 like the others, and lists exactly those."""
+    secretary = staff[Role.SECRETARY]
+    ordinary = new_case(place.north_a, actor=secretary)
+    ledger = new_case(place.north_a, actor=secretary, triage=Triage.LEDGER)
+    client.force_login(secretary)
+    html = client.get("/admin/petitions/case/").content.decode()
+    assert re.search(r'<a href="\?triage__exact=">\s*一般办理\s*</a>', html)
+    listed = client.get("/admin/petitions/case/", {"triage__exact": ""}).context["cl"]
+    assert {c.pk for c in listed.result_list} == {ordinary.pk}
+    assert ledger.pk not in {c.pk for c in listed.result_list}

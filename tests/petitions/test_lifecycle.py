@@ -420,7 +420,7 @@ def test_reassigning_keeps_the_helpers_and_records_who_changed(place, staff):
         mediators=[profile[Role.MEDIATOR]],
     )
     done, problems = services.bulk_assign(
-        Case.objects.filter(pk=case.pk), actor=actor, handler=profile[Role.COMMUNITY_SECRETARY]
+        Case.objects.filter(pk=case.pk), actor=actor, handler=profile[Role.AREA_LEADER]
     )
     assert (done, problems) == (1, [])
     case.refresh_from_db()
@@ -437,6 +437,14 @@ def test_reassigning_keeps_the_helpers_and_records_who_changed(place, staff):
     assert latest.changes["co_handlers"] == [profile[Role.COMMUNITY_SECRETARY].name, ""]
     assert "mediators" not in latest.changes
     assert list(case.mediators.all()) == [profile[Role.MEDIATOR]]
+    # 改派 to a co-handler makes them the handler, no longer a co-handler of their own case.
+    case = services.assign_case(
+        case,
+        actor=actor,
+        handler=profile[Role.AREA_LEADER],
+        co_handlers=[profile[Role.AREA_LEADER], profile[Role.COMMUNITY_SECRETARY]],
+    )
+    assert list(case.co_handlers.all()) == [profile[Role.COMMUNITY_SECRETARY]]
 
 
 @pytest.mark.django_db
