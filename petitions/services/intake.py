@@ -41,7 +41,7 @@ from petitions.services.base import (
 )
 from petitions.services.conclusion import conclude_case
 from petitions.services.triage import apply_triage, triage_label, triage_problem
-from petitions.services.trust import atomic_step
+from petitions.services.trust import atomic_step, savepoints
 from portal import clock
 from portal.access import scope_of
 from portal.actors import Actor
@@ -113,7 +113,8 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
     deadlines.refresh(case)
     for _attempt in range(5):
         try:
-            with transaction.atomic():
+            # Without a savepoint (bulk_writing) a collision aborts the caller's block instead.
+            with transaction.atomic(savepoint=savepoints()):
                 case.save()
             break
         except IntegrityError:  # the one-in-quadrillions tracking-code collision
@@ -121,7 +122,7 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
     else:  # pragma: no cover
         raise CaseError(_("系统繁忙，请重试。"))
     for data in intake.parties:
-        CaseParty.objects.get_or_create(case=case, person=new_person(data), role=data.role)
+        CaseParty.objects.create(case=case, person=new_person(data), role=data.role)
     for user in intake.named_staff:
         CaseExclusion.objects.get_or_create(case=case, user=user)
     with records_language():

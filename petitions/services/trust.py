@@ -75,9 +75,10 @@ def bulk_writing() -> Iterator[None]:
     - the deadline rules, the holiday calendar and the unit of each actor are read once
       (``petitions.deadlines.rules_cache``, ``portal.workdays.calendar_cache``): the block must
       not edit those tables, and the answers are then the same as without it;
-    - a step's transaction opens no savepoint of its own (``atomic_step``): an error inside a
-      step leaves the enclosing transaction unusable, so the caller must let any error abort
-      the whole block (it cannot catch a step's error and carry on).
+    - a step's transaction opens no savepoint of its own (``atomic_step``, ``savepoints``; the
+      ORM's own, e.g. when a model validates its constraints, stay): an error inside a step
+      leaves the enclosing transaction unusable, so the caller must let any error abort the
+      whole block (it cannot catch a step's error and carry on).
 
     Nothing a step checks is skipped. Refuses to open while a web request is being served.
     """
@@ -95,12 +96,17 @@ def units() -> dict[int | None, str] | None:
     return _units.get()
 
 
+def savepoints() -> bool:
+    """Whether a step's transaction opens a savepoint of its own (not in ``bulk_writing``)."""
+    return _units.get() is None
+
+
 def atomic_step(step: Callable[P, R]) -> Callable[P, R]:
     """``transaction.atomic`` for a service step: its own savepoint, except in ``bulk_writing``."""
 
     @functools.wraps(step)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        with transaction.atomic(savepoint=_units.get() is None):
+        with transaction.atomic(savepoint=savepoints()):
             return step(*args, **kwargs)
 
     return run
