@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Q
@@ -21,8 +25,56 @@ from portal import clock
 from portal.workdays import add_working_days, working_days_between
 
 
+@dataclass
+class _Cache:
+    """What ``rules_cache()`` remembers for its block."""
+
+    rules: dict[tuple[str, int | None, str], DeadlineRule | None] = field(default_factory=dict)
+    paused_cases: set[int] = field(default_factory=set)  # cases with at least one pause
+
+
+_cache: ContextVar[_Cache | None] = ContextVar("petitions_deadlines_cache", default=None)
+
+
+@contextmanager
+def rules_cache() -> Iterator[None]:
+    """Read the deadline rules once per (kind, category, stage) for the block, and the pauses
+    only of cases that have one.
+
+    For bulk work that recomputes many deadlines (the demo seeder writing its year) while nobody
+    edits the ``DeadlineRule`` table: the answers are the same as without the cache. The cases
+    with a pause are read when the block starts; a pause the block records is added by
+    ``pause_recorded`` (``petitions.services.pause_clock`` calls it), so every other case counts
+    no paused days without a query. The cache belongs to the current thread (and asyncio task)
+    only; blocks nest (an inner block starts afresh).
+    """
+    paused = set(CasePause.objects.values_list("case_id", flat=True).distinct())
+    token = _cache.set(_Cache(paused_cases=paused))
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
+def pause_recorded(case: Case) -> None:
+    """A pause of ``case`` was just written: its paused days are read from now on."""
+    cache = _cache.get()
+    if cache is not None and case.pk is not None:
+        cache.paused_cases.add(case.pk)
+
+
 def rule_for(case: Case, stage: str) -> DeadlineRule | None:
     """The category's own rule if there is one, else the general rule of the case's kind."""
+    cache = _cache.get()
+    if cache is None:
+        return _read_rule(case, stage)
+    key = (case.kind, case.category_id, stage)
+    if key not in cache.rules:
+        cache.rules[key] = _read_rule(case, stage)
+    return cache.rules[key]
+
+
+def _read_rule(case: Case, stage: str) -> DeadlineRule | None:
     rules = {
         r.category_id: r
         for r in DeadlineRule.objects.filter(kind=case.kind, stage=stage).filter(
@@ -55,6 +107,9 @@ def _start(case: Case, event: str) -> date | None:
 def paused_days(case: Case, unit: str, today: date | None = None) -> int:
     """Days the clock stood still; an open pause counts up to today."""
     if case.pk is None:
+        return 0
+    cache = _cache.get()
+    if cache is not None and case.pk not in cache.paused_cases:
         return 0
     today = today or clock.today()
     total = 0
@@ -110,10 +165,10 @@ def refresh(case: Case) -> list[str]:
         "sign_due": due_for(case, DeadlineStage.SIGN),
         "conclude_due": due_for(case, DeadlineStage.CONCLUDE),
     }
-    for field, value in values.items():
-        if getattr(case, field) != value:
-            setattr(case, field, value)
-            changed.append(field)
+    for name, value in values.items():
+        if getattr(case, name) != value:
+            setattr(case, name, value)
+            changed.append(name)
     return changed
 
 

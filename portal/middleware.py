@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,31 @@ from django.utils import translation
 logger = logging.getLogger(__name__)
 
 _LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+_serving: ContextVar[bool] = ContextVar("portal_serving_request", default=False)
+
+
+def serving_request() -> bool:
+    """Whether the current thread (or asyncio task) is answering a web request.
+
+    Seams for trusted callers (``petitions.services.trusted_caller``) refuse to open while it
+    is, so no view can act on a trusted caller's terms.
+    """
+    return _serving.get()
+
+
+class ServingRequestMiddleware:
+    """Marks the request's duration for ``serving_request``; first in ``MIDDLEWARE``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _serving.set(True)
+        try:
+            return self.get_response(request)
+        finally:
+            _serving.reset(token)
 
 
 class PreferredLanguageMiddleware:

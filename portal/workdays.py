@@ -7,6 +7,9 @@ rows therefore still works (weekends off), so a deadline never fails for lack of
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 from portal.models import CalendarDay, DayKind
@@ -14,8 +17,30 @@ from portal.models import CalendarDay, DayKind
 # Enough slack for the longest run of holidays (Spring Festival) plus weekends.
 _SLACK_DAYS = 30
 
+# Inside ``calendar_cache()``: the whole CalendarDay table, read once.
+_cached: ContextVar[dict[date, str] | None] = ContextVar("portal_workdays_cache", default=None)
+
+
+@contextmanager
+def calendar_cache() -> Iterator[None]:
+    """Read the calendar once for the block instead of once per deadline computed in it.
+
+    For bulk work that computes many deadlines while nobody edits the calendar (the demo
+    seeder writing its year): the answers are the same as without the cache, provided the block
+    itself does not change ``CalendarDay`` rows. The table holds a few dozen rows a year. The
+    cache belongs to the current thread (and asyncio task) only; blocks nest.
+    """
+    token = _cached.set(dict(CalendarDay.objects.values_list("date", "kind")))
+    try:
+        yield
+    finally:
+        _cached.reset(token)
+
 
 def _overrides(start: date, end: date) -> dict[date, str]:
+    cached = _cached.get()
+    if cached is not None:
+        return {day: kind for day, kind in cached.items() if start <= day <= end}
     rows = CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
     return dict(rows)
 

@@ -117,7 +117,7 @@ def seed(ctx: SeedContext) -> None:
                 stage.done("已有演示诉求，未重复生成")
         ctx.report_at_end(lambda: _report(ctx, note="（已有演示诉求，未重复生成）"))
         return
-    with frozen(clock), fast_services(refs.cal, run.paused):
+    with frozen(clock), fast_services():
         plans = reception_cases.plans(run, written.held)
         if not cases_before:
             found = decisions(refs, leadership_decisions(run))
@@ -139,7 +139,7 @@ def seed(ctx: SeedContext) -> None:
                 if (first or _day(plan, refs) >= start) and (last or _day(plan, refs) <= end)
             ]
             before = Case.objects.count()
-            with frozen(clock), fast_services(refs.cal, run.paused):
+            with frozen(clock), fast_services():
                 run_plans(run, stretch)
             # What the stretch wrote, not how many plans it played: on some days one plan writes
             # a case more (the count then disagreed with the total by one).

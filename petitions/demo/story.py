@@ -43,7 +43,6 @@ class Run:
     horizon: datetime  # nothing happens after this moment (a little before the real now)
     people: People
     counters: Counter = field(default_factory=Counter)  # e.g. mediation agreement numbers
-    paused: set[int] = field(default_factory=set)  # cases whose clock was ever stopped
 
     def pick_time(self, day: date, start: int = 9, end: int = 17) -> datetime:
         """A moment in office hours on ``day``."""
@@ -231,7 +230,6 @@ class Story:
 
     def pause(self, actor: str, reason: str) -> None:
         self._go()
-        self.run.paused.add(self.case.pk)
         self.case = services.pause_clock(self.case, actor=self._user(actor), reason=reason)
 
     def resume(self, actor: str) -> None:

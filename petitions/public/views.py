@@ -43,8 +43,7 @@ from petitions.public.submission import (
     token_problem,
 )
 from petitions.public.tracking import find_case, read_rating_token, tracking_context
-from petitions.receipt import deadline_text as _deadline_text
-from petitions.receipt import qr_svg as _qr_svg
+from petitions.receipt import deadline_text, qr_svg
 from petitions.services import CaseConflict, CaseError, record_followup
 from portal import clock
 from portal.ratelimit import client_id, remember_client
@@ -231,8 +230,8 @@ def request_receipt(request: HttpRequest) -> HttpResponse:
             # The resident's own words, shown back to them as they typed them.
             "title": case.title,
             "address": case.address,
-            "deadline_text": _deadline_text(case),
-            "qr_svg": _qr_svg(track_url),
+            "deadline_text": deadline_text(case),
+            "qr_svg": qr_svg(track_url),
             "track_url": track_url,
             "photo_count": case.attachments.count(),
             "receipt_window": _minutes_text(limits.RECEIPT_SECONDS),

@@ -5,6 +5,11 @@ guard in the rule book (``petitions.services.rules``: who may take it, and wheth
 state and the ``TRANSITIONS`` table allow it now), checks what the step's form adds, writes, and
 appends the timeline entry — in one transaction. Admin buttons, bulk actions, the residents'
 form and commands all call these functions. Importing the step modules registers their guards.
+
+Code outside a web request that writes many steps at once (the demo seeder) may enter the two
+seams of ``petitions.services.trust``: ``trusted_caller()`` (the caller vouches for its actors'
+scope, so the scope query is not asked; every other check runs) and ``bulk_writing()`` (lookup
+tables read once, no savepoint per step). Both refuse to open during a request.
 """
 
 from petitions.services.base import (
@@ -61,6 +66,7 @@ from petitions.services.triage import (
     reclassify_case,
     refer_to_deliberation,
 )
+from petitions.services.trust import bulk_writing, trusted_caller
 
 __all__ = [
     "CASE_PLACE",
@@ -78,6 +84,7 @@ __all__ = [
     "assign_case",
     "bounce_case",
     "bulk_assign",
+    "bulk_writing",
     "change_agreement",
     "change_mediation_session",
     "conclude_case",
@@ -105,6 +112,7 @@ __all__ = [
     "reveal_party",
     "sign_case",
     "supervise_case",
+    "trusted_caller",
     "unit_label",
     "worked_on",
 ]

@@ -1,4 +1,10 @@
-"""Shared pieces of the case services: errors, locking, timeline entries, numbering."""
+"""Shared pieces of the case services: errors, locking, timeline entries, numbering.
+
+The step modules (intake, triage, handling, mediation, conclusion, privacy) build on the helpers
+here (``lock_case``, ``check_step``, ``record_event``, ``save_case``, ``typed_text``, …): they
+are public to the services package, not to its callers, which use the steps that
+``petitions.services`` exports.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +33,7 @@ from petitions.models import (
     Reception,
     Triage,
 )
-from petitions.services import rules
+from petitions.services import rules, trust
 from petitions.wording import resident_wording
 from portal import clock
 from portal.access import scope_of
@@ -70,7 +76,7 @@ class CaseError(Exception):
     """A step that is not allowed now; the message is shown to the user as it is."""
 
 
-def _text(value: Any, *, limit: int = TEXT_LIMIT) -> str:
+def typed_text(value: Any, *, limit: int = TEXT_LIMIT) -> str:
     """Typed text as it is stored: invisible characters at the ends removed (portal.text; a
     value of nothing visible is ""), within its limit. The forms check the same first; this
     holds for every other caller (commands, demo data, imports)."""
@@ -98,7 +104,7 @@ def placeholders_in(text: str) -> list[str]:
     return list(dict.fromkeys(PLACEHOLDER.findall(text or "")))
 
 
-def _for_residents(text: str, *, field: str | None = None, label: str = "") -> str:
+def for_residents(text: str, *, field: str | None = None, label: str = "") -> str:
     """Refuses text residents will read (a reply, a public note) while it holds a template's
     blank: they would read "于【日期】清理". Returns the text unchanged otherwise."""
     if found := placeholders_in(text):
@@ -161,7 +167,19 @@ class CaseIntake:
     on_the_spot_reply: str = ""
 
 
-def _unit_of(actor: Actor | None) -> str:
+def unit_of(actor: Actor | None) -> str:
+    """The unit a timeline entry records for ``actor`` (read once per actor in
+    ``trust.bulk_writing``)."""
+    cache = trust.units()
+    if cache is None:
+        return _read_unit(actor)
+    key = actor.pk if actor is not None else None
+    if key not in cache:
+        cache[key] = _read_unit(actor)
+    return cache[key]
+
+
+def _read_unit(actor: Actor | None) -> str:
     if actor is None:
         return RESIDENT_UNIT
     profile = StaffProfile.objects.filter(user=actor).only("unit", "role").first()
@@ -171,7 +189,7 @@ def _unit_of(actor: Actor | None) -> str:
         return profile.unit or str(profile.get_role_display())
 
 
-def _event(
+def record_event(
     case: Case,
     *,
     actor: Actor | None,
@@ -187,11 +205,11 @@ def _event(
     system, not a resident). A note residents read (public, and shown to them as written:
     ``resident_wording``) never holds a template's blank, whichever step wrote it."""
     if public and resident_wording(kind) is None:
-        _for_residents(note)
+        for_residents(note)
     return CaseEvent.objects.create(
         case=case,
         actor=actor,
-        actor_unit=SYSTEM_UNIT if automatic and actor is None else _unit_of(actor),
+        actor_unit=SYSTEM_UNIT if automatic and actor is None else unit_of(actor),
         kind=kind,
         from_status=from_status,
         to_status=to_status,
@@ -201,14 +219,17 @@ def _event(
     )
 
 
-def _locked(case: Case, expected_version: int | None = None) -> Case:
+def lock_case(case: Case, expected_version: int | None = None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise CaseConflict(conflict_message(locked))
     return locked
 
 
-def _ensure_visible(case: Case, actor: Actor | None) -> None:
+def ensure_visible(case: Case, actor: Actor | None) -> None:
+    """Refuses ``actor`` a case outside their scope (not asked in ``trust.trusted_caller``)."""
+    if trust.is_trusted():
+        return
     if actor is not None and not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
         raise CaseError(_("您无权处理这件诉求。"))
 
@@ -220,24 +241,24 @@ def conflict_message(case: Case) -> str:
     ) % {"number": case.number, "status": case.get_status_display()}
 
 
-def _save(case: Case, fields: Iterable[str]) -> None:
+def save_case(case: Case, fields: Iterable[str]) -> None:
     case.version += 1
     case.save(update_fields=[*set(fields), "version"])
 
 
-def _move(case: Case, to: str, fields: Iterable[str] = ()) -> str:
+def move_case(case: Case, to: str, fields: Iterable[str] = ()) -> str:
     old = case.status
     case.status = to
-    _save(case, ["status", *fields, *deadlines.refresh(case)])
+    save_case(case, ["status", *fields, *deadlines.refresh(case)])
     return old
 
 
-def _profile(actor: Actor) -> StaffProfile | None:
+def profile_of(actor: Actor) -> StaffProfile | None:
     profile_id = scope_of(actor).profile_id
     return StaffProfile.objects.get(pk=profile_id) if profile_id else None
 
 
-def _new_number(year: int) -> str:
+def new_case_number(year: int) -> str:
     sequence, _ = CaseSequence.objects.select_for_update().get_or_create(year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
@@ -254,7 +275,7 @@ def normalise_tracking_code(text: str) -> str:
     return "".join(ch for ch in cleaned if ch.isascii() and ch.isalnum())
 
 
-def _person(data: PartyData) -> Person:
+def new_person(data: PartyData) -> Person:
     """The party exactly as typed for this case, in a record of its own.
 
     Never matched to a resident already on file: a match would make the case show (and its
@@ -276,7 +297,7 @@ def _person(data: PartyData) -> Person:
     return person
 
 
-def _schedule_followup(case: Case) -> list[str]:
+def schedule_followup(case: Case) -> list[str]:
     """长期跟踪: the next follow-up falls one interval from today (never silently dropped)."""
     if case.triage != Triage.LONG_TERM or not case.followup_interval_days:
         return []
@@ -284,7 +305,7 @@ def _schedule_followup(case: Case) -> list[str]:
     return ["next_followup_due"]
 
 
-def _guard(step: str, case: Case, actor: Actor | None) -> None:
+def check_step(step: str, case: Case, actor: Actor | None) -> None:
     """Asks the rule book's guard of ``step`` (petitions.services.rules), inside the row lock:
     the same answer the case page drew its buttons from, on the row as it is now."""
     if problem := rules.refusal(step, case, rules.Who.of(actor, case)):

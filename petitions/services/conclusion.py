@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from petitions.models import (
@@ -17,21 +16,22 @@ from petitions.models.case import SUPERVISE_AFTER_REDOS
 from petitions.services.base import (
     CaseConflict,
     CaseError,
-    _event,
-    _for_residents,
-    _guard,
-    _locked,
-    _move,
-    _save,
-    _text,
+    check_step,
+    for_residents,
+    lock_case,
+    move_case,
+    record_event,
     records_language,
+    save_case,
+    typed_text,
 )
 from petitions.services.handling import end_open_pause
+from petitions.services.trust import atomic_step
 from portal import clock
 from portal.actors import Actor
 
 
-@transaction.atomic
+@atomic_step
 def conclude_case(
     case: Case,
     *,
@@ -43,14 +43,14 @@ def conclude_case(
     expected_version: int | None = None,
 ) -> Case:
     """办结: the result and the reply to the resident; the follow-up visit comes next."""
-    result, reply = _text(result), _text(reply)
+    result, reply = typed_text(result), typed_text(reply)
     if not result or not reply:
         raise CaseError(_("请填写办理结果和给居民的答复意见。"))
     # Both are on the resident's tracking page once concluded.
-    _for_residents(result, field="result", label=_("办理结果"))
-    _for_residents(reply, field="reply", label=_("答复意见"))
-    case = _locked(case, expected_version)
-    _guard("conclude", case, actor)
+    for_residents(result, field="result", label=_("办理结果"))
+    for_residents(reply, field="reply", label=_("答复意见"))
+    case = lock_case(case, expected_version)
+    check_step("conclude", case, actor)
     if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
         raise CaseError(_("“事心双解”须先记录与当事人的谈心谈话。"))
     # A clock still paused stops today: it never runs on behind a concluded case, and the
@@ -64,7 +64,7 @@ def conclude_case(
     case.conclusion_count += 1
     if case.triage == Triage.LONG_TERM:
         case.progress = 100
-    old = _move(
+    old = move_case(
         case,
         CaseStatus.CONCLUDED,
         [
@@ -78,7 +78,7 @@ def conclude_case(
             "progress",
         ],
     )
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.CONCLUDED,
@@ -90,7 +90,7 @@ def conclude_case(
     return case
 
 
-@transaction.atomic
+@atomic_step
 def record_followup(
     case: Case,
     *,
@@ -110,14 +110,14 @@ def record_followup(
     if actor is not None and method == FollowUp.Method.ONLINE:
         # Staff record what the resident said; the resident's own rating is online only.
         raise CaseError(_("“居民网上评价”只能由居民在进度查询页自己提交。"))
-    comment = _text(comment)
+    comment = typed_text(comment)
     if actor is not None and satisfaction == Satisfaction.DISSATISFIED:
         # Staff's record of the resident's comment goes on the public 重办 entry.
-        _for_residents(comment, field="comment", label=_("意见"))
-    case = _locked(case, expected_version)
+        for_residents(comment, field="comment", label=_("意见"))
+    case = lock_case(case, expected_version)
     if conclusion_number is not None and case.conclusion_count != conclusion_number:
         raise CaseConflict(_("办理情况已有更新，请查看最新进展。"))
-    _guard("followup", case, actor)
+    check_step("followup", case, actor)
     FollowUp.objects.create(
         case=case,
         conclusion_number=case.conclusion_count,
@@ -131,8 +131,8 @@ def record_followup(
         label = str(Satisfaction(satisfaction).label)
     if satisfaction != Satisfaction.DISSATISFIED:
         case.visited_at = clock.now()
-        old = _move(case, CaseStatus.VISITED, ["satisfaction", "visited_at"])
-        _event(
+        old = move_case(case, CaseStatus.VISITED, ["satisfaction", "visited_at"])
+        record_event(
             case,
             actor=actor,
             kind=EventKind.FOLLOWED_UP,
@@ -165,8 +165,10 @@ def record_followup(
     if case.triage == Triage.ON_THE_SPOT:
         case.triage = ""
         fields.append("triage")
-    old = _move(case, CaseStatus.IN_PROGRESS if case.handler_id else CaseStatus.ACCEPTED, fields)
-    _event(
+    old = move_case(
+        case, CaseStatus.IN_PROGRESS if case.handler_id else CaseStatus.ACCEPTED, fields
+    )
+    record_event(
         case,
         actor=actor,
         kind=EventKind.REOPENED,
@@ -181,7 +183,7 @@ def record_followup(
     )
     if "is_supervised" in fields:
         # Automatic: under whoever recorded the follow-up, or the system after a resident's rating.
-        _event(
+        record_event(
             case,
             actor=actor,
             automatic=True,
@@ -191,25 +193,25 @@ def record_followup(
     return case
 
 
-@transaction.atomic
+@atomic_step
 def supervise_case(
     case: Case, *, actor: Actor, note: str, expected_version: int | None = None
 ) -> Case:
     """督办: a leader puts the case under supervision."""
-    case = _locked(case, expected_version)
-    _guard("supervise", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("supervise", case, actor)
     case.is_supervised = True
-    _save(case, ["is_supervised"])
-    _event(case, actor=actor, kind=EventKind.SUPERVISED, note=_text(note) or "列入督办")
+    save_case(case, ["is_supervised"])
+    record_event(case, actor=actor, kind=EventKind.SUPERVISED, note=typed_text(note) or "列入督办")
     return case
 
 
-@transaction.atomic
+@atomic_step
 def archive_case(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """归档: a visited (or not accepted) case is filed."""
-    case = _locked(case, expected_version)
-    _guard("archive", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("archive", case, actor)
     case.archived_at = clock.now()
-    old = _move(case, CaseStatus.ARCHIVED, ["archived_at"])
-    _event(case, actor=actor, kind=EventKind.ARCHIVED, from_status=old, to_status=case.status)
+    old = move_case(case, CaseStatus.ARCHIVED, ["archived_at"])
+    record_event(case, actor=actor, kind=EventKind.ARCHIVED, from_status=old, to_status=case.status)
     return case

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -14,19 +13,20 @@ from petitions.models import (
 )
 from petitions.services.base import (
     CaseError,
-    _event,
-    _for_residents,
-    _guard,
-    _locked,
-    _save,
-    _schedule_followup,
-    _text,
+    check_step,
+    for_residents,
+    lock_case,
+    record_event,
+    save_case,
+    schedule_followup,
+    typed_text,
 )
+from petitions.services.trust import atomic_step
 from portal import clock
 from portal.actors import Actor
 
 
-@transaction.atomic
+@atomic_step
 def add_progress(
     case: Case,
     *,
@@ -37,13 +37,13 @@ def add_progress(
     expected_version: int | None = None,
 ) -> Case:
     """办理进展: a note on the timeline; for 长期跟踪 the progress and the next follow-up date."""
-    note = _text(note)
+    note = typed_text(note)
     if not note:
         raise CaseError(_("请填写办理进展。"))
     if public:
-        _for_residents(note, field="note", label=_("办理进展"))
-    case = _locked(case, expected_version)
-    _guard("progress", case, actor)
+        for_residents(note, field="note", label=_("办理进展"))
+    case = lock_case(case, expected_version)
+    check_step("progress", case, actor)
     fields: list[str] = []
     changes = {}
     if progress is not None:
@@ -52,38 +52,40 @@ def add_progress(
         changes["progress"] = [case.progress, progress]
         case.progress = progress
         fields.append("progress")
-    fields += _schedule_followup(case)
-    _save(case, fields)
-    _event(case, actor=actor, kind=EventKind.PROGRESS, note=note, public=public, changes=changes)
+    fields += schedule_followup(case)
+    save_case(case, fields)
+    record_event(
+        case, actor=actor, kind=EventKind.PROGRESS, note=note, public=public, changes=changes
+    )
     return case
 
 
-@transaction.atomic
+@atomic_step
 def record_conversation(
     case: Case, *, actor: Actor, note: str, expected_version: int | None = None
 ) -> Case:
     """谈心谈话: the conversation that settles feelings, needed for 事心双解."""
-    note = _text(note)
+    note = typed_text(note)
     if not note:
         raise CaseError(_("请填写谈话情况。"))
-    case = _locked(case, expected_version)
-    _guard("conversation", case, actor)
-    _save(case, [])
-    _event(case, actor=actor, kind=EventKind.CONVERSATION, note=note)
+    case = lock_case(case, expected_version)
+    check_step("conversation", case, actor)
+    save_case(case, [])
+    record_event(case, actor=actor, kind=EventKind.CONVERSATION, note=note)
     return case
 
 
-@transaction.atomic
+@atomic_step
 def extend_deadline(
     case: Case, *, actor: Actor, days: int, reason: str, expected_version: int | None = None
 ) -> Case:
     """延期: once, within the rule's limit, approved by a named person; the resident sees why."""
-    reason = _text(reason)
+    reason = typed_text(reason)
     if not reason:
         raise CaseError(_("请填写延期理由（将告知信访人）。"))
-    _for_residents(reason, field="reason", label=_("延期理由"))
-    case = _locked(case, expected_version)
-    _guard("extend", case, actor)
+    for_residents(reason, field="reason", label=_("延期理由"))
+    case = lock_case(case, expected_version)
+    check_step("extend", case, actor)
     limit = deadlines.max_extension(case)
     if not 1 <= days <= limit:
         raise CaseError(
@@ -93,11 +95,11 @@ def extend_deadline(
     case.extension_days = days
     case.extension_reason = reason[:200]
     case.extension_approved_by = actor
-    _save(
+    save_case(
         case,
         ["extension_days", "extension_reason", "extension_approved_by", *deadlines.refresh(case)],
     )
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.EXTENDED,
@@ -108,28 +110,29 @@ def extend_deadline(
     return case
 
 
-@transaction.atomic
+@atomic_step
 def pause_clock(
     case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """中止计时 (e.g. a hearing): the deadline moves by the days paused."""
-    reason = _text(reason)
+    reason = typed_text(reason)
     if not reason:
         raise CaseError(_("请填写中止计时的事由。"))
-    _for_residents(reason, field="reason", label=_("中止计时的事由"))
-    case = _locked(case, expected_version)
-    _guard("pause", case, actor)
+    for_residents(reason, field="reason", label=_("中止计时的事由"))
+    case = lock_case(case, expected_version)
+    check_step("pause", case, actor)
     CasePause.objects.create(case=case, started_on=clock.today(), reason=reason[:200])
-    _save(case, [])
-    _event(case, actor=actor, kind=EventKind.PAUSED, note=reason, public=True)
+    deadlines.pause_recorded(case)
+    save_case(case, [])
+    record_event(case, actor=actor, kind=EventKind.PAUSED, note=reason, public=True)
     return case
 
 
-@transaction.atomic
+@atomic_step
 def resume_clock(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """恢复计时: the clock runs again; the deadline moves by the days it stood still."""
-    case = _locked(case, expected_version)
-    _guard("resume", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("resume", case, actor)
     end_open_pause(case, actor=actor, note="恢复计时，办结期限顺延至 {due}")
     return case
 
@@ -143,8 +146,8 @@ def end_open_pause(case: Case, *, actor: Actor, note: str) -> bool:
     pause.ended_on = clock.today()
     pause.save(update_fields=["ended_on"])
     old_due = case.conclude_due
-    _save(case, deadlines.refresh(case))
-    _event(
+    save_case(case, deadlines.refresh(case))
+    record_event(
         case,
         actor=actor,
         kind=EventKind.RESUMED,

@@ -26,21 +26,22 @@ from petitions.services.base import (
     REVIEW_WINDOW_DAYS,
     CaseError,
     CaseIntake,
-    _event,
-    _for_residents,
-    _guard,
-    _locked,
-    _move,
-    _new_number,
-    _person,
-    _profile,
-    _schedule_followup,
-    _text,
+    check_step,
+    for_residents,
+    lock_case,
+    move_case,
+    new_case_number,
+    new_person,
     new_tracking_code,
+    profile_of,
+    record_event,
     records_language,
+    schedule_followup,
+    typed_text,
 )
 from petitions.services.conclusion import conclude_case
 from petitions.services.triage import apply_triage, triage_label, triage_problem
+from petitions.services.trust import atomic_step, savepoints
 from portal import clock
 from portal.access import scope_of
 from portal.actors import Actor
@@ -50,7 +51,7 @@ from portal.roles import Role
 from portal.text import LONG_TEXT_LIMIT
 
 
-@transaction.atomic
+@atomic_step
 def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
     """登记: a request from any channel becomes a case with a number and a tracking code.
 
@@ -59,7 +60,7 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
     is given, by a member of staff.
     """
     kind, reviews, received_at = intake.kind, intake.reviews, intake.received_at
-    title, content = _text(intake.title), _text(intake.content, limit=LONG_TEXT_LIMIT)
+    title, content = typed_text(intake.title), typed_text(intake.content, limit=LONG_TEXT_LIMIT)
     if not title or not content:
         raise CaseError(_("请填写诉求摘要和诉求内容。"))
     if intake.grid is not None and intake.grid.community_id != intake.community.pk:
@@ -75,8 +76,8 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
         # case open, and overdue, under a label that says it was solved.
         raise CaseError(_("选择“当场解决”须填写当场解决的结果；未当场解决的诉求请按一般办理。"))
     # Staff's words on the resident's tracking page (concluded at capture).
-    _for_residents(intake.on_the_spot_result, field="on_the_spot_result", label=_("当场解决结果"))
-    _for_residents(intake.on_the_spot_reply, field="on_the_spot_reply", label=_("给居民的答复"))
+    for_residents(intake.on_the_spot_result, field="on_the_spot_result", label=_("当场解决结果"))
+    for_residents(intake.on_the_spot_reply, field="on_the_spot_reply", label=_("给居民的答复"))
     if kind in (CaseKind.REVIEW, CaseKind.RECHECK):
         _check_review_request(kind, reviews, received_at or clock.now())
     if actor is not None and not scope_of(actor).allows(
@@ -87,7 +88,7 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
         raise CaseError(_("只能登记本人负责范围内的诉求：请选择您负责的社区或网格。"))
     received_at = received_at or clock.now()
     case = Case(
-        number=_new_number(timezone.localtime(received_at).year),
+        number=new_case_number(timezone.localtime(received_at).year),
         tracking_code=new_tracking_code(),
         kind=kind,
         is_accusation=intake.is_accusation,
@@ -108,11 +109,12 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
         followup_interval_days=intake.followup_interval_days,
         registered_by=actor,
     )
-    _schedule_followup(case)
+    schedule_followup(case)
     deadlines.refresh(case)
     for _attempt in range(5):
         try:
-            with transaction.atomic():
+            # Without a savepoint (bulk_writing) a collision aborts the caller's block instead.
+            with transaction.atomic(savepoint=savepoints()):
                 case.save()
             break
         except IntegrityError:  # the one-in-quadrillions tracking-code collision
@@ -120,12 +122,12 @@ def register_case(intake: CaseIntake, *, actor: Actor | None) -> Case:
     else:  # pragma: no cover
         raise CaseError(_("系统繁忙，请重试。"))
     for data in intake.parties:
-        CaseParty.objects.get_or_create(case=case, person=_person(data), role=data.role)
+        CaseParty.objects.create(case=case, person=new_person(data), role=data.role)
     for user in intake.named_staff:
         CaseExclusion.objects.get_or_create(case=case, user=user)
     with records_language():
         note = f"来源：{case.get_channel_display()}"
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.REGISTERED,
@@ -167,7 +169,7 @@ def _check_review_request(kind: str, reviews: Case | None, received_at: datetime
         )
 
 
-@transaction.atomic
+@atomic_step
 def accept_case(
     case: Case,
     *,
@@ -182,9 +184,9 @@ def accept_case(
     ``triage`` None keeps the class the case has; "" makes it an ordinary request (no class);
     台账管理 or 长期跟踪 classify it. The class it is accepted under goes on the timeline.
     """
-    note = _for_residents(_text(note), field="note", label=_("说明"))
-    case = _locked(case, expected_version)
-    _guard("accept", case, actor)
+    note = for_residents(typed_text(note), field="note", label=_("说明"))
+    case = lock_case(case, expected_version)
+    check_step("accept", case, actor)
     fields = ["accepted_at"]
     old_triage = case.triage
     if triage is not None and triage != case.triage:
@@ -192,11 +194,11 @@ def accept_case(
             raise CaseError(problem)
         fields += apply_triage(case, triage, followup_interval_days)
     case.accepted_at = clock.now()
-    old = _move(case, CaseStatus.ACCEPTED, fields)
+    old = move_case(case, CaseStatus.ACCEPTED, fields)
     changes: dict = {"conclude_due": str(case.conclude_due or "")}
     if case.triage != old_triage:
         changes["triage"] = [old_triage, case.triage]
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.ACCEPTED,
@@ -209,20 +211,20 @@ def accept_case(
     return case
 
 
-@transaction.atomic
+@atomic_step
 def reject_case(
     case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """不予受理: with the reason, which the resident sees."""
-    reason = _text(reason)
+    reason = typed_text(reason)
     if not reason:
         raise CaseError(_("请填写不予受理的理由（将告知信访人）。"))
-    _for_residents(reason, field="reason", label=_("理由"))
-    case = _locked(case, expected_version)
-    _guard("reject", case, actor)
+    for_residents(reason, field="reason", label=_("理由"))
+    case = lock_case(case, expected_version)
+    check_step("reject", case, actor)
     case.not_accepted_reason = reason
-    old = _move(case, CaseStatus.NOT_ACCEPTED, ["not_accepted_reason"])
-    _event(
+    old = move_case(case, CaseStatus.NOT_ACCEPTED, ["not_accepted_reason"])
+    record_event(
         case,
         actor=actor,
         kind=EventKind.NOT_ACCEPTED,
@@ -260,7 +262,7 @@ def _names(profiles: Iterable[StaffProfile]) -> str:
     return "、".join(sorted(p.name for p in profiles))
 
 
-@transaction.atomic
+@atomic_step
 def assign_case(
     case: Case,
     *,
@@ -273,8 +275,8 @@ def assign_case(
 ) -> Case:
     """交办 (or 改派): a handler must sign for it within the sign-for limit. Co-handlers and
     mediators not given are kept as they are; every change of them is on the timeline."""
-    case = _locked(case, expected_version)
-    _guard("assign", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("assign", case, actor)
     before_co, before_med = list(case.co_handlers.all()), list(case.mediators.all())
     co_handlers = before_co if co_handlers is None else list(co_handlers)
     mediators = before_med if mediators is None else list(mediators)
@@ -297,14 +299,16 @@ def assign_case(
     case.handler = handler
     case.assigned_at = clock.now()
     case.signed_at = None
-    actor_profile = _profile(actor)
+    actor_profile = profile_of(actor)
     if (
         actor_profile is not None
         and actor_profile.role == Role.SECRETARY
         and case.chief_agent_id is None
     ):
         case.chief_agent = actor_profile
-    old = _move(case, CaseStatus.ASSIGNED, ["handler", "assigned_at", "signed_at", "chief_agent"])
+    old = move_case(
+        case, CaseStatus.ASSIGNED, ["handler", "assigned_at", "signed_at", "chief_agent"]
+    )
     case.co_handlers.set(co_handlers)
     case.mediators.set(mediators)
     changes = {"handler": [previous, handler.name]}
@@ -314,13 +318,13 @@ def assign_case(
     ):
         if _names(before) != _names(after):
             changes[key] = [_names(before), _names(after)]
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.ASSIGNED,
         from_status=old,
         to_status=case.status,
-        note=_text(note)
+        note=typed_text(note)
         or (
             f"改由 {handler.unit or handler.name} 办理"
             if previous
@@ -347,15 +351,15 @@ def bulk_assign(
     return done, problems
 
 
-@transaction.atomic
+@atomic_step
 def sign_case(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """签收: the handler takes the case on."""
-    case = _locked(case, expected_version)
-    _guard("sign", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("sign", case, actor)
     case.signed_at = clock.now()
     case.signed_on_time = case.sign_due is None or clock.today() <= case.sign_due
-    old = _move(case, CaseStatus.IN_PROGRESS, ["signed_at", "signed_on_time"])
-    _event(
+    old = move_case(case, CaseStatus.IN_PROGRESS, ["signed_at", "signed_on_time"])
+    record_event(
         case,
         actor=actor,
         kind=EventKind.SIGNED,
@@ -367,23 +371,23 @@ def sign_case(case: Case, *, actor: Actor, expected_version: int | None = None) 
     return case
 
 
-@transaction.atomic
+@atomic_step
 def bounce_case(
     case: Case, *, actor: Actor, reason: str, expected_version: int | None = None
 ) -> Case:
     """退单: the handler sends it back (not theirs to handle), with a reason."""
-    reason = _text(reason)
+    reason = typed_text(reason)
     if not reason:
         raise CaseError(_("请填写退单理由。"))
-    case = _locked(case, expected_version)
-    _guard("bounce", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("bounce", case, actor)
     # The guard lets only the case's handler bounce it, so there is one.
     previous = case.handler.name  # type: ignore[union-attr]
     case.handler = None
     case.bounce_count += 1
-    old = _move(case, CaseStatus.ACCEPTED, ["handler", "bounce_count"])
+    old = move_case(case, CaseStatus.ACCEPTED, ["handler", "bounce_count"])
     case.co_handlers.clear()
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.BOUNCED,

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -31,14 +31,15 @@ from petitions.models import (
 )
 from petitions.services.base import (
     CaseError,
-    _ensure_visible,
-    _event,
-    _locked,
-    _save,
-    _text,
+    ensure_visible,
+    lock_case,
+    record_event,
     records_language,
+    save_case,
+    typed_text,
 )
 from petitions.services.rules import Who, refusal, rule
+from petitions.services.trust import atomic_step
 from portal import clock
 from portal.actors import Actor, User
 from portal.people import display_name
@@ -158,14 +159,14 @@ def _allow(step: str, case: Case, actor: Actor) -> None:
 # --- 回避 ----------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_step
 def recuse_staff(
     case: Case, *, actor: Actor, user: User, reason: str, expected_version: int | None = None
 ) -> Case:
     """回避: the named member of staff never sees the case again (nor works on it)."""
-    reason = _text(reason, limit=100) or "依规回避"
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
+    reason = typed_text(reason, limit=100) or "依规回避"
+    ensure_visible(case, actor)
+    case = lock_case(case, expected_version)
     _allow("recuse", case, actor)
     profile = getattr(user, "staff_profile", None)
     if profile is not None and profile.pk == case.handler_id:
@@ -184,9 +185,9 @@ def recuse_staff(
                     "、".join(name for _pk, name in before),
                     "、".join(name for pk, name in before if pk != profile.pk),
                 ]
-    _save(case, [])
+    save_case(case, [])
     name = display_name(user)
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.EDITED,
@@ -235,7 +236,7 @@ def _clean_values(values: dict[str, Any], allowed: Iterable[str]) -> dict[str, A
     cleaned = dict(values)
     for name, limit in TEXT_LIMITS.items():
         if name in cleaned:
-            cleaned[name] = _text(cleaned[name], limit=limit)
+            cleaned[name] = typed_text(cleaned[name], limit=limit)
     if "mediators" in cleaned:
         cleaned["mediators"] = list(cleaned["mediators"] or [])
         if not cleaned["mediators"]:
@@ -299,7 +300,7 @@ def _session_label(session: MediationSession) -> str:
         )
 
 
-@transaction.atomic
+@atomic_step
 def record_mediation_session(
     case: Case,
     *,
@@ -327,19 +328,19 @@ def record_mediation_session(
         },
         SESSION_FIELDS,
     )
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
+    ensure_visible(case, actor)
+    case = lock_case(case, expected_version)
     _allow("mediation", case, actor)
     session = MediationSession(case=case, recorded_by=actor)
     _changed, changes = _write(session, values)
-    _save(case, [])
+    save_case(case, [])
     written = [name for name in SESSION_FIELDS if name in PERSONAL_FIELDS and values[name]]
     note = f"调解记录：{_session_label(session)}"
     if session.place:
         note += f"，地点：{session.place}"
     if written:
         note += f"（已填写{_labels(MediationSession, written)}）"
-    _event(
+    record_event(
         case,
         actor=actor,
         kind=EventKind.MEDIATION,
@@ -349,7 +350,7 @@ def record_mediation_session(
     return session
 
 
-@transaction.atomic
+@atomic_step
 def change_mediation_session(
     session: MediationSession,
     *,
@@ -361,8 +362,8 @@ def change_mediation_session(
     value as it was writes nothing."""
     values = _clean_values(fields, SESSION_FIELDS)
     case = session.case
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
+    ensure_visible(case, actor)
+    case = lock_case(case, expected_version)
     _allow("mediation", case, actor)
     session = MediationSession.objects.get(pk=session.pk, case=case)
     session.case = case
@@ -370,8 +371,8 @@ def change_mediation_session(
     changed, changes = _write(session, values)
     if not changed:
         return session
-    _save(case, [])
-    _event(
+    save_case(case, [])
+    record_event(
         case,
         actor=actor,
         kind=EventKind.MEDIATION,
@@ -395,7 +396,7 @@ def _agreement_label(agreement: MediationAgreement) -> str:
         return str(agreement)
 
 
-@transaction.atomic
+@atomic_step
 def record_agreement(
     case: Case,
     *,
@@ -429,14 +430,14 @@ def record_agreement(
         },
         AGREEMENT_FIELDS,
     )
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
+    ensure_visible(case, actor)
+    case = lock_case(case, expected_version)
     _allow("agreement", case, actor)
     _own_session(case, values)
     agreement = MediationAgreement(case=case)
     _changed, changes = _write(agreement, values)
-    _save(case, [])
-    _event(
+    save_case(case, [])
+    record_event(
         case,
         actor=actor,
         kind=EventKind.MEDIATION,
@@ -446,7 +447,7 @@ def record_agreement(
     return agreement
 
 
-@transaction.atomic
+@atomic_step
 def change_agreement(
     agreement: MediationAgreement,
     *,
@@ -458,8 +459,8 @@ def change_agreement(
     parties applied for judicial confirmation; a change that changes nothing writes nothing."""
     values = _clean_values(fields, AGREEMENT_FIELDS)
     case = agreement.case
-    _ensure_visible(case, actor)
-    case = _locked(case, expected_version)
+    ensure_visible(case, actor)
+    case = lock_case(case, expected_version)
     _allow("agreement", case, actor)
     _own_session(case, values)
     agreement = MediationAgreement.objects.get(pk=agreement.pk, case=case)
@@ -468,8 +469,8 @@ def change_agreement(
     changed, changes = _write(agreement, values)
     if not changed:
         return agreement
-    _save(case, [])
-    _event(
+    save_case(case, [])
+    record_event(
         case,
         actor=actor,
         kind=EventKind.MEDIATION,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from petitions.access import can_reveal
@@ -15,15 +14,16 @@ from petitions.models import (
 )
 from petitions.services.base import (
     CaseError,
-    _event,
-    _text,
-    _unit_of,
+    record_event,
     records_language,
+    typed_text,
+    unit_of,
 )
+from petitions.services.trust import atomic_step
 from portal.actors import Actor
 
 
-@transaction.atomic
+@atomic_step
 def reveal_party(party: CaseParty, *, actor: Actor, reason: str) -> Person:
     """查看完整个人信息: only with a reason, only where the role allows it, always logged.
 
@@ -32,7 +32,7 @@ def reveal_party(party: CaseParty, *, actor: Actor, reason: str) -> Person:
     by their part in the case, never by name: timelines are read by people who may not see who
     the party is (the handling unit of an accusation); ``changes`` says which party it was.
     """
-    reason = _text(reason)
+    reason = typed_text(reason)
     if len(reason) < 2:
         raise CaseError(_("请填写查看完整个人信息的理由。"))
     case = party.case
@@ -43,7 +43,7 @@ def reveal_party(party: CaseParty, *, actor: Actor, reason: str) -> Person:
         with records_language():
             where = "" if part.case_id == case.pk else f"（查看诉求 {case.number} 时）"
             note = f"查看{part.get_role_display()}的完整信息{where}，理由：{reason[:200]}"
-        _event(
+        record_event(
             part.case,
             actor=actor,
             kind=EventKind.REVEALED,
@@ -53,7 +53,7 @@ def reveal_party(party: CaseParty, *, actor: Actor, reason: str) -> Person:
     return party.person
 
 
-@transaction.atomic
+@atomic_step
 def record_export(
     actor: Actor, *, what: str, filters: str, case_ids: list[int], masked: bool
 ) -> ExportRecord:
@@ -61,7 +61,7 @@ def record_export(
     record = ExportRecord.objects.create(
         actor=actor, what=what, filters=filters[:2000], rows=len(case_ids), masked=masked
     )
-    unit = _unit_of(actor)
+    unit = unit_of(actor)
     with records_language():
         note = (
             f"随{len(case_ids)}条记录导出为 Excel"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from outreach.models import ActivityStatus, Deliberation
@@ -19,14 +18,15 @@ from petitions import deadlines
 from petitions.models import Case, EventKind, Triage
 from petitions.services.base import (
     CaseError,
-    _event,
-    _guard,
-    _locked,
-    _save,
-    _schedule_followup,
+    check_step,
+    lock_case,
+    record_event,
     records_language,
+    save_case,
+    schedule_followup,
 )
 from petitions.services.rules import decision_problem
+from petitions.services.trust import atomic_step
 from portal import clock
 from portal.actors import Actor
 
@@ -55,14 +55,14 @@ def apply_triage(case: Case, triage: str, interval: int | None) -> list[str]:
         case.followup_interval_days = interval
     fields = ["triage", "followup_interval_days"]
     if triage == Triage.LONG_TERM:
-        fields += _schedule_followup(case)
+        fields += schedule_followup(case)
     elif case.next_followup_due is not None:
         case.next_followup_due = None
         fields.append("next_followup_due")
     return fields
 
 
-@transaction.atomic
+@atomic_step
 def reclassify_case(
     case: Case,
     *,
@@ -76,8 +76,8 @@ def reclassify_case(
     reason = (reason or "").strip()
     if not reason:
         raise CaseError(_("请填写调整分类的理由。"))
-    case = _locked(case, expected_version)
-    _guard("reclassify", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("reclassify", case, actor)
     if triage == case.triage:
         raise CaseError(_("分类没有变化。"))
     if problem := triage_problem(case, triage, followup_interval_days):
@@ -90,8 +90,8 @@ def reclassify_case(
     old = case.triage
     old_due = case.conclude_due
     fields = apply_triage(case, triage, followup_interval_days)
-    _save(case, [*fields, *deadlines.refresh(case)])
-    _event(
+    save_case(case, [*fields, *deadlines.refresh(case)])
+    record_event(
         case,
         actor=actor,
         kind=EventKind.RECLASSIFIED,
@@ -104,13 +104,13 @@ def reclassify_case(
     return case
 
 
-@transaction.atomic
+@atomic_step
 def refer_to_deliberation(
     case: Case, *, actor: Actor, deliberation: Any, expected_version: int | None = None
 ) -> Case:
     """提交议事协商会: a ledger case is put to a deliberation meeting of its community."""
-    case = _locked(case, expected_version)
-    _guard("refer", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("refer", case, actor)
     if not Deliberation.objects.visible_to(actor).filter(pk=deliberation.pk).exists():
         raise CaseError(_("没有找到这次议事协商会，或您无权查看。"))
     if deliberation.community_id != case.community_id:
@@ -122,12 +122,14 @@ def refer_to_deliberation(
     if case.deliberations.filter(pk=deliberation.pk).exists():
         raise CaseError(_("本诉求已提交这次议事协商会。"))
     case.deliberations.add(deliberation)
-    _save(case, [])
-    _event(case, actor=actor, kind=EventKind.REFERRED, note=f"提交议事协商会研究：{deliberation}")
+    save_case(case, [])
+    record_event(
+        case, actor=actor, kind=EventKind.REFERRED, note=f"提交议事协商会研究：{deliberation}"
+    )
     return case
 
 
-@transaction.atomic
+@atomic_step
 def link_decision(
     case: Case,
     *,
@@ -139,15 +141,15 @@ def link_decision(
     """台账: the meeting decision about this case that settles it."""
     if (deliberation_decision is None) == (leadership_decision is None):
         raise CaseError(_("请选择一项议事协商决定或领导会议决定。"))
-    case = _locked(case, expected_version)
-    _guard("decision", case, actor)
+    case = lock_case(case, expected_version)
+    check_step("decision", case, actor)
     if problem := decision_problem(
         case, deliberation_decision=deliberation_decision, leadership_decision=leadership_decision
     ):
         raise CaseError(problem)
     case.deliberation_decision = deliberation_decision
     case.leadership_decision = leadership_decision
-    _save(case, ["deliberation_decision", "leadership_decision"])
+    save_case(case, ["deliberation_decision", "leadership_decision"])
     decision = deliberation_decision or leadership_decision
-    _event(case, actor=actor, kind=EventKind.DECISION, note=str(decision), public=True)
+    record_event(case, actor=actor, kind=EventKind.DECISION, note=str(decision), public=True)
     return case

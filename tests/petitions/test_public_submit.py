@@ -35,7 +35,8 @@ from petitions.models import (
 )
 from petitions.public import limits
 from petitions.public.submission import new_form_token
-from petitions.public.views import PHOTOS_LOST, SUBMIT_LIMITED, _qr_svg
+from petitions.public.views import PHOTOS_LOST, SUBMIT_LIMITED
+from petitions.receipt import qr_svg
 from portal.models import RateLimitCounter
 from portal.ratelimit import CLIENT_COOKIE
 from portal.roles import Role
@@ -239,7 +240,7 @@ def test_receipt_qr_code_is_inline_svg_of_the_tracking_page_without_the_code(cli
     case = Case.objects.get()
     html = client.get(RECEIPT).content.decode()
     track_url = "http://testserver/requests/track/"
-    svg = _qr_svg(track_url)
+    svg = qr_svg(track_url)
     assert svg.startswith("<svg") and svg in html  # the QR encodes exactly the bare page address
     assert case.tracking_code not in track_url
     assert "<img" not in html.split('class="receipt"')[1]  # no image request, nothing external
