@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from portal import append_only
 
 
 class PetitionsConfig(AppConfig):
@@ -11,3 +14,8 @@ class PetitionsConfig(AppConfig):
         from petitions.models import Reception  # noqa: PLC0415 - models load only once the app registry is ready
 
         register_practice(Reception)
+        # The timeline is append-only; on SQLite a table rebuild drops its trigger.
+        append_only.declare("petitions_caseevent", "办理记录只能追加，不能修改")
+        post_migrate.connect(
+            append_only.restore_triggers, sender=self, dispatch_uid="petitions.append_only"
+        )
