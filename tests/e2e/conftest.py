@@ -65,6 +65,23 @@ def phone(browser):
     context.close()
 
 
+def open_page(browser, viewport: dict):
+    """(context, page) in a Chinese-language browser in Shanghai: a phone (touch, 2× pixels)
+    below 768 px, a desktop otherwise. Close the context when done."""
+    mobile = viewport["width"] < 768
+    context = browser.new_context(
+        viewport=viewport,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        is_mobile=mobile,
+        has_touch=mobile,
+        device_scale_factor=2 if mobile else 1,
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -15,7 +15,7 @@ from django.utils import timezone
 from outreach import services
 from outreach.models import ActivityStatus, OnsiteSession
 from portal.roles import Role
-from tests.e2e.conftest import admin_login, screenshot
+from tests.e2e.conftest import admin_login, open_page, screenshot
 from tests.factories import PASSWORD, make_grid, make_session, make_staff
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1366, "height": 768}}
@@ -83,25 +83,10 @@ def published_session(transactional_db, django_db_serialized_rollback):
     return session, secretary
 
 
-def _page(browser, viewport):
-    mobile = viewport["width"] < 768
-    context = browser.new_context(
-        viewport=viewport,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        is_mobile=mobile,
-        has_touch=mobile,
-        device_scale_factor=2 if mobile else 1,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
 @pytest.mark.parametrize("size", ["phone", "desktop"])
 def test_an_activity_page_reads_and_taps_well(live_server, browser, published_session, size):
     session, secretary = published_session
-    context, page = _page(browser, VIEWPORTS[size])
+    context, page = open_page(browser, VIEWPORTS[size])
     base = live_server.url
     admin_login(page, base, "sqshuji", PASSWORD)
     page.goto(f"{base}/admin/outreach/onsitesession/{session.pk}/change/")

@@ -18,7 +18,7 @@ from outreach.models import ActivityStatus, OnsiteSession
 from petitions.models import Case, Channel
 from portal.demo import DEMO_PASSWORD, SeedContext, seed
 from portal.models import Grid
-from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login, screenshot
+from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login, open_page, screenshot
 from tests.images import plain_jpeg
 
 NO_SIDEWAYS = "() => document.documentElement.scrollWidth"
@@ -31,20 +31,6 @@ def demo(transactional_db, django_db_serialized_rollback):
 
 def shot(page, name: str) -> None:
     screenshot(page, f"day-{name}")
-
-
-def _phone(browser):
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
 
 
 def _count(page, queue: str) -> int:
@@ -139,7 +125,7 @@ def test_a_session_logged_on_a_phone_is_published_and_its_request_followed(
     assert phone.goto(public_url).status == 404
 
     # The community secretary finds it waiting on her workbench and publishes it.
-    context, page = _phone(browser)
+    context, page = open_page(browser, PHONE)
     admin_login(page, base, "sqshuji", DEMO_PASSWORD)
     tile = page.locator('.wb-tiles .wb-queue[data-queue="onsitesession_unpublished"]')
     assert tile.is_visible()
@@ -174,7 +160,7 @@ def test_a_session_logged_on_a_phone_is_published_and_its_request_followed(
     shot(phone, "resident-sees-the-session")
 
     # The party secretary follows 待受理 to exactly its rows and opens the new request.
-    context, page = _phone(browser)
+    context, page = open_page(browser, PHONE)
     admin_login(page, base, "shuji", DEMO_PASSWORD)
     tile = page.locator('.wb-tiles .wb-queue[data-queue="to_accept"]')
     count = int(tile.locator(".wb-count").inner_text())

@@ -17,7 +17,7 @@ from petitions.models import Case
 from portal.demo import DEMO_PASSWORD, SeedContext, seed
 from portal.models import Grid
 from portal.roles import Role
-from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login
+from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login, open_page
 from tests.factories import make_session, make_staff
 from tests.petitions.factories_admin import new_case
 
@@ -51,28 +51,13 @@ def demo(transactional_db, django_db_serialized_rollback):
     make_staff(Role.GRID_WORKER, grids=[first], approved=False, name="新网格员")
 
 
-def _page(browser, viewport: dict):
-    mobile = viewport["width"] < 768
-    context = browser.new_context(
-        viewport=viewport,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-        is_mobile=mobile,
-        has_touch=mobile,
-        device_scale_factor=2 if mobile else 1,
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
 def _shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_party_secretary_follows_a_count_to_exactly_its_rows_on_a_phone(live_server, browser, demo):
-    context, page = _page(browser, PHONE)
+    context, page = open_page(browser, PHONE)
     base = live_server.url
     admin_login(page, base, "shuji", DEMO_PASSWORD)
 
@@ -109,7 +94,7 @@ def test_party_secretary_follows_a_count_to_exactly_its_rows_on_a_phone(live_ser
 
 
 def test_the_workbench_reads_across_a_desktop(live_server, browser, demo):
-    context, page = _page(browser, DESKTOP)
+    context, page = open_page(browser, DESKTOP)
     admin_login(page, live_server.url, "sqshuji", DEMO_PASSWORD)
     assert page.get_by_text("您好，李慧敏。").is_visible()
     assert page.locator("#wb-apps").evaluate("el => el.open")  # open on a desktop
