@@ -12,7 +12,7 @@ ENV_FILE ?= .env
 # Test processes (pytest-xdist); the machine has two cores.
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test e2e serve secret-key lint format messages lock clean
+.PHONY: install run test test-demo e2e serve secret-key lint format messages lock clean
 
 # Keep a secret key from the environment or $(ENV_FILE); otherwise write a random one there,
 # into an empty DJANGO_SECRET_KEY= line if there is one (the last one counts, as for
@@ -67,7 +67,11 @@ test: install
 
 # The checks and tests run on the code's defaults and the environment, never on a developer's
 # .env (the one `make serve` writes a secret key into): see portal.config.read_env_file.
-test e2e: export PORTAL_READ_ENV_FILE = false
+test test-demo e2e: export PORTAL_READ_ENV_FILE = false
+
+## make test-demo — only the demo's tests (DEMO_TODAY=YYYY-MM-DD runs them as of that day)
+test-demo: install
+	$(BIN)/pytest -n $(PYTEST_WORKERS) tests/demo $(PYTEST_ARGS)
 
 ## make e2e — only the browser journeys
 e2e: install
