@@ -9,7 +9,7 @@ from random import Random
 
 from petitions.models import PartyRole
 from petitions.services import PartyData
-from portal.demo import DEMO_USERS, TEAMS
+from portal.demo import ACCOUNTS, TEAMS
 
 SURNAMES = (
     "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董程曹袁邓许傅沈曾彭吕苏卢"
@@ -45,9 +45,9 @@ def id_check_digit(first17: str) -> str:
 
 def _taken_names() -> set[str]:
     """Names of demo staff and team members: residents never share them."""
-    names = {name for _u, name, *_rest in DEMO_USERS}
-    for *_team, members in TEAMS:
-        names.update(member for member, *_m in members)
+    names = {account["name"] for account in ACCOUNTS}
+    for team in TEAMS:
+        names.update(member["name"] for member in team["members"])
     return names
 
 
