@@ -1,23 +1,12 @@
 """Demo outreach records: a year of 四下基层 work in 凤凰岭街道, the coming weeks, and photos.
 
-What one run writes (``seed_demo`` runs portal's seeder first, so communities, grids, teams and
-the demo accounts exist):
-
-- the editable lists: talk series and research themes (found by name, created when missing);
-- one Friday on-site rota per community, and ``plan_from_rota`` for the next four weeks;
-- once only, "the demo year": over the 365 days ending yesterday, held policy talks, research
-  visits, on-site sessions and deliberation meetings (a few cancelled, a few unpublished drafts by
-  the grid worker), two or three planned events in the next two weeks, and photos on about forty
-  activities.
-
-Every activity is written through outreach.services with the clock set to the moment of each
-step (``rows.write``): the records are the ones staff would have left. The texts and the plan
-(how many of what) are data, in ``outreach/demo/data/*.toml``; ``year`` turns them into rows.
-
-Idempotence: the demo year has been written when the 文化进万家 series exists and a demo account
-has registered a talk. Then only the lists and the rota planning run, and both find-or-create, so
-a second run on the same day creates nothing while a run a week later plans the newly due
-Fridays. (``--scale`` volume for benchmarks is ``outreach.volume``'s, not the demo's.)
+Each run finds or makes the talk series, research themes and one Friday on-site rota per
+community, and plans the rota's next four weeks (``plan_from_rota``). Once only, it writes the
+demo year (``year``: what happens when, from the data files ``data/*.toml``) through
+outreach.services, the clock set for each step (``rows.write``), and puts photos on about forty
+held activities. The year has been written when the 文化进万家 series exists and a demo account
+has registered a talk: a second run on the same day creates nothing, a run a week later plans
+the newly due Fridays. (``--scale`` volume is ``outreach.volume``'s.)
 """
 
 from __future__ import annotations
