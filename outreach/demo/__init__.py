@@ -1,23 +1,18 @@
 """Demo outreach records: a year of 四下基层 work in 凤凰岭街道, the coming weeks, and photos.
 
-Each run finds or makes the talk series, research themes and one Friday on-site rota per
-community, and plans the rota's next four weeks (``plan_from_rota``). Once only, it writes the
-demo year (``year``: what happens when, from the data files ``data/*.toml``) through
-outreach.services, the clock set for each step (``rows.write``), and puts photos on about forty
-held activities. The year has been written when the 文化进万家 series exists and a demo account
-has registered a talk: a second run on the same day creates nothing, a run a week later plans
-the newly due Fridays. (``--scale`` volume is ``outreach.volume``'s.)
+Each run finds or makes the talk series, research themes and one Friday rota per community,
+and plans the rotas' next four weeks. Once only (a demo account has registered a talk of the
+文化进万家 series), it writes the year that ``year`` plans from ``data/*.toml`` through
+outreach.services with the clock set for each step (``rows.write``), and adds photos.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.db import transaction
 
 from outreach.demo.rows import Row, write
-from outreach.demo.year import AUTHORS, Year
-from outreach.models import PRACTICE_MODELS, ActivityStatus, OnsiteSession, PolicyTalk, TalkSeries
+from outreach.demo.year import AUTHORS, HELD, Year
+from outreach.models import OnsiteSession, PolicyTalk
 from outreach.services import plan_from_rota
 from outreach.stats import practice_totals, upcoming_activities
 from outreach.views import UPCOMING_DAYS
@@ -28,56 +23,41 @@ from portal.periods import year_back
 
 __all__ = ["seed"]
 
-MARKER_SERIES = "文化进万家"  # one of the series in data/talks.toml
-
-# Progress stages this module reports (see SeedContext.stage): the year, photos, rota.
-STAGES = 3
+STAGES = 3  # progress stages this module reports (SeedContext.stage): year, photos, rotas
 SKIPPED = "已有演示活动，未重复生成"
-
-
-def _already_seeded() -> bool:
-    return (
-        TalkSeries.objects.filter(name=MARKER_SERIES).exists()
-        and PolicyTalk.objects.filter(created_by__username__in=AUTHORS).exists()
-    )
 
 
 @transaction.atomic
 def seed(ctx: SeedContext) -> None:
     """Write the demo year once (see the module docstring), then plan the coming Fridays."""
-    seeded_before = _already_seeded()
-    year = Year(ctx)
+    seeded_before = PolicyTalk.objects.filter(
+        series__name="文化进万家", created_by__username__in=AUTHORS
+    ).exists()
+    year, rows, photos = Year(ctx), [], 0
     year.plan_rotas()
-    rows: list[Row] = []
-    photos = 0
     with ctx.stage("下基层活动（一年的记录和近期安排）") as stage:
         if not seeded_before:
             rows = year.rows()
             write(rows)
-        stage.done(SKIPPED if seeded_before else _written(rows))
+        stage.done(SKIPPED if seeded_before else f"{len(rows):,} 项（含取消的和计划中的）")
     with ctx.stage("活动照片") as stage:
-        photos = 0 if seeded_before else photograph(rows, ctx)
+        photos = photograph(rows, ctx)
         stage.done(SKIPPED if seeded_before else f"{photos} 张")
     with ctx.stage("现场办公排班（未来四周）") as stage:
         planned = 0
-        for place in year.places:
-            rota = year.rotas[place.community.pk]
+        for community, rota in year.rotas.items():
             if rota.is_active:
-                actor = year.author(place.community, rota.grid)
+                actor = year.author(community, rota.grid)
                 planned += len(plan_from_rota(rota, actor=actor, weeks=4, today=ctx.today))
         stage.done(f"新排 {planned} {OnsiteSession.unit_for(planned)}")
     ctx.report_at_end(lambda: _report(ctx, seeded_before=seeded_before, photos=photos))
 
 
 def photograph(rows: list[Row], ctx: SeedContext) -> int:
-    """One or two photos on each of a few held, public activities per scene; how many made."""
+    """One or two photos on each of a few held, public activities per scene; how many."""
     data, album, made = texts("outreach.demo", "common")["photos"], Album(ctx.rng), 0
     for scene, quota in data["quota"].items():
-        held = [
-            row
-            for row in rows
-            if row.scene == scene and row.obj.status == ActivityStatus.HELD and row.obj.is_published
-        ]
+        held = [r for r in rows if r.scene == scene and r.obj.status == HELD and r.obj.is_published]
         for row in ctx.rng.sample(held, k=min(quota, len(held))):
             captions = ctx.rng.sample(data[scene], k=2 if ctx.rng.random() < 0.4 else 1)
             for order, caption in enumerate(captions):
@@ -85,15 +65,6 @@ def photograph(rows: list[Row], ctx: SeedContext) -> int:
                 album.photograph(photo, scene)
                 made += 1
     return made
-
-
-def _written(rows: list[Row]) -> str:
-    """How many activities of each practice were written (held, planned and cancelled)."""
-    counts = Counter(type(row.obj) for row in rows)
-    return "，".join(
-        f"{model.practice_label} {counts[model]:,} {model.unit_for(counts[model])}"
-        for model in PRACTICE_MODELS
-    )
 
 
 def _report(ctx: SeedContext, *, seeded_before: bool, photos: int) -> None:

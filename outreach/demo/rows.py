@@ -19,9 +19,8 @@ PUBLISHER = "shuji"  # publishes what its author may not, and takes its later st
 
 @dataclass
 class Row:
-    """An activity not yet written, as it should end up (status, publication, results), with
-    its many-to-many lists by field name, a meeting's attendance (category, count, names) and
-    decisions (text, responsible, due), and the photo scene that fits it (portal.demo.photos)."""
+    """An activity not yet written, as it should end up (status, publication, results), and
+    what hangs off it; ``scene``: the photo that fits it (portal.demo.photos)."""
 
     obj: Activity
     m2m: dict[str, list[Any]] = field(default_factory=dict)
@@ -36,14 +35,11 @@ def fill(rng: Random, template: str, **values: Any) -> str:
 
 
 def write(rows: list[Row]) -> None:
-    """Write each row through the services; ``row.obj`` becomes the stored activity.
-
-    What was held is registered (登记) as held an hour after it ended — except a meeting: its
-    results are rows (attendance, decisions), so it is registered as planned three days ahead
-    and marked held (已举办) after it. What is planned or called off is registered three days
-    ahead (取消: the day before). The author publishes if they may; otherwise the party
-    secretary does, and takes the later steps. No step is dated after now.
-    """
+    """Write each row through the services (``row.obj`` becomes the stored activity): what was
+    held is registered (登记) as held an hour after it ended, except a meeting, whose results
+    are rows: registered as planned three days ahead, it is marked held (已举办) after. What is
+    planned or called off is registered three days ahead (取消: the day before). The author
+    publishes if they may, else the party secretary does and takes the later steps."""
     publisher, now = get_user_model().objects.get(username=PUBLISHER), clock.now()
     for row in rows:
         obj = row.obj

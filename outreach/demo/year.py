@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.utils import timezone
 from outreach import models
 from outreach.demo.rows import Row, fill
 from portal.demo import SeedContext, texts
-from portal.models import CalendarDay, Community, Compound, DayKind, Grid, StaffProfile, Team
+from portal.models import CalendarDay, Community, DayKind, Grid, StaffProfile, Team
 
 # The demo accounts that register activities (portal's demo data) and where they work.
 SECRETARY, AREA_LEADER = "shuji", "baopian"
@@ -27,7 +26,7 @@ HOME, HOME_GRID = "fenghuangling", "第二网格"  # the community secretary's a
 AREA = ("fenghuangling", "chilechuan")  # the area leader's 包片
 SECRETARY_POST = "wusutu"  # the party secretary's own 联系点
 HELD, PLANNED, CANCELLED = "held", "planned", "cancelled"  # models.ActivityStatus
-FRIDAY, SLOTS = 4, [(9, 30), (10, 0), (15, 0), (15, 30)]  # when a talk or a daily visit starts
+FRIDAY = 4
 
 
 def weekday_from(day: date) -> date:
@@ -40,15 +39,6 @@ def fitting(items: list[dict], day: date) -> list[dict]:
     return [item for item in items if day.month in item.get("months", range(1, 13))]
 
 
-@dataclass
-class Place:
-    """A community the demo works in: its grids with a station, and each grid's compounds."""
-
-    community: Community
-    grids: list[Grid]
-    compounds: dict[int, list[Compound]]  # grid id -> compounds (the community's if none)
-
-
 class Year:
     """Reads the places, accounts, teams and data files once, and builds the rows."""
 
@@ -56,20 +46,17 @@ class Year:
         self.rng, self.today, self.tz = ctx.rng, ctx.today, timezone.get_current_timezone()
         names = ("common", "talks", "research", "onsite", "meetings")
         self.data = {name: texts("outreach.demo", name) for name in names}
-        grids, by_grid, by_community = defaultdict(list), defaultdict(list), defaultdict(list)
-        for grid in Grid.objects.exclude(station="").order_by("sort_order", "pk"):
-            grids[grid.community_id].append(grid)
-        self.compound_named = {}
-        for compound in Compound.objects.select_related("grid", "community").order_by("pk"):
-            by_community[compound.community_id].append(compound)
-            by_grid[compound.grid_id].append(compound)
-            self.compound_named[compound.name] = compound
-        self.places = [
-            Place(c, grids[c.pk], {g.pk: by_grid[g.pk] or by_community[c.pk] for g in grids[c.pk]})
-            for c in Community.objects.order_by("sort_order", "pk")
-            if grids[c.pk] and by_community[c.pk]
-        ]
-        self.by_code = {place.community.code: place for place in self.places}
+        # Each community's grids that have a station and compounds, in order.
+        self.grids: dict[Community, list[Grid]] = defaultdict(list)
+        grids = Grid.objects.exclude(station="").select_related("community")
+        order = ("community__sort_order", "community", "sort_order", "pk")
+        self.compounds = {}  # by name: (community, grid, compound)
+        for grid in grids.prefetch_related("compounds").order_by(*order):
+            if compounds := list(grid.compounds.all()):
+                self.grids[grid.community].append(grid)
+            self.compounds |= {c.name: (grid.community, grid, c) for c in compounds}
+        self.communities = list(self.grids)
+        self.by_code = {community.code: community for community in self.communities}
         self.users = {u.username: u for u in get_user_model().objects.filter(username__in=AUTHORS)}
         staff = StaffProfile.objects.filter(user__username__in=AUTHORS).select_related("user")
         self.staff = {profile.user.username: profile for profile in staff}
@@ -80,25 +67,21 @@ class Year:
             s["name"]: models.TalkSeries.objects.get_or_create(name=s["name"], defaults=s)[0]
             for s in self.data["talks"]["series"]
         }
+        theme = models.ResearchTheme.objects.get_or_create
         self.themes = {
-            t["name"]: models.ResearchTheme.objects.get_or_create(
-                name=t["name"], defaults={"description": t["description"]}
-            )[0]
+            t["name"]: theme(name=t["name"], defaults={"description": t["description"]})[0]
             for t in self.data["research"]["theme"]
         }
-        # The 365 days ending yesterday, and those of them that are not public holidays nor in
-        # the week the office rests from the spring festival's eve.
+        # The 365 days ending yesterday; free: not a public holiday nor in the week the office
+        # rests from the spring festival's eve.
         self.days = [self.today - timedelta(days=n) for n in range(365, 0, -1)]
         holidays = CalendarDay.objects.filter(kind=DayKind.HOLIDAY).values_list("date", flat=True)
         self.free = set(self.days) - set(holidays)
         for day in self.days:
             if -1 <= (day - (self.festival("spring", day.year) or date.min)).days <= 6:
                 self.free.discard(day)
-        self.rotas: dict[int, models.OnsiteRota] = {}
+        self.rotas: dict[Community, models.OnsiteRota] = {}
         self.used: Counter[str] = Counter()  # talk topics, so titles stay varied
-
-    def at(self, day: date, hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(day, time(hour, minute), tzinfo=self.tz)
 
     def free_days(self, *weekdays: int) -> list[date]:
         return [day for day in self.days if day in self.free and day.weekday() in weekdays]
@@ -112,42 +95,41 @@ class Year:
         return "、".join(posts[p.user.username] for p in profiles) or posts["nobody"]
 
     def author(self, community: Community, grid: Grid | None) -> Any:
-        """Who registers an activity: the grid worker in her grid, the community secretary in
-        her community, otherwise the party secretary."""
+        """Who registers: the grid worker in her grid, the community secretary in hers, else
+        the party secretary."""
         if community.code != HOME:
             return self.users[SECRETARY]
         return self.users[GRID_WORKER if grid and grid.name == HOME_GRID else COMMUNITY_SECRETARY]
 
     def planned(self, plan: list[dict], build: Callable[..., Row]) -> list[Row]:
         """What a data file's plan asks for (its comment there says how to read it)."""
-        rows, rng = [], self.rng
+        rows, rng, places = [], self.rng, self.communities
         for line in plan:
             days, count = self.free_days(*line["weekdays"]), line["count"]
-            weights = [line.get("weights", {}).get(p.community.code, 1) for p in self.places]
-            order = rng.sample(self.places, k=len(self.places))
+            weights = [line.get("weights", {}).get(c.code, 1) for c in places]
+            order = rng.sample(places, k=len(places))
             for n in range(count):
                 if line.get("spread"):
                     step = len(days) // count
                     day, place = days[n * step + rng.randrange(step)], order[n % len(order)]
                 else:
-                    day, place = rng.choice(days), rng.choices(self.places, weights)[0]
+                    day, place = rng.choice(days), rng.choices(places, weights)[0]
                 rows.append(build(line["kind"], day, place, status=line.get("status", HELD)))
         return rows
 
-    def activity(self, model: type, place: Place, grid: Grid | None, **fields: Any) -> Any:
-        """An activity of ``model`` registered by its place's author, ``minutes`` long from
-        ``starts_at``; when cancelled, for one of ``reasons`` (mostly the season's)."""
-        start, reasons = fields["starts_at"], fields.pop("reasons")
-        fields["ends_at"] = start + timedelta(minutes=fields.pop("minutes"))
+    def activity(self, model: type, day: date, times: list, **fields: Any) -> Any:
+        """A public activity of ``model`` registered by its place's author, at one of ``times``
+        on ``day``; when cancelled, for one of ``reasons`` (mostly the season's)."""
+        hour, minute, minutes = self.rng.choice(times)
+        start = datetime.combine(day, time(hour, minute), tzinfo=self.tz)
+        fields |= {"starts_at": start, "ends_at": start + timedelta(minutes=minutes)}
+        reasons, seasons = fields.pop("reasons"), self.data["common"]["seasons"]
         if fields["status"] == CANCELLED:
-            seasons = self.data["common"]["seasons"]
-            season = next((s for s, months in seasons.items() if start.month in months), "any")
+            season = next((s for s, months in seasons.items() if day.month in months), "any")
             season = season if self.rng.random() < 0.6 else "any"
             fields["cancel_reason"] = self.rng.choice(reasons.get(season, reasons["any"]))
-        author = self.author(place.community, grid)
-        return model(
-            community=place.community, grid=grid, created_by=author, is_published=True, **fields
-        )
+        author = self.author(fields["community"], fields["grid"])
+        return model(created_by=author, is_published=True, **fields)
 
     # --- policy talks ----------------------------------------------------------------------
 
@@ -159,7 +141,7 @@ class Year:
             return False
         return not topic.get("outdoor") or 5 <= day.month <= 9
 
-    def talk(self, kind: str, day: date, place: Place | None, *, status: str = HELD) -> Row:
+    def talk(self, kind: str, day: date, place: Community | None, *, status: str = HELD) -> Row:
         rng, data = self.rng, self.data["talks"]
         # A festival's own event first, then the least used topic that fits the day.
         topics = [t for t in data["topic"] if t["kind"] == kind and self.fits(t, day)]
@@ -167,35 +149,28 @@ class Year:
         least = min(self.used[t["title"]] for t in topics)
         topic = rng.choice([t for t in topics if self.used[t["title"]] == least])
         self.used[topic["title"]] += 1
-        place = place or rng.choice(self.places)
-        community, grid = place.community.name, rng.choice(place.grids)
-        spot = rng.choice(place.compounds[grid.pk])
-        culture = kind == "culture"
+        community = place or rng.choice(self.communities)
+        grid, culture = rng.choice(self.grids[community]), kind == "culture"
+        spot = rng.choice(grid.compounds.all())
         outdoor = topic.get("outdoor") or (culture and 5 <= day.month <= 9 and rng.random() < 0.6)
         template = rng.choice(data["venues"]["outdoor" if outdoor else kind])
-        venue = template.format(community=community, station=grid.station, compound=spot.name)
-        if outdoor or "{station}" not in template:
-            grid = spot.grid if outdoor else None
+        names = {"community": community.name, "station": grid.station, "compound": spot.name}
+        names |= {"venue": template.format(**names), "team": rng.choice(data["teams"][kind])}
+        times = data["times"][kind]
         if topic.get("evening") or (outdoor and day.month in (6, 7, 8) and rng.random() < 0.6):
-            start, minutes = self.at(day, 20 if day.month in (6, 7) else 19, 30), 90
-        elif culture:
-            start, minutes = self.at(day, rng.choice([9, 14, 15]), rng.choice([0, 30])), 120
-        else:
-            start, minutes = self.at(day, *rng.choice(SLOTS)), rng.choice([60, 90, 90, 120])
-        where = spot.name if outdoor else community
-        team = self.teams[rng.choice(data["teams"][kind])]
-        names = {"team": team.name, "venue": venue, "community": community, "compound": spot.name}
+            times = [[20 if day.month in (6, 7) else 19, 30, 90]]
+        where = spot.name if outdoor else community.name
         talk = self.activity(
             models.PolicyTalk,
-            place,
-            grid,
+            day,
+            times,
             title=f"{topic['title']}（{where}）" if rng.random() < 0.3 else topic["title"],
             kind=kind,
             series=self.series.get(topic.get("series", "")),
-            starts_at=start,
-            minutes=minutes,
+            community=community,
+            grid=grid if outdoor or "{station}" in template else None,
             compound=spot if outdoor else None,
-            venue=venue,
+            venue=names["venue"],
             summary=fill(rng, rng.choice(data["openings"][kind]) + topic["summary"], **names),
             other_speakers=topic.get("other_speakers", "") if rng.random() < 0.7 else "",
             status=status,
@@ -204,6 +179,7 @@ class Year:
         if status == HELD:
             talk.summary += fill(rng, rng.choice(data["tails"][kind]))
             self.audience(talk, outdoor=outdoor)
+        team = self.teams[names["team"]]
         members = [m for m in team.members.all() if m.is_active]
         speakers = rng.sample(members, k=min(len(members), rng.choice([1, 1, 2])))
         m2m = {"teams": [team], "speakers": speakers}
@@ -228,8 +204,7 @@ class Year:
         talk.reach_note = notes[method].format(onsite=onsite, online=max(1, reach - onsite))
 
     def talks_year(self) -> list[Row]:
-        """Each festival's own event on a day near it (a weekend where there is one), then
-        what the plan asks for."""
+        """Each festival's event near it (at a weekend if it can), then what the plan asks."""
         rows = []
         for topic in (t for t in self.data["talks"]["topic"] if t.get("festival")):
             window = [d for d in self.days if self.fits(topic, d)]
@@ -240,30 +215,27 @@ class Year:
 
     # --- research visits -------------------------------------------------------------------
 
-    def visit(self, kind: str, day: date, place: Place, *, status: str = HELD, **where: Any) -> Row:
-        rng, data, staff = self.rng, self.data["research"], self.staff
-        code, grid = place.community.code, where.get("grid") or rng.choice(place.grids)
-        compound = rng.choice(place.compounds[grid.pk])
+    def visit(self, kind: str, day: date, community: Community, **kw: Any) -> Row:
+        rng, data, staff, code = self.rng, self.data["research"], self.staff, community.code
+        grid = kw.get("grid") or rng.choice(self.grids[community])
+        compound, status = rng.choice(grid.compounds.all()), kw.get("status", HELD)
         home_grid = code == HOME and grid.name == HOME_GRID
         # The party secretary on his visiting days and outside the area leader's communities;
         # a daily visit at home is the grid worker's in her grid, the community secretary's else.
         lead = staff[AREA_LEADER if code in AREA and kind != "secretary_day" else SECRETARY]
         if kind == "daily" and code == HOME:
             lead = staff[GRID_WORKER if home_grid else COMMUNITY_SECRETARY]
-        hour, minute = {"secretary_day": (9, 0), "focused": (rng.choice([9, 14]), 30)}.get(
-            kind, rng.choice(SLOTS)
-        )
         themes = rng.sample(data["theme"], k=2 if rng.random() < 0.3 else 1)
         names = {"lead": self.who([lead]), "compound": compound.name, **themes[0]}
         visit = self.activity(
             models.FieldVisit,
-            place,
-            compound.grid,
-            title=data["titles"][kind].format(community=place.community.name, **names),
+            day,
+            data["times"][kind],
+            title=data["titles"][kind].format(community=community.name, **names),
             kind=kind,
             lead_official=lead,
-            starts_at=self.at(day, hour, minute),
-            minutes=rng.choice(data["visits"]["minutes"][kind]),
+            community=community,
+            grid=grid,
             compound=compound,
             venue=compound.name,
             summary=data["text"]["planned"].format(**names),
@@ -288,113 +260,100 @@ class Year:
         participants = [staff[COMMUNITY_SECRETARY]] if code == HOME else []
         participants += [staff[GRID_WORKER]] if home_grid else []
         participants += [staff[AREA_LEADER]] if code in AREA and kind != "daily" else []
-        m2m = {
-            "participants": [p for p in participants if p != lead],
-            "themes": [self.themes[t["name"]] for t in themes],
-        }
+        m2m = {"participants": [p for p in participants if p != lead]}
+        m2m["themes"] = [self.themes[t["name"]] for t in themes]
         return Row(visit, m2m, scene="visit")
 
     # --- on-site office sessions -----------------------------------------------------------
 
-    def officials(self, place: Place, week: int, *, secretary: bool = False) -> list[Any]:
-        """Who sits at a session: the community secretary at home, the area leader at his two
-        communities in alternate weeks, the party secretary where he chose to go."""
-        code = place.community.code
-        officials = [self.staff[COMMUNITY_SECRETARY]] if code == HOME else []
-        officials += [self.staff[AREA_LEADER]] if code == AREA[week % 2] else []
+    def officials(self, community: Community, week: int, *, secretary: bool = False) -> list:
+        """The community secretary at home, the area leader at his two communities in alternate
+        weeks, the party secretary where he chose to go."""
+        officials = [self.staff[COMMUNITY_SECRETARY]] if community.code == HOME else []
+        officials += [self.staff[AREA_LEADER]] if community.code == AREA[week % 2] else []
         return officials + ([self.staff[SECRETARY]] if secretary else [])
 
-    def session(self, place: Place, start: datetime, officials: list, grid: Grid, **kw: Any) -> Row:
-        rng, data = self.rng, self.data["onsite"]
-        if place.community.code == HOME and grid.name == HOME_GRID:
-            officials = [*officials, self.staff[GRID_WORKER]]
-        topic = kw.pop("topic", None) or rng.choice(fitting(data["topic"], start.date()))
-        label = kw.pop("label", topic.get("label", ""))
+    def session(self, kind: str, day: date, community: Community, **kw: Any) -> Row:
+        """A Friday afternoon session, or (``special``) a morning one on one matter."""
+        rng, data, status = self.rng, self.data["onsite"], kw.pop("status", HELD)
+        grid = kw.pop("grid", None) or rng.choice(self.grids[community])
+        week, secretary = day.isocalendar().week, kw.pop("secretary", False)
+        officials = self.officials(community, week, secretary=secretary)
+        if community.code == HOME and grid.name == HOME_GRID:
+            officials.append(self.staff[GRID_WORKER])
+        topic = rng.choice([t for t in fitting(data["topic"], day) if kind in t["kinds"]])
+        label = topic.get("label", "") + ("专场" if kind == "special" else "")
         names = {"who": self.who(officials), "station": grid.station}
         session = self.activity(
             models.OnsiteSession,
-            place,
-            grid,
-            title=f"{place.community.name}现场办公" + (f"·{label}" if label else ""),
-            starts_at=start,
-            minutes=120,
-            compound=rng.choice(place.compounds[grid.pk]),
+            day,
+            data["times"][kind],
+            title=f"{community.name}现场办公" + (f"·{label}" if label else ""),
+            community=community,
+            grid=grid,
+            compound=rng.choice(grid.compounds.all()),
             venue=grid.station,
             venue_type=self.venue_type(grid.station),
             summary=rng.choice(data["text"]["planned"]).format(**names),
+            status=status,
             reasons=data["cancel_reasons"],
-            **{"status": HELD, **kw},
+            **kw,
         )
-        if session.status == HELD:
+        if status == HELD:
             mean, spread = data["sessions"]["residents"]
             session.residents_met = met = max(5, min(40, round(rng.gauss(mean, spread))))
             detail = fill(rng, topic["detail"], k=rng.randint(1, max(1, min(8, met // 2))))
             session.summary = rng.choice(data["text"]["held"]).format(met=met, **names) + detail
         return Row(session, {"officials": officials}, scene="onsite")
 
-    def special(self, kind: str, day: date, place: Place, *, status: str = HELD) -> Row:
-        """A mid-week session on one matter at one of the community's stations."""
-        topic = self.rng.choice(
-            fitting([t for t in self.data["onsite"]["topic"] if "label" in t], day)
-        )
-        officials, grid = (
-            self.officials(place, day.isocalendar().week),
-            self.rng.choice(place.grids),
-        )
-        start, label = self.at(day, 9, 30), f"{topic['label']}专场"
-        return self.session(place, start, officials, grid, topic=topic, label=label, status=status)
-
     def venue_type(self, station: str) -> str:
         types = self.data["common"]["venue_types"]
         return next((types[s] for s in types if station.endswith(s)), "other")
 
     def sessions_year(self) -> list[Row]:
-        """Every free Friday at 14:30 in each community, mostly at the rota's station."""
+        """Every free Friday in each community, mostly at the rota's station; then the plan."""
         rng, plan, rows = self.rng, self.data["onsite"]["fridays"], []
-        others = [p for p in self.places if p.community.code not in AREA]
+        others = [c for c in self.communities if c.code not in AREA]
         for day in self.free_days(FRIDAY):
-            week, start = day.isocalendar().week, self.at(day, 14, 30)
             visited = rng.choice(others) if rng.random() < plan["secretary"] else None
-            for place in self.places:
+            for community in self.communities:
                 if rng.random() < plan["skipped"]:  # merged into another meeting that week
                     continue
                 status = CANCELLED if rng.random() < plan["cancelled"] else HELD
-                at_rota = rng.random() < plan["at_rota_station"]
-                grid = place.grids[0] if at_rota else rng.choice(place.grids)
-                rota = self.rotas.get(place.community.pk)
-                rota = rota if rota and rota.venue == grid.station else None
-                officials = self.officials(place, week, secretary=visited is place)
-                rows.append(self.session(place, start, officials, grid, status=status, rota=rota))
-        return rows + self.planned(self.data["onsite"]["plan"], self.special)
+                grids, rota = self.grids[community], self.rotas.get(community)
+                grid = grids[0] if rng.random() < plan["at_rota_station"] else rng.choice(grids)
+                kw = {"grid": grid, "status": status, "secretary": visited == community}
+                kw["rota"] = rota if rota and rota.venue == grid.station else None
+                rows.append(self.session("friday", day, community, **kw))
+        return rows + self.planned(self.data["onsite"]["plan"], self.session)
 
     def plan_rotas(self) -> None:
         """One Friday 14:30 rota per community at its first grid station (found or made)."""
-        for place in self.places:
-            grid, code = place.grids[0], place.community.code
+        for community, grids in self.grids.items():
             rota, created = models.OnsiteRota.objects.get_or_create(
-                community=place.community,
+                community=community,
                 weekday=FRIDAY,
                 start_time=time(14, 30),
-                venue=grid.station,
-                defaults={"grid": grid, "venue_type": self.venue_type(grid.station)},
+                venue=grids[0].station,
+                defaults={"grid": grids[0], "venue_type": self.venue_type(grids[0].station)},
             )
-            if created:
-                week = AREA.index(code) if code in AREA else 0  # the area leader comes
-                rota.officials.set(self.officials(place, week, secretary=code == SECRETARY_POST))
-            self.rotas[place.community.pk] = rota
+            if created:  # with the area leader (week) and at his 联系点 the party secretary
+                week = AREA.index(community.code) if community.code in AREA else 0
+                post = community.code == SECRETARY_POST
+                rota.officials.set(self.officials(community, week, secretary=post))
+            self.rotas[community] = rota
 
     # --- deliberation meetings -------------------------------------------------------------
 
-    def meeting(self, matter: dict, start: datetime, *, status: str = HELD) -> Row | None:
+    def meeting(self, matter: dict, day: date, *, status: str = HELD) -> Row | None:
         rng, data = self.rng, self.data["meetings"]
-        compound = self.compound_named.get(matter["compound"])
-        place = self.by_code.get(compound.community.code) if compound else None
-        if compound is None or place is None:
+        if matter["compound"] not in self.compounds:
             return None
-        community = place.community
-        halls = [g.station for g in [compound.grid, *place.grids] if g and "议事" in g.station]
-        officials = [self.staff[COMMUNITY_SECRETARY]] if community.code == HOME else []
-        officials += [self.staff[AREA_LEADER]] if community.code in AREA else []
+        community, grid, compound = self.compounds[matter["compound"]]
+        code = community.code
+        halls = [g.station for g in [grid, *self.grids[community]] if "议事" in g.station]
+        officials = [self.staff[COMMUNITY_SECRETARY]] if code == HOME else []
+        officials += [self.staff[AREA_LEADER]] if code in AREA else []
         officials += [self.staff[SECRETARY]] if not officials or rng.random() < 0.25 else []
         attendance = []
         for category, names in [*matter["parties"], ["party", f"{community.name}党委"]]:
@@ -405,11 +364,11 @@ class Year:
         text = {"parties": "、".join(map(str, labels)), "community": community.name, **matter}
         meeting = self.activity(
             models.Deliberation,
-            place,
-            compound.grid,
+            day,
+            data["plan"]["times"],
             title=matter["title"],
-            starts_at=start,
-            minutes=rng.choice([90, 120, 150]),
+            community=community,
+            grid=grid,
             compound=compound,
             venue=halls[0] if halls else f"{community.name}党群服务中心议事室",
             summary=data["text"]["planned"].format(**text),
@@ -418,8 +377,7 @@ class Year:
         )
         if status != HELD:
             return Row(meeting, {"officials": officials}, scene="meeting")
-        due = start.date()
-        decisions = [(t, who, due + timedelta(days=n)) for t, who, n in matter["decisions"]]
+        decisions = [(t, who, day + timedelta(days=n)) for t, who, n in matter["decisions"]]
         residents = attendance[0][1]  # the residents' representatives come first
         text |= {
             "attendees": sum(n for _c, n, _names in attendance),
@@ -434,7 +392,7 @@ class Year:
         return Row(meeting, {"officials": officials}, attendance, decisions, scene="meeting")
 
     def meetings_year(self) -> list[Row | None]:
-        """One meeting per matter; a follow-up a month or more after the one it follows."""
+        """One meeting per matter, a follow-up 30 to 75 days after the one it follows."""
         rng, days, rows = self.rng, self.free_days(0, 1, 2, 3, 4), []
         held_on: dict[int, date] = {}
         for matter in self.data["meetings"]["matter"]:
@@ -442,11 +400,10 @@ class Year:
             later = [d for d in days if before and 30 <= (d - before).days <= 75]
             day = rng.choice(later or days[-20:] if before else days[: len(days) * 2 // 3])
             held_on[matter["id"]] = day
-            hour, minute = rng.choice([(15, 0), (15, 30), (19, 0)])
-            rows.append(self.meeting(matter, self.at(day, hour, minute)))
-            if matter["id"] == self.data["meetings"]["plan"]["postponed"]:  # put off once
-                earlier = max(d for d in days if d <= day - timedelta(days=7))
-                rows.append(self.meeting(matter, self.at(earlier, 15, 0), status=CANCELLED))
+            rows.append(self.meeting(matter, day))
+            if matter["id"] == self.data["meetings"]["plan"]["postponed"]:
+                earlier = weekday_from(day - timedelta(days=7))
+                rows.append(self.meeting(matter, earlier, status=CANCELLED))
         return rows
 
     # --- the whole of it -------------------------------------------------------------------
@@ -458,27 +415,22 @@ class Year:
         rng, today, home = self.rng, self.today, self.by_code[HOME]
         research = self.planned(self.data["research"]["plan"], self.visit)
         year = [*self.talks_year(), *self.sessions_year(), *research, *self.meetings_year()]
-        grid = next(g for g in home.grids if g.name == HOME_GRID)
+        grid = next(g for g in self.grids[home] if g.name == HOME_GRID)
         fortnight = [d for d in self.free_days(0, 1, 2, 3) if (today - d).days <= 14]
         days = sorted(rng.sample(fortnight, k=3))
         drafts = [self.visit("daily", day, home, grid=grid) for day in days[:2]]
-        topic = rng.choice([t for t in self.data["onsite"]["topic"] if "label" not in t])
-        officials = [self.staff[COMMUNITY_SECRETARY]]
-        drafts.append(self.session(home, self.at(days[2], 9, 30), officials, grid, topic=topic))
+        drafts.append(self.session("special", days[2], home, grid=grid))
         saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
         saturday += timedelta(days=7 if saturday < today + timedelta(days=2) else 0)
-        meeting = self.at(weekday_from(today + timedelta(days=9)), 15, 0)
-        chilechuan = self.by_code.get("chilechuan", home)
+        talk_day = weekday_from(today + timedelta(days=3))
+        meeting_day = weekday_from(today + timedelta(days=9))
         planned = [
-            self.talk(
-                "theory", weekday_from(today + timedelta(days=3)), chilechuan, status=PLANNED
-            ),
+            self.talk("theory", talk_day, self.by_code.get("chilechuan", home), status=PLANNED),
             self.talk("culture", saturday, home, status=PLANNED),
-            self.meeting(self.data["meetings"]["upcoming"], meeting, status=PLANNED),
+            self.meeting(self.data["meetings"]["upcoming"], meeting_day, status=PLANNED),
         ]
-        for row in drafts:
-            row.obj.is_published = False
         for row in [*drafts, *planned]:
             if row is not None:
+                row.obj.is_published = row.obj.status == PLANNED
                 row.scene = ""  # no photos of drafts and plans
         return [row for row in [*year, *drafts, *planned] if row is not None]
