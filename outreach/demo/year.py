@@ -1,7 +1,6 @@
 """The demo's outreach work as rows to write, planned from the data files (outreach/demo/data):
-a year of policy talks, research visits, on-site sessions and deliberation meetings (the 365
-days ending yesterday), the grid worker's drafts of its last fortnight, the next two weeks'
-plans. Random choices come from the seeder's rng and dates from its ``today``."""
+the year of talks, visits, sessions and meetings (the 365 days ending yesterday), the grid
+worker's drafts of its last fortnight, the next two weeks. Randomness: the seeder's rng."""
 
 from __future__ import annotations
 
@@ -350,10 +349,9 @@ class Year:
         if matter["compound"] not in self.compounds:
             return None
         community, grid, compound = self.compounds[matter["compound"]]
-        code = community.code
         halls = [g.station for g in [grid, *self.grids[community]] if "议事" in g.station]
-        officials = [self.staff[COMMUNITY_SECRETARY]] if code == HOME else []
-        officials += [self.staff[AREA_LEADER]] if code in AREA else []
+        officials = [self.staff[COMMUNITY_SECRETARY]] if community.code == HOME else []
+        officials += [self.staff[AREA_LEADER]] if community.code in AREA else []
         officials += [self.staff[SECRETARY]] if not officials or rng.random() < 0.25 else []
         attendance = []
         for category, names in [*matter["parties"], ["party", f"{community.name}党委"]]:
@@ -429,8 +427,7 @@ class Year:
             self.talk("culture", saturday, home, status=PLANNED),
             self.meeting(self.data["meetings"]["upcoming"], meeting_day, status=PLANNED),
         ]
-        for row in [*drafts, *planned]:
-            if row is not None:
-                row.obj.is_published = row.obj.status == PLANNED
-                row.scene = ""  # no photos of drafts and plans
-        return [row for row in [*year, *drafts, *planned] if row is not None]
+        later = [row for row in [*drafts, *planned] if row is not None]
+        for row in later:  # no photos of drafts and plans
+            row.obj.is_published, row.scene = row.obj.status == PLANNED, ""
+        return [row for row in year if row is not None] + later

@@ -45,7 +45,10 @@ from outreach.models import (
     VisitKind,
 )
 from outreach.stats import practice_totals, upcoming_activities
+from portal import clock
+from portal.formats import cn_period
 from portal.models import Community
+from portal.periods import year_back
 
 pytestmark = pytest.mark.django_db
 
@@ -120,9 +123,15 @@ def test_a_demo_year_reaches_the_headline_figures(demo):
     assert all(n >= 10 for n in totals["research"].by_kind.values())
     assert 20 <= totals["deliberations"].events <= 30
     assert totals["deliberations"].attendees > 0
-    # The seeder reports the same figures the home page will show.
+    # The seed article's figures for the year: 宣讲及文化惠民活动80余场、惠及6000余人;
+    # 现场办公200余次、惠及3000余人.
+    assert 80 <= talks.events < 90 and 6000 <= talks.reach < 7000
+    assert 200 <= totals["onsite"].events < 300
+    assert 3000 <= totals["onsite"].residents_met < 4000
+    # The seeder reports the same figures the home page will show, and the period it counts.
     assert f"宣讲 {talks.events:,} 场（惠及 {talks.reach:,} 人）" in output
     assert f"现场办公 {totals['onsite'].events:,} 场" in output
+    assert f"下基层活动（{cn_period(*year_back(clock.today()))}举行的" in output
 
     # All of it took place in the year before today.
     now = timezone.now()
@@ -191,6 +200,11 @@ def test_demo_records_are_plausible(demo):
     for meeting in Deliberation.objects.held().prefetch_related("attendance", "decisions"):
         assert meeting.attendance.count() >= 2
         assert 1 <= meeting.decisions.count() <= 3
+
+    # Replies vary as real ones do: hardly two held activities tell the same summary.
+    for model in PRACTICE_MODELS:
+        summaries = list(model.objects.held().values_list("summary", flat=True))
+        assert len(set(summaries)) >= 0.97 * len(summaries), model.__name__
 
     # Public texts and diaries name no phone numbers.
     for model in PRACTICE_MODELS:
