@@ -8,11 +8,13 @@ outreach.services with the clock set for each step (``rows.write``), and adds ph
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import transaction
 
 from outreach.demo.rows import Row, write
 from outreach.demo.year import AUTHORS, HELD, Year
-from outreach.models import OnsiteSession, PolicyTalk
+from outreach.models import PRACTICE_MODELS, OnsiteSession, PolicyTalk
 from outreach.services import plan_from_rota
 from outreach.stats import practice_totals, upcoming_activities
 from outreach.views import UPCOMING_DAYS
@@ -30,25 +32,24 @@ SKIPPED = "已有演示活动，未重复生成"
 @transaction.atomic
 def seed(ctx: SeedContext) -> None:
     """Write the demo year once (see the module docstring), then plan the coming Fridays."""
-    seeded_before = PolicyTalk.objects.filter(
-        series__name="文化进万家", created_by__username__in=AUTHORS
-    ).exists()
+    talks = PolicyTalk.objects.filter(created_by__username__in=AUTHORS)
+    seeded_before = talks.filter(series__name="文化进万家").exists()
     year, rows, photos = Year(ctx), [], 0
     year.plan_rotas()
     with ctx.stage("下基层活动（一年的记录和近期安排）") as stage:
         if not seeded_before:
             rows = year.rows()
             write(rows)
-        stage.done(SKIPPED if seeded_before else f"{len(rows):,} 项（含取消的和计划中的）")
+        stage.done(SKIPPED if seeded_before else _written(rows))
     with ctx.stage("活动照片") as stage:
         photos = photograph(rows, ctx)
         stage.done(SKIPPED if seeded_before else f"{photos} 张")
     with ctx.stage("现场办公排班（未来四周）") as stage:
-        planned = 0
-        for community, rota in year.rotas.items():
-            if rota.is_active:
-                actor = year.author(community, rota.grid)
-                planned += len(plan_from_rota(rota, actor=actor, weeks=4, today=ctx.today))
+        planned = sum(
+            len(plan_from_rota(rota, actor=year.author(c, rota.grid), weeks=4, today=ctx.today))
+            for c, rota in year.rotas.items()
+            if rota.is_active
+        )
         stage.done(f"新排 {planned} {OnsiteSession.unit_for(planned)}")
     ctx.report_at_end(lambda: _report(ctx, seeded_before=seeded_before, photos=photos))
 
@@ -65,6 +66,15 @@ def photograph(rows: list[Row], ctx: SeedContext) -> int:
                 album.photograph(photo, scene)
                 made += 1
     return made
+
+
+def _written(rows: list[Row]) -> str:
+    """How many activities of each practice were written (held, planned and cancelled)."""
+    counts = Counter(type(row.obj) for row in rows)
+    return "，".join(
+        f"{model.practice_label} {counts[model]:,} {model.unit_for(counts[model])}"
+        for model in PRACTICE_MODELS
+    )
 
 
 def _report(ctx: SeedContext, *, seeded_before: bool, photos: int) -> None:

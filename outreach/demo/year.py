@@ -9,7 +9,6 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from outreach import models
@@ -25,7 +24,6 @@ HOME, HOME_GRID = "fenghuangling", "第二网格"  # the community secretary's a
 AREA = ("fenghuangling", "chilechuan")  # the area leader's 包片
 SECRETARY_POST = "wusutu"  # the party secretary's own 联系点
 HELD, PLANNED, CANCELLED = "held", "planned", "cancelled"  # models.ActivityStatus
-FRIDAY = 4
 
 
 def weekday_from(day: date) -> date:
@@ -56,7 +54,6 @@ class Year:
             self.compounds |= {c.name: (grid.community, grid, c) for c in compounds}
         self.communities = list(self.grids)
         self.by_code = {community.code: community for community in self.communities}
-        self.users = {u.username: u for u in get_user_model().objects.filter(username__in=AUTHORS)}
         staff = StaffProfile.objects.filter(user__username__in=AUTHORS).select_related("user")
         self.staff = {profile.user.username: profile for profile in staff}
         if set(AUTHORS) - set(self.staff) or HOME not in self.by_code:
@@ -96,9 +93,9 @@ class Year:
     def author(self, community: Community, grid: Grid | None) -> Any:
         """Who registers: the grid worker in her grid, the community secretary in hers, else
         the party secretary."""
-        if community.code != HOME:
-            return self.users[SECRETARY]
-        return self.users[GRID_WORKER if grid and grid.name == HOME_GRID else COMMUNITY_SECRETARY]
+        home_grid = community.code == HOME and grid is not None and grid.name == HOME_GRID
+        post = COMMUNITY_SECRETARY if community.code == HOME else SECRETARY
+        return self.staff[GRID_WORKER if home_grid else post].user
 
     def planned(self, plan: list[dict], build: Callable[..., Row]) -> list[Row]:
         """What a data file's plan asks for (its comment there says how to read it)."""
@@ -187,12 +184,11 @@ class Year:
     def audience(self, talk: models.PolicyTalk, *, outdoor: bool) -> None:
         """Signed attendance; for a cultural event, its estimated reach and how it was made."""
         rng, sizes = self.rng, self.data["talks"]["audience"]
-        notes = self.data["talks"]["reach_notes"]
         if talk.kind != "culture":
             talk.attendance_signed = rng.randint(*sizes[talk.kind])
             if talk.kind == "theory" and rng.random() < 0.15:  # and residents who did not sign
                 talk.reach_estimated = talk.attendance_signed + rng.randint(5, 30)
-                talk.reach_method, talk.reach_note = "headcount", notes["signed_in"]
+                talk.reach_method, talk.reach_note = "headcount", sizes["notes"]["signed_in"]
             return
         setting = "outdoor" if outdoor else "indoor"
         reach = int(rng.triangular(*sizes[setting])) if outdoor else rng.randint(*sizes[setting])
@@ -200,7 +196,7 @@ class Year:
         talk.reach_method = method = rng.choice(sizes[f"{setting}_methods"])
         talk.reach_estimated, talk.attendance_signed = reach, signed
         onsite = signed or reach // 2
-        talk.reach_note = notes[method].format(onsite=onsite, online=max(1, reach - onsite))
+        talk.reach_note = sizes["notes"][method].format(onsite=onsite, online=reach - onsite)
 
     def talks_year(self) -> list[Row]:
         """Each festival's event near it (at a weekend if it can), then what the plan asks."""
@@ -313,7 +309,7 @@ class Year:
         """Every free Friday in each community, mostly at the rota's station; then the plan."""
         rng, plan, rows = self.rng, self.data["onsite"]["fridays"], []
         others = [c for c in self.communities if c.code not in AREA]
-        for day in self.free_days(FRIDAY):
+        for day in self.free_days(models.Weekday.FRIDAY):
             visited = rng.choice(others) if rng.random() < plan["secretary"] else None
             for community in self.communities:
                 if rng.random() < plan["skipped"]:  # merged into another meeting that week
@@ -331,7 +327,7 @@ class Year:
         for community, grids in self.grids.items():
             rota, created = models.OnsiteRota.objects.get_or_create(
                 community=community,
-                weekday=FRIDAY,
+                weekday=models.Weekday.FRIDAY,
                 start_time=time(14, 30),
                 venue=grids[0].station,
                 defaults={"grid": grids[0], "venue_type": self.venue_type(grids[0].station)},
@@ -353,11 +349,9 @@ class Year:
         officials = [self.staff[COMMUNITY_SECRETARY]] if community.code == HOME else []
         officials += [self.staff[AREA_LEADER]] if community.code in AREA else []
         officials += [self.staff[SECRETARY]] if not officials or rng.random() < 0.25 else []
-        attendance = []
-        for category, names in [*matter["parties"], ["party", f"{community.name}党委"]]:
-            most = 3 if category in ("party", "owners_committee") else 2
-            low, high = data["plan"]["residents"] if category == "residents" else (1, most)
-            attendance.append((category, rng.randint(low, high), names))
+        sizes = data["attendance"]
+        parties = [*matter["parties"], ["party", f"{community.name}党委"]]
+        attendance = [(c, rng.randint(*sizes.get(c, sizes["other"])), n) for c, n in parties]
         labels = (models.StakeholderCategory(c).label for c, _n, _names in attendance)
         text = {"parties": "、".join(map(str, labels)), "community": community.name, **matter}
         meeting = self.activity(
@@ -391,8 +385,7 @@ class Year:
 
     def meetings_year(self) -> list[Row | None]:
         """One meeting per matter, a follow-up 30 to 75 days after the one it follows."""
-        rng, days, rows = self.rng, self.free_days(0, 1, 2, 3, 4), []
-        held_on: dict[int, date] = {}
+        rng, days, rows, held_on = self.rng, self.free_days(0, 1, 2, 3, 4), [], {}
         for matter in self.data["meetings"]["matter"]:
             before = held_on.get(matter.get("follows", -1))
             later = [d for d in days if before and 30 <= (d - before).days <= 75]
@@ -418,8 +411,7 @@ class Year:
         days = sorted(rng.sample(fortnight, k=3))
         drafts = [self.visit("daily", day, home, grid=grid) for day in days[:2]]
         drafts.append(self.session("special", days[2], home, grid=grid))
-        saturday = today + timedelta(days=(5 - today.weekday()) % 7 or 7)
-        saturday += timedelta(days=7 if saturday < today + timedelta(days=2) else 0)
+        saturday = today + timedelta(days=2 + (3 - today.weekday()) % 7)  # two days away at least
         talk_day = weekday_from(today + timedelta(days=3))
         meeting_day = weekday_from(today + timedelta(days=9))
         planned = [
