@@ -6,9 +6,11 @@ from datetime import date, time, timedelta
 from itertools import product
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from outreach import services
+from outreach import services, trust
 from outreach.models import TRANSITIONS, ActivityStatus, OnsiteSession, PolicyTalk
 from portal.models import CalendarDay, DayKind, StaffProfile
 from portal.roles import Role
@@ -194,3 +196,49 @@ def test_weekly_command_plans_every_active_rota_once(place):
     assert planned.count() == 2
     assert {s.community for s in planned} == {place.north}
     assert all(s.created_by is None for s in planned)
+
+
+@pytest.mark.django_db
+def test_bulk_writing_leaves_the_named_constraints_to_the_database_and_checks_the_rest(
+    place, staff
+):
+    """Inside ``bulk_writing`` (the demo's year) a step that breaks a named constraint still
+    fails, at the database; the guards and each field's own limits still answer as usual, and
+    each actor's unit is read once."""
+    actor = staff[Role.COMMUNITY_SECRETARY]
+    rota = make_rota(place.north_a)
+    taken = make_session(place.north_a, rota=rota, status=ActivityStatus.PLANNED)
+
+    def same_slot():
+        return OnsiteSession(
+            title="同一排班同一时间",
+            starts_at=taken.starts_at,
+            community=place.north,
+            grid=place.north_a,
+            venue=rota.venue,
+            venue_type=rota.venue_type,
+            rota=rota,
+        )
+
+    with pytest.raises(ValidationError):  # asked first, outside the seam
+        services.record_activity(same_slot(), actor=actor, held=False)
+    with services.bulk_writing():
+        with pytest.raises(IntegrityError), transaction.atomic():
+            services.record_activity(same_slot(), actor=actor, held=False)
+        with pytest.raises(ValidationError, match="签到人数不能超过"):
+            talk = PolicyTalk(
+                title="人数太多",
+                kind="law",
+                starts_at=timezone.now() - timedelta(hours=3),
+                community=place.north,
+                venue="礼堂",
+                attendance_signed=999_999,
+            )
+            services.record_activity(talk, actor=actor, held=True)
+        held = make_session(place.north_a, status=ActivityStatus.HELD, residents_met=5)
+        with pytest.raises(services.ActivityError):
+            services.cancel_activity(held, actor=actor, reason="大风天气")
+        services.cancel_activity(taken, actor=actor, reason="大风天气")
+        assert set(trust.units()) == {actor.pk}
+    assert trust.units() is None
+    assert OnsiteSession.objects.filter(rota=rota).count() == 1

@@ -4,8 +4,8 @@ Outside ``tests/`` (and migrations) no code patches another module at run time (
 ``patch``), reaches into Django's private machinery (``_savepoint_allowed``, ``_get_default``)
 or uses a first-party module's underscored names: renaming a private helper must never break
 ``make run``. The demo writes its year through the services' public seams instead
-(``petitions.services.trusted_caller``, ``petitions.services.bulk_writing``), which no web
-request can open.
+(``petitions.services.trusted_caller``, ``petitions.services.bulk_writing``,
+``outreach.services.bulk_writing``), which no web request can open.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
+from outreach import services as outreach_services
 from petitions import services
 from petitions.services import trust
 from portal.middleware import ServingRequestMiddleware, serving_request
@@ -31,7 +32,13 @@ FORBIDDEN_CALLS = {"patch", "patch.object", "patch.dict", "patch.multiple"}
 FORBIDDEN_ATTRIBUTES = {"_savepoint_allowed", "_get_default"}
 # Where the trusted callers' seams may be named: their own package and the demo seeder.
 SEAM_NAMES = {"trusted_caller", "bulk_writing"}
-SEAM_USERS = ("petitions/services/", "petitions/demo/")
+SEAM_USERS = (
+    "petitions/services/",
+    "petitions/demo/",
+    "outreach/services.py",
+    "outreach/trust.py",
+    "outreach/demo/",
+)
 
 
 def application_files(root: Path = ROOT) -> list[Path]:
@@ -179,7 +186,11 @@ def test_the_seams_refuse_to_open_during_a_request():
 
     def view(request: HttpRequest) -> HttpResponse:
         assert serving_request()
-        for seam in (services.trusted_caller, services.bulk_writing):
+        for seam in (
+            services.trusted_caller,
+            services.bulk_writing,
+            outreach_services.bulk_writing,
+        ):
             with pytest.raises(RuntimeError, match="not for web requests"), seam():
                 opened.append(seam.__name__)
         return HttpResponse("ok")
