@@ -1,7 +1,8 @@
 """Demo cases: a year of resident requests in 凤凰岭街道, written through the case services.
 
 What one run writes (``seed_demo`` runs portal's and outreach's seeders first, so the demo
-accounts, the mediation teams and the year of held activities exist):
+accounts, the mediation teams and the year of held activities exist; this demo reads those
+activities from the database only):
 
 - the problems found on the research visits (调查研究, from each visit's 民情日志, 200+ solved)
   and the requests taken at the on-site sessions (现场办公, 410+ solved), linked to them;
@@ -15,143 +16,106 @@ accounts, the mediation teams and the year of held activities exist):
   handled by the party secretary and a case hidden from the grid worker it names;
 - today's spread of states: waiting for the grid worker's and the community secretary's
   sign-for, bounced and reassigned, overdue (two supervised by the district inspector), due in
-  the next days, redone after 不满意 (one three times, so under 督办).
-
-History is written as it happened: ``clock.frozen`` makes the services believe it is the
-moment of each step, so timestamps, timeline entries and deadlines carry the historical moment
-(see ``story``). Steps whose moment has not come yet are not taken, so the newest requests are
-naturally still open.
-
+  the next days, redone after 不满意 (one three times, so under 督办);
 - 信访接待下基层 (``receptions``): a year of leaders' reception days, lawyers' office hours,
   legal talks and mediation days in the five communities (190+ held, a few cancelled, four
-  planned in the next weeks, photos on about twenty), and the ~60 requests registered at them
-  (``reception_cases``), played with the rest.
+  planned in the next weeks, photos on about twenty), and the ~60 requests registered at them.
 
-Idempotence: the marker of the cases is any case registered by a demo account, that of the
-receptions any reception registered by one. When both exist, nothing is written and only the
-summary is printed; a database seeded before receptions existed gets them (and their requests)
-on the next run. (``--scale`` volume for benchmarks is ``petitions.volume``'s, not the demo's.)
+Data first: the words (issues, replies, results, notes, agreements, refusal reasons, captions)
+and the scenarios (each case's script of steps, today's spread, the reception routine) are
+``data/*.toml``; ``plans`` decides which cases the year brings, ``story`` plays each script
+through the public services of ``petitions.services`` with the clock frozen at each step's
+moment (``portal.clock.frozen``), and ``receptions`` records the activities through
+``outreach.services``. Results and replies are composed from parts and the case's specifics
+(when and how it came in, where, who handled it), so that no two cases read the same.
 
-Everything random comes from ``ctx.rng`` and every date from ``ctx.today`` — except tracking
-codes, which come from ``secrets`` as always: a predictable code would let anyone read a case.
-Texts name no resident and no phone number; residents, phone numbers (13x000xxxxx) and ID
-numbers (valid check digits) are invented.
+The seams: the run is a trusted caller (``petitions.services.trusted_caller``: the scope query
+of each step is not asked — the demo lets an account act only where its scope or assignment
+reaches; every other check runs) and writes in bulk (``bulk_writing``: lookups read once, no
+savepoint per step; any error aborts the whole seed). The tests check the result: every
+timeline entry's actor can see its case, and ``petitions.deadlines.refresh`` finds nothing to
+change.
 
-Layout: ``content_*`` hold the texts; ``research``, ``onsite``, ``intake``, ``formal`` and
-``scenarios`` plan the cases of each source; ``story`` and ``lifecycle`` play them through the
-services; ``ledger`` handles meeting decisions and long-term follow-up; ``receptions`` writes the
-reception activities (``reception_photos`` their photos) and ``reception_cases`` plans their
-requests.
+Idempotence: the marker is any case registered by a demo account; then nothing is written and
+only the summary is printed. Everything random comes from ``ctx.rng`` and every date from
+``ctx.today`` — except tracking codes, which come from ``secrets``: a predictable code would let
+anyone read a case. Residents, phone numbers (13x000xxxxx) and ID numbers are invented.
 """
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from petitions.demo import (
-    formal,
-    intake,
-    onsite,
-    reception_cases,
-    receptions,
-    research,
-    scenarios,
-)
-from petitions.demo.clock import Clock, fast_services, frozen
-from petitions.demo.ledger import decisions, leadership_decisions
-from petitions.demo.people import People
-from petitions.demo.refs import DEMO_ACCOUNTS, load
-from petitions.demo.replies import ensure_reply_templates
-from petitions.demo.story import Run, run_plans
-from petitions.models import Case, CaseStatus, Channel, Reception
+from petitions import services
+from petitions.demo import plans, receptions
+from petitions.demo.story import Run, Stop, Story
+from petitions.demo.world import DEMO_ACCOUNTS, People, load
+from petitions.models import Case, CaseStatus, Category, Channel, ReplyTemplate
 from petitions.stats import reception_totals
-from portal.demo import SeedContext
+from portal import clock
+from portal.demo import SeedContext, texts
 from portal.formats import cn_date, cn_period
 from portal.periods import year_back
 
 __all__ = ["seed"]
 
 SETTLED = (CaseStatus.CONCLUDED, CaseStatus.VISITED, CaseStatus.ARCHIVED)
-
-
-def already_seeded() -> bool:
-    return Case.objects.filter(registered_by__username__in=DEMO_ACCOUNTS).exists()
-
-
-# Progress stages this module reports (see SeedContext.stage): the receptions, then the
-# cases in four stretches of the year, in the order they arrived (the longest part).
-CASE_STAGES = 4
+CASE_STAGES = 4  # the cases come in four stretches of the year, in the order they arrived
 STAGES = 1 + CASE_STAGES
 
 
 @transaction.atomic
 def seed(ctx: SeedContext) -> None:
-    """Write the demo year of receptions and cases once (see the module docstring) and print
-    the summary."""
-    ensure_reply_templates()
-    cases_before, receptions_before = already_seeded(), receptions.already_seeded()
-    refs = load(ctx.today)
-    clock = Clock()
-    end_of_today = datetime.combine(ctx.today + timedelta(days=1), time(), tzinfo=refs.tz)
-    horizon = min(clock.real_now(), end_of_today) - timedelta(minutes=5)
-    run = Run(refs=refs, rng=ctx.rng, clock=clock, horizon=horizon, people=People(ctx.rng))
-    written = receptions.Written(held=[], photos=0)
-    with ctx.stage("信访接待（一年的记录和近期安排）") as stage:
-        if receptions_before:
-            stage.done("已有演示信访接待，未重复生成")
-        else:
-            written = receptions.write_year(refs, ctx.rng)
-            count = Reception.objects.count()
-            stage.done(
-                f"{count:,} {Reception.unit_for(count)}（含计划、取消的），照片 {written.photos} 张"
-            )
-    stretches = _stretches(ctx.today)
-    if cases_before and receptions_before:
-        for start, end in stretches:
-            with ctx.stage(f"诉求（{cn_period(start, end)}收到的）") as stage:
+    """Write the demo year of receptions and cases once, and print the summary."""
+    categories = {c.name: c for c in Category.objects.all()}
+    for template in texts("petitions.demo", "replies")["template"]:
+        defaults = {"category": categories.get(template.get("category", "")), "text": template["text"]}
+        ReplyTemplate.objects.get_or_create(title=template["title"], defaults=defaults)
+    stretches = stretches_of(ctx.today)
+    if Case.objects.filter(registered_by__username__in=DEMO_ACCOUNTS).exists():
+        for name in ["信访接待（一年的记录和近期安排）", *(f"诉求（{cn_period(*s)}收到的）" for s in stretches)]:
+            with ctx.stage(name) as stage:
                 stage.done("已有演示诉求，未重复生成")
-        ctx.report_at_end(lambda: _report(ctx, note="（已有演示诉求，未重复生成）"))
+        ctx.report_at_end(lambda: report(ctx, note="（已有演示诉求，未重复生成）"))
         return
-    with frozen(clock), fast_services():
-        plans = reception_cases.plans(run, written.held)
-        if not cases_before:
-            found = decisions(refs, leadership_decisions(run))
-            plans += [
-                *research.plans(run, found),
-                *onsite.plans(run),
-                *intake.plans(run, found),
-                *formal.plans(run),
-                *scenarios.plans(run),
-            ]
-    # In the order the requests arrived (as run_plans plays them), a stretch at a time.
-    arrived = [plan for _, plan in sorted(enumerate(plans), key=lambda p: (p[1].moment, p[0]))]
-    for number, (start, end) in enumerate(stretches, start=1):
-        first, last = number == 1, number == len(stretches)
-        with ctx.stage(f"诉求（{cn_period(start, end)}收到的）") as stage:
-            stretch = [
-                plan
-                for plan in arrived
-                if (first or _day(plan, refs) >= start) and (last or _day(plan, refs) <= end)
-            ]
-            before = Case.objects.count()
-            with frozen(clock), fast_services():
-                run_plans(run, stretch)
-            # What the stretch wrote, not how many plans it played: on some days one plan writes
-            # a case more (the count then disagreed with the total by one).
-            wrote = Case.objects.count() - before
-            stage.done(f"{wrote:,} 件")
-    note = ""
-    if cases_before:
-        note = "（已有演示诉求，仅补充信访接待）"
-    ctx.report_at_end(lambda: _report(ctx, note=note, photos=written.photos))
+    world = load(ctx.today)
+    end_of_today = datetime.combine(ctx.today + timedelta(days=1), time(), tzinfo=timezone.get_current_timezone())
+    run = Run(world, ctx.rng, min(clock.now(), end_of_today) - timedelta(minutes=5), People(ctx.rng))
+    with services.bulk_writing(), services.trusted_caller():
+        with ctx.stage("信访接待（一年的记录和近期安排）") as stage:
+            held, photos = receptions.write_year(world, ctx.rng)
+            count = receptions.Reception.objects.count()
+            stage.done(f"{count:,} {receptions.Reception.unit_for(count)}（含计划、取消的），照片 {photos} 张")
+        found = plans.decisions(run)
+        every = [
+            *plans.reception_cases(run, held),
+            *plans.research(run, found),
+            *plans.onsite(run),
+            *plans.channels(run),
+            *plans.ledger_cases(run, found),
+            *plans.long_term(run),
+            *plans.petitions(run),
+            *plans.today(run),
+        ]
+        arrived = [plan for _n, plan in sorted(enumerate(every), key=lambda p: (p[1].moment, p[0]))]
+        for number, (start, end) in enumerate(stretches, start=1):
+            with ctx.stage(f"诉求（{cn_period(start, end)}收到的）") as stage:
+                before = Case.objects.count()
+                for plan in arrived:
+                    day = timezone.localtime(plan.moment).date()
+                    if (number == 1 or day >= start) and (number == len(stretches) or day <= end):
+                        with contextlib.suppress(Stop):
+                            Story(run, plan).play()
+                stage.done(f"{Case.objects.count() - before:,} 件")
+    ctx.report_at_end(lambda: report(ctx, photos=photos))
 
 
-def _stretches(today: date) -> list[tuple[date, date]]:
+def stretches_of(today: date) -> list[tuple[date, date]]:
     """The demo year (see portal.periods.year_back) cut into CASE_STAGES stretches of days."""
     start, end = year_back(today)
     days = (end - start).days + 1
@@ -159,24 +123,22 @@ def _stretches(today: date) -> list[tuple[date, date]]:
     return [(bounds[i], bounds[i + 1] - timedelta(days=1)) for i in range(CASE_STAGES)]
 
 
-def _day(plan: Any, refs: Any) -> date:
-    return timezone.localtime(plan.moment, refs.tz).date()
+def report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:
+    def count(condition: Q | None = None) -> Count:
+        return Count("pk", filter=condition)
 
-
-def _report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:
     counts = Case.objects.aggregate(
-        total=_count(),
-        research=_count(Q(channel=Channel.RESEARCH)),
-        onsite=_count(Q(channel=Channel.ONSITE)),
-        settled=_count(Q(status__in=SETTLED)),
-        supervised=_count(Q(is_supervised=True)),
+        total=count(),
+        research=count(Q(channel=Channel.RESEARCH)),
+        onsite=count(Q(channel=Channel.ONSITE)),
+        settled=count(Q(status__in=SETTLED)),
+        supervised=count(Q(is_supervised=True)),
     )
-    overdue = Case.objects.overdue(ctx.today).count()
-    as_of = cn_date(ctx.today)
     ctx.out.write(
-        f"  诉求（截至{as_of}的全部记录）：共 {counts['total']:,} 件"
+        f"  诉求（截至{cn_date(ctx.today)}的全部记录）：共 {counts['total']:,} 件"
         f"（调查研究 {counts['research']:,}，现场办公 {counts['onsite']:,}），"
-        f"办结 {counts['settled']:,}，超期 {overdue:,}，督办 {counts['supervised']:,}{note}\n"
+        f"办结 {counts['settled']:,}，超期 {Case.objects.overdue(ctx.today).count():,}，"
+        f"督办 {counts['supervised']:,}{note}\n"
     )
     start, end = year_back(ctx.today)
     held = reception_totals(start=start, end=end)
@@ -186,7 +148,3 @@ def _report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:
         + (f"，照片 {photos} 张" if photos else "")
         + "\n"
     )
-
-
-def _count(condition: Q | None = None) -> Count:
-    return Count("pk", filter=condition)

@@ -1,173 +1,192 @@
-"""Petition-reception activities (信访接待下基层): a year of them in the five communities,
-written once, and the next ones planned.
-
-``reception_schedule`` decides what happens when and who comes (about 200 activities, a few
-cancelled, four planned in the next three weeks and published so they show among the coming
-activities); this module decides how many requests each held one had (about sixty in all,
-told later by ``reception_cases`` through the case services), writes the summaries and the
-rows in bulk (``outreach.demo.rows``) and puts photos on about twenty (``reception_photos``).
-"""
+"""信访接待下基层: a year of the office's reception routine (data/receptions.toml) in the
+communities, a few cancelled, four planned in the next weeks, recorded through outreach's
+activity services at the moment each was logged, with photos on about twenty."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import calendar
+from datetime import date, datetime, timedelta
 from random import Random
 from typing import Any
 
-from outreach.demo.rows import Row, fill, write
 from outreach.models import ActivityStatus
-from petitions.demo.content_reception import (
-    CANCEL_REASONS,
-    CASES_SENTENCE,
-    LEADER_LAWYER,
-    NO_CASES,
-    POSTS,
-    TEAM_LABELS,
-)
-from petitions.demo.reception_photos import attach_photos
-from petitions.demo.reception_schedule import Places, Slot, upcoming_slots, year_slots
-from petitions.demo.refs import DEMO_ACCOUNTS, Refs
-from petitions.models import Reception, ReceptionKind
-
-# Requests registered at the year's held receptions: how many in all, and per kind how likely
-# a reception is to get the next one and how many one reception gets at most.
-CASES = 60
-CASE_ODDS = {
-    ReceptionKind.LEADER_DAY: (5, 3),
-    ReceptionKind.LEGAL_ADVICE: (3, 2),
-    ReceptionKind.MEDIATION: (3, 2),
-    ReceptionKind.LEGAL_OUTREACH: (1, 1),
-}
+from outreach.services import cancel_activity, publish_activity, record_activity
+from petitions.demo.world import SECRETARY, World, working
+from petitions.models import Reception, ReceptionPhoto
+from portal import clock
+from portal.demo import texts
+from portal.demo.photos import Album
 
 
-def already_seeded() -> bool:
-    """The marker: a reception registered by a demo account."""
-    return Reception.objects.filter(created_by__username__in=DEMO_ACCOUNTS).exists()
+def nth(year: int, month: int, weekday: int, n: int) -> date | None:
+    """The month's ``n``-th ``weekday`` counting from 0 (-1: the last), or None."""
+    days = [d for d in range(1, calendar.monthrange(year, month)[1] + 1) if date(year, month, d).weekday() == weekday]
+    return date(year, month, days[n]) if -len(days) <= n < len(days) else None
 
 
-def _who(slot: Slot) -> str:
-    """Who came, by post and team; a lawyer at a leaders' day gets a sentence of his own."""
-    names = [POSTS[p.user.username] for p in slot.officials if p.user.username in POSTS]
-    advisers = slot.advisers if slot.kind != ReceptionKind.LEADER_DAY else []
-    teams = dict.fromkeys(TEAM_LABELS[a.team.name] for a in advisers)
-    return "、".join([*names, *teams]) or "社区两委干部"
+class Routine:
+    """Turns the routine's rows into receptions (not yet written)."""
 
+    def __init__(self, world: World, rng: Random) -> None:
+        self.world, self.rng, self.data = world, rng, texts("petitions.demo", "receptions")
+        self.stations = {c.pk: [g for g in world.grids if g.community_id == c.pk and g.station] for c in world.communities}
+        self.communities = [c for c in world.communities if self.stations[c.pk]]
+        self.home = next(c for c in self.communities if c.code == self.data["home"])
+        self.area = [c for c in self.communities if c.code in self.data["area"]]
+        self.legal = world.teams.get(self.data["legal_team"], [])
 
-SCENES = {
-    ReceptionKind.LEADER_DAY: "onsite",
-    ReceptionKind.LEGAL_ADVICE: "onsite",
-    ReceptionKind.LEGAL_OUTREACH: "talk",
-    ReceptionKind.MEDIATION: "meeting",
-}
+    def where(self, row: dict[str, Any], i: int, k: int, month: int) -> list[tuple[Any, int, int]]:
+        """(community, weekday, week) for the ``k``-th date of month number ``i``."""
+        weekday, week = row["weekday"][0], row["weeks"][k]
+        if row["where"] == "rotate":
+            return [(self.communities[(len(row["weeks"]) * i + k) % len(self.communities)], weekday, week)]
+        if row["where"] in ("home", "area"):
+            return [(self.home if row["where"] == "home" else self.area[(k + month) % len(self.area)], weekday, week)]
+        found = []
+        for j, community in enumerate(self.communities):
+            if k == 0 and (i + j) % row.get("every", 1) == 0:
+                if row.get("pick"):
+                    found.append((community, self.rng.choice(row["weekday"]), self.rng.choice(row["weeks"])))
+                else:
+                    found += [(community, row["weekday"][j % len(row["weekday"])], w) for w in row["weeks"]]
+        return found
 
+    def year(self) -> list[Reception]:
+        first, last = self.world.start, self.world.today - timedelta(days=1)
+        months = sorted({(d.year, d.month) for d in (first + timedelta(days=n) for n in range((last - first).days + 1))})
+        found = []
+        for i, (y, m) in enumerate(months):
+            for row in self.data["routine"]:
+                for k in range(len(row["weeks"])):
+                    for community, weekday, week in self.where(row, i, k, m):
+                        day = nth(y, m, weekday, week)
+                        if day is not None and first <= working(day) <= last:
+                            found.append(self.reception(row, community, working(day)))
+        for y in sorted({y for y, _m in months}):
+            for themed in self.data["themed_day"]:
+                day = date(y, *themed["day"])
+                if first <= day <= last:  # held on the day itself, weekend or not
+                    for community in self.rng.sample(self.communities, k=2):
+                        found.append(self.reception(self.row("talk"), community, day, topic=themed, hour=9))
+        found.sort(key=lambda r: (r.starts_at, r.community.sort_order))
+        for reception in found:
+            if self.rng.random() < self.data["cancel_rate"]:
+                reception.status = ActivityStatus.CANCELLED
+        return found
 
-def _summary(slot: Slot, rng: Random, served: int | None) -> str:
-    who, venue = _who(slot), slot.venue
-    if slot.status != ActivityStatus.HELD:
-        action = {
-            ReceptionKind.LEADER_DAY: "接待来访群众，欢迎居民当面反映诉求",
-            ReceptionKind.LEGAL_ADVICE: "提供免费法律咨询，欢迎居民携带相关材料前来",
-            ReceptionKind.LEGAL_OUTREACH: f"开展“{slot.title.split('·')[0]}”活动，欢迎居民参加",
-            ReceptionKind.MEDIATION: "受理矛盾纠纷调解申请，欢迎居民前来咨询",
-        }[slot.kind]
-        return f"{who}将在{venue}{action}。"
-    detail = fill(rng, slot.detail, m=rng.randint(1, 3))
-    if slot.kind == ReceptionKind.LEADER_DAY:
-        text = f"{who}在{venue}开展领导下访接待，面对面听取群众诉求，接待群众{served}人。{detail}"
-        if slot.advisers:
-            text += LEADER_LAWYER
-    elif slot.kind == ReceptionKind.LEGAL_ADVICE:
-        text = f"{who}在{venue}坐班提供法律咨询，接待咨询群众{served}人。{detail}"
-    elif slot.kind == ReceptionKind.LEGAL_OUTREACH:
-        label = slot.title.split("·")[0]
-        text = f"{who}在{venue}开展“{label}”活动，{served}名居民参加。{detail}"
-    else:
-        text = f"{who}在{venue}开展调解进社区活动，接待群众{served}人。{detail}"
-    ending = CASES_SENTENCE.format(k=slot.cases) if slot.cases else NO_CASES[slot.kind]
-    return text + ending
+    def upcoming(self) -> list[Reception]:
+        today, others = self.world.today, [c for c in self.communities if c != self.home]
+        return [
+            self.reception(self.row(name), self.rng.choice(others), working(today + timedelta(days=days + self.rng.randint(0, 2))), planned=True)
+            for name, days in self.data["upcoming"]
+        ]
 
+    def row(self, name: str) -> dict[str, Any]:
+        return next(r for r in self.data["routine"] if r["name"] == name)
 
-def _served(slot: Slot, rng: Random) -> int:
-    low, high = {
-        ReceptionKind.LEADER_DAY: (8, 30),
-        ReceptionKind.LEGAL_ADVICE: (6, 24),
-        ReceptionKind.LEGAL_OUTREACH: (25, 60),
-        ReceptionKind.MEDIATION: (5, 18),
-    }[slot.kind]
-    if slot.kind == ReceptionKind.LEGAL_OUTREACH:
-        return max(low, min(high, int(rng.gauss(42, 9))))
-    return max(rng.randint(low, high), slot.cases + 3)
-
-
-def _cancel_reason(slot: Slot, rng: Random) -> str:
-    month = slot.day.month
-    if month in (11, 12, 1, 2, 3) and rng.random() < 0.4:
-        return CANCEL_REASONS["snow"]
-    if slot.kind == ReceptionKind.LEADER_DAY:
-        return CANCEL_REASONS[slot.author]
-    if slot.kind == ReceptionKind.LEGAL_OUTREACH and slot.venue.endswith("广场"):
-        return CANCEL_REASONS["sand" if month in (3, 4, 5) else "rain"]
-    return CANCEL_REASONS[slot.kind]
-
-
-def rows_of(slots: list[Slot], places: Places, rng: Random) -> list[Row]:
-    """The Reception rows (not yet written), with officials and advisers."""
-    rows = []
-    users = places.refs.users
-    for slot in slots:
-        start = places.refs.at(slot.day, slot.hour, slot.minute)
-        held = slot.status == ActivityStatus.HELD
-        served = _served(slot, rng) if held else None
+    def reception(self, row: dict[str, Any], community: Any, day: date, *, topic: Any = None, hour: int | None = None, planned: bool = False) -> Reception:
+        rng, world = self.rng, self.world
+        if row["kind"] == "legal_outreach" and topic is None:
+            topic = rng.choice([t for t in self.data["topic"] if day.month in t.get("months", [day.month])])
+        grid = compound = None
+        venue = row["venue"].format(community=community.name)
+        if row["venue"] == "station":
+            grid = rng.choice(self.stations[community.pk])
+            compound, venue = world.compound_in(grid, rng), grid.station
+        h, minute, minutes = row["at"]
+        start = world.at(day, hour or h, minute)
         reception = Reception(
-            kind=slot.kind,
-            title=slot.title[:120],
+            kind=row["kind"],
+            title=row["title"].format(community=community.name, venue=venue, topic=topic and topic["title"])[:120],
             starts_at=start,
-            ends_at=start + timedelta(minutes=slot.minutes),
-            community=slot.community,
-            grid=slot.grid,
-            compound=slot.compound,
-            venue=slot.venue,
-            summary=_summary(slot, rng, served),
-            status=slot.status,
-            is_published=True,
-            created_by=users[slot.author],
-            residents_served=served,
+            ends_at=start + timedelta(minutes=minutes),
+            community=community,
+            grid=grid,
+            compound=compound,
+            venue=venue,
+            status=ActivityStatus.PLANNED if planned else ActivityStatus.HELD,
         )
-        if slot.status == ActivityStatus.CANCELLED:
-            reception.cancel_reason = _cancel_reason(slot, rng)
-        m2m: dict[str, list[Any]] = {"officials": slot.officials, "advisers": slot.advisers}
-        rows.append(Row(reception, m2m, scene=SCENES[slot.kind] if held else ""))
-    return rows
+        officials = list(row.get("officials", []))
+        if row["kind"] == "leader_day" and community == self.home and "sqshuji" not in officials:
+            officials.append("sqshuji")
+        advisers = {
+            "lawyer": [self.legal[(community.sort_order + day.month) % len(self.legal)]],
+            "lawyers": rng.sample(self.legal, k=rng.randint(1, len(self.legal))),
+            "hewei": rng.sample(world.teams["和为贵"], k=min(rng.randint(1, 2), len(world.teams["和为贵"]))),
+            "fengjie": world.teams.get("邻里凤姐", []),
+        }.get(row.get("advisers", ""), [])
+        if rng.random() < row.get("lawyer", 0):
+            advisers = [rng.choice(self.legal)]
+        author = row.get("author") or ("sqshuji" if community == self.home else SECRETARY)
+        reception.demo = {"officials": officials, "advisers": advisers, "author": author, "topic": topic, "cases": 0}
+        return reception
 
-
-def assign_counts(slots: list[Slot], rng: Random, total: int = CASES) -> None:
-    """How many requests each held reception gets (its summary says so)."""
-    held = [s for s in slots if s.status == ActivityStatus.HELD]
-    for _ in range(total):
-        room = [s for s in held if s.cases < CASE_ODDS[s.kind][1]]
-        if not room:
+    def summarise(self, reception: Reception) -> None:
+        rng, data, demo, kind = self.rng, self.data, reception.demo, reception.kind
+        names = [data["posts"][u] for u in demo["officials"]]
+        teams = [] if kind == "leader_day" else [data["teams"][a.team.name] for a in demo["advisers"]]
+        values = {"who": "、".join(dict.fromkeys([*names, *teams])) or "社区两委干部", "venue": reception.venue}
+        values["topic"] = demo["topic"] and demo["topic"]["title"]
+        if reception.status == ActivityStatus.PLANNED:
+            reception.summary = data["planned"][kind].format(**values)
             return
-        rng.choices(room, weights=[CASE_ODDS[s.kind][0] for s in room])[0].cases += 1
+        low, high = data["served"][kind]
+        served = max(low, min(high, int(rng.gauss(42, 9)))) if kind == "legal_outreach" else max(rng.randint(low, high), demo["cases"] + 3)
+        detail = demo["topic"]["detail"] if demo["topic"] else rng.choice(data["details"][kind])
+        text = data["held"][kind].format(**values, served=served, detail=detail.format(m=rng.randint(1, 3)))
+        if kind == "leader_day" and demo["advisers"]:
+            text += data["endings"]["lawyer"]
+        ending = data["endings"]["cases"].format(n=demo["cases"]) if demo["cases"] else data["endings"][kind]
+        reception.summary, reception.residents_served = text + ending, served
+
+    def cancel_reason(self, reception: Reception) -> str:
+        cancel = self.data["cancel"]
+        if reception.starts_at.month in (11, 12, 1, 2, 3) and self.rng.random() < 0.4:
+            return cancel["snow"]
+        return cancel[reception.demo["author"]] if reception.kind == "leader_day" else cancel[reception.kind]
 
 
-@dataclass
-class Written:
-    """What ``write_year`` wrote: the demo year's held receptions (with the slot each came
-    from) for the requests to be registered at, and how many photos."""
+def write(reception: Reception, world: World, reason: str) -> None:
+    """登记 (held: an hour after it ended; planned: three days before), 取消, 公开."""
+    author, status = world.users[reception.demo["author"]], reception.status
+    held = status == ActivityStatus.HELD
+    logged = reception.ends_at + timedelta(hours=1) if held else reception.starts_at - timedelta(days=3)
+    logged = min(logged, clock.now() - timedelta(minutes=10))
+    reception.status = ActivityStatus.PLANNED
+    with clock.frozen(logged):
+        record_activity(reception, actor=author, held=held)
+    profiles = world.profiles
+    reception.officials.set([profiles[u] for u in reception.demo["officials"]])
+    reception.advisers.set(reception.demo["advisers"])
+    if status == ActivityStatus.CANCELLED:
+        with clock.frozen(min(reception.starts_at - timedelta(days=1), clock.now())):
+            cancel_activity(reception, actor=author, reason=reason)
+    elif not reception.is_published:
+        with clock.frozen(logged + timedelta(minutes=5)):
+            publish_activity(reception, actor=world.users[SECRETARY])
 
-    held: list[tuple[Reception, Slot]]
-    photos: int
 
-
-def write_year(refs: Refs, rng: Random) -> Written:
-    """The year, the coming weeks and the photos."""
-    places = Places.load(refs)
-    slots = year_slots(places, rng, base=True)
-    assign_counts(slots, rng)
-    rows = rows_of([*slots, *upcoming_slots(places, rng)], places, rng)
-    write(rows)
-    photos = attach_photos(rows, rng)
-    year = zip(rows[: len(slots)], slots, strict=True)  # the planned ones come last
-    held = [(row.obj, slot) for row, slot in year if slot.status == ActivityStatus.HELD]
-    return Written(held, photos)
+def write_year(world: World, rng: Random) -> tuple[list[tuple[Reception, int]], int]:
+    """The year and the next weeks; returns the held receptions with how many requests each
+    had (registered later through the case services), and how many photos were made."""
+    routine = Routine(world, rng)
+    year = routine.year()
+    held = [r for r in year if r.status == ActivityStatus.HELD]
+    requests = routine.data["requests"]
+    for _ in range(requests["total"]):
+        room = [r for r in held if r.demo["cases"] < requests[r.kind][1]]
+        if room:
+            rng.choices(room, weights=[requests[r.kind][0] for r in room])[0].demo["cases"] += 1
+    for reception in [*year, *routine.upcoming()]:
+        routine.summarise(reception)
+        cancelled = reception.status == ActivityStatus.CANCELLED
+        write(reception, world, routine.cancel_reason(reception) if cancelled else "")
+    album, photos = Album(rng), 0
+    for kind, (quota, scene) in routine.data["photos"].items():
+        chosen = [r for r in held if r.kind == kind]
+        for reception in rng.sample(chosen, k=min(quota, len(chosen))):
+            for order in range(2 if rng.random() < 0.4 else 1):
+                caption = rng.choice(routine.data["captions"][kind])
+                album.photograph(ReceptionPhoto(activity=reception, caption=caption, sort_order=order), scene)
+                photos += 1
+    return [(r, r.demo["cases"]) for r in held if r.demo["cases"]], photos
