@@ -20,7 +20,7 @@ the same data. Texts are public-safe: no resident is named and no phone number a
 
 Layout: the texts live in ``content_*.py``; ``talks``, ``onsite``, ``research`` and ``meetings``
 build one practice's rows each; ``schedule`` decides what happens when; ``rows`` writes them;
-``photos`` attaches pictures drawn by ``portal.demo_photos``.
+``photos`` attaches pictures drawn by ``portal.demo.photos``.
 """
 
 from __future__ import annotations

@@ -1,15 +1,11 @@
-"""Photos on about forty held, published activities: drawn by ``portal.demo_photos`` and stored
+"""Photos on about forty held, published activities: drawn by ``portal.demo.photos`` and stored
 through the same ingestion as an upload, a few variants per scene shared between activities."""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
-from dataclasses import replace
 from random import Random
 
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from outreach.demo.rows import Row
@@ -25,8 +21,7 @@ from outreach.models import (
     PolicyTalk,
     PolicyTalkPhoto,
 )
-from portal.demo_photos import scene_photo
-from portal.images import IngestedImage, ingest_image, save_renditions
+from portal.demo.photos import Album
 
 PHOTO_MODELS: dict[type[Activity], type[models.Model]] = {
     PolicyTalk: PolicyTalkPhoto,
@@ -46,51 +41,23 @@ CAPTIONS = {
 }
 
 
-def _renditions(ingested: IngestedImage) -> tuple[bytes, bytes, bytes]:
-    out = []
-    for content in (ingested.original, ingested.display, ingested.thumb):
-        content.seek(0)
-        out.append(content.read())
-    return out[0], out[1], out[2]
-
-
-def _fresh_names(ingested: IngestedImage, data: tuple[bytes, bytes, bytes]) -> IngestedImage:
-    """The same pixels under new random names, so each photo row owns its files."""
-    stem, ext = uuid.uuid4().hex, ingested.original.name.rsplit(".", 1)[-1]
-    return replace(
-        ingested,
-        original=ContentFile(data[0], name=f"{stem}.{ext}"),
-        display=ContentFile(data[1], name=f"{stem}_display.{ext}"),
-        thumb=ContentFile(data[2], name=f"{stem}_thumb.{ext}"),
-    )
-
-
 def attach_photos(rows: list[Row], rng: Random) -> int:
     """One or two photos on about forty held, published activities; returns photos made."""
     candidates: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
         if row.scene and row.obj.status == ActivityStatus.HELD and row.obj.is_published:
             candidates[row.scene].append(row)
-    made = 0
+    album, made = Album(rng, variants=PHOTO_VARIANTS), 0
     for scene, quota in PHOTO_QUOTA.items():
         chosen = rng.sample(candidates[scene], k=min(quota, len(candidates[scene])))
         if not chosen:
             continue
-        images = []
-        for _ in range(PHOTO_VARIANTS):
-            upload = SimpleUploadedFile(
-                "photo.jpg", scene_photo(rng, scene), content_type="image/jpeg"
-            )
-            ingested = ingest_image(upload)
-            images.append((ingested, _renditions(ingested)))
         for row in chosen:
             model = PHOTO_MODELS[type(row.obj)]
-            count = 2 if rng.random() < 0.4 else 1
-            for order, (ingested, data) in enumerate(rng.sample(images, k=count)):
+            for order in range(2 if rng.random() < 0.4 else 1):
                 photo = model(
                     activity=row.obj, caption=rng.choice(CAPTIONS[scene]), sort_order=order
                 )
-                save_renditions(photo, _fresh_names(ingested, data))
-                photo.save()
+                album.photograph(photo, scene)
                 made += 1
     return made

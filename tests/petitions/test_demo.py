@@ -48,7 +48,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.stats import reception_totals
-from portal.demo import DEMO_USERS
+from portal.demo import ACCOUNTS
 from portal.privacy import canonical_id_number
 
 pytestmark = pytest.mark.django_db
@@ -303,7 +303,7 @@ def test_petitioners_are_invented_and_some_come_back(demo):
     )
     assert residents.filter(cases__gte=2).count() >= 10
     assert not residents.filter(cases__gt=4).exists()
-    staff_names = {name for _u, name, *_rest in DEMO_USERS}
+    staff_names = {account["name"] for account in ACCOUNTS}
     ids = 0
     for person in Person.objects.all():
         assert DEMO_PHONE.match(person.phone), person.phone

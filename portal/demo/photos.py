@@ -9,10 +9,17 @@ Drawing uses only the ``rng`` passed in: the same generator state gives the same
 from __future__ import annotations
 
 import io
+import uuid
+from dataclasses import replace
 from random import Random
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from PIL import Image, ImageDraw
 from PIL.TiffImagePlugin import IFDRational
+
+from portal.images import IngestedImage, ingest_image, save_renditions
 
 # talk and meeting are indoors; stage, onsite and visit outdoors in front of housing blocks.
 SCENES = ("talk", "meeting", "stage", "onsite", "visit")
@@ -191,3 +198,40 @@ def scene_photo(rng: Random, scene: str) -> bytes:
     buffer = io.BytesIO()
     _scene_image(rng, scene).save(buffer, "JPEG", quality=88, exif=_phone_exif())
     return buffer.getvalue()
+
+
+class Album:
+    """Photos for demo rows: ``variants`` drawings per scene, made once and ingested like an
+    upload (EXIF and GPS stripped, renditions made), then given to each photo row under file
+    names of its own, so deleting one photo never takes another's files."""
+
+    def __init__(self, rng: Random, variants: int = 2) -> None:
+        self.rng, self.variants = rng, variants
+        self.drawn: dict[str, list[tuple[IngestedImage, tuple[bytes, ...]]]] = {}
+
+    def photograph(self, photo: models.Model, scene: str) -> None:
+        """Give the unsaved ``photo`` row (its activity, caption and order set) the files of one
+        of ``scene``'s drawings and save it."""
+        if scene not in self.drawn:
+            self.drawn[scene] = [self._draw(scene) for _ in range(self.variants)]
+        ingested, data = self.rng.choice(self.drawn[scene])
+        stem, ext = uuid.uuid4().hex, ingested.original.name.rsplit(".", 1)[-1]
+        own = replace(
+            ingested,
+            original=ContentFile(data[0], name=f"{stem}.{ext}"),
+            display=ContentFile(data[1], name=f"{stem}_display.{ext}"),
+            thumb=ContentFile(data[2], name=f"{stem}_thumb.{ext}"),
+        )
+        save_renditions(photo, own)
+        photo.save()
+
+    def _draw(self, scene: str) -> tuple[IngestedImage, tuple[bytes, ...]]:
+        upload = SimpleUploadedFile(
+            "photo.jpg", scene_photo(self.rng, scene), content_type="image/jpeg"
+        )
+        ingested = ingest_image(upload)
+        data = []
+        for content in (ingested.original, ingested.display, ingested.thumb):
+            content.seek(0)
+            data.append(content.read())
+        return ingested, tuple(data)
