@@ -1,45 +1,38 @@
 """Demo cases: a year of resident requests in 凤凰岭街道, written through the case services.
 
-What one run writes (``seed_demo`` runs portal's and outreach's seeders first, so the demo
-accounts, the mediation teams and the year of held activities exist; this demo reads those
-activities from the database only):
+``seed_demo`` runs portal's and outreach's seeders first; this one reads their accounts, teams
+and held activities from the database, and writes:
 
-- the problems found on the research visits (调查研究, from each visit's 民情日志, 200+ solved)
-  and the requests taken at the on-site sessions (现场办公, 410+ solved), linked to them;
-- requests from the other channels (来访, 来信, 来电, 网上 with no staff actor, 网格巡查,
-  上级转办) in all three classes: 当场解决, 台账 settled by a deliberation decision of the
-  outreach demo or a sub-district meeting decision written here, and 长期跟踪 with progress
-  notes (a few with a follow-up missed just now);
-- formal petitions (信访事项) mediated by 和为贵 and 邻里凤姐, with agreements (three signed in
-  the last weeks, so the 30-day 司法确认 reminder is live), conversations and 事心双解, extensions
-  approved by the party secretary, refusals with reasons, a review request, accusations
-  handled by the party secretary and a case hidden from the grid worker it names;
-- today's spread of states: waiting for the grid worker's and the community secretary's
-  sign-for, bounced and reassigned, overdue (two supervised by the district inspector), due in
-  the next days, redone after 不满意 (one three times, so under 督办);
-- 信访接待下基层 (``receptions``): a year of leaders' reception days, lawyers' office hours,
-  legal talks and mediation days in the five communities (190+ held, a few cancelled, four
-  planned in the next weeks, photos on about twenty), and the ~60 requests registered at them.
+- the problems found on research visits (调查研究, from each visit's 民情日志, 200+ solved) and
+  the requests taken at on-site sessions (现场办公, 410+ solved), linked to them;
+- requests from every other channel (来访, 来信, 来电, 网上 with no staff actor, 网格巡查,
+  上级转办) in all three classes: 当场解决, 台账 settled by a deliberation decision or a decision
+  of the sub-district's meetings written here, 长期跟踪 with progress notes (a few with a
+  follow-up missed just now);
+- formal petitions (信访事项) mediated by 和为贵 and 邻里凤姐 with agreements (three signed in the
+  last weeks: the 30-day 司法确认 reminder is live), conversations and 事心双解, extensions
+  approved by the secretary, refusals with reasons, a review request, accusations handled by
+  the secretary, and a case hidden from the grid worker it names;
+- today's spread: waiting for sign-for, bounced and reassigned, overdue (two supervised), due
+  soon, redone after 不满意 (one three times, so under 督办);
+- 信访接待下基层 (``receptions``): ~200 reception activities over the year (a few cancelled, four
+  planned, photos on about twenty) and the ~60 requests registered at them.
 
-Data first: the words (issues, replies, results, notes, agreements, refusal reasons, captions)
-and the scenarios (each case's script of steps, today's spread, the reception routine) are
-``data/*.toml``; ``plans`` decides which cases the year brings, ``story`` plays each script
-through the public services of ``petitions.services`` with the clock frozen at each step's
-moment (``portal.clock.frozen``), and ``receptions`` records the activities through
-``outreach.services``. Results and replies are composed from parts and the case's specifics
-(when and how it came in, where, who handled it), so that no two cases read the same.
+Data first: words and scenarios are ``data/*.toml`` (issues, replies, notes, agreements, the
+cases' scripts, today's spread, the reception routine). ``plans`` decides which cases the year
+brings; ``story`` plays each script through ``petitions.services``, the clock frozen at each
+step (``portal.clock.frozen``); results and replies are composed from parts and the case's
+specifics (when and how it came in, where, who handled it), so no two read the same.
 
-The seams: the run is a trusted caller (``petitions.services.trusted_caller``: the scope query
-of each step is not asked — the demo lets an account act only where its scope or assignment
-reaches; every other check runs) and writes in bulk (``bulk_writing``: lookups read once, no
-savepoint per step; any error aborts the whole seed). The tests check the result: every
-timeline entry's actor can see its case, and ``petitions.deadlines.refresh`` finds nothing to
-change.
+The seams, for this trusted caller only: ``services.trusted_caller()`` (the per-step scope
+query is skipped: the demo lets an account act only within its scope or assignment; every
+other check runs) and ``services.bulk_writing()`` (lookups read once, no savepoint per step: any
+error aborts the seed). The tests check that every actor can see the case they acted on and
+that ``petitions.deadlines.refresh`` finds nothing to change.
 
-Idempotence: the marker is any case registered by a demo account; then nothing is written and
-only the summary is printed. Everything random comes from ``ctx.rng`` and every date from
-``ctx.today`` — except tracking codes, which come from ``secrets``: a predictable code would let
-anyone read a case. Residents, phone numbers (13x000xxxxx) and ID numbers are invented.
+Idempotent: when a case registered by a demo account exists, nothing is written. Randomness
+comes from ``ctx.rng``, dates from ``ctx.today`` (tracking codes from ``secrets``: a predictable
+code would let anyone read a case). Residents, phones (13x000xxxxx) and IDs are invented.
 """
 
 from __future__ import annotations
@@ -74,23 +67,35 @@ def seed(ctx: SeedContext) -> None:
     """Write the demo year of receptions and cases once, and print the summary."""
     categories = {c.name: c for c in Category.objects.all()}
     for template in texts("petitions.demo", "replies")["template"]:
-        defaults = {"category": categories.get(template.get("category", "")), "text": template["text"]}
+        defaults = {
+            "category": categories.get(template.get("category", "")),
+            "text": template["text"],
+        }
         ReplyTemplate.objects.get_or_create(title=template["title"], defaults=defaults)
     stretches = stretches_of(ctx.today)
     if Case.objects.filter(registered_by__username__in=DEMO_ACCOUNTS).exists():
-        for name in ["信访接待（一年的记录和近期安排）", *(f"诉求（{cn_period(*s)}收到的）" for s in stretches)]:
+        for name in [
+            "信访接待（一年的记录和近期安排）",
+            *(f"诉求（{cn_period(*s)}收到的）" for s in stretches),
+        ]:
             with ctx.stage(name) as stage:
                 stage.done("已有演示诉求，未重复生成")
         ctx.report_at_end(lambda: report(ctx, note="（已有演示诉求，未重复生成）"))
         return
     world = load(ctx.today)
-    end_of_today = datetime.combine(ctx.today + timedelta(days=1), time(), tzinfo=timezone.get_current_timezone())
-    run = Run(world, ctx.rng, min(clock.now(), end_of_today) - timedelta(minutes=5), People(ctx.rng))
+    end_of_today = datetime.combine(
+        ctx.today + timedelta(days=1), time(), tzinfo=timezone.get_current_timezone()
+    )
+    run = Run(
+        world, ctx.rng, min(clock.now(), end_of_today) - timedelta(minutes=5), People(ctx.rng)
+    )
     with services.bulk_writing(), services.trusted_caller():
         with ctx.stage("信访接待（一年的记录和近期安排）") as stage:
             held, photos = receptions.write_year(world, ctx.rng)
             count = receptions.Reception.objects.count()
-            stage.done(f"{count:,} {receptions.Reception.unit_for(count)}（含计划、取消的），照片 {photos} 张")
+            stage.done(
+                f"{count:,} {receptions.Reception.unit_for(count)}（含计划、取消的），照片 {photos} 张"
+            )
         found = plans.decisions(run)
         every = [
             *plans.reception_cases(run, held),

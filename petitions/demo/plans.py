@@ -1,34 +1,28 @@
-"""Which cases the year brings, as ``Plan``s for the player (``story``): the problems found on
-research visits, the requests taken at on-site sessions and receptions, the other channels,
-ledger requests settled by meeting decisions, long-term follow-ups, formal petitions and
-today's spread of states. The words come from data/*.toml; the scripts say how each goes."""
+"""Which cases the year brings, as ``Plan``s for the player (``story``): problems found on the
+research visits, requests taken at on-site sessions and receptions, the other channels, ledger
+requests settled by meeting decisions, long-term follow-ups, formal petitions and today's
+spread of states. Words and scenarios come from data/*.toml."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from petitions.demo.story import Plan, Run
-from petitions.demo.world import (
-    COMMUNITY_SECRETARY,
-    GRID_WORKER,
-    MEDIATOR,
-    SECRETARY,
-    working,
-    working_days_back,
-)
-from petitions.models import CaseKind, Channel, LeadershipDecision
+from petitions.demo.world import GRID_WORKER, SECRETARY, working, working_days_back
+from petitions.models import LeadershipDecision
 from portal.demo import texts
 
-DATA = "petitions.demo"
+PLAN_FIELDS = {f.name for f in fields(Plan)}
+DISPUTES = ("邻里纠纷", "婚姻家庭")
 
 
 def data(name: str) -> dict[str, Any]:
-    return texts(DATA, name)
+    return texts("petitions.demo", name)
 
 
 @dataclass
@@ -53,107 +47,144 @@ def weighted(run: Run, weights: dict[str, int]) -> str:
 
 
 def category_of(run: Run, text: str, channel: str) -> str:
+    """The category an activity's words point to, else one the channel often brings."""
     for pattern, category in data("intake")["keywords"].items():
         if text and re.search(pattern, text):
             return category
     return weighted(run, data("intake")["categories"][channel])
 
 
-def issue(run: Run, category: str, month: int, *, spot: bool = False, reception: bool = False, keyword: str = "") -> dict[str, Any]:
-    pool = [i for i in data("issues")["issue"] if i["category"] == category and (reception or not i.get("reception"))]
-    for narrower in (
+def issue(
+    run: Run, category: str, month: int, spot: bool, reception: bool, keyword: str = ""
+) -> dict[str, Any]:
+    issues = data("issues")["issue"]
+    pool = [
+        i for i in issues if i["category"] == category and (reception or not i.get("reception"))
+    ]
+    for fits in (
         lambda i: keyword in i["title"],
         lambda i: month in i.get("months", [month]),
         lambda i: bool(i.get("spot")) or not spot,
     ):
-        pool = [i for i in pool if narrower(i)] or pool
+        pool = [i for i in pool if fits(i)] or pool
     return run.rng.choice(pool)
-
-
-def staff(run: Run, channel: str, grid: Any) -> dict[str, Any]:
-    """Registrar, manager (accepts and assigns) and handler: the one-stop window's are the
-    secretary's; online requests come with no staff actor; the rest are the grid's."""
-    world = run.world
-    if channel == Channel.ONLINE:
-        return {"registrar": None, "manager": SECRETARY, "handler": world.handler(grid)}
-    if channel in data("intake")["street_level"]:
-        return {"registrar": SECRETARY, "manager": SECRETARY, "handler": world.handler(grid, grid_level=False)}
-    return {"registrar": world.registrar(grid), "manager": world.manager(grid), "handler": world.handler(grid)}
-
-
-def moment(run: Run, day: date, channel: str = "", hours: tuple[int, int] = (9, 17)) -> datetime:
-    minutes = run.rng.randint(hours[0] * 60, hours[1] * 60 - 1)
-    if channel == Channel.ONLINE:
-        minutes = run.rng.randint(6 * 60, 23 * 60 + 50)
-    else:
-        day = working(day)
-    return run.world.at(day, minutes // 60, minutes % 60)
 
 
 def pick_grid(run: Run) -> Any:
     """Requests lean to the communities where the demo accounts work."""
-    grids = run.world.grids
-    return run.rng.choices(grids, weights=[2 if len(run.world.covering(g)) > 1 else 1 for g in grids])[0]
+    grids, world = run.world.grids, run.world
+    return run.rng.choices(grids, weights=[1 + (len(world.covering(g)) > 1) for g in grids])[0]
 
 
-def request(run: Run, when: datetime, channel: str, category: str, grid: Any, compound: Any, *, spot_odds: float = 0, **fields: Any) -> Plan:
+def moment(run: Run, day: date, channel: str = "", hours: tuple[int, int] = (9, 17)) -> datetime:
+    minutes = run.rng.randint(hours[0] * 60, hours[1] * 60 - 1)
+    if channel == "online":  # residents write at any hour
+        return run.world.at(day, *divmod(run.rng.randint(6 * 60, 23 * 60 + 50), 60))
+    return run.world.at(working(day), *divmod(minutes, 60))
+
+
+def plan(
+    run: Run,
+    when: datetime,
+    script: str,
+    channel: str,
+    category: str,
+    words: Any,
+    grid: Any = None,
+    compound: Any = ...,
+    **given: Any,
+) -> Plan:
+    """A plan with the grid's staff: the one-stop window's requests are the secretary's, online
+    ones come in with no staff actor, the rest are the grid's. ``given`` overrides them; what
+    is not a Plan field goes to ``extra``."""
+    world, grid = run.world, grid or pick_grid(run)
+    staff = {"registrar": world.registrar(grid), "manager": world.manager(grid)}
+    staff["handler"] = world.handler(grid)
+    if channel == "online":
+        staff = {"registrar": None, "manager": SECRETARY, "handler": world.handler(grid)}
+    elif channel in data("intake")["street_level"]:
+        staff = {"registrar": SECRETARY, "manager": SECRETARY}
+        staff["handler"] = world.handler(grid, grid_level=False)
+    staff |= {k: v for k, v in given.items() if k in PLAN_FIELDS}
+    if compound is ...:
+        compound = world.compound_in(grid, run.rng)
+    extra = {k: v for k, v in given.items() if k not in PLAN_FIELDS}
+    return Plan(when, script, channel, category, grid, compound, words, extra=extra, **staff)
+
+
+def request(
+    run: Run,
+    when: datetime,
+    channel: str,
+    category: str,
+    grid: Any,
+    compound: Any = ...,
+    odds: float | None = None,
+    **given: Any,
+) -> Plan:
     """An everyday request: settled on the spot when it can be, else handled."""
-    spot = run.rng.random() < spot_odds
-    words = fields.pop("words", None) or issue(run, category, when.month, spot=spot, reception=channel == Channel.RECEPTION)
-    script = "spot" if spot and words.get("spot") else ("online" if channel == Channel.ONLINE else "ordinary")
-    return Plan(when, script, channel, category, grid, compound, words, **{**staff(run, channel, grid), **fields})
+    spot = run.rng.random() < (data("intake")["spot"].get(channel, 0) if odds is None else odds)
+    words = issue(run, category, when.month, spot, channel == "reception")
+    script = (
+        "spot" if spot and words.get("spot") else ("online" if channel == "online" else "ordinary")
+    )
+    return plan(run, when, script, channel, category, words, grid, compound, **given)
 
 
 # -- research visits and on-site sessions ----------------------------------------------------
 
 
 def research(run: Run, found: list[Decision]) -> list[Plan]:
-    rng, intake = run.rng, data("intake")
-    visits, plans = run.world.visits, []
-    diaries = {v.pk: [m.groups() for m in map(re.compile(intake["diary_line"]).match, (v.diary or "").splitlines()) if m] for v in visits}
+    """Every problem a visit's 民情日志 lists, handled the way it says; small matters raised
+    on the same visits make up the year's figure."""
+    rng, intake, visits, plans = run.rng, data("intake"), run.world.visits, []
+    line = re.compile(intake["diary_line"])
+    diaries = {
+        v.pk: [m.groups() for m in map(line.match, (v.diary or "").splitlines()) if m]
+        for v in visits
+    }
     extra = dict.fromkeys(diaries, 0)
     for _ in range(max(0, intake["research"] - sum(map(len, diaries.values())))):
-        if visits:
-            extra[rng.choice(visits).pk] += 1
+        extra[rng.choice(visits).pk] += 1
+    words = intake["diary_words"]
     for visit in visits:
         lead = visit.lead_official.user.username if visit.lead_official_id else None
-        where = {"grid": visit.grid, "compound": visit.compound}
-        items = [*diaries[visit.pk], *[None] * extra[visit.pk]]
-        for n, problem in enumerate(items, start=1):
+        day, grid, compound = local_day(visit.starts_at), visit.grid, visit.compound
+        given = {"registrar": run.world.registrar(grid, lead), "register": {"field_visit": visit}}
+        for n, problem in enumerate([*diaries[visit.pk], *[None] * extra[visit.pk]], start=1):
             when = visit.starts_at + timedelta(minutes=n * rng.randint(8, 20))
             if problem is None:
-                category = category_of(run, "", Channel.RESEARCH)
-                plan = request(run, when, Channel.RESEARCH, category, **where, spot_odds=intake["spot"]["research"])
-                plans.append(plan)
-                plan.registrar, plan.register = run.world.registrar(visit.grid, lead), {"field_visit": visit}
+                category = category_of(run, "", "research")
+                plans.append(request(run, when, "research", category, grid, compound, **given))
                 continue
             text, klass, handling = problem
-            day = local_day(visit.starts_at)
-            values = {"text": text, "handling": handling, "place": visit.compound.name if visit.compound else ""}
-            values["visited"] = intake["diary_words"]["visited"].format(month=day.month, day=day.day, **values)
-            words = {k: v.format(**values) for k, v in intake["diary_words"].items()}
-            words["title"] = text.split("，")[0][:80]
-            script = intake["diary"][klass]
-            plan = request(run, when, Channel.RESEARCH, category_of(run, text, Channel.RESEARCH), **where, words=words)
-            plan.registrar, plan.register = run.world.registrar(visit.grid, lead), {"field_visit": visit}
-            plan.script = script
+            place = compound.name if compound else ""
+            visited = intake["diary_visited"].format(month=day.month, day=day.day, place=place)
+            said = {
+                k: v.format(text=text, handling=handling, visited=visited) for k, v in words.items()
+            }
+            said["title"] = text.split("，")[0][:80]
+            script, category = intake["diary"][klass], category_of(run, text, "research")
+            found_plan = plan(
+                run, when, script, "research", category, said, grid, compound, **given
+            )
             if script == "ledger":
-                plan.handler = run.world.handler(visit.grid, grid_level=False)
-                plan.extra["decision"] = matching(found, text, visit.community_id, day)
+                found_plan.handler = run.world.manager(grid)
+                found_plan.extra["decision"] = matching(found, text, visit.community_id, day)
             elif script == "long_term":
-                plan.register["followup_interval_days"] = 30
-                plan.extra["steps"] = [words["step"]] * 2
-            plans.append(plan)
+                found_plan.register = {**given["register"], "followup_interval_days": 30}
+                found_plan.extra["steps"] = [said["step"]] * 2
+            plans.append(found_plan)
     return plans
 
 
 def onsite(run: Run) -> list[Plan]:
-    """A few requests per held session, most settled there and then or within days."""
+    """A few requests per held session, never more than its summary says were collected."""
     rng, intake, sessions = run.rng, data("intake"), run.world.sessions
     caps, counts = {}, {}
     for session in sessions:
-        found = re.search(intake["session_figure"], session.summary or "")
-        caps[session.pk] = int(found.group(1)) if found else intake["per_session"]
+        figure = re.search(intake["session_figure"], session.summary or "")
+        caps[session.pk] = int(figure.group(1)) if figure else intake["per_session"]
         counts[session.pk] = min(caps[session.pk], rng.choice([1, 1, 2, 2, 2]))
     room = [s.pk for s in sessions for _ in range(caps[s.pk] - counts[s.pk])]
     rng.shuffle(room)
@@ -163,11 +194,12 @@ def onsite(run: Run) -> list[Plan]:
     for session in sessions:
         for _ in range(counts[session.pk]):
             when = session.starts_at + timedelta(minutes=rng.randint(5, 110))
-            compound = session.compound or run.world.compound_in(session.grid, rng)
-            category = category_of(run, session.summary if rng.random() < 0.7 else "", Channel.ONSITE)
-            plan = request(run, when, Channel.ONSITE, category, session.grid, compound, spot_odds=intake["spot"]["onsite"])
-            plan.register = {"onsite_session": session}
-            plans.append(plan)
+            category = category_of(run, session.summary if rng.random() < 0.7 else "", "onsite")
+            compound = session.compound or ...
+            register = {"onsite_session": session}
+            plans.append(
+                request(run, when, "onsite", category, session.grid, compound, register=register)
+            )
     return plans
 
 
@@ -175,54 +207,73 @@ def onsite(run: Run) -> list[Plan]:
 
 
 def channels(run: Run) -> list[Plan]:
-    rng, intake, world = run.rng, data("intake"), run.world
-    plans = []
+    rng, intake, world, plans = run.rng, data("intake"), run.world, []
     for channel, count in intake["per_year"].items():
         for _ in range(count):
-            grid = pick_grid(run)
-            when = moment(run, world.start + timedelta(days=rng.randint(1, 365)), channel, (8 if channel == "phone" else 9, 17))
+            day = world.start + timedelta(days=rng.randint(1, 365))
+            when = moment(run, day, channel, (8 if channel == "phone" else 9, 17))
             category = weighted(run, intake["categories"][channel])
-            plan = request(run, when, channel, category, grid, world.compound_in(grid, rng), spot_odds=intake["spot"].get(channel, 0))
-            if channel == Channel.REFERRAL:
-                plan.words = {**plan.words, "content": data("petitions")["notes"]["referral"] + plan.words["content"]}
-            plan.extra["respondent"] = category == "邻里纠纷" and rng.random() < 0.5
-            plan.visitor = plan.manager if channel != Channel.ONLINE or rng.random() < 0.4 else None
-            if channel in intake["street_level"] and rng.random() < 0.2:
-                plan.extra["co"] = (plan.manager,)
-            plans.append(plan)
+            found = request(
+                run,
+                when,
+                channel,
+                category,
+                None,
+                respondent=category == "邻里纠纷" and rng.random() < 0.5,
+            )
+            if channel == "referral":
+                found.words = {
+                    **found.words,
+                    "content": data("petitions")["notes"]["referral"] + found.words["content"],
+                }
+            if channel == "online" and rng.random() < 0.6:
+                found.visitor = None  # the resident rates it online
+            if (
+                channel in intake["street_level"]
+                and found.handler != SECRETARY
+                and rng.random() < 0.2
+            ):
+                found.extra["co"] = (SECRETARY,)
+            plans.append(found)
     return plans
 
 
-def leadership(run: Run) -> list[LeadershipDecision]:
-    """The sub-district's meetings: themed decisions about every six weeks, and a monthly
-    review of the research and on-site ledger."""
+def decisions(run: Run) -> list[Decision]:
+    """The outreach demo's deliberation decisions, and the sub-district's own meetings written
+    here: themed decisions about every six weeks and a monthly review of the ledger."""
     world, rng, ledger = run.world, run.rng, data("ledger")
-    rows = [(working(world.start + timedelta(days=20 + n * 42)), t["meeting"], t["text"]) for n, t in enumerate(ledger["theme"])]
+    words, found = ledger["words"], []
+    for meeting in world.meetings:
+        day = local_day(meeting.starts_at)
+        label = words["meeting_label"].format(
+            month=day.month, day=day.day, community=meeting.community.name
+        )
+        for d in sorted(meeting.decisions.all(), key=lambda d: (d.sort_order, d.pk)):
+            found.append(
+                Decision(day, label, d.text, meeting.title + d.text, meeting.community_id, d)
+            )
+    rows = [
+        (world.start + timedelta(days=20 + n * 42), t["meeting"], t["text"])
+        for n, t in enumerate(ledger["theme"])
+    ]
     month = world.start.replace(day=1)
     while month < world.today:
-        day = working(month + timedelta(days=rng.randint(3, 9)))
-        if world.start < day < world.today:
-            rows.append((day, ledger["words"]["monthly_meeting"], ledger["words"]["monthly_review"].format(month=day.month)))
+        review = words["monthly_review"].format(month=month.month)
+        rows.append((month + timedelta(days=rng.randint(3, 9)), words["monthly_meeting"], review))
         month = (month + timedelta(days=32)).replace(day=1)
-    secretary = world.users[SECRETARY]
-    return LeadershipDecision.objects.bulk_create(
-        [LeadershipDecision(meeting=m, held_on=d, text=t, recorded_by=secretary) for d, m, t in sorted(rows) if d < world.today]
+    rows = sorted((working(d), m, t) for d, m, t in rows if world.start < working(d) < world.today)
+    secretary, themes = world.users[SECRETARY], {t["text"]: t["pattern"] for t in ledger["theme"]}
+    made = LeadershipDecision.objects.bulk_create(
+        [
+            LeadershipDecision(meeting=m, held_on=d, text=t, recorded_by=secretary)
+            for d, m, t in rows
+        ]
     )
-
-
-def decisions(run: Run) -> list[Decision]:
-    ledger = data("ledger")
-    found = []
-    for meeting in run.world.meetings:
-        day = local_day(meeting.starts_at)
-        label = ledger["words"]["meeting_label"].format(month=day.month, day=day.day, community=meeting.community.name)
-        for decision in sorted(meeting.decisions.all(), key=lambda d: (d.sort_order, d.pk)):
-            found.append(Decision(day, label, decision.text, meeting.title + decision.text, meeting.community_id, decision))
-    themes = {t["text"]: t["pattern"] for t in ledger["theme"]}
-    for row in leadership(run):
+    for row in made:
         theme = themes.get(row.text, "")
         text = row.text if theme else row.text.split("：", 1)[-1]
-        found.append(Decision(row.held_on, f"{row.held_on.month}月{row.held_on.day}日{row.meeting}", text, theme, leadership=row))
+        label = f"{row.held_on.month}月{row.held_on.day}日{row.meeting}"
+        found.append(Decision(row.held_on, label, text, theme, leadership=row))
     return found
 
 
@@ -235,49 +286,73 @@ def matching(found: list[Decision], text: str, community_id: int, after: date) -
         if d.deliberation is not None and d.community_id == community_id:
             if any(re.search(p, d.pattern) and re.search(p, text) for p in patterns):
                 return d
-    themed = (d for d in later if d.leadership is not None and d.pattern and re.search(d.pattern, text))
+    themed = (
+        d for d in later if d.leadership is not None and d.pattern and re.search(d.pattern, text)
+    )
     reviews = (d for d in later if d.leadership is not None and not d.pattern)
     return next(themed, None) or next(reviews, None)
 
 
-def ledger_request(run: Run, when: datetime, channel: str, grid: Any, compound: Any, matter: dict[str, Any], decision: Decision | None) -> Plan:
+def ledger_request(
+    run: Run,
+    day: date,
+    channel: str,
+    matter: dict[str, Any],
+    decision: Decision | None,
+    grid: Any = None,
+    compound: Any = ...,
+) -> Plan:
     words = data("ledger")["words"]
-    review = decision is not None and decision.leadership is not None and not decision.pattern
-    prefix = "review_" if review else ""
-    plan_words = {**matter, "result": words[prefix + "result"], "reply": words[prefix + "reply"]}
-    plan = Plan(when, "ledger", channel, matter["category"], grid, compound, plan_words, **staff(run, channel, grid))
-    plan.handler = run.world.handler(grid, grid_level=False)
-    plan.extra["decision"] = decision
-    return plan
+    prefix = "review_" if decision and decision.leadership and not decision.pattern else ""
+    said = {**matter, "result": words[prefix + "result"], "reply": words[prefix + "reply"]}
+    found = plan(
+        run,
+        moment(run, day, channel),
+        "ledger",
+        channel,
+        matter["category"],
+        said,
+        grid,
+        compound,
+        decision=decision,
+    )
+    found.handler = run.world.manager(found.grid)
+    return found
 
 
 def ledger_cases(run: Run, found: list[Decision]) -> list[Plan]:
     """Requests put to a deliberation meeting in their compound, and those the sub-district's
     themed meetings settled."""
     rng, world, ledger, plans = run.rng, run.world, data("ledger"), []
+    channels = ["visit", "phone", "patrol", "letter"]
     for meeting in world.meetings:
         matter = next((m for m in ledger["matter"] if re.search(m["pattern"], meeting.title)), None)
-        if matter is None:
+        if matter is None:  # a matter none of ours fits: the request names the meeting's topic
             topic = re.sub(r"(人民)?议事协商会?$", "", meeting.title) or meeting.title
             words = ledger["words"]
-            matter = {"category": "其他", "title": words["fallback_title"], "content": words["fallback_content"]}
-            matter = {**matter, "title": matter["title"].replace("{topic}", topic), "content": matter["content"].replace("{topic}", topic)}
-        first = next(d for d in found if d.deliberation is not None and d.deliberation.deliberation_id == meeting.pk)
+            matter = {
+                "category": "其他",
+                "title": words["fallback_title"],
+                "content": words["fallback_content"],
+            }
+            matter = {k: v.replace("{topic}", topic) for k, v in matter.items()}
+        first = next(
+            d for d in found if d.deliberation and d.deliberation.deliberation_id == meeting.pk
+        )
         for _ in range(rng.randint(1, 2)):
             day = local_day(meeting.starts_at) - timedelta(days=rng.randint(6, 40))
-            channel = rng.choice([Channel.VISIT, Channel.PHONE, Channel.PATROL, Channel.LETTER])
             if day > world.start:
-                plan = ledger_request(run, moment(run, day, channel), channel, meeting.grid, meeting.compound, matter, first)
-                plans.append(plan)
+                where = {"grid": meeting.grid, "compound": meeting.compound}
+                plans.append(ledger_request(run, day, rng.choice(channels), matter, first, **where))
     for theme in ledger["theme"]:
-        matter = next((m for m in ledger["matter"] if re.search(theme["pattern"], m["pattern"] + m["title"])), None)
-        decision = next((d for d in found if d.leadership is not None and d.pattern == theme["pattern"]), None)
-        if matter is None or decision is None or decision.day - timedelta(days=25) <= world.start:
-            continue
-        grid = pick_grid(run)
-        day = decision.day - timedelta(days=rng.randint(5, 25))
-        plan = ledger_request(run, moment(run, day), Channel.PATROL, grid, world.compound_in(grid, rng), matter, decision)
-        plans.append(plan)
+        matter = next(
+            (m for m in ledger["matter"] if re.search(theme["pattern"], m["pattern"] + m["title"])),
+            None,
+        )
+        decision = next((d for d in found if d.leadership and d.pattern == theme["pattern"]), None)
+        if matter and decision and decision.day - timedelta(days=25) > world.start:
+            day = decision.day - timedelta(days=rng.randint(5, 25))
+            plans.append(ledger_request(run, day, "patrol", matter, decision))
     return plans
 
 
@@ -286,16 +361,24 @@ def long_term(run: Run) -> list[Plan]:
     for n in range(data("intake")["long_term"]):
         item = items[n % len(items)]
         miss = len(item["steps"]) // 2 + 1 if n % 3 == 0 else None
+        day = world.start + timedelta(days=rng.randint(1, 270))
         if miss is not None:  # notes on time, the last about 1.6 intervals ago
             back = (miss - 1) * (item["interval"] + 2) + 7 + int(1.6 * item["interval"]) + n % 4
-            day = world.today - timedelta(days=back)
-        else:
-            day = world.start + timedelta(days=rng.randint(1, 270))
-        grid = pick_grid(run)
-        plan = Plan(moment(run, max(day, world.start + timedelta(days=1))), "long_term", Channel.VISIT, item["category"], grid, world.compound_in(grid, rng), item, **staff(run, Channel.VISIT, grid))
-        plan.register["followup_interval_days"] = item["interval"]
-        plan.extra.update(steps=item["steps"], miss_after=miss)
-        plans.append(plan)
+            day = max(world.today - timedelta(days=back), world.start + timedelta(days=1))
+        register = {"followup_interval_days": item["interval"]}
+        found = plan(
+            run,
+            moment(run, day),
+            "long_term",
+            "visit",
+            item["category"],
+            item,
+            register=register,
+            steps=item["steps"],
+            miss_after=miss,
+        )
+        found.handler = run.world.manager(found.grid)
+        plans.append(found)
     return plans
 
 
@@ -304,43 +387,88 @@ def long_term(run: Run) -> list[Plan]:
 
 def petitions(run: Run) -> list[Plan]:
     rng, world, words, plans = run.rng, run.world, data("petitions"), []
-    disputes = words["dispute"]
-    fates = [row["script"] for row in data("scripts")["petition"] for _ in range(row["count"])]
-    days = [row["days"] for row in data("scripts")["petition"] for _ in range(row["count"])]
-    for n, (script, back) in enumerate(zip(fates, days, strict=True)):
-        dispute, grid = disputes[n % len(disputes)], pick_grid(run)
-        channel = rng.choice([Channel.VISIT] * 5 + [Channel.LETTER] * 2 + [Channel.REFERRAL] * 2)
-        when = moment(run, world.today - timedelta(days=rng.randint(*back)))
-        plan = Plan(when, script, channel, dispute["category"], grid, world.compound_in(grid, rng), dispute, SECRETARY, SECRETARY, world.handler(grid, grid_level=False), visitor=SECRETARY, kind=CaseKind.PETITION)
-        team = "邻里凤姐" if grid.community.code == "fenghuangling" and rng.random() < 0.6 else "和为贵"
-        plan.extra.update(
-            respondent=True,
-            mediators=(MEDIATOR,),
-            members=world.teams.get(team) or world.teams["和为贵"],
-            present=words["notes"]["mediation_parties"].format(respondent=dispute["respondent"]),
-            converser=rng.choice([plan.handler, MEDIATOR]),
+    fates = [
+        (row["script"], row["days"])
+        for row in data("scripts")["petition"]
+        for _ in range(row["count"])
+    ]
+    for n, (script, back) in enumerate(fates):
+        dispute, grid = words["dispute"][n % len(words["dispute"])], pick_grid(run)
+        channel = rng.choice(["visit"] * 5 + ["letter"] * 2 + ["referral"] * 2)
+        team = (
+            "邻里凤姐"
+            if grid.community.code == "fenghuangling" and rng.random() < 0.6
+            else "和为贵"
         )
-        plans.append(plan)
+        given = {"members": world.teams.get(team) or world.teams["和为贵"], "respondent": True}
+        given["present"] = words["notes"]["mediation_parties"].format(
+            respondent=dispute["respondent"]
+        )
+        given["converser"] = rng.choice(["handler", "tiaojieyuan"])
+        when = moment(run, world.today - timedelta(days=rng.randint(*back)))
+        plans.append(
+            plan(
+                run,
+                when,
+                script,
+                channel,
+                dispute["category"],
+                dispute,
+                grid,
+                kind="petition",
+                visitor=SECRETARY,
+                **given,
+            )
+        )
     for n, refusal in enumerate(words["refusal"]):
-        grid = pick_grid(run)
         when = moment(run, world.today - timedelta(days=rng.randint(20, 300)))
-        channel = Channel.VISIT if n % 2 else Channel.LETTER
-        plan = Plan(when, "refused", channel, refusal["category"], grid, world.compound_in(grid, rng), refusal, SECRETARY, SECRETARY, SECRETARY, kind=CaseKind.PETITION)
-        plan.extra["reason"] = refusal["reason"]
-        plans.append(plan)
+        channel = "visit" if n % 2 else "letter"
+        plans.append(
+            plan(
+                run,
+                when,
+                "refused",
+                channel,
+                refusal["category"],
+                refusal,
+                kind="petition",
+                reason=refusal["reason"],
+            )
+        )
     for accusation in words["accusation"]:
-        grid = pick_grid(run)
         when = moment(run, world.today - timedelta(days=rng.randint(*accusation["days"])))
-        plan = Plan(when, "accusation", Channel.LETTER, accusation["category"], grid, world.compound_in(grid, rng), accusation, SECRETARY, SECRETARY, SECRETARY, visitor=SECRETARY, kind=CaseKind.PETITION)
-        plan.register["is_accusation"] = True
-        plans.append(plan)
-    worker = world.profiles[GRID_WORKER]
-    grid = worker.grids.first() or pick_grid(run)
-    manager = world.manager(grid)
+        given = {"kind": "petition", "handler": SECRETARY, "visitor": SECRETARY}
+        plans.append(
+            plan(
+                run,
+                when,
+                "accusation",
+                "letter",
+                accusation["category"],
+                accusation,
+                register={"is_accusation": True},
+                **given,
+            )
+        )
+    grid = world.profiles[GRID_WORKER].grids.first() or pick_grid(run)
+    exclusion, manager = words["exclusion"], world.manager(grid)
+    staff = {"registrar": manager, "manager": manager, "handler": manager}
+    named = {"named_staff": [world.users[GRID_WORKER]]}
     when = moment(run, working_days_back(world.today, 3))
-    plan = Plan(when, "exclusion", Channel.VISIT, words["exclusion"]["category"], grid, world.compound_in(grid, rng), words["exclusion"], manager, manager, manager)
-    plan.register["named_staff"] = [world.users[GRID_WORKER]]
-    return [*plans, plan]
+    return [
+        *plans,
+        plan(
+            run,
+            when,
+            "exclusion",
+            "visit",
+            exclusion["category"],
+            exclusion,
+            grid,
+            register=named,
+            **staff,
+        ),
+    ]
 
 
 # -- today's spread --------------------------------------------------------------------------
@@ -349,21 +477,33 @@ def petitions(run: Run) -> list[Plan]:
 def today(run: Run) -> list[Plan]:
     rng, world, plans = run.rng, run.world, []
     for row in data("scripts")["today"]:
-        handler = row["handler"]
         for channel in row.get("channels", ["phone"]):
-            grids = [g for g in world.grids if world.handler(g) == handler] or world.grids
-            grid = rng.choice(grids)
+            grid = rng.choice(
+                [g for g in world.grids if world.handler(g) == row["handler"]] or world.grids
+            )
+            day = world.today - timedelta(days=rng.randint(*row.get("days", [0, 0])))
             if "back" in row:
                 day = working_days_back(world.today, rng.randint(*row["back"]))
-            else:
-                day = world.today - timedelta(days=rng.randint(*row["days"]))
             when = moment(run, day, channel, (9, 11))
-            category = rng.choice(row.get("categories") or ["环境卫生", "市政设施", "物业纠纷", "消防通道/停车"])
-            words = issue(run, category, when.month, keyword=row.get("keyword", ""))
-            plan = Plan(when, row["script"], channel, category, grid, world.compound_in(grid, rng), words, **staff(run, channel, grid))
-            plan.handler = handler
-            plan.extra.update(reassign=row.get("reassign"), bounce=data("petitions")["bounce"].get(category, ""))
-            plans.append(plan)
+            category = rng.choice(
+                row.get("categories") or ["环境卫生", "市政设施", "物业纠纷", "消防通道/停车"]
+            )
+            words = issue(run, category, when.month, False, False, row.get("keyword", ""))
+            bounce = data("petitions")["bounce"].get(category, "")
+            plans.append(
+                plan(
+                    run,
+                    when,
+                    row["script"],
+                    channel,
+                    category,
+                    words,
+                    grid,
+                    handler=row["handler"],
+                    reassign=row.get("reassign"),
+                    bounce=bounce,
+                )
+            )
     return plans
 
 
@@ -371,33 +511,58 @@ def today(run: Run) -> list[Plan]:
 
 
 def reception_cases(run: Run, held: list[tuple[Any, int]]) -> list[Plan]:
-    """As many per reception as its summary says, while it was on, in its place; disputes at a
-    mediation reception go to the mediators who were there."""
+    """As many per reception as its summary says, while it was on, in its place: the leader
+    who received the resident takes it in hand; disputes go to the mediators who were there."""
     rng, world, words, plans = run.rng, run.world, data("receptions"), []
+    pools = data("petitions")["pools"]
     for reception, count in held:
         leaders = {p.user.username for p in reception.officials.all()}
-        qualified = {m.pk for team in ("和为贵", "邻里凤姐") for m in world.teams.get(team, [])}
-        there = [a for a in reception.advisers.all() if a.pk in qualified]
+        mediators = [*world.teams.get("和为贵", []), *world.teams.get("邻里凤姐", [])]
+        there = [a for a in reception.advisers.all() if a in mediators]
         span = int((reception.ends_at - reception.starts_at).total_seconds() // 60)
         for _ in range(count):
-            grid = reception.grid or rng.choice([g for g in world.grids if g.community_id == reception.community_id])
-            compound = reception.compound or world.compound_in(grid, rng)
+            grid = reception.grid or rng.choice(
+                [g for g in world.grids if g.community_id == reception.community_id]
+            )
             when = reception.starts_at + timedelta(minutes=rng.randint(10, max(11, span - 10)))
             category = weighted(run, words["categories"][reception.kind])
-            plan = request(run, when, Channel.RECEPTION, category, grid, compound, spot_odds=words["on_the_spot"][reception.kind])
-            plan.register = {"reception": reception}
-            if SECRETARY in leaders or ("baopian" in leaders and "baopian" in world.covering(grid)):
-                lead = SECRETARY if SECRETARY in leaders else "baopian"
-                plan.registrar = plan.manager = lead
-                plan.handler = world.handler(grid, grid_level=False)
-            else:
-                plan.registrar = world.registrar(grid, prefer=COMMUNITY_SECRETARY)
-            members = there or world.teams.get("邻里凤姐" if grid.community.code == "fenghuangling" else "和为贵") or []
-            mediation = reception.kind == "mediation" or rng.random() < 0.5
-            if plan.script != "spot" and category in ("邻里纠纷", "婚姻家庭") and members and mediation:
-                pools = data("petitions")["pools"]
-                plan.script = "mediated"
-                plan.words = {**plan.words, "sessions": [rng.choice(pools["mediation_talks"]) for _ in range(rng.choice([0, 1, 1]))] + [rng.choice(pools["mediation_settled"])]}
-                plan.extra.update(mediators=(MEDIATOR,), members=members, respondent=category == "邻里纠纷", present=data("petitions")["parties_present"][category])
-            plans.append(plan)
+            odds = words["on_the_spot"][reception.kind]
+            lead = next(
+                (u for u in (SECRETARY, "baopian") if u in leaders and u in world.covering(grid)),
+                None,
+            )
+            staff = {"registrar": world.registrar(grid, prefer="sqshuji")}
+            if lead:
+                staff = {"registrar": lead, "manager": lead, "handler": world.manager(grid)}
+            found = request(
+                run,
+                when,
+                "reception",
+                category,
+                grid,
+                reception.compound or ...,
+                register={"reception": reception},
+                odds=odds,
+                **staff,
+            )
+            members = there or world.teams.get(
+                "邻里凤姐" if grid.community.code == "fenghuangling" else "和为贵"
+            )
+            if (
+                found.script != "spot"
+                and category in DISPUTES
+                and members
+                and (reception.kind == "mediation" or rng.random() < 0.5)
+            ):
+                talks = [rng.choice(pools["mediation_talks"]) for _ in range(rng.choice([0, 1, 1]))]
+                found.words = {
+                    **found.words,
+                    "sessions": [*talks, rng.choice(pools["mediation_settled"])],
+                }
+                found.script, found.extra["members"] = "mediated", members
+                found.extra.update(
+                    respondent=category == "邻里纠纷",
+                    present=data("petitions")["parties_present"][category],
+                )
+            plans.append(found)
     return plans

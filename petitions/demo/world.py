@@ -1,7 +1,7 @@
-"""What the demo reads once from the database: the demo accounts and who covers which grid,
-categories, mediators and lawyers, the held activities of the year (outreach's seeder wrote
-them: research visits with their 民情日志, on-site sessions, deliberation meetings and their
-decisions) — and the invented residents who bring requests."""
+"""What the demo reads once from the database — the demo accounts and who covers which grid,
+categories, the teams' members, the year's held activities that outreach's seeder wrote
+(research visits with their 民情日志, on-site sessions, deliberation meetings and decisions) —
+and the invented residents who bring requests (data/people.toml)."""
 
 from __future__ import annotations
 
@@ -18,21 +18,14 @@ from petitions.models import Category
 from petitions.services import PartyData
 from portal import workdays
 from portal.access import scope_of
-from portal.demo import DEMO_USERS, TEAMS, texts
+from portal.demo import ACCOUNTS, TEAMS, texts
 from portal.models import Community, Compound, Grid, StaffProfile, TeamMember
 from portal.periods import year_back
 from portal.roles import Role
 
-SECRETARY, AREA_LEADER, COMMUNITY_SECRETARY, GRID_WORKER, MEDIATOR = (
-    "shuji",
-    "baopian",
-    "sqshuji",
-    "wanggeyuan",
-    "tiaojieyuan",
-)
-DEMO_ACCOUNTS = (SECRETARY, AREA_LEADER, COMMUNITY_SECRETARY, GRID_WORKER, MEDIATOR, "lingdao")
+SECRETARY, GRID_WORKER, MEDIATOR = "shuji", "wanggeyuan", "tiaojieyuan"
+DEMO_ACCOUNTS = (SECRETARY, "baopian", "sqshuji", GRID_WORKER, MEDIATOR, "lingdao")
 NEAREST = {Role.GRID_WORKER: 0, Role.COMMUNITY_SECRETARY: 1, Role.AREA_LEADER: 2}
-HELD = {"status": ActivityStatus.HELD, "grid__isnull": False}
 
 
 def working(day: date) -> date:
@@ -57,8 +50,8 @@ class World:
     categories: dict[str, Category]
     communities: list[Community]
     grids: list[Grid]
-    compounds: dict[int, list[Compound]]  # grid id -> compounds
-    teams: dict[str, list[TeamMember]]  # team name -> active members (mediators: qualified)
+    compounds: dict[int, list[Compound]]  # by grid id
+    teams: dict[str, list[TeamMember]]  # active members (of a mediation team: 人民调解员 only)
     visits: list[FieldVisit]
     sessions: list[OnsiteSession]
     meetings: list[Deliberation]
@@ -72,10 +65,12 @@ class World:
         return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
 
     def category(self, name: str) -> Category:
-        return self.categories.get(name) or self.categories.get("其他") or [*self.categories.values()][0]
+        """The seeded category; if staff renamed or retired it, 其他 (or any)."""
+        fallback = self.categories.get("其他") or next(iter(self.categories.values()))
+        return self.categories.get(name) or fallback
 
     def covering(self, grid: Grid) -> list[str]:
-        """Demo accounts whose scope holds the grid, nearest first, ending with the secretary."""
+        """Demo accounts whose scope holds the grid, nearest first, then the secretary."""
         if grid.pk not in self.cover:
             found = []
             for username, user in self.users.items():
@@ -88,18 +83,17 @@ class World:
         return self.cover[grid.pk]
 
     def registrar(self, grid: Grid, prefer: str | None = None) -> str:
-        cover = self.covering(grid)
-        return prefer if prefer in cover else cover[0]
+        return prefer if prefer in self.covering(grid) else self.covering(grid)[0]
 
     def manager(self, grid: Grid) -> str:
-        """Who accepts and assigns here: the nearest cadre above the grid worker."""
-        return [u for u in self.covering(grid) if u != GRID_WORKER][0]
+        """Who accepts and assigns here (and handles what is above the grid worker)."""
+        return next(u for u in self.covering(grid) if u != GRID_WORKER)
 
     def handler(self, grid: Grid, *, grid_level: bool = True) -> str:
         return self.covering(grid)[0] if grid_level else self.manager(grid)
 
     def compound_in(self, grid: Grid, rng: Random) -> Compound | None:
-        compounds = self.compounds.get(grid.pk) or []
+        compounds = self.compounds.get(grid.pk)
         return rng.choice(compounds) if compounds else None
 
 
@@ -117,38 +111,35 @@ def load(today: date) -> World:
     for compound in Compound.objects.filter(grid__isnull=False).order_by("pk"):
         compounds.setdefault(compound.grid_id, []).append(compound)
     teams: dict[str, list[TeamMember]] = {}
-    for member in TeamMember.objects.filter(is_active=True).select_related("team", "user"):
-        qualified = {q.name for q in member.qualifications.all()}
-        if member.team.kind != "mediation" or "人民调解员" in qualified:
+    members = TeamMember.objects.filter(is_active=True).select_related("team")
+    for member in members.prefetch_related("qualifications").order_by("pk"):
+        qualified = "人民调解员" in {q.name for q in member.qualifications.all()}
+        if member.team.kind != "mediation" or qualified:
             teams.setdefault(member.team.name, []).append(member)
     start, end = year_back(today)
-    window = {"starts_at__date__range": (start, end - timedelta(days=1)), **HELD}
-    related = ("community", "grid", "compound")
+    held = {"status": ActivityStatus.HELD, "grid__isnull": False}
+    held["starts_at__date__range"] = (start, end - timedelta(days=1))
+    places = ("community", "grid", "compound")
+
+    def activities(rows: Any, *related: str) -> list[Any]:
+        rows = rows.filter(**held).select_related(*places, *related)
+        return list(rows.order_by("starts_at", "pk"))
+
+    meetings = activities(Deliberation.objects.prefetch_related("decisions"))
     return World(
         today=today,
         users=users,
         profiles=profiles,
         categories={c.name: c for c in Category.objects.filter(is_active=True)},
         communities=list(Community.objects.order_by("sort_order", "pk")),
-        grids=list(Grid.objects.select_related("community").order_by("community__sort_order", "pk")),
+        grids=list(
+            Grid.objects.select_related("community").order_by("community__sort_order", "pk")
+        ),
         compounds=compounds,
-        teams={name: sorted(members, key=lambda m: m.pk) for name, members in teams.items()},
-        visits=list(
-            FieldVisit.objects.filter(**window)
-            .select_related(*related, "lead_official__user")
-            .order_by("starts_at", "pk")
-        ),
-        sessions=list(
-            OnsiteSession.objects.filter(**window).select_related(*related).order_by("starts_at", "pk")
-        ),
-        meetings=[
-            m
-            for m in Deliberation.objects.filter(**window)
-            .select_related(*related)
-            .prefetch_related("decisions")
-            .order_by("starts_at", "pk")
-            if m.decisions.all()
-        ],
+        teams=teams,
+        visits=activities(FieldVisit.objects, "lead_official__user"),
+        sessions=activities(OnsiteSession.objects),
+        meetings=[m for m in meetings if m.decisions.all()],
     )
 
 
@@ -159,59 +150,52 @@ def id_check_digit(first17: str) -> str:
 
 
 class People:
-    """Invented residents (see data/people.toml); about one request in seven comes from
-    someone of the compound who asked before (three requests at most)."""
+    """Invented residents; about one request in seven comes from someone of the compound who
+    asked before (three requests at most)."""
 
     def __init__(self, rng: Random) -> None:
-        self.rng, self.names = rng, texts("petitions.demo", "people")
-        self.taken = {name for _u, name, *_rest in DEMO_USERS}
-        self.taken |= {member[0] for *_team, members in TEAMS for member in members}
-        self.used: set[str] = set()
+        self.rng, self.names, self.used = rng, texts("petitions.demo", "people"), set[str]()
+        self.taken = {a["name"] for a in ACCOUNTS} | {
+            m["name"] for team in TEAMS for m in team["members"]
+        }
         self.regulars: dict[int | None, list[list[Any]]] = {}
 
-    def _unique(self, make: Any) -> str:
+    def unique(self, make: Any) -> str:
         while (value := make()) in self.used:
             pass
         self.used.add(value)
         return value
 
-    def _name(self) -> str:
-        rng, names = self.rng, self.names
-        roll = rng.random()
+    def name(self) -> str:
+        rng, names, roll = self.rng, self.names, self.rng.random()
         if roll < 0.12:
             return rng.choice(names["mongolian"])
         if roll < 0.2:
             return rng.choice(names["mongolian_surnames"]) + rng.choice(names["mongolian"])
         return rng.choice(names["surnames"]) + rng.choice(names["given"])
 
-    def _id_number(self) -> str:
-        rng = self.rng
-        first17 = (
-            f"{rng.choice(self.names['area_codes'])}{rng.randint(1942, 2001)}"
-            f"{rng.randint(1, 12):02d}{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-        )
+    def id_number(self) -> str:
+        rng, area = self.rng, self.rng.choice(self.names["area_codes"])
+        born = date(rng.randint(1942, 2001), rng.randint(1, 12), rng.randint(1, 28))
+        first17 = f"{area}{born:%Y%m%d}{rng.randint(0, 999):03d}"
         return first17 + id_check_digit(first17)
 
     def new(self, compound: Compound | None, role: str = "petitioner") -> PartyData:
-        rng = self.rng
-        name = next((n for n in (self._name() for _ in range(50)) if n not in self.taken), "")
-        address = compound and self.names["address"].format(
-            c=compound.name, b=rng.randint(1, 18), u=rng.randint(1, 4), f=rng.randint(1, 6), r=rng.randint(1, 2)
+        rng, names = self.rng, self.names
+        name = next((n for n in (self.name() for _ in range(50)) if n not in self.taken), "")
+        phone = self.unique(
+            lambda: f"{rng.choice(names['phone_prefixes'])}{rng.randint(0, 99999):05d}"
         )
-        return PartyData(
-            name=name,
-            phone=self._unique(lambda: f"{rng.choice(self.names['phone_prefixes'])}{rng.randint(0, 99999):05d}"),
-            id_number=self._unique(self._id_number) if rng.random() < 0.4 else "",
-            address=address or "",
-            role=role,
-        )
+        number = self.unique(self.id_number) if rng.random() < 0.4 else ""
+        b, u, f, r = (rng.randint(1, n) for n in (18, 4, 6, 2))
+        address = names["address"].format(c=compound.name, b=b, u=u, f=f, r=r) if compound else ""
+        return PartyData(name=name, phone=phone, id_number=number, address=address, role=role)
 
     def petitioner(self, compound: Compound | None) -> PartyData:
         regulars = self.regulars.setdefault(compound and compound.pk, [])
         ready = [r for r in regulars if r[1] < 3]
-        if ready and self.rng.random() < 0.14:
-            chosen = self.rng.choice(ready)
-        else:
+        chosen = self.rng.choice(ready) if ready and self.rng.random() < 0.14 else None
+        if chosen is None:
             chosen = [self.new(compound), 0]
             if self.rng.random() < 0.12:
                 regulars.append(chosen)
