@@ -103,9 +103,7 @@ def seed(ctx: SeedContext) -> None:
             *plans.onsite(run),
             *plans.channels(run),
             *plans.ledger_cases(run, found),
-            *plans.long_term(run),
-            *plans.petitions(run),
-            *plans.today(run),
+            *plans.listed(run),
         ]
         arrived = [plan for _n, plan in sorted(enumerate(every), key=lambda p: (p[1].moment, p[0]))]
         for number, (start, end) in enumerate(stretches, start=1):

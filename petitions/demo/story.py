@@ -1,12 +1,10 @@
-"""The player: one case's script (data/scripts.toml) written through the case services, each
-step at its own historical moment.
+"""The player: a case's script (data/scripts.toml) written through the case services.
 
-A step is ``"name"`` or ``"name LOW-HIGH UNIT"`` (first wait that long: m minutes, h hours, d
-working days, D calendar days; office hours), optionally ending ``NN%`` (it happens that
-often). Each name is a method ``step_<name>`` that calls a public service of
-``petitions.services`` as the account the plan names, inside ``portal.clock.frozen``: the
-timestamps, the timeline and the deadlines carry the step's moment. A step whose moment is
-still to come is not taken (``Stop``): the case stays where it is today.
+A step is ``"name"`` or ``"name LOW-HIGH UNIT"`` (first wait: m minutes, h hours, d working
+days, D calendar days; in office hours), optionally ending ``NN%`` (it happens that often).
+Each name is a method ``step_<name>`` calling a public service of ``petitions.services`` as the
+plan's account, inside ``portal.clock.frozen``: timestamps, timeline and deadlines carry the
+step's moment. A step still to come is not taken (``Stop``): the case stays as it is today.
 """
 
 from __future__ import annotations
@@ -19,15 +17,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from petitions import services
+from petitions import services as s
 from petitions.demo.world import MEDIATOR, SECRETARY, People, World, working, working_days_back
-from petitions.models import Case, MediationMethod, MediationOutcome, Satisfaction
+from petitions.models import Case
 from portal import clock, workdays
 from portal.demo import texts
 
 STEP = re.compile(r"(\w+)(?: ([\d.]+)-([\d.]+)([mhdD]))?(?: (\d+)%)?$")
-RATINGS = [Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED]
-METHODS = [MediationMethod.FACE_TO_FACE, MediationMethod.JOINT, MediationMethod.SEPARATE]
+RATINGS = ["satisfied", "basically", "dissatisfied"]
+TERMS = ("facts", "responsibilities", "terms", "performance")
 
 
 class Stop(Exception):
@@ -44,11 +42,11 @@ class Plan:
     category: str
     grid: Any
     compound: Any
-    words: dict[str, Any]  # title, content, result, reply, spot, … (templates)
+    words: dict[str, Any]  # title, content, result, reply, spot … (str.format templates)
     registrar: str | None
     manager: str  # accepts and assigns
     handler: str
-    visitor: str | None = ""  # calls the resident back ("": the manager, None: rated online)
+    visitor: str | None = ""  # calls the resident back ("": the manager; None: rated online)
     kind: str = "ordinary"
     register: dict[str, Any] = field(default_factory=dict)  # more CaseIntake fields
     extra: dict[str, Any] = field(default_factory=dict)  # what some steps need
@@ -72,22 +70,19 @@ class Story:
         self.run, self.plan, self.rng, self.world = run, plan, run.rng, run.world
         self.script = texts("petitions.demo", "scripts")["script"][plan.script]
         self.notes = texts("petitions.demo", "petitions")["notes"]
-        self.pools = texts("petitions.demo", "petitions")["pools"]
-        self.t, self.case, self.held, self.gap = plan.moment, None, 0, 7
-        self.extra, rng = plan.extra, self.rng
+        self.t, self.case, self.held, self.gap, self.extra = plan.moment, None, 0, 7, plan.extra
         place = plan.compound.name if plan.compound else plan.grid.community.name
-        unit = run.world.profiles[plan.handler].unit or "社区"
-        self.values = {"c": place, "community": plan.grid.community.name, "unit": unit}
-        self.values |= {"b": rng.randint(1, 18), "u": rng.randint(1, 4), "f": rng.randint(2, 6)}
+        self.values = {"c": place, "community": plan.grid.community.name}
+        self.values["unit"] = run.world.profiles[plan.handler].unit or "社区"
+        self.values |= {k: self.rng.randint(1, n) for k, n in (("b", 18), ("u", 4), ("f", 6))}
 
     def play(self) -> None:
         for step in self.script["steps"]:
             name, low, high, unit, odds = STEP.match(step).groups()
-            if odds and self.rng.random() * 100 >= int(odds):
-                continue
-            if unit:
-                self.wait(float(low), float(high), unit)
-            getattr(self, f"step_{name}")()
+            if not odds or self.rng.random() * 100 < int(odds):
+                if unit:
+                    self.wait(float(low), float(high), unit)
+                getattr(self, f"step_{name}")()
 
     @property
     def day(self) -> date:
@@ -95,33 +90,31 @@ class Story:
 
     def wait(self, low: float, high: float, unit: str) -> None:
         n = self.rng.uniform(low, high)
-        if unit == "d":
-            self.on(workdays.add_working_days(self.day, round(n)))
-        elif unit == "D":
-            self.on(self.day + timedelta(days=round(n)))
-        else:
-            self.t = office(self.world, self.t + timedelta(minutes=n * (60 if unit == "h" else 1)))
+        if unit in "dD":
+            day = self.day + timedelta(days=round(n))
+            self.on(workdays.add_working_days(self.day, round(n)) if unit == "d" else day)
+            return
+        t = timezone.localtime(self.t + timedelta(minutes=n * (60 if unit == "h" else 1)))
+        if not workdays.is_working_day(t.date()) or not 8 <= t.hour < 17:  # the office is shut
+            t = self.world.at(working(t.date() + timedelta(days=t.hour >= 8)), 8, 30)
+        self.t = t
 
     def on(self, day: date) -> None:
         """A moment in office hours on ``day`` or the next working day (never back)."""
-        minutes = self.rng.randint(9 * 60, 17 * 60 - 1)
-        t = self.world.at(working(day), minutes // 60, minutes % 60)
+        t = self.world.at(working(day), *divmod(self.rng.randint(9 * 60, 17 * 60 - 1), 60))
         self.t = max(t, self.t + timedelta(minutes=1))
 
-    def who(self, role: str | None) -> Any:
-        """The account of a role of the plan (registrar, manager, handler, mediator …)."""
-        if role == "handler" and self.case is not None:
-            pk = self.case.handler_id
-            role = next(u for u, p in self.world.profiles.items() if p.pk == pk)
-        name = getattr(self.plan, role, role) if role in ("registrar", "manager") else role
-        return self.world.users.get(name) if name else None
-
     def go(self, service: Any, actor: str | None, *args: Any, **kwargs: Any) -> Any:
-        """Take one step now: as the services see it, it is ``self.t``."""
+        """Take a step now, as ``actor`` (a username, "registrar", "manager" or "handler"):
+        as the services see it, it is ``self.t``."""
         if self.t > self.run.horizon:
             raise Stop
+        if actor in ("registrar", "manager"):
+            actor = getattr(self.plan, actor)
+        elif actor == "handler" and self.case is not None:
+            actor = self.world.usernames[self.case.handler_id]
         with clock.frozen(self.t):
-            done = service(*(args or [self.case]), actor=self.who(actor), **kwargs)
+            done = service(*(args or [self.case]), actor=self.world.users.get(actor), **kwargs)
         self.case = done if isinstance(done, Case) else done.case
         return done
 
@@ -131,6 +124,21 @@ class Story:
     def note(self, key: str) -> str:
         return self.notes.get(f"{key}_{self.script.get('family', self.plan.script)}", "")
 
+    def pick(self, pool: str) -> str:
+        return self.rng.choice(texts("petitions.demo", "petitions")["pools"][pool])
+
+    def compose(self, *, spot: bool = False) -> tuple[str, str]:
+        """The result and the reply: a lead saying when and how it came in, the matter's own
+        words, an opening and a closing — so that no two cases read the same."""
+        parts, rng = texts("petitions.demo", "replies"), self.rng
+        values = {**self.values, "spot": self.fill("spot")}
+        values["source"] = parts["source"][self.plan.channel].format_map(values)
+        lead = rng.choice(parts["spot_leads" if spot else "result_leads"]).format_map(values)
+        result = lead + (values["spot"] if spot else self.fill("result"))
+        reply = parts["spot_reply"] if spot else self.fill("reply")
+        reply = rng.choice(parts["openings"]) + reply + rng.choice(parts["closings"])
+        return result, reply.format_map(values)
+
     # -- intake and handling -----------------------------------------------------------------
 
     def step_register(self, **fields: Any) -> None:
@@ -139,10 +147,10 @@ class Story:
         parties = self.extra.get("parties") or [people.petitioner(plan.compound)]
         if self.extra.get("respondent"):
             parties.append(people.new(plan.compound, role="respondent"))
-        intake = services.CaseIntake(
+        intake = s.CaseIntake(
             kind=plan.kind,
             channel=plan.channel,
-            category=self.world.category(plan.category),
+            category=self.world.categories[plan.category],
             community=plan.grid.community,
             grid=plan.grid,
             compound=plan.compound,
@@ -153,40 +161,44 @@ class Story:
             received_at=self.t,
             **{"triage": self.script.get("triage", ""), **plan.register, **fields},
         )
-        self.go(services.register_case, "registrar", intake)
+        self.go(s.register_case, "registrar", intake)
 
     def step_spot(self) -> None:
         """当场解决: registered, accepted and concluded in one step where it was raised."""
         self.values["received"] = cn_day(self.day)
         result, reply = self.compose(spot=True)
-        spot = {"on_the_spot_result": result, "on_the_spot_reply": reply}
-        self.step_register(triage="on_the_spot", **spot)
+        self.step_register(triage="on_the_spot", on_the_spot_result=result, on_the_spot_reply=reply)
 
     def step_accept(self) -> None:
-        self.go(services.accept_case, "manager", note=self.note("accept"))
+        self.go(s.accept_case, "manager", note=self.note("accept"))
 
     def step_reject(self) -> None:
-        self.go(services.reject_case, "manager", reason=self.extra["reason"])
+        self.go(s.reject_case, "manager", reason=self.plan.words["reason"])
 
     def step_assign(self, handler: str = "", note: str | None = None) -> None:
         profiles, extra = self.world.profiles, self.extra
+        note = (self.note("assign") if note is None else note).format_map(self.values)
+        co = [profiles[u] for u in extra.get("co", ())]
+        mediators = [profiles[MEDIATOR]] if "members" in extra else []
+        handler = profiles[handler or self.plan.handler]
         self.go(
-            services.assign_case,
+            s.assign_case,
             "manager",
-            handler=profiles[handler or self.plan.handler],
-            co_handlers=[profiles[u] for u in extra.get("co", ())],
-            mediators=[profiles[MEDIATOR]] if "members" in extra else [],
-            note=(self.note("assign") if note is None else note).format_map(self.values),
+            handler=handler,
+            co_handlers=co,
+            mediators=mediators,
+            note=note,
         )
 
     def step_reassign(self) -> None:
         self.step_assign(self.extra["reassign"], self.notes["reassign"])
 
     def step_sign(self) -> None:
-        self.go(services.sign_case, "handler")
+        self.go(s.sign_case, "handler")
 
     def step_bounce(self) -> None:
-        self.go(services.bounce_case, "handler", reason=self.extra["bounce"])
+        reason = texts("petitions.demo", "petitions")["bounce"][self.plan.category]
+        self.go(s.bounce_case, "handler", reason=reason)
 
     def step_wait(self) -> None:
         pass
@@ -194,19 +206,17 @@ class Story:
     def step_progress(
         self, note: str = "", percent: int | None = None, public: bool = False
     ) -> None:
-        words, key = self.plan.words, self.script.get("progress", "")
-        note = note or words.get("progress") or self.notes.get(key) or self.pick("progress")
+        note = note or self.notes.get(self.script.get("progress", "")) or self.pick("progress")
         public = public or self.rng.random() < 0.3
-        self.go(services.add_progress, "handler", note=note, progress=percent, public=public)
+        self.go(s.add_progress, "handler", note=note, progress=percent, public=public)
 
     def step_notes(self) -> None:
-        for note in self.plan.words.get("notes", []):
+        for note in self.plan.words["notes"]:
             self.wait(3, 8, "d")
             self.step_progress(note)
 
     def step_work(self) -> None:
-        """Progress notes on the way to the day the handler concludes: by the deadline, most
-        in its first half, a few late."""
+        """Notes on the way to the day it is concluded: by the deadline, mostly early."""
         due = self.case.conclude_due or workdays.add_working_days(self.day, 5)
         end = self.day + (due - self.day) * self.rng.triangular(0, 1, 0)
         if self.rng.random() < self.script.get("late", 0):
@@ -224,31 +234,9 @@ class Story:
         result, reply = self.compose()
         if self.case.conclusion_count:
             result = self.notes["redo_result"].format(result=result)
-        publish = self.rng.random() < self.script.get("publish", 0.04)
-        dual = bool(self.script.get("dual"))
-        self.go(
-            services.conclude_case,
-            "handler",
-            result=result,
-            reply=reply,
-            dual_settlement=dual,
-            is_publishable=publish,
-        )
-
-    def compose(self, *, spot: bool = False) -> tuple[str, str]:
-        """The result and the reply: a lead saying when and how it came in, the matter's own
-        words, an opening and a closing — so that no two cases read the same."""
-        parts, rng = texts("petitions.demo", "replies"), self.rng
-        values = {**self.values, "spot": self.fill("spot")}
-        values["source"] = parts["source"][self.plan.channel].format_map(values)
-        lead = rng.choice(parts["spot_leads" if spot else "result_leads"])
-        result = lead.format_map(values) + (values["spot"] if spot else self.fill("result"))
-        reply = parts["spot_reply"] if spot else self.fill("reply")
-        reply = rng.choice(parts["openings"]) + reply + rng.choice(parts["closings"])
-        return result, reply.format_map(values)
-
-    def pick(self, pool: str) -> str:
-        return self.rng.choice(self.pools[pool])
+        flags = {"dual_settlement": bool(self.script.get("dual"))}
+        flags["is_publishable"] = self.rng.random() < self.script.get("publish", 0.04)
+        self.go(s.conclude_case, "handler", result=result, reply=reply, **flags)
 
     # -- after the conclusion ----------------------------------------------------------------
 
@@ -260,65 +248,62 @@ class Story:
         """回访 by the visitor, unless they worked on it: then the secretary calls, or if he
         took part too, the resident rates it online."""
         visitor = self.plan.manager if self.plan.visitor == "" else self.plan.visitor
-        if visitor and services.worked_on(self.case, self.who(visitor)):
-            also = services.worked_on(self.case, self.who(SECRETARY))
+        users = self.world.users
+        if visitor and s.worked_on(self.case, users[visitor]):
+            also = s.worked_on(self.case, users[SECRETARY])
             visitor = None if visitor == SECRETARY or also else SECRETARY
-        method = "phone" if visitor else "online"
-        satisfaction = satisfaction or self.rating()
-        kwargs = {"satisfaction": satisfaction, "method": method, "comment": comment}
-        self.go(services.record_followup, visitor, **kwargs)
+        rated = {"satisfaction": satisfaction or self.rating(), "comment": comment}
+        self.go(s.record_followup, visitor, method="phone" if visitor else "online", **rated)
 
     def step_reopen(self) -> None:
         """回访 不满意 → 重办: the handler starts again."""
         self.wait(1, 3, "d")
-        self.step_rate(Satisfaction.DISSATISFIED, self.pick("dissatisfied"))
+        self.step_rate("dissatisfied", self.pick("dissatisfied"))
         self.wait(1, 20, "h")
         self.step_progress(self.pick("redo"), public=True)
 
     def step_visit(self) -> None:
-        """回访 a few days later (不满意 sends it back to be redone once); most cases are
-        archived early in the month after next."""
+        """回访 (不满意 sends it back to be redone once); most are archived the month after."""
         satisfaction = self.rating()
-        if satisfaction == Satisfaction.DISSATISFIED and self.case.handler_id:
+        if satisfaction == "dissatisfied" and self.case.handler_id:
             self.step_reopen()
             self.wait(1, 4, "d")
             self.step_conclude()
             satisfaction = self.rating([60, 40, 0])
         self.wait(1, 3, "d")
-        self.step_rate(satisfaction.replace(Satisfaction.DISSATISFIED, Satisfaction.BASICALLY))
+        self.step_rate(satisfaction.replace("dissatisfied", "basically"))
         if self.rng.random() < 0.6:
             month = (self.day.replace(day=1) + timedelta(days=32)).replace(day=1)
             self.on(month + timedelta(days=self.rng.randint(0, 9)))
             self.step_archive()
 
     def step_archive(self) -> None:
-        self.go(services.archive_case, SECRETARY)
+        self.go(s.archive_case, SECRETARY)
 
     def step_converse(self) -> None:
-        note = self.fill("conversation")
-        self.go(services.record_conversation, self.extra.get("converser", "handler"), note=note)
+        actor = self.extra.get("converser", "handler")
+        self.go(s.record_conversation, actor, note=self.fill("conversation"))
 
     def step_extend(self) -> None:
-        days = self.rng.randint(*self.script["extension"])
-        reason = self.pick("extension")
-        self.go(services.extend_deadline, SECRETARY, days=days, reason=reason)
+        days, reason = self.rng.randint(*self.script["extension"]), self.pick("extension")
+        self.go(s.extend_deadline, SECRETARY, days=days, reason=reason)
 
     def step_supervise(self) -> None:
         self.on(workdays.add_working_days(self.case.conclude_due, self.rng.randint(2, 4)))
-        self.go(services.supervise_case, SECRETARY, note=self.pick("supervise"))
+        self.go(s.supervise_case, SECRETARY, note=self.pick("supervise"))
 
-    # -- meetings: 台账 and 长期跟踪 ---------------------------------------------------------
+    # -- 台账 and 长期跟踪 ---------------------------------------------------------------------
 
     def step_refer(self) -> None:
         decision = self.extra.get("decision")
         if decision is not None and decision.deliberation is not None:
             meeting = decision.deliberation.deliberation
-            self.go(services.refer_to_deliberation, "manager", deliberation=meeting)
+            self.go(s.refer_to_deliberation, "manager", deliberation=meeting)
         self.step_progress(self.notes["ledger_progress"], public=True)
 
     def step_pause(self) -> None:
         if self.extra.get("decision") is not None:
-            self.go(services.pause_clock, "manager", reason=self.notes["pause"])
+            self.go(s.pause_clock, "manager", reason=self.notes["pause"])
 
     def step_decide(self) -> None:
         """The decision that settles it: of the meeting it was put to, or of the leaders (who
@@ -329,16 +314,13 @@ class Story:
         self.on(workdays.add_working_days(decision.day, self.rng.randint(0, 2)))
         if decision.leadership is not None:
             decision.leadership.cases.add(self.case)
-        self.go(
-            services.link_decision,
-            "manager" if decision.deliberation is not None else SECRETARY,
-            deliberation_decision=decision.deliberation,
-            leadership_decision=decision.leadership,
-        )
+        by = "manager" if decision.deliberation is not None else SECRETARY
+        links = {"deliberation_decision": decision.deliberation}
+        self.go(s.link_decision, by, leadership_decision=decision.leadership, **links)
         self.values.update(meeting=decision.meeting, decision=decision.text.rstrip("。"))
         if self.case.is_paused:
             self.wait(5, 60, "m")
-            self.go(services.resume_clock, "handler")
+            self.go(s.resume_clock, "handler")
 
     def step_follow(self) -> None:
         """长期跟踪: a note about every interval until 100 %. With ``miss_after``, that many on
@@ -356,30 +338,24 @@ class Story:
                 self.notes["long_term_step"].format(step=text, percent=percent), percent, True
             )
         self.on(self.day + timedelta(days=interval - self.rng.randint(0, 3)))
-        self.step_progress(self.notes["long_term_done"], 100, True)
+        self.step_progress(self.notes["long_term_done"], 100, public=True)
 
     # -- mediation ---------------------------------------------------------------------------
 
     def step_meet(self, final: bool = False) -> Any:
         """A mediation session a few days on; the last may end in a written agreement."""
         self.on(self.day + timedelta(days=self.gap))
-        sessions, members = self.plan.words["sessions"], self.extra["members"]
-        outcome = MediationOutcome.CONTINUE
-        if final:
-            agreed = self.rng.random() < self.script.get("agreement", 0)
-            outcome = MediationOutcome.AGREEMENT if agreed else MediationOutcome.ORAL
+        sessions, members, rng = self.plan.words["sessions"], self.extra["members"], self.rng
+        outcome = "oral" if final else "continue"
+        if final and rng.random() < self.script.get("agreement", 0):
+            outcome = "agreement"
         self.held += 1
-        return self.go(
-            services.record_mediation_session,
-            MEDIATOR,
-            held_at=self.t,
-            mediators=self.rng.sample(members, k=min(len(members), self.rng.randint(1, 2))),
-            notes=sessions[-1] if final else sessions[self.held - 1],
-            place=self.pick("mediation_places").format_map(self.values),
-            method=self.rng.choice(METHODS[:2] if final else METHODS),
-            parties_present=self.extra["present"],
-            outcome=outcome,
-        )
+        notes = sessions[-1] if final else sessions[self.held - 1]
+        session = {"held_at": self.t, "outcome": outcome, "parties_present": self.extra["present"]}
+        session["mediators"] = rng.sample(members, k=min(len(members), rng.randint(1, 2)))
+        session["place"] = self.pick("mediation_places").format_map(self.values)
+        session["method"] = rng.choice(["face_to_face", "joint"] + ["separate"] * (not final))
+        return self.go(s.record_mediation_session, MEDIATOR, notes=notes, **session)
 
     def step_sessions(self) -> None:
         """The sessions before the last; for a recent agreement spaced so that the last falls
@@ -392,83 +368,39 @@ class Story:
         while self.held < count - 1:
             self.step_meet()
 
-    def step_stall(self) -> None:
-        self.on(self.day + timedelta(days=self.gap))
-        self.go(services.add_progress, MEDIATOR, note=self.notes["stall"], progress=None)
-
     def step_settle(self) -> None:
         """The last session, and the agreement (调解协议) when it is its outcome."""
         session = self.step_meet(final=True)
-        if session.outcome != MediationOutcome.AGREEMENT:
+        if session.outcome != "agreement":
             return
         self.run.agreements += 1
+        parties = self.case.parties.select_related("person")
+        signed = {"signed_on": self.day, "mediators": list(session.mediators.all())}
+        signed["parties"] = "；".join(f"{p.get_role_display()}：{p.person.name}" for p in parties)
         number = self.notes["agreement_number"].format(year=self.day.year, n=self.run.agreements)
-        parties = "；".join(
-            self.notes["agreement_party"].format(
-                role=p.get_role_display(), name=p.person.name, address=p.person.address or "本街道"
-            )
-            for p in self.case.parties.select_related("person")
-        )
-        words = self.plan.words
-        self.extra["agreement"] = self.go(
-            services.record_agreement,
+        terms = {k: self.fill(k) for k in TERMS}
+        self.go(
+            s.record_agreement,
             MEDIATOR,
             session=session,
             agreement_number=number,
-            signed_on=self.day,
-            parties=parties,
-            facts=words["facts"].format_map(self.values),
-            responsibilities=words["responsibilities"],
-            terms=words["terms"],
-            performance=words["performance"],
-            mediators=list(session.mediators.all()),
+            **signed,
+            **terms,
         )
-
-    def step_apply(self) -> None:
-        """Now and then the parties apply for judicial confirmation (司法确认) days later."""
-        agreement = self.extra.get("agreement")
-        if agreement is None or self.rng.random() >= 0.3:
-            return
-        day = agreement.signed_on + timedelta(days=self.rng.randint(3, 12))
-        if agreement.signed_on + timedelta(days=14) < self.world.today:
-            self.t = max(self.t, self.world.at(day, 10))
-            apply = {"judicial_confirmation_applied_on": day}
-            self.go(services.change_agreement, MEDIATOR, agreement, **apply)
 
     def step_review(self) -> None:
         """The petitioner asks for a review (复查) of the answer within days."""
-        original = self.case
+        original, words = self.case, texts("petitions.demo", "petitions")["review"]
         person = original.parties.get(role="petitioner").person
-        words = texts("petitions.demo", "petitions")["review"]
+        party = s.PartyData(person.name, person.phone, person.id_number, person.address)
         words = {**words, "title": f"{words['title']}（原事项 {original.number}）"}
-        party = services.PartyData(person.name, person.phone, person.id_number, person.address)
+        old = self.plan
         plan = Plan(
-            self.t,
-            "review",
-            "visit",
-            self.plan.category,
-            self.plan.grid,
-            None,
-            words,
-            SECRETARY,
-            SECRETARY,
-            SECRETARY,
+            self.t, "review", "visit", old.category, old.grid, None, words, *[SECRETARY] * 4
         )
-        plan.visitor, plan.kind = SECRETARY, "review"
-        plan.register, plan.extra = {"reviews": original}, {"parties": [party]}
+        plan.kind, plan.register, plan.extra = "review", {"reviews": original}, {"parties": [party]}
         review = Story(self.run, plan)
         try:
             review.play()
         finally:
             self.t = max(self.t, review.t)
-
-
-def office(world: World, moment: datetime) -> datetime:
-    """The same moment if the office is open then, else 8:30 on the next working day."""
-    local = timezone.localtime(moment)
-    day, hm = local.date(), (local.hour, local.minute)
-    if workdays.is_working_day(day) and (8, 30) <= hm < (17, 30):
-        return local
-    if not workdays.is_working_day(day) or hm >= (8, 30):
-        day = working(day + timedelta(days=1))
-    return world.at(day, 8, 30)

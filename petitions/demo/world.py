@@ -58,16 +58,16 @@ class World:
     cover: dict[int, list[str]] = field(default_factory=dict)
 
     @property
+    def usernames(self) -> dict[int, str]:
+        """Demo account by staff profile id."""
+        return {p.pk: u for u, p in self.profiles.items()}
+
+    @property
     def start(self) -> date:
         return year_back(self.today)[0]
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
-
-    def category(self, name: str) -> Category:
-        """The seeded category; if staff renamed or retired it, 其他 (or any)."""
-        fallback = self.categories.get("其他") or next(iter(self.categories.values()))
-        return self.categories.get(name) or fallback
 
     def covering(self, grid: Grid) -> list[str]:
         """Demo accounts whose scope holds the grid, nearest first, then the secretary."""
@@ -154,50 +154,40 @@ class People:
     asked before (three requests at most)."""
 
     def __init__(self, rng: Random) -> None:
-        self.rng, self.names, self.used = rng, texts("petitions.demo", "people"), set[str]()
-        self.taken = {a["name"] for a in ACCOUNTS} | {
-            m["name"] for team in TEAMS for m in team["members"]
-        }
-        self.regulars: dict[int | None, list[list[Any]]] = {}
-
-    def unique(self, make: Any) -> str:
-        while (value := make()) in self.used:
-            pass
-        self.used.add(value)
-        return value
+        self.rng, self.names = rng, texts("petitions.demo", "people")
+        staff = [*ACCOUNTS, *(m for team in TEAMS for m in team["members"])]
+        self.taken, self.regulars = {a["name"] for a in staff}, dict[Any, list[list[Any]]]()
 
     def name(self) -> str:
         rng, names, roll = self.rng, self.names, self.rng.random()
-        if roll < 0.12:
-            return rng.choice(names["mongolian"])
-        if roll < 0.2:
-            return rng.choice(names["mongolian_surnames"]) + rng.choice(names["mongolian"])
-        return rng.choice(names["surnames"]) + rng.choice(names["given"])
-
-    def id_number(self) -> str:
-        rng, area = self.rng, self.rng.choice(self.names["area_codes"])
-        born = date(rng.randint(1942, 2001), rng.randint(1, 12), rng.randint(1, 28))
-        first17 = f"{area}{born:%Y%m%d}{rng.randint(0, 999):03d}"
-        return first17 + id_check_digit(first17)
+        given = rng.choice(names["mongolian"] if roll < 0.2 else names["given"])
+        surname = (
+            ""
+            if roll < 0.12
+            else rng.choice(names["mongolian_surnames" if roll < 0.2 else "surnames"])
+        )
+        name = surname + given
+        return self.name() if name in self.taken else name
 
     def new(self, compound: Compound | None, role: str = "petitioner") -> PartyData:
         rng, names = self.rng, self.names
-        name = next((n for n in (self.name() for _ in range(50)) if n not in self.taken), "")
-        phone = self.unique(
-            lambda: f"{rng.choice(names['phone_prefixes'])}{rng.randint(0, 99999):05d}"
-        )
-        number = self.unique(self.id_number) if rng.random() < 0.4 else ""
+        born = date(rng.randint(1942, 2001), rng.randint(1, 12), rng.randint(1, 28))
+        first17 = f"{rng.choice(names['area_codes'])}{born:%Y%m%d}{rng.randint(0, 999):03d}"
+        number = first17 + id_check_digit(first17) if rng.random() < 0.4 else ""
+        phone = f"{rng.choice(names['phone_prefixes'])}{rng.randint(0, 99999):05d}"
         b, u, f, r = (rng.randint(1, n) for n in (18, 4, 6, 2))
         address = names["address"].format(c=compound.name, b=b, u=u, f=f, r=r) if compound else ""
-        return PartyData(name=name, phone=phone, id_number=number, address=address, role=role)
+        return PartyData(self.name(), phone, number, address, role)
 
     def petitioner(self, compound: Compound | None) -> PartyData:
-        regulars = self.regulars.setdefault(compound and compound.pk, [])
+        regulars = self.regulars.setdefault(compound, [])
         ready = [r for r in regulars if r[1] < 3]
-        chosen = self.rng.choice(ready) if ready and self.rng.random() < 0.14 else None
-        if chosen is None:
-            chosen = [self.new(compound), 0]
-            if self.rng.random() < 0.12:
-                regulars.append(chosen)
+        chosen = (
+            self.rng.choice(ready)
+            if ready and self.rng.random() < 0.14
+            else [self.new(compound), 0]
+        )
+        if chosen[1] == 0 and self.rng.random() < 0.12:
+            regulars.append(chosen)
         chosen[1] += 1
         return chosen[0]
