@@ -1,64 +1,32 @@
 """The player: a case's script (data/scripts.toml) written through the case services.
 
-A step is ``"name"`` or ``"name LOW-HIGH UNIT"`` (first wait: m minutes, h hours, d working
-days, D calendar days; in office hours), optionally ending ``NN%`` (it happens that often).
-Each name is a method ``step_<name>`` calling a public service of ``petitions.services`` as the
-plan's account, inside ``portal.clock.frozen``: timestamps, timeline and deadlines carry the
-step's moment. A step still to come is not taken (``Stop``): the case stays as it is today.
+A plan (a dict, see ``plans.plan``) says when a case came in, its script, where, who takes part
+and its words. A step is ``"name"`` or ``"name LOW-HIGH UNIT"`` (first wait: m minutes, h
+hours, d working days, D calendar days; in office hours), optionally ending ``NN%`` (it happens
+that often). Each name is a method ``step_<name>`` calling a public service of
+``petitions.services`` as the plan's account inside ``portal.clock.frozen``: timestamps,
+timeline and deadlines carry the step's moment. A step still to come is not taken (``Stop``).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from random import Random
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from petitions import services as s
-from petitions.demo.world import MEDIATOR, SECRETARY, People, World, working, working_days_back
+from petitions.demo.world import MEDIATOR, SECRETARY, World, data, working, working_days_back
 from petitions.models import Case
 from portal import clock, workdays
-from portal.demo import texts
 
 STEP = re.compile(r"(\w+)(?: ([\d.]+)-([\d.]+)([mhdD]))?(?: (\d+)%)?$")
 RATINGS = ["satisfied", "basically", "dissatisfied"]
-TERMS = ("facts", "responsibilities", "terms", "performance")
 
 
 class Stop(Exception):
     """The next step would happen after the present moment."""
-
-
-@dataclass
-class Plan:
-    """A case to write: when it came in, its script, where, who takes part, what it says."""
-
-    moment: datetime
-    script: str
-    channel: str
-    category: str
-    grid: Any
-    compound: Any
-    words: dict[str, Any]  # title, content, result, reply, spot … (str.format templates)
-    registrar: str | None
-    manager: str  # accepts and assigns
-    handler: str
-    visitor: str | None = ""  # calls the resident back ("": the manager; None: rated online)
-    kind: str = "ordinary"
-    register: dict[str, Any] = field(default_factory=dict)  # more CaseIntake fields
-    extra: dict[str, Any] = field(default_factory=dict)  # what some steps need
-
-
-@dataclass
-class Run:
-    world: World
-    rng: Random
-    horizon: datetime  # nothing happens after this moment
-    people: People
-    agreements: int = 0
 
 
 def cn_day(day: date) -> str:
@@ -66,14 +34,16 @@ def cn_day(day: date) -> str:
 
 
 class Story:
-    def __init__(self, run: Run, plan: Plan) -> None:
-        self.run, self.plan, self.rng, self.world = run, plan, run.rng, run.world
-        self.script = texts("petitions.demo", "scripts")["script"][plan.script]
-        self.notes = texts("petitions.demo", "petitions")["notes"]
-        self.t, self.case, self.held, self.gap, self.extra = plan.moment, None, 0, 7, plan.extra
-        place = plan.compound.name if plan.compound else plan.grid.community.name
-        self.values = {"c": place, "community": plan.grid.community.name}
-        self.values["unit"] = run.world.profiles[plan.handler].unit or "社区"
+    def __init__(self, world: World, plan: dict[str, Any]) -> None:
+        self.world, self.plan, self.rng, self.words = world, plan, world.rng, plan["words"]
+        self.script, self.notes = (
+            data("scripts")["script"][plan["script"]],
+            data("petitions")["notes"],
+        )
+        self.t, self.case, self.held, self.gap = plan["moment"], None, 0, 7
+        place, community = plan["compound"] or plan["grid"].community, plan["grid"].community
+        unit = world.profiles[plan["handler"]].unit or "社区"
+        self.values = {"c": place.name, "community": community.name, "unit": unit}
         self.values |= {k: self.rng.randint(1, n) for k, n in (("b", 18), ("u", 4), ("f", 6))}
 
     def play(self) -> None:
@@ -91,9 +61,8 @@ class Story:
     def wait(self, low: float, high: float, unit: str) -> None:
         n = self.rng.uniform(low, high)
         if unit in "dD":
-            day = self.day + timedelta(days=round(n))
-            self.on(workdays.add_working_days(self.day, round(n)) if unit == "d" else day)
-            return
+            later = self.day + timedelta(days=round(n))
+            return self.on(workdays.add_working_days(self.day, round(n)) if unit == "d" else later)
         t = timezone.localtime(self.t + timedelta(minutes=n * (60 if unit == "h" else 1)))
         if not workdays.is_working_day(t.date()) or not 8 <= t.hour < 17:  # the office is shut
             t = self.world.at(working(t.date() + timedelta(days=t.hour >= 8)), 8, 30)
@@ -105,34 +74,33 @@ class Story:
         self.t = max(t, self.t + timedelta(minutes=1))
 
     def go(self, service: Any, actor: str | None, *args: Any, **kwargs: Any) -> Any:
-        """Take a step now, as ``actor`` (a username, "registrar", "manager" or "handler"):
-        as the services see it, it is ``self.t``."""
-        if self.t > self.run.horizon:
+        """Take a step now as ``actor`` (a username, or the plan's "registrar", "manager",
+        "handler"): for the services it is ``self.t``."""
+        if self.t > self.world.horizon:
             raise Stop
-        if actor in ("registrar", "manager"):
-            actor = getattr(self.plan, actor)
-        elif actor == "handler" and self.case is not None:
+        if actor == "handler" and self.case is not None:
             actor = self.world.usernames[self.case.handler_id]
+        actor = self.plan[actor] if actor in ("registrar", "manager") else actor
         with clock.frozen(self.t):
             done = service(*(args or [self.case]), actor=self.world.users.get(actor), **kwargs)
         self.case = done if isinstance(done, Case) else done.case
         return done
 
     def fill(self, key: str) -> str:
-        return self.plan.words.get(key, "").format_map(self.values)
+        return self.words.get(key, "").format_map(self.values)
 
     def note(self, key: str) -> str:
-        return self.notes.get(f"{key}_{self.script.get('family', self.plan.script)}", "")
+        return self.notes.get(f"{key}_{self.script.get('family', self.plan['script'])}", "")
 
     def pick(self, pool: str) -> str:
-        return self.rng.choice(texts("petitions.demo", "petitions")["pools"][pool])
+        return self.rng.choice(data("petitions")["pools"][pool])
 
-    def compose(self, *, spot: bool = False) -> tuple[str, str]:
+    def compose(self, spot: bool = False) -> tuple[str, str]:
         """The result and the reply: a lead saying when and how it came in, the matter's own
         words, an opening and a closing — so that no two cases read the same."""
-        parts, rng = texts("petitions.demo", "replies"), self.rng
+        parts, rng = data("replies"), self.rng
         values = {**self.values, "spot": self.fill("spot")}
-        values["source"] = parts["source"][self.plan.channel].format_map(values)
+        values["source"] = parts["source"][self.plan["channel"]].format_map(values)
         lead = rng.choice(parts["spot_leads" if spot else "result_leads"]).format_map(values)
         result = lead + (values["spot"] if spot else self.fill("result"))
         reply = parts["spot_reply"] if spot else self.fill("reply")
@@ -142,26 +110,18 @@ class Story:
     # -- intake and handling -----------------------------------------------------------------
 
     def step_register(self, **fields: Any) -> None:
-        plan, people = self.plan, self.run.people
+        plan, people = self.plan, self.world.people
         self.values["received"] = cn_day(self.day)
-        parties = self.extra.get("parties") or [people.petitioner(plan.compound)]
-        if self.extra.get("respondent"):
-            parties.append(people.new(plan.compound, role="respondent"))
-        intake = s.CaseIntake(
-            kind=plan.kind,
-            channel=plan.channel,
-            category=self.world.categories[plan.category],
-            community=plan.grid.community,
-            grid=plan.grid,
-            compound=plan.compound,
-            address=plan.compound.name if plan.compound else "",
-            title=self.fill("title")[:80],
-            content=self.fill("content"),
-            parties=parties,
-            received_at=self.t,
-            **{"triage": self.script.get("triage", ""), **plan.register, **fields},
-        )
-        self.go(s.register_case, "registrar", intake)
+        parties = plan.get("parties") or [people.petitioner(plan["compound"])]
+        if plan.get("respondent"):
+            parties.append(people.new(plan["compound"], role="respondent"))
+        intake = {k: plan[k] for k in ("kind", "channel", "grid", "compound")}
+        intake |= {"category": self.world.categories[plan["category"]], "parties": parties}
+        intake |= {"community": plan["grid"].community, "received_at": self.t}
+        intake |= {"address": plan["compound"].name if plan["compound"] else ""}
+        intake |= {"title": self.fill("title")[:80], "content": self.fill("content")}
+        intake |= {"triage": self.script.get("triage", ""), **plan["register"], **fields}
+        self.go(s.register_case, "registrar", s.CaseIntake(**intake))
 
     def step_spot(self) -> None:
         """当场解决: registered, accepted and concluded in one step where it was raised."""
@@ -173,32 +133,23 @@ class Story:
         self.go(s.accept_case, "manager", note=self.note("accept"))
 
     def step_reject(self) -> None:
-        self.go(s.reject_case, "manager", reason=self.plan.words["reason"])
+        self.go(s.reject_case, "manager", reason=self.words["reason"])
 
     def step_assign(self, handler: str = "", note: str | None = None) -> None:
-        profiles, extra = self.world.profiles, self.extra
+        profiles = self.world.profiles
         note = (self.note("assign") if note is None else note).format_map(self.values)
-        co = [profiles[u] for u in extra.get("co", ())]
-        mediators = [profiles[MEDIATOR]] if "members" in extra else []
-        handler = profiles[handler or self.plan.handler]
-        self.go(
-            s.assign_case,
-            "manager",
-            handler=handler,
-            co_handlers=co,
-            mediators=mediators,
-            note=note,
-        )
+        mediators = [profiles[MEDIATOR]] if "members" in self.plan else []
+        handler = profiles[handler or self.plan["handler"]]
+        self.go(s.assign_case, "manager", handler=handler, mediators=mediators, note=note)
 
     def step_reassign(self) -> None:
-        self.step_assign(self.extra["reassign"], self.notes["reassign"])
+        self.step_assign(self.plan["reassign"], self.notes["reassign"])
 
     def step_sign(self) -> None:
         self.go(s.sign_case, "handler")
 
     def step_bounce(self) -> None:
-        reason = texts("petitions.demo", "petitions")["bounce"][self.plan.category]
-        self.go(s.bounce_case, "handler", reason=reason)
+        self.go(s.bounce_case, "handler", reason=data("petitions")["bounce"][self.plan["category"]])
 
     def step_wait(self) -> None:
         pass
@@ -211,7 +162,7 @@ class Story:
         self.go(s.add_progress, "handler", note=note, progress=percent, public=public)
 
     def step_notes(self) -> None:
-        for note in self.plan.words["notes"]:
+        for note in self.words["notes"]:
             self.wait(3, 8, "d")
             self.step_progress(note)
 
@@ -228,7 +179,7 @@ class Story:
         self.on(max(end, self.day))
 
     def step_conclude(self) -> None:
-        if not self.plan.words.get("result"):
+        if not self.words.get("result"):
             raise Stop  # still being looked into
         self.values["done"] = cn_day(self.day)
         result, reply = self.compose()
@@ -238,50 +189,29 @@ class Story:
         flags["is_publishable"] = self.rng.random() < self.script.get("publish", 0.04)
         self.go(s.conclude_case, "handler", result=result, reply=reply, **flags)
 
-    # -- after the conclusion ----------------------------------------------------------------
-
-    def rating(self, weights: list[int] | None = None) -> str:
-        weights = weights or self.script.get("weights", [78, 22, 0])
-        return self.rng.choices(RATINGS, weights=weights)[0]
-
-    def step_rate(self, satisfaction: str = "", comment: str = "") -> None:
-        """回访 by the visitor, unless they worked on it: then the secretary calls, or if he
+    def step_visit(self, satisfaction: str = "", comment: str = "") -> None:
+        """回访 by the visitor — unless they worked on it: then the secretary calls, or if he
         took part too, the resident rates it online."""
-        visitor = self.plan.manager if self.plan.visitor == "" else self.plan.visitor
-        users = self.world.users
-        if visitor and s.worked_on(self.case, users[visitor]):
-            also = s.worked_on(self.case, users[SECRETARY])
+        visitor = self.plan["manager"] if self.plan["visitor"] == "" else self.plan["visitor"]
+        if visitor and s.worked_on(self.case, self.world.users[visitor]):
+            also = s.worked_on(self.case, self.world.users[SECRETARY])
             visitor = None if visitor == SECRETARY or also else SECRETARY
-        rated = {"satisfaction": satisfaction or self.rating(), "comment": comment}
+        weights = self.script.get("weights", [78, 22, 0])
+        satisfaction = satisfaction or self.rng.choices(RATINGS[:2], weights=weights[:2])[0]
+        rated = {"satisfaction": satisfaction, "comment": comment}
         self.go(s.record_followup, visitor, method="phone" if visitor else "online", **rated)
 
     def step_reopen(self) -> None:
         """回访 不满意 → 重办: the handler starts again."""
-        self.wait(1, 3, "d")
-        self.step_rate("dissatisfied", self.pick("dissatisfied"))
+        self.step_visit("dissatisfied", self.pick("dissatisfied"))
         self.wait(1, 20, "h")
         self.step_progress(self.pick("redo"), public=True)
-
-    def step_visit(self) -> None:
-        """回访 (不满意 sends it back to be redone once); most are archived the month after."""
-        satisfaction = self.rating()
-        if satisfaction == "dissatisfied" and self.case.handler_id:
-            self.step_reopen()
-            self.wait(1, 4, "d")
-            self.step_conclude()
-            satisfaction = self.rating([60, 40, 0])
-        self.wait(1, 3, "d")
-        self.step_rate(satisfaction.replace("dissatisfied", "basically"))
-        if self.rng.random() < 0.6:
-            month = (self.day.replace(day=1) + timedelta(days=32)).replace(day=1)
-            self.on(month + timedelta(days=self.rng.randint(0, 9)))
-            self.step_archive()
 
     def step_archive(self) -> None:
         self.go(s.archive_case, SECRETARY)
 
     def step_converse(self) -> None:
-        actor = self.extra.get("converser", "handler")
+        actor = self.plan.get("converser", "handler")
         self.go(s.record_conversation, actor, note=self.fill("conversation"))
 
     def step_extend(self) -> None:
@@ -295,26 +225,25 @@ class Story:
     # -- 台账 and 长期跟踪 ---------------------------------------------------------------------
 
     def step_refer(self) -> None:
-        decision = self.extra.get("decision")
-        if decision is not None and decision.deliberation is not None:
+        decision = self.plan.get("decision")
+        if decision and decision.deliberation:
             meeting = decision.deliberation.deliberation
             self.go(s.refer_to_deliberation, "manager", deliberation=meeting)
         self.step_progress(self.notes["ledger_progress"], public=True)
 
     def step_pause(self) -> None:
-        if self.extra.get("decision") is not None:
+        if self.plan.get("decision"):
             self.go(s.pause_clock, "manager", reason=self.notes["pause"])
 
     def step_decide(self) -> None:
-        """The decision that settles it: of the meeting it was put to, or of the leaders (who
-        name it). None yet: it waits for a meeting."""
-        decision = self.extra.get("decision")
-        if decision is None:
+        """The decision that settles it: the meeting's it was put to, or the leaders' (who name
+        it); none yet: it waits for a meeting."""
+        if not (decision := self.plan.get("decision")):
             raise Stop
         self.on(workdays.add_working_days(decision.day, self.rng.randint(0, 2)))
-        if decision.leadership is not None:
+        if decision.leadership:
             decision.leadership.cases.add(self.case)
-        by = "manager" if decision.deliberation is not None else SECRETARY
+        by = "manager" if decision.deliberation else SECRETARY
         links = {"deliberation_decision": decision.deliberation}
         self.go(s.link_decision, by, leadership_decision=decision.leadership, **links)
         self.values.update(meeting=decision.meeting, decision=decision.text.rstrip("。"))
@@ -325,18 +254,16 @@ class Story:
     def step_follow(self) -> None:
         """长期跟踪: a note about every interval until 100 %. With ``miss_after``, that many on
         time, then one far too late: while today is in the gap, the follow-up is missed."""
-        steps, interval = self.extra["steps"], self.plan.register["followup_interval_days"]
-        miss = self.extra.get("miss_after")
+        steps, interval = self.words["steps"], self.plan["register"]["followup_interval_days"]
+        miss, template = self.plan.get("miss_after"), self.notes["long_term_step"]
         for n, step in enumerate(steps, start=1):
             gap = interval - self.rng.randint(0, max(1, interval // 4))
             if miss is not None:
                 gap = interval if n <= miss else interval * 3
             self.on(self.day + timedelta(days=gap if n > 1 else self.rng.randint(1, 5)))
             percent = min(95, n * 100 // (len(steps) + 1))
-            text = step.format_map(self.values)
-            self.step_progress(
-                self.notes["long_term_step"].format(step=text, percent=percent), percent, True
-            )
+            note = template.format(step=step.format_map(self.values), percent=percent)
+            self.step_progress(note, percent, public=True)
         self.on(self.day + timedelta(days=interval - self.rng.randint(0, 3)))
         self.step_progress(self.notes["long_term_done"], 100, public=True)
 
@@ -345,13 +272,13 @@ class Story:
     def step_meet(self, final: bool = False) -> Any:
         """A mediation session a few days on; the last may end in a written agreement."""
         self.on(self.day + timedelta(days=self.gap))
-        sessions, members, rng = self.plan.words["sessions"], self.extra["members"], self.rng
+        sessions, members, rng = self.words["sessions"], self.plan["members"], self.rng
         outcome = "oral" if final else "continue"
         if final and rng.random() < self.script.get("agreement", 0):
             outcome = "agreement"
         self.held += 1
         notes = sessions[-1] if final else sessions[self.held - 1]
-        session = {"held_at": self.t, "outcome": outcome, "parties_present": self.extra["present"]}
+        session = {"held_at": self.t, "outcome": outcome, "parties_present": self.plan["present"]}
         session["mediators"] = rng.sample(members, k=min(len(members), rng.randint(1, 2)))
         session["place"] = self.pick("mediation_places").format_map(self.values)
         session["method"] = rng.choice(["face_to_face", "joint"] + ["separate"] * (not final))
@@ -360,7 +287,7 @@ class Story:
     def step_sessions(self) -> None:
         """The sessions before the last; for a recent agreement spaced so that the last falls
         3–17 working days before today."""
-        count = len(self.plan.words["sessions"])
+        count = len(self.words["sessions"])
         self.gap = self.rng.randint(*self.script.get("gap", [4, 12]))
         if self.script.get("recent"):
             last = working_days_back(self.world.today, self.rng.randint(3, 17))
@@ -373,33 +300,25 @@ class Story:
         session = self.step_meet(final=True)
         if session.outcome != "agreement":
             return
-        self.run.agreements += 1
+        self.world.agreements += 1
         parties = self.case.parties.select_related("person")
         signed = {"signed_on": self.day, "mediators": list(session.mediators.all())}
         signed["parties"] = "；".join(f"{p.get_role_display()}：{p.person.name}" for p in parties)
-        number = self.notes["agreement_number"].format(year=self.day.year, n=self.run.agreements)
-        terms = {k: self.fill(k) for k in TERMS}
-        self.go(
-            s.record_agreement,
-            MEDIATOR,
-            session=session,
-            agreement_number=number,
-            **signed,
-            **terms,
-        )
+        number = self.notes["agreement_number"].format(year=self.day.year, n=self.world.agreements)
+        signed |= {k: self.fill(k) for k in ("facts", "responsibilities", "terms", "performance")}
+        self.go(s.record_agreement, MEDIATOR, session=session, agreement_number=number, **signed)
 
     def step_review(self) -> None:
         """The petitioner asks for a review (复查) of the answer within days."""
-        original, words = self.case, texts("petitions.demo", "petitions")["review"]
+        original, words = self.case, data("petitions")["review"]
         person = original.parties.get(role="petitioner").person
         party = s.PartyData(person.name, person.phone, person.id_number, person.address)
-        words = {**words, "title": f"{words['title']}（原事项 {original.number}）"}
-        old = self.plan
-        plan = Plan(
-            self.t, "review", "visit", old.category, old.grid, None, words, *[SECRETARY] * 4
-        )
-        plan.kind, plan.register, plan.extra = "review", {"reviews": original}, {"parties": [party]}
-        review = Story(self.run, plan)
+        title = f"{words['title']}（原事项 {original.number}）"
+        plan = {**self.plan, "moment": self.t, "script": "review", "channel": "visit"}
+        plan |= {"compound": None, "kind": "review", "parties": [party], "visitor": SECRETARY}
+        plan |= {"words": {**words, "title": title}, "register": {"reviews": original}}
+        plan |= dict.fromkeys(("registrar", "manager", "handler"), SECRETARY)
+        review = Story(self.world, plan)
         try:
             review.play()
         finally:

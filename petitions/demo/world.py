@@ -1,11 +1,9 @@
-"""What the demo reads once from the database — the demo accounts and who covers which grid,
-categories, the teams' members, the year's held activities that outreach's seeder wrote
-(research visits with their 民情日志, on-site sessions, deliberation meetings and decisions) —
-and the invented residents who bring requests (data/people.toml)."""
+"""What the demo reads once from the database (the demo accounts and who covers which grid,
+categories, teams, the year's held activities outreach's seeder wrote) and the residents it
+invents."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from random import Random
 from typing import Any
@@ -28,6 +26,11 @@ DEMO_ACCOUNTS = (SECRETARY, "baopian", "sqshuji", GRID_WORKER, MEDIATOR, "lingda
 NEAREST = {Role.GRID_WORKER: 0, Role.COMMUNITY_SECRETARY: 1, Role.AREA_LEADER: 2}
 
 
+def data(name: str) -> dict[str, Any]:
+    """One of this demo's data files (data/<name>.toml)."""
+    return texts("petitions.demo", name)
+
+
 def working(day: date) -> date:
     """``day``, or the next working day (portal.workdays: the office's calendar)."""
     while not workdays.is_working_day(day):
@@ -42,29 +45,49 @@ def working_days_back(day: date, n: int) -> date:
     return day
 
 
-@dataclass
 class World:
-    today: date
-    users: dict[str, Any]
-    profiles: dict[str, StaffProfile]
-    categories: dict[str, Category]
-    communities: list[Community]
-    grids: list[Grid]
-    compounds: dict[int, list[Compound]]  # by grid id
-    teams: dict[str, list[TeamMember]]  # active members (of a mediation team: 人民调解员 only)
-    visits: list[FieldVisit]
-    sessions: list[OnsiteSession]
-    meetings: list[Deliberation]
-    cover: dict[int, list[str]] = field(default_factory=dict)
+    """Everything the plans and the player read, loaded once."""
 
-    @property
-    def usernames(self) -> dict[int, str]:
-        """Demo account by staff profile id."""
-        return {p.pk: u for u, p in self.profiles.items()}
+    def __init__(self, today: date, rng: Random, horizon: datetime) -> None:
+        self.today, self.start, self.rng, self.horizon = today, year_back(today)[0], rng, horizon
+        self.people, self.agreements = People(rng), 0
+        accounts = get_user_model().objects.filter(username__in=DEMO_ACCOUNTS)
+        self.users = {u.username: u for u in accounts}
+        profiles = StaffProfile.objects.filter(user__in=accounts).select_related("user")
+        self.profiles = {p.user.username: p for p in profiles}
+        if missing := set(DEMO_ACCOUNTS) - set(self.profiles):
+            raise RuntimeError(f"petitions demo needs portal's demo accounts (missing {missing})")
+        self.usernames = {p.pk: u for u, p in self.profiles.items()}
+        for user in self.users.values():  # the services read the scope from these very objects
+            scope_of(user)
+        self.categories = {c.name: c for c in Category.objects.filter(is_active=True)}
+        self.communities = list(Community.objects.order_by("sort_order", "pk"))
+        grids = Grid.objects.select_related("community")
+        self.grids = list(grids.order_by("community__sort_order", "pk"))
+        self.compounds: dict[int, list[Compound]] = {}
+        for compound in Compound.objects.filter(grid__isnull=False).order_by("pk"):
+            self.compounds.setdefault(compound.grid_id, []).append(compound)
+        self.teams: dict[str, list[TeamMember]] = {}  # of a mediation team: 人民调解员 only
+        members = TeamMember.objects.filter(is_active=True).select_related("team")
+        for member in members.prefetch_related("qualifications").order_by("pk"):
+            if member.team.kind != "mediation" or "人民调解员" in map(
+                str, member.qualifications.all()
+            ):
+                self.teams.setdefault(member.team.name, []).append(member)
+        held = {"status": ActivityStatus.HELD, "grid__isnull": False}
+        held["starts_at__date__range"] = (self.start, today - timedelta(days=1))
+        places = ("community", "grid", "compound")
 
-    @property
-    def start(self) -> date:
-        return year_back(self.today)[0]
+        def activities(rows: Any, *related: str) -> list[Any]:
+            return list(
+                rows.filter(**held).select_related(*places, *related).order_by("starts_at", "pk")
+            )
+
+        self.visits = activities(FieldVisit.objects, "lead_official__user")
+        self.sessions = activities(OnsiteSession.objects)
+        meetings = activities(Deliberation.objects.prefetch_related("decisions"))
+        self.meetings = [m for m in meetings if m.decisions.all()]
+        self.cover: dict[int, list[str]] = {}
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
@@ -89,58 +112,12 @@ class World:
         """Who accepts and assigns here (and handles what is above the grid worker)."""
         return next(u for u in self.covering(grid) if u != GRID_WORKER)
 
-    def handler(self, grid: Grid, *, grid_level: bool = True) -> str:
-        return self.covering(grid)[0] if grid_level else self.manager(grid)
+    def handler(self, grid: Grid) -> str:
+        return self.covering(grid)[0]
 
-    def compound_in(self, grid: Grid, rng: Random) -> Compound | None:
+    def compound_in(self, grid: Grid) -> Compound | None:
         compounds = self.compounds.get(grid.pk)
-        return rng.choice(compounds) if compounds else None
-
-
-def load(today: date) -> World:
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=DEMO_ACCOUNTS)}
-    profiles = {
-        p.user.username: p
-        for p in StaffProfile.objects.filter(user__in=users.values()).select_related("user")
-    }
-    if missing := set(DEMO_ACCOUNTS) - set(profiles):
-        raise RuntimeError(f"petitions demo needs portal's demo accounts (missing {missing})")
-    for user in users.values():  # the services read the scope from these very objects
-        scope_of(user)
-    compounds: dict[int, list[Compound]] = {}
-    for compound in Compound.objects.filter(grid__isnull=False).order_by("pk"):
-        compounds.setdefault(compound.grid_id, []).append(compound)
-    teams: dict[str, list[TeamMember]] = {}
-    members = TeamMember.objects.filter(is_active=True).select_related("team")
-    for member in members.prefetch_related("qualifications").order_by("pk"):
-        qualified = "人民调解员" in {q.name for q in member.qualifications.all()}
-        if member.team.kind != "mediation" or qualified:
-            teams.setdefault(member.team.name, []).append(member)
-    start, end = year_back(today)
-    held = {"status": ActivityStatus.HELD, "grid__isnull": False}
-    held["starts_at__date__range"] = (start, end - timedelta(days=1))
-    places = ("community", "grid", "compound")
-
-    def activities(rows: Any, *related: str) -> list[Any]:
-        rows = rows.filter(**held).select_related(*places, *related)
-        return list(rows.order_by("starts_at", "pk"))
-
-    meetings = activities(Deliberation.objects.prefetch_related("decisions"))
-    return World(
-        today=today,
-        users=users,
-        profiles=profiles,
-        categories={c.name: c for c in Category.objects.filter(is_active=True)},
-        communities=list(Community.objects.order_by("sort_order", "pk")),
-        grids=list(
-            Grid.objects.select_related("community").order_by("community__sort_order", "pk")
-        ),
-        compounds=compounds,
-        teams=teams,
-        visits=activities(FieldVisit.objects, "lead_official__user"),
-        sessions=activities(OnsiteSession.objects),
-        meetings=[m for m in meetings if m.decisions.all()],
-    )
+        return self.rng.choice(compounds) if compounds else None
 
 
 def id_check_digit(first17: str) -> str:
@@ -154,19 +131,15 @@ class People:
     asked before (three requests at most)."""
 
     def __init__(self, rng: Random) -> None:
-        self.rng, self.names = rng, texts("petitions.demo", "people")
+        self.rng, self.names = rng, data("people")
         staff = [*ACCOUNTS, *(m for team in TEAMS for m in team["members"])]
         self.taken, self.regulars = {a["name"] for a in staff}, dict[Any, list[list[Any]]]()
 
     def name(self) -> str:
         rng, names, roll = self.rng, self.names, self.rng.random()
         given = rng.choice(names["mongolian"] if roll < 0.2 else names["given"])
-        surname = (
-            ""
-            if roll < 0.12
-            else rng.choice(names["mongolian_surnames" if roll < 0.2 else "surnames"])
-        )
-        name = surname + given
+        surnames = names["mongolian_surnames" if roll < 0.2 else "surnames"]
+        name = ("" if roll < 0.12 else rng.choice(surnames)) + given
         return self.name() if name in self.taken else name
 
     def new(self, compound: Compound | None, role: str = "petitioner") -> PartyData:
@@ -182,11 +155,8 @@ class People:
     def petitioner(self, compound: Compound | None) -> PartyData:
         regulars = self.regulars.setdefault(compound, [])
         ready = [r for r in regulars if r[1] < 3]
-        chosen = (
-            self.rng.choice(ready)
-            if ready and self.rng.random() < 0.14
-            else [self.new(compound), 0]
-        )
+        back = ready and self.rng.random() < 0.14
+        chosen = self.rng.choice(ready) if back else [self.new(compound), 0]
         if chosen[1] == 0 and self.rng.random() < 0.12:
             regulars.append(chosen)
         chosen[1] += 1
