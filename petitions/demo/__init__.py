@@ -1,29 +1,21 @@
 """Demo cases: a year of resident requests in 凤凰岭街道, written through the case services.
 
-``seed_demo`` runs portal's and outreach's seeders first; this one reads their accounts, teams
-and held activities from the database and writes: the problems found on research visits (from
-each visit's 民情日志, 200+ solved) and the requests taken at on-site sessions (410+ solved),
-linked to them; requests from every other channel (网上 with no staff actor) in all three
-classes — 当场解决, 台账 settled by a deliberation or a leaders' decision, 长期跟踪 (some with a
-follow-up missed just now); formal petitions mediated by 和为贵 and 邻里凤姐 with agreements
-(three signed in the last weeks), conversations, 事心双解, extensions, refusals, a review
-request, accusations handled by the secretary, a case hidden from the grid worker it names;
-today's spread (waiting for sign-for, bounced and reassigned, overdue and supervised, due soon,
-redone after 不满意, once three times under 督办); and ~200 reception activities (信访接待下基层,
-photos on about twenty) with the ~60 requests registered at them.
+It reads the accounts, teams and held activities that portal's and outreach's seeders wrote,
+and writes requests from every channel (those raised at research visits and on-site sessions,
+200+ and 410+ solved) in all three classes; formal petitions with mediation, agreements (three
+in the last weeks), extensions, refusals, a review, accusations and a case hidden from the grid
+worker it names; today's spread of states (sign-for, bounced, overdue, supervised, due soon,
+redone — once three times, under 督办); ~200 reception activities with ~60 requests.
 
-Words and scenarios are ``data/*.toml``. ``plans`` decides which cases the year brings,
-``story`` plays each one's script through ``petitions.services`` with the clock frozen at each
-step; results and replies are composed from parts and the case's specifics, so no two read the
-same. The seeder is a trusted caller: ``services.trusted_caller()`` skips only the per-step
-scope query (it lets an account act within its scope or assignment only) and
-``services.bulk_writing()`` reads lookups once (any error aborts the seed). Idempotent: with a
-case registered by a demo account, nothing is written. Random from ``ctx.rng``, dates from
-``ctx.today``; residents, phones (13x000xxxxx) and ID numbers are invented.
+Words and scenarios are ``data/*.toml``; ``plans`` decides the year's cases, ``story`` plays
+them through ``petitions.services`` as a trusted caller (``trusted_caller()``: the per-step
+scope query is skipped, the demo acting only within each account's scope or assignment;
+``bulk_writing()``: lookups read once, any error aborts). Idempotent: when a case registered by
+a demo account exists, nothing is written. Random from ``ctx.rng``, dates from ``ctx.today``.
 """
 
 import contextlib
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -54,10 +46,9 @@ def seed(ctx: SeedContext) -> None:
         defaults = {"category": categories.get(row.get("category", "")), "text": row["text"]}
         ReplyTemplate.objects.get_or_create(title=row["title"], defaults=defaults)
     start, end = year_back(ctx.today)
-    cut = [start + (end - start) * n / CASE_STAGES for n in range(CASE_STAGES + 1)]
-    stretches = [
-        (cut[n], cut[n + 1] - timedelta(days=n < CASE_STAGES - 1)) for n in range(CASE_STAGES)
-    ]
+    cut = [start + (end - start) * n / CASE_STAGES for n in range(CASE_STAGES)]
+    cut.append(end + timedelta(days=1))
+    stretches = [(cut[n], cut[n + 1] - timedelta(days=1)) for n in range(CASE_STAGES)]
     names = [RECEPTIONS, *(f"诉求（{cn_period(*s)}收到的）" for s in stretches)]
     if Case.objects.filter(registered_by__username__in=DEMO_ACCOUNTS).exists():
         for name in names:
@@ -80,17 +71,11 @@ def seed(ctx: SeedContext) -> None:
             with ctx.stage(name) as stage:
                 before = Case.objects.count()
                 for plan in every:
-                    if first <= day_of(plan["moment"], start, end) <= last:
+                    if first <= timezone.localtime(plan["moment"]).date() <= last:
                         with contextlib.suppress(Stop):
                             Story(world, plan).play()
                 stage.done(f"{Case.objects.count() - before:,} 件")
     ctx.report_at_end(lambda: report(ctx, photos=photos))
-
-
-def day_of(moment: object, start: date, end: date) -> date:
-    """The day a request came in, within the demo year (the first and last stretches take
-    what falls before or after it)."""
-    return min(max(timezone.localtime(moment).date(), start), end)
 
 
 def report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:

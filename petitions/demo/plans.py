@@ -1,6 +1,5 @@
-"""Which cases the year brings, as plans for the player: requests raised at research visits,
-on-site sessions and receptions, the other channels, ledger requests settled by meeting
-decisions, long-term follow-ups, and the cases data/scripts.toml lists one by one."""
+"""Which cases the year brings, as plans (dicts) for the player: requests raised at activities
+and from the other channels, ledger and long-term requests, and those data/scripts.toml lists."""
 
 from __future__ import annotations
 
@@ -19,8 +18,7 @@ Plan = dict[str, Any]
 
 @dataclass
 class Decision:
-    """A decision a ledger request can wait for; ``pattern``: the matters it settles ("": any,
-    the monthly review of the ledger)."""
+    """A decision a ledger request waits for; ``pattern``: what it settles ("": the ledger)."""
 
     day: date
     meeting: str
@@ -34,18 +32,18 @@ def weighted(world: World, weights: dict[str, int]) -> str:
     return world.rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def moment(world: World, day: date, channel: str = "") -> datetime:
+def moment(world: World, day: date, channel: str = "", end: int = 17) -> datetime:
     """In office hours on ``day`` (or the next working day); online at any waking hour."""
     if channel == "online":
         return world.at(day, *divmod(world.rng.randint(6 * 60, 23 * 60 + 50), 60))
-    return world.at(working(day), *divmod(world.rng.randint(9 * 60, 17 * 60 - 1), 60))
+    return world.at(working(day), *divmod(world.rng.randint(9 * 60, end * 60 - 1), 60))
 
 
 def plan(world: World, when: datetime, script: str, channel: str, words: Any, **given: Any) -> Plan:
     """A plan with the grid's staff (the one-stop window's are the secretary's; online ones
     come in without a staff actor), ``given`` overriding them. Without a grid: one, leaning to
     the communities the demo accounts cover."""
-    weights = [1 + (len(world.covering(g)) > 1) for g in world.grids]
+    weights = [1 + (len(world.cover[g.pk]) > 1) for g in world.grids]
     grid = given.get("grid") or world.rng.choices(world.grids, weights=weights)[0]
     staff = {"registrar": world.registrar(grid), "manager": world.manager(grid)}
     staff["handler"] = world.handler(grid)
@@ -121,28 +119,24 @@ def receptions(world: World, held: list[tuple[Any, int]]) -> list[Plan]:
         kind = reception.kind
         for _ in range(count):
             grid = reception.grid or rng.choice(grids)
-            when = reception.starts_at + timedelta(minutes=rng.randint(10, 100))
+            when = reception.starts_at + (reception.ends_at - reception.starts_at) * rng.random()
             category, odds = weighted(world, words["categories"][kind]), words["on_the_spot"][kind]
             lead = next((u for u in (SECRETARY, "baopian") if u in leaders), None)
-            lead = lead if lead in world.covering(grid) else None
             staff = {"registrar": world.registrar(grid, prefer="sqshuji")}
-            if lead:
+            if lead in world.cover[grid.pk]:
                 staff = {"registrar": lead, "manager": lead, "handler": world.manager(grid)}
             given = {"grid": grid, "compound": reception.compound or ..., "odds": odds, **staff}
-            found = request(
-                world, when, "reception", category, register={"reception": reception}, **given
-            )
-            members = (
-                there
-                or world.teams["邻里凤姐" if grid.community.code == "fenghuangling" else "和为贵"]
-            )
+            found = request(world, when, "reception", category, **given)
+            found["register"] = {"reception": reception}
+            home = grid.community.code == "fenghuangling"
             disputed = category in ("邻里纠纷", "婚姻家庭") and found["script"] != "spot"
             if disputed and (kind == "mediation" or rng.random() < 0.5):
                 talks = [rng.choice(pools["mediation_talks"]) for _ in range(rng.choice([0, 1, 1]))]
                 sessions = [*talks, rng.choice(pools["mediation_settled"])]
                 present = data("petitions")["parties_present"][category]
+                members = there or world.teams["邻里凤姐" if home else "和为贵"]
                 found |= {"script": "mediated", "members": members, "present": present}
-                found |= {"words": {**found["words"], "sessions": sessions}}
+                found |= {"words": found["words"] | {"sessions": sessions}}
                 found["respondent"] = category == "邻里纠纷"
             plans.append(found)
     return plans
@@ -158,7 +152,7 @@ def channels(world: World) -> list[Plan]:
             respondent = category == "邻里纠纷" and rng.random() < 0.5
             found = request(world, when, channel, category, respondent=respondent)
             if channel == "referral":
-                found["words"] = {**found["words"], "content": referral + found["words"]["content"]}
+                found["words"] = found["words"] | {"content": referral + found["words"]["content"]}
             if channel == "online" and rng.random() < 0.6:
                 found["visitor"] = None  # the resident rates it online
             plans.append(found)
@@ -168,31 +162,27 @@ def channels(world: World) -> list[Plan]:
 def decisions(world: World) -> list[Decision]:
     """The outreach demo's deliberation decisions, and the sub-district's meetings written
     here: themed decisions about every six weeks and a monthly review of the ledger."""
-    rng, ledger, found = world.rng, data("ledger"), []
-    words, start = ledger["words"], world.start
+    rng, ledger, found, start = world.rng, data("ledger"), [], world.start
+    words, themes = ledger["words"], {t["text"]: t["pattern"] for t in ledger["theme"]}
     for meeting in world.meetings:
         day, community = timezone.localtime(meeting.starts_at).date(), meeting.community.name
         label = words["meeting_label"].format(month=day.month, day=day.day, community=community)
         for d in sorted(meeting.decisions.all(), key=lambda d: (d.sort_order, d.pk)):
             found.append(Decision(day, label, d.text, meeting.title + d.text, d))
-    themes = {t["text"]: t["pattern"] for t in ledger["theme"]}
-    rows = [
-        (start + timedelta(days=20 + 42 * n), t["meeting"], t["text"])
-        for n, t in enumerate(ledger["theme"])
-    ]
+    rows = [(start + timedelta(days=20 + 42 * n), t) for n, t in enumerate(ledger["theme"])]
     for n in range(13):
         month = (start.replace(day=1) + timedelta(days=31 * n)).replace(day=1)
-        review = words["monthly_review"].format(month=month.month)
-        rows.append((month + timedelta(days=rng.randint(3, 9)), words["monthly_meeting"], review))
-    rows = sorted((working(d), m, t) for d, m, t in rows if start < working(d) < world.today)
-    by = world.users[SECRETARY]
+        review = {"meeting": words["monthly_meeting"], "text": words["monthly_review"]}
+        review["text"] = review["text"].format(month=month.month)
+        rows.append((month + timedelta(days=rng.randint(3, 9)), review))
+    rows = sorted((working(d), t["meeting"], t["text"]) for d, t in rows)
+    by, rows = world.users[SECRETARY], [r for r in rows if start < r[0] < world.today]
     made = [LeadershipDecision(meeting=m, held_on=d, text=t, recorded_by=by) for d, m, t in rows]
     for row in LeadershipDecision.objects.bulk_create(made):
         theme, day = themes.get(row.text, ""), row.held_on
         text = row.text if theme else row.text.split("：", 1)[-1]
-        found.append(
-            Decision(day, f"{day.month}月{day.day}日{row.meeting}", text, theme, None, row)
-        )
+        label = f"{day.month}月{day.day}日{row.meeting}"
+        found.append(Decision(day, label, text, theme, leadership=row))
     return found
 
 
@@ -204,31 +194,17 @@ def ledger(world: World, found: list[Decision]) -> list[Plan]:
     for d in found:
         fits = [m for m in matters if re.search(m["pattern"], d.pattern)] or [rng.choice(matters)]
         meeting = d.deliberation and d.deliberation.deliberation
-        times = (
-            rng.randint(1, 2)
-            if meeting and meeting not in seen
-            else int(bool(d.pattern and not meeting))
-        )
+        times = int(bool(d.pattern)) if not meeting else 0 if meeting in seen else rng.randint(1, 2)
         seen.add(meeting)
+        review = "review_" if d.leadership and not d.pattern else ""
+        said = fits[0] | {"result": words[review + "result"], "reply": words[review + "reply"]}
+        where = {"grid": meeting.grid, "compound": meeting.compound} if meeting else {}
         for _ in range(times):
             day = d.day - timedelta(days=rng.randint(6, 40) if meeting else rng.randint(5, 25))
             channel = rng.choice(["visit", "phone", "patrol", "letter"]) if meeting else "patrol"
-            review = "review_" if d.leadership and not d.pattern else ""
-            said = {**fits[0], "result": words[review + "result"], "reply": words[review + "reply"]}
-            where = {"grid": meeting.grid, "compound": meeting.compound} if meeting else {}
-            if day > world.start:
-                plans.append(
-                    plan(
-                        world,
-                        moment(world, day, channel),
-                        "ledger",
-                        channel,
-                        said,
-                        decision=d,
-                        **where,
-                    )
-                )
-                plans[-1]["handler"] = world.manager(plans[-1]["grid"])
+            if world.start < working(day) < d.day:
+                when = moment(world, day, channel)
+                plans.append(plan(world, when, "ledger", channel, said, decision=d, **where))
     for n in range(data("intake")["long_term"]):
         item = ledger["long_term"][n % len(ledger["long_term"])]
         day = world.start + timedelta(days=rng.randint(1, 270))
@@ -238,7 +214,8 @@ def ledger(world: World, found: list[Decision]) -> list[Plan]:
             day = max(world.today - timedelta(days=back), world.start + timedelta(days=1))
         given = {"register": {"followup_interval_days": item["interval"]}, "miss_after": miss}
         plans.append(plan(world, moment(world, day), "long_term", "visit", item, **given))
-        plans[-1]["handler"] = world.manager(plans[-1]["grid"])
+    for found_plan in plans:  # matters above the grid worker
+        found_plan["handler"] = world.manager(found_plan["grid"])
     return plans
 
 
@@ -246,18 +223,12 @@ def listed(world: World) -> list[Plan]:
     """The cases data/scripts.toml lists one by one (see there)."""
     rng, words, plans = world.rng, data("petitions"), []
     for row in data("scripts")["case"]:
-        handler, named, channels = (
-            row.get("handler"),
-            row.get("named"),
-            row.get("channels", ["phone"]),
-        )
+        handler, channels = row.get("handler"), row.get("channels", ["phone"])
         grids = [g for g in world.grids if world.handler(g) == handler]
+        named = row.get("named") and world.users[row["named"]]
         for n in range(row.get("count", 1)):
-            grid = (
-                world.profiles[named].grids.first()
-                if named
-                else (rng.choice(grids) if grids else None)
-            )
+            grid = named and world.profiles[row["named"]].grids.first()
+            grid = grid or (rng.choice(grids) if grids else None)
             day = world.today - timedelta(days=rng.randint(*row.get("days", [0, 0])))
             if "back" in row:
                 day = working_days_back(world.today, rng.randint(*row["back"]))
@@ -265,40 +236,27 @@ def listed(world: World) -> list[Plan]:
             said = pool[(row.get("item", 0) + n) % len(pool)] if isinstance(pool, list) else pool
             given = {k: row[k] for k in ("kind", "reassign") if k in row}
             given |= {"grid": grid, "register": dict(row.get("register", {}))}
-            staff = row.get("staff") or (world.manager(grid) if named else None)
-            given |= (
-                dict.fromkeys(("registrar", "manager", "handler", "visitor"), staff)
-                if staff
-                else {}
-            )
-            given |= {"handler": handler} if handler else {}
+            staff = world.manager(grid) if named else row.get("staff")
+            if staff:
+                given |= dict.fromkeys(("registrar", "manager", "handler", "visitor"), staff)
+            if handler:
+                given["handler"] = handler
+            when = moment(world, day, channel, 11)  # the morning: taken further the same day
             if said is None:
                 category = rng.choice(row.get("categories", ["环境卫生", "市政设施"]))
-                keyword = row.get("keyword", "")
-                found = request(
-                    world,
-                    moment(world, day, channel),
-                    channel,
-                    category,
-                    odds=0,
-                    keyword=keyword,
-                    **given,
-                )
+                given |= {"odds": 0, "keyword": row.get("keyword", "")}
+                found = request(world, when, channel, category, **given)
             else:
-                found = plan(
-                    world, moment(world, day, channel), row["script"], channel, said, **given
-                )
+                found = plan(world, when, row["script"], channel, said, **given)
             found["script"] = row["script"]
             if named:
-                found["register"]["named_staff"] = [world.users[named]]
+                found["register"]["named_staff"] = [named]
             if row.get("mediation"):
-                home = found["grid"].community.code == "fenghuangling" and rng.random() < 0.6
+                team = "邻里凤姐" if found["grid"].community.code == "fenghuangling" else "和为贵"
+                team = team if rng.random() < 0.6 else "和为贵"
                 present = words["notes"]["mediation_parties"].format(respondent=said["respondent"])
-                found |= {"visitor": SECRETARY, "converser": rng.choice(["handler", "tiaojieyuan"])}
-                found |= {
-                    "members": world.teams["邻里凤姐" if home else "和为贵"],
-                    "present": present,
-                }
-                found["respondent"] = True
+                converser = rng.choice(["handler", "tiaojieyuan"])
+                found |= {"visitor": SECRETARY, "converser": converser, "present": present}
+                found |= {"members": world.teams[team], "respondent": True}
             plans.append(found)
     return plans

@@ -1,12 +1,7 @@
-"""The player: a case's script (data/scripts.toml) written through the case services.
-
-A plan (a dict, see ``plans.plan``) says when a case came in, its script, where, who takes part
-and its words. A step is ``"name"`` or ``"name LOW-HIGH UNIT"`` (first wait: m minutes, h
-hours, d working days, D calendar days; in office hours), optionally ending ``NN%`` (it happens
-that often). Each name is a method ``step_<name>`` calling a public service of
-``petitions.services`` as the plan's account inside ``portal.clock.frozen``: timestamps,
-timeline and deadlines carry the step's moment. A step still to come is not taken (``Stop``).
-"""
+"""The player: a plan's script (data/scripts.toml, which says how steps are written) played
+through the public services of ``petitions.services``, one method ``step_<name>`` a step, as the
+plan's accounts and inside ``portal.clock.frozen``: timestamps, timeline and deadlines carry
+each step's moment. A step still to come is not taken (``Stop``): the case stays as it is."""
 
 from __future__ import annotations
 
@@ -36,10 +31,8 @@ def cn_day(day: date) -> str:
 class Story:
     def __init__(self, world: World, plan: dict[str, Any]) -> None:
         self.world, self.plan, self.rng, self.words = world, plan, world.rng, plan["words"]
-        self.script, self.notes = (
-            data("scripts")["script"][plan["script"]],
-            data("petitions")["notes"],
-        )
+        self.script = data("scripts")["script"][plan["script"]]
+        self.notes = data("petitions")["notes"]
         self.t, self.case, self.held, self.gap = plan["moment"], None, 0, 7
         place, community = plan["compound"] or plan["grid"].community, plan["grid"].community
         unit = world.profiles[plan["handler"]].unit or "社区"
@@ -52,7 +45,7 @@ class Story:
             if not odds or self.rng.random() * 100 < int(odds):
                 if unit:
                     self.wait(float(low), float(high), unit)
-                getattr(self, f"step_{name}")()
+                getattr(self, f"step_{name}", lambda: None)()  # "wait": only the wait
 
     @property
     def day(self) -> date:
@@ -74,8 +67,7 @@ class Story:
         self.t = max(t, self.t + timedelta(minutes=1))
 
     def go(self, service: Any, actor: str | None, *args: Any, **kwargs: Any) -> Any:
-        """Take a step now as ``actor`` (a username, or the plan's "registrar", "manager",
-        "handler"): for the services it is ``self.t``."""
+        """Take a step now as ``actor`` (a username or the plan's "registrar", "manager")."""
         if self.t > self.world.horizon:
             raise Stop
         if actor == "handler" and self.case is not None:
@@ -96,8 +88,8 @@ class Story:
         return self.rng.choice(data("petitions")["pools"][pool])
 
     def compose(self, spot: bool = False) -> tuple[str, str]:
-        """The result and the reply: a lead saying when and how it came in, the matter's own
-        words, an opening and a closing — so that no two cases read the same."""
+        """Result and reply: a lead (when, how it came in), the matter's words, an opening and a
+        closing — so no two cases read the same."""
         parts, rng = data("replies"), self.rng
         values = {**self.values, "spot": self.fill("spot")}
         values["source"] = parts["source"][self.plan["channel"]].format_map(values)
@@ -106,8 +98,6 @@ class Story:
         reply = parts["spot_reply"] if spot else self.fill("reply")
         reply = rng.choice(parts["openings"]) + reply + rng.choice(parts["closings"])
         return result, reply.format_map(values)
-
-    # -- intake and handling -----------------------------------------------------------------
 
     def step_register(self, **fields: Any) -> None:
         plan, people = self.plan, self.world.people
@@ -135,15 +125,13 @@ class Story:
     def step_reject(self) -> None:
         self.go(s.reject_case, "manager", reason=self.words["reason"])
 
-    def step_assign(self, handler: str = "", note: str | None = None) -> None:
-        profiles = self.world.profiles
-        note = (self.note("assign") if note is None else note).format_map(self.values)
-        mediators = [profiles[MEDIATOR]] if "members" in self.plan else []
-        handler = profiles[handler or self.plan["handler"]]
+    def step_assign(self) -> None:
+        """交办; after a bounce (退单), 改派 to the plan's ``reassign``."""
+        again = self.case.bounce_count > 0
+        note = self.notes["reassign"] if again else self.note("assign").format_map(self.values)
+        handler = self.world.profiles[self.plan["reassign" if again else "handler"]]
+        mediators = [self.world.profiles[MEDIATOR]] if "members" in self.plan else []
         self.go(s.assign_case, "manager", handler=handler, mediators=mediators, note=note)
-
-    def step_reassign(self) -> None:
-        self.step_assign(self.plan["reassign"], self.notes["reassign"])
 
     def step_sign(self) -> None:
         self.go(s.sign_case, "handler")
@@ -151,12 +139,7 @@ class Story:
     def step_bounce(self) -> None:
         self.go(s.bounce_case, "handler", reason=data("petitions")["bounce"][self.plan["category"]])
 
-    def step_wait(self) -> None:
-        pass
-
-    def step_progress(
-        self, note: str = "", percent: int | None = None, public: bool = False
-    ) -> None:
+    def step_progress(self, note: str = "", percent: Any = None, public: bool = False) -> None:
         note = note or self.notes.get(self.script.get("progress", "")) or self.pick("progress")
         public = public or self.rng.random() < 0.3
         self.go(s.add_progress, "handler", note=note, progress=percent, public=public)
@@ -190,8 +173,7 @@ class Story:
         self.go(s.conclude_case, "handler", result=result, reply=reply, **flags)
 
     def step_visit(self, satisfaction: str = "", comment: str = "") -> None:
-        """回访 by the visitor — unless they worked on it: then the secretary calls, or if he
-        took part too, the resident rates it online."""
+        """回访 — by the secretary if the visitor worked on it, online if he did too."""
         visitor = self.plan["manager"] if self.plan["visitor"] == "" else self.plan["visitor"]
         if visitor and s.worked_on(self.case, self.world.users[visitor]):
             also = s.worked_on(self.case, self.world.users[SECRETARY])
@@ -222,8 +204,6 @@ class Story:
         self.on(workdays.add_working_days(self.case.conclude_due, self.rng.randint(2, 4)))
         self.go(s.supervise_case, SECRETARY, note=self.pick("supervise"))
 
-    # -- 台账 and 长期跟踪 ---------------------------------------------------------------------
-
     def step_refer(self) -> None:
         decision = self.plan.get("decision")
         if decision and decision.deliberation:
@@ -236,8 +216,7 @@ class Story:
             self.go(s.pause_clock, "manager", reason=self.notes["pause"])
 
     def step_decide(self) -> None:
-        """The decision that settles it: the meeting's it was put to, or the leaders' (who name
-        it); none yet: it waits for a meeting."""
+        """The decision that settles it (the leaders' names it); none yet: it waits."""
         if not (decision := self.plan.get("decision")):
             raise Stop
         self.on(workdays.add_working_days(decision.day, self.rng.randint(0, 2)))
@@ -267,8 +246,6 @@ class Story:
         self.on(self.day + timedelta(days=interval - self.rng.randint(0, 3)))
         self.step_progress(self.notes["long_term_done"], 100, public=True)
 
-    # -- mediation ---------------------------------------------------------------------------
-
     def step_meet(self, final: bool = False) -> Any:
         """A mediation session a few days on; the last may end in a written agreement."""
         self.on(self.day + timedelta(days=self.gap))
@@ -285,8 +262,7 @@ class Story:
         return self.go(s.record_mediation_session, MEDIATOR, notes=notes, **session)
 
     def step_sessions(self) -> None:
-        """The sessions before the last; for a recent agreement spaced so that the last falls
-        3–17 working days before today."""
+        """The sessions before the last (for a recent agreement: 3–17 working days ago)."""
         count = len(self.words["sessions"])
         self.gap = self.rng.randint(*self.script.get("gap", [4, 12]))
         if self.script.get("recent"):

@@ -23,6 +23,7 @@ from portal.roles import Role
 
 SECRETARY, GRID_WORKER, MEDIATOR = "shuji", "wanggeyuan", "tiaojieyuan"
 DEMO_ACCOUNTS = (SECRETARY, "baopian", "sqshuji", GRID_WORKER, MEDIATOR, "lingdao")
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # ISO 7064 MOD 11-2
 NEAREST = {Role.GRID_WORKER: 0, Role.COMMUNITY_SECRETARY: 1, Role.AREA_LEADER: 2}
 
 
@@ -58,72 +59,52 @@ class World:
         if missing := set(DEMO_ACCOUNTS) - set(self.profiles):
             raise RuntimeError(f"petitions demo needs portal's demo accounts (missing {missing})")
         self.usernames = {p.pk: u for u, p in self.profiles.items()}
-        for user in self.users.values():  # the services read the scope from these very objects
-            scope_of(user)
+        scopes = {u: scope_of(user) for u, user in self.users.items()}  # cached on the users
         self.categories = {c.name: c for c in Category.objects.filter(is_active=True)}
         self.communities = list(Community.objects.order_by("sort_order", "pk"))
         grids = Grid.objects.select_related("community")
         self.grids = list(grids.order_by("community__sort_order", "pk"))
+        self.cover = {}  # grid id -> accounts whose scope holds it, nearest first, the secretary
+        for g in self.grids:
+            holds = {u for u, sc in scopes.items() if g.pk in sc.grid_ids}
+            holds |= {u for u, sc in scopes.items() if g.community_id in sc.community_ids}
+            near = sorted((NEAREST[scopes[u].role], u) for u in holds if scopes[u].role in NEAREST)
+            self.cover[g.pk] = [u for _n, u in near] + [SECRETARY]
         self.compounds: dict[int, list[Compound]] = {}
         for compound in Compound.objects.filter(grid__isnull=False).order_by("pk"):
             self.compounds.setdefault(compound.grid_id, []).append(compound)
         self.teams: dict[str, list[TeamMember]] = {}  # of a mediation team: 人民调解员 only
-        members = TeamMember.objects.filter(is_active=True).select_related("team")
-        for member in members.prefetch_related("qualifications").order_by("pk"):
-            if member.team.kind != "mediation" or "人民调解员" in map(
-                str, member.qualifications.all()
-            ):
+        members = TeamMember.objects.filter(is_active=True).select_related("team").order_by("pk")
+        for member in members.prefetch_related("qualifications"):
+            qualified = "人民调解员" in {q.name for q in member.qualifications.all()}
+            if member.team.kind != "mediation" or qualified:
                 self.teams.setdefault(member.team.name, []).append(member)
         held = {"status": ActivityStatus.HELD, "grid__isnull": False}
         held["starts_at__date__range"] = (self.start, today - timedelta(days=1))
-        places = ("community", "grid", "compound")
 
-        def activities(rows: Any, *related: str) -> list[Any]:
-            return list(
-                rows.filter(**held).select_related(*places, *related).order_by("starts_at", "pk")
-            )
+        def held_rows(model: Any) -> list[Any]:
+            rows = model.objects.filter(**held).select_related("community", "grid", "compound")
+            return list(rows.order_by("starts_at", "pk"))
 
-        self.visits = activities(FieldVisit.objects, "lead_official__user")
-        self.sessions = activities(OnsiteSession.objects)
-        meetings = activities(Deliberation.objects.prefetch_related("decisions"))
-        self.meetings = [m for m in meetings if m.decisions.all()]
-        self.cover: dict[int, list[str]] = {}
+        self.visits, self.sessions = held_rows(FieldVisit), held_rows(OnsiteSession)
+        self.meetings = [m for m in held_rows(Deliberation) if m.decisions.all()]
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
 
-    def covering(self, grid: Grid) -> list[str]:
-        """Demo accounts whose scope holds the grid, nearest first, then the secretary."""
-        if grid.pk not in self.cover:
-            found = []
-            for username, user in self.users.items():
-                scope = scope_of(user)
-                if scope.role in NEAREST and (
-                    grid.pk in scope.grid_ids or grid.community_id in scope.community_ids
-                ):
-                    found.append((NEAREST[scope.role], username))
-            self.cover[grid.pk] = [u for _n, u in sorted(found)] + [SECRETARY]
-        return self.cover[grid.pk]
-
     def registrar(self, grid: Grid, prefer: str | None = None) -> str:
-        return prefer if prefer in self.covering(grid) else self.covering(grid)[0]
+        return prefer if prefer in self.cover[grid.pk] else self.cover[grid.pk][0]
 
     def manager(self, grid: Grid) -> str:
         """Who accepts and assigns here (and handles what is above the grid worker)."""
-        return next(u for u in self.covering(grid) if u != GRID_WORKER)
+        return next(u for u in self.cover[grid.pk] if u != GRID_WORKER)
 
     def handler(self, grid: Grid) -> str:
-        return self.covering(grid)[0]
+        return self.cover[grid.pk][0]
 
     def compound_in(self, grid: Grid) -> Compound | None:
         compounds = self.compounds.get(grid.pk)
         return self.rng.choice(compounds) if compounds else None
-
-
-def id_check_digit(first17: str) -> str:
-    """ISO 7064 MOD 11-2, as ``portal.privacy.canonical_id_number`` checks it."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
 
 
 class People:
@@ -146,7 +127,8 @@ class People:
         rng, names = self.rng, self.names
         born = date(rng.randint(1942, 2001), rng.randint(1, 12), rng.randint(1, 28))
         first17 = f"{rng.choice(names['area_codes'])}{born:%Y%m%d}{rng.randint(0, 999):03d}"
-        number = first17 + id_check_digit(first17) if rng.random() < 0.4 else ""
+        check = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=False)) % 11
+        number = first17 + "10X98765432"[check] if rng.random() < 0.4 else ""
         phone = f"{rng.choice(names['phone_prefixes'])}{rng.randint(0, 99999):05d}"
         b, u, f, r = (rng.randint(1, n) for n in (18, 4, 6, 2))
         address = names["address"].format(c=compound.name, b=b, u=u, f=f, r=r) if compound else ""
