@@ -45,7 +45,8 @@ class Story:
             if not odds or self.rng.random() * 100 < int(odds):
                 if unit:
                     self.wait(float(low), float(high), unit)
-                getattr(self, f"step_{name}", lambda: None)()  # "wait": only the wait
+                if name != "wait":  # a step of its own; "wait" only waits
+                    getattr(self, f"step_{name}")()
 
     @property
     def day(self) -> date:
