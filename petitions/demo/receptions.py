@@ -1,173 +1,143 @@
-"""Petition-reception activities (信访接待下基层): a year of them in the five communities,
-written once, and the next ones planned.
-
-``reception_schedule`` decides what happens when and who comes (about 200 activities, a few
-cancelled, four planned in the next three weeks and published so they show among the coming
-activities); this module decides how many requests each held one had (about sixty in all,
-told later by ``reception_cases`` through the case services), writes the summaries and the
-rows in bulk (``outreach.demo.rows``) and puts photos on about twenty (``reception_photos``).
-"""
+"""信访接待下基层: a year of the reception routine (data/receptions.toml), recorded through
+outreach's activity services at the moment each was logged, with photos on about twenty."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-from random import Random
+import calendar
+from datetime import date, timedelta
 from typing import Any
 
-from outreach.demo.rows import Row, fill, write
 from outreach.models import ActivityStatus
-from petitions.demo.content_reception import (
-    CANCEL_REASONS,
-    CASES_SENTENCE,
-    LEADER_LAWYER,
-    NO_CASES,
-    POSTS,
-    TEAM_LABELS,
-)
-from petitions.demo.reception_photos import attach_photos
-from petitions.demo.reception_schedule import Places, Slot, upcoming_slots, year_slots
-from petitions.demo.refs import DEMO_ACCOUNTS, Refs
-from petitions.models import Reception, ReceptionKind
+from outreach.services import cancel_activity, publish_activity, record_activity
+from petitions.demo.world import SECRETARY, World, data, working
+from petitions.models import Reception, ReceptionPhoto
+from portal import clock
+from portal.demo.photos import Album
 
-# Requests registered at the year's held receptions: how many in all, and per kind how likely
-# a reception is to get the next one and how many one reception gets at most.
-CASES = 60
-CASE_ODDS = {
-    ReceptionKind.LEADER_DAY: (5, 3),
-    ReceptionKind.LEGAL_ADVICE: (3, 2),
-    ReceptionKind.MEDIATION: (3, 2),
-    ReceptionKind.LEGAL_OUTREACH: (1, 1),
-}
+HELD, PLANNED, CANCELLED = ActivityStatus.HELD, ActivityStatus.PLANNED, ActivityStatus.CANCELLED
+Slot = dict[str, Any]  # a reception not yet written, who comes, and the requests it gets
 
 
-def already_seeded() -> bool:
-    """The marker: a reception registered by a demo account."""
-    return Reception.objects.filter(created_by__username__in=DEMO_ACCOUNTS).exists()
+class Routine:
+    def __init__(self, world: World) -> None:
+        self.world, self.rng, self.data = world, world.rng, data("receptions")
+        stations = [g for g in world.grids if g.station]
+        self.stations = {c: [g for g in stations if g.community == c] for c in world.communities}
+        self.communities = [c for c in world.communities if self.stations[c]]
+        self.home = next(c for c in self.communities if c.code == self.data["home"])
+        self.area = [c for c in self.communities if c.code in self.data["area"]]
+
+    def year(self) -> list[Slot]:
+        """Each routine row's days, month by month, in its communities (see the data)."""
+        first, last = self.world.start, self.world.today - timedelta(days=1)
+        months = sorted({(first + timedelta(days=n)).timetuple()[:2] for n in range(366)})
+        pools = {"rotate": self.communities, "home": [self.home], "area": self.area}
+        slots = []
+        for i, (y, m) in enumerate(months):
+            days = [d for d in calendar.Calendar().itermonthdates(y, m) if d.month == m]
+            for row in self.data["routine"]:
+                for k, week in enumerate(row["weeks"]):
+                    pool = pools.get(row["where"], self.communities)
+                    targets = [(0, pool[(len(row["weeks"]) * i + k) % len(pool)])]
+                    if row["where"] == "each":  # every community, every ``every`` months
+                        every = row["every"]
+                        targets = [(n, c) for n, c in enumerate(pool) if (i + n) % every == 0]
+                    for n, community in targets:
+                        weekday = (row["weekday"] + n * row.get("stagger", 0)) % 5
+                        day = working([d for d in days if d.weekday() == weekday][week])
+                        if first <= day <= last:
+                            slots.append(self.slot(row, community, day))
+        for slot in slots:
+            if self.rng.random() < self.data["cancel_rate"]:
+                slot["reception"].status = CANCELLED
+        return sorted(slots, key=lambda s: s["reception"].starts_at)
+
+    def slot(self, row: dict[str, Any], community: Any, day: date, status: str = HELD) -> Slot:
+        rng, world, month = self.rng, self.world, day.month
+        topic = rng.choice([t for t in self.data["topic"] if month in t.get("months", [month])])
+        reception = Reception(kind=row["kind"], community=community, status=status)
+        reception.venue = row["venue"].format(community=community.name)
+        if row["venue"] == "station":
+            reception.grid = rng.choice(self.stations[community])
+            reception.compound = world.compound_in(reception.grid)
+            reception.venue = reception.grid.station
+        names = {"community": community.name, "venue": reception.venue, "topic": topic["title"]}
+        reception.title = row["title"].format(**names)[:120]
+        reception.starts_at = world.at(day, row["at"][0], row["at"][1])
+        reception.ends_at = reception.starts_at + timedelta(minutes=row["at"][2])
+        officials = row.get("officials", [])
+        if row["kind"] == "leader_day" and community == self.home:
+            officials = list(dict.fromkeys([*officials, "sqshuji"]))
+        team, fewest, most = row.get("advisers", ["", 0, 0])
+        members = world.teams.get(team, [])
+        advisers = rng.sample(members, k=min(len(members), rng.randint(fewest, most)))
+        if rng.random() < row.get("lawyer", 0):
+            advisers = [rng.choice(world.teams[self.data["legal_team"]])]
+        author = row.get("author") or ("sqshuji" if community == self.home else SECRETARY)
+        slot = {"reception": reception, "officials": officials, "advisers": advisers}
+        return slot | {"author": author, "topic": topic, "cases": 0}
+
+    def write(self, slot: Slot) -> None:
+        """The public summary (who came — posts and teams, never names —, what came up, the
+        requests registered there); then 登记 (held: an hour after it ended; else three days
+        ahead), 公开 by the secretary when the author may not publish, or 取消 with a reason."""
+        rng, words, reception, world = self.rng, self.data, slot["reception"], self.world
+        kind, author, cases = reception.kind, world.users[slot["author"]], slot["cases"]
+        who = [words["posts"][u] for u in slot["officials"]]
+        if kind != "leader_day":
+            who += [words["teams"][a.team.name] for a in slot["advisers"]]
+        values = {"venue": reception.venue, "topic": slot["topic"]["title"]}
+        values["who"] = "、".join(dict.fromkeys(who)) or "社区两委干部"
+        reception.summary = words["planned"][kind].format(**values)
+        status, reception.status = reception.status, PLANNED
+        logged = reception.starts_at - timedelta(days=3)
+        if status == HELD:
+            logged = reception.ends_at + timedelta(hours=1)
+            low, high = words["served"][kind]
+            served = max(rng.randint(low, high), cases + 3)
+            detail = rng.choice(words["details"].get(kind, [slot["topic"]["detail"]]))
+            values |= {"served": served, "detail": detail.format(m=rng.randint(1, 3))}
+            text = words["held"][kind].format(**values)
+            if kind == "leader_day" and slot["advisers"]:
+                text += words["endings"]["lawyer"]
+            text += words["endings"]["cases"].format(n=cases) if cases else words["endings"][kind]
+            reception.summary, reception.residents_served = text, served
+        with clock.frozen(min(logged, clock.now() - timedelta(minutes=10))):
+            record_activity(reception, actor=author, held=status == HELD)
+            reception.officials.set([world.profiles[u] for u in slot["officials"]])
+            reception.advisers.set(slot["advisers"])
+            if not reception.is_published and status != CANCELLED:
+                publish_activity(reception, actor=world.users[SECRETARY])
+        if status == CANCELLED:
+            reason = words["cancel"][slot["author"] if kind == "leader_day" else kind]
+            with clock.frozen(reception.starts_at - timedelta(days=1)):
+                cancel_activity(reception, actor=author, reason=reason)
 
 
-def _who(slot: Slot) -> str:
-    """Who came, by post and team; a lawyer at a leaders' day gets a sentence of his own."""
-    names = [POSTS[p.user.username] for p in slot.officials if p.user.username in POSTS]
-    advisers = slot.advisers if slot.kind != ReceptionKind.LEADER_DAY else []
-    teams = dict.fromkeys(TEAM_LABELS[a.team.name] for a in advisers)
-    return "、".join([*names, *teams]) or "社区两委干部"
-
-
-SCENES = {
-    ReceptionKind.LEADER_DAY: "onsite",
-    ReceptionKind.LEGAL_ADVICE: "onsite",
-    ReceptionKind.LEGAL_OUTREACH: "talk",
-    ReceptionKind.MEDIATION: "meeting",
-}
-
-
-def _summary(slot: Slot, rng: Random, served: int | None) -> str:
-    who, venue = _who(slot), slot.venue
-    if slot.status != ActivityStatus.HELD:
-        action = {
-            ReceptionKind.LEADER_DAY: "接待来访群众，欢迎居民当面反映诉求",
-            ReceptionKind.LEGAL_ADVICE: "提供免费法律咨询，欢迎居民携带相关材料前来",
-            ReceptionKind.LEGAL_OUTREACH: f"开展“{slot.title.split('·')[0]}”活动，欢迎居民参加",
-            ReceptionKind.MEDIATION: "受理矛盾纠纷调解申请，欢迎居民前来咨询",
-        }[slot.kind]
-        return f"{who}将在{venue}{action}。"
-    detail = fill(rng, slot.detail, m=rng.randint(1, 3))
-    if slot.kind == ReceptionKind.LEADER_DAY:
-        text = f"{who}在{venue}开展领导下访接待，面对面听取群众诉求，接待群众{served}人。{detail}"
-        if slot.advisers:
-            text += LEADER_LAWYER
-    elif slot.kind == ReceptionKind.LEGAL_ADVICE:
-        text = f"{who}在{venue}坐班提供法律咨询，接待咨询群众{served}人。{detail}"
-    elif slot.kind == ReceptionKind.LEGAL_OUTREACH:
-        label = slot.title.split("·")[0]
-        text = f"{who}在{venue}开展“{label}”活动，{served}名居民参加。{detail}"
-    else:
-        text = f"{who}在{venue}开展调解进社区活动，接待群众{served}人。{detail}"
-    ending = CASES_SENTENCE.format(k=slot.cases) if slot.cases else NO_CASES[slot.kind]
-    return text + ending
-
-
-def _served(slot: Slot, rng: Random) -> int:
-    low, high = {
-        ReceptionKind.LEADER_DAY: (8, 30),
-        ReceptionKind.LEGAL_ADVICE: (6, 24),
-        ReceptionKind.LEGAL_OUTREACH: (25, 60),
-        ReceptionKind.MEDIATION: (5, 18),
-    }[slot.kind]
-    if slot.kind == ReceptionKind.LEGAL_OUTREACH:
-        return max(low, min(high, int(rng.gauss(42, 9))))
-    return max(rng.randint(low, high), slot.cases + 3)
-
-
-def _cancel_reason(slot: Slot, rng: Random) -> str:
-    month = slot.day.month
-    if month in (11, 12, 1, 2, 3) and rng.random() < 0.4:
-        return CANCEL_REASONS["snow"]
-    if slot.kind == ReceptionKind.LEADER_DAY:
-        return CANCEL_REASONS[slot.author]
-    if slot.kind == ReceptionKind.LEGAL_OUTREACH and slot.venue.endswith("广场"):
-        return CANCEL_REASONS["sand" if month in (3, 4, 5) else "rain"]
-    return CANCEL_REASONS[slot.kind]
-
-
-def rows_of(slots: list[Slot], places: Places, rng: Random) -> list[Row]:
-    """The Reception rows (not yet written), with officials and advisers."""
-    rows = []
-    users = places.refs.users
-    for slot in slots:
-        start = places.refs.at(slot.day, slot.hour, slot.minute)
-        held = slot.status == ActivityStatus.HELD
-        served = _served(slot, rng) if held else None
-        reception = Reception(
-            kind=slot.kind,
-            title=slot.title[:120],
-            starts_at=start,
-            ends_at=start + timedelta(minutes=slot.minutes),
-            community=slot.community,
-            grid=slot.grid,
-            compound=slot.compound,
-            venue=slot.venue,
-            summary=_summary(slot, rng, served),
-            status=slot.status,
-            is_published=True,
-            created_by=users[slot.author],
-            residents_served=served,
-        )
-        if slot.status == ActivityStatus.CANCELLED:
-            reception.cancel_reason = _cancel_reason(slot, rng)
-        m2m: dict[str, list[Any]] = {"officials": slot.officials, "advisers": slot.advisers}
-        rows.append(Row(reception, m2m, scene=SCENES[slot.kind] if held else ""))
-    return rows
-
-
-def assign_counts(slots: list[Slot], rng: Random, total: int = CASES) -> None:
-    """How many requests each held reception gets (its summary says so)."""
-    held = [s for s in slots if s.status == ActivityStatus.HELD]
-    for _ in range(total):
-        room = [s for s in held if s.cases < CASE_ODDS[s.kind][1]]
-        if not room:
-            return
-        rng.choices(room, weights=[CASE_ODDS[s.kind][0] for s in room])[0].cases += 1
-
-
-@dataclass
-class Written:
-    """What ``write_year`` wrote: the demo year's held receptions (with the slot each came
-    from) for the requests to be registered at, and how many photos."""
-
-    held: list[tuple[Reception, Slot]]
-    photos: int
-
-
-def write_year(refs: Refs, rng: Random) -> Written:
-    """The year, the coming weeks and the photos."""
-    places = Places.load(refs)
-    slots = year_slots(places, rng, base=True)
-    assign_counts(slots, rng)
-    rows = rows_of([*slots, *upcoming_slots(places, rng)], places, rng)
-    write(rows)
-    photos = attach_photos(rows, rng)
-    year = zip(rows[: len(slots)], slots, strict=True)  # the planned ones come last
-    held = [(row.obj, slot) for row, slot in year if slot.status == ActivityStatus.HELD]
-    return Written(held, photos)
+def write_year(world: World) -> tuple[list[tuple[Reception, int]], int]:
+    """The year and the next weeks; returns the held receptions with the number of requests
+    each had (registered later through the case services) and the number of photos."""
+    routine, rng, words = Routine(world), world.rng, data("receptions")
+    year, requests = routine.year(), words["requests"]
+    held = [s for s in year if s["reception"].status == HELD]
+    for _ in range(requests["total"]):
+        room = [s for s in held if s["cases"] < requests[s["reception"].kind][1]]
+        weights = [requests[s["reception"].kind][0] for s in room]
+        rng.choices(room, weights=weights)[0]["cases"] += 1
+    others, rows = [c for c in routine.communities if c != routine.home], words["routine"]
+    for name, days in words["upcoming"]:
+        day = working(world.today + timedelta(days=days + rng.randint(0, 2)))
+        row = next(r for r in rows if r["name"] == name)
+        year.append(routine.slot(row, rng.choice(others), day, PLANNED))
+    for slot in year:
+        routine.write(slot)
+    album, photos = Album(rng), 0
+    for kind, (quota, scene) in words["photos"].items():
+        chosen = [s["reception"] for s in held if s["reception"].kind == kind]
+        for reception in rng.sample(chosen, k=min(quota, len(chosen))):
+            for order in range(2 if rng.random() < 0.4 else 1):
+                caption = rng.choice(words["captions"][kind])
+                photo = ReceptionPhoto(activity=reception, caption=caption, sort_order=order)
+                album.photograph(photo, scene)
+                photos += 1
+    return [(s["reception"], s["cases"]) for s in held if s["cases"]], photos

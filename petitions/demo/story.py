@@ -1,318 +1,302 @@
-"""One case's life written through the services, each step at its own historical moment.
-
-A generator builds ``Plan``s (when a request arrived and what happens to it); ``run_plans``
-plays them in the order they arrived, so case numbers follow the calendar. A step whose moment
-is still in the future is not taken (``Stop``): the case simply stays where it is today, which
-is how the recent requests end up open, waiting for sign-for or for a follow-up visit.
-"""
+"""The player: a plan's script (data/scripts.toml, which says how steps are written) played
+through the public services of ``petitions.services``, one method ``step_<name>`` a step, as the
+plan's accounts and inside ``portal.clock.frozen``: timestamps, timeline and deadlines carry
+each step's moment. A step still to come is not taken (``Stop``): the case stays as it is."""
 
 from __future__ import annotations
 
-import contextlib
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from random import Random
+import re
+from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from petitions import services
-from petitions.demo.clock import Clock
-from petitions.demo.people import People
-from petitions.demo.refs import SECRETARY, Refs
-from petitions.models import (
-    Case,
-    FollowUp,
-    Satisfaction,
-)
+from petitions import services as s
+from petitions.demo.world import MEDIATOR, SECRETARY, World, data, working, working_days_back
+from petitions.models import Case
+from portal import clock, workdays
+
+STEP = re.compile(r"(\w+)(?: ([\d.]+)-([\d.]+)([mhdD]))?(?: (\d+)%)?$")
+RATINGS = ["satisfied", "basically", "dissatisfied"]
 
 
 class Stop(Exception):
     """The next step would happen after the present moment."""
 
 
-@dataclass
-class Run:
-    """Everything one seeding run shares."""
-
-    refs: Refs
-    rng: Random
-    clock: Clock
-    horizon: datetime  # nothing happens after this moment (a little before the real now)
-    people: People
-    counters: Counter = field(default_factory=Counter)  # e.g. mediation agreement numbers
-
-    def pick_time(self, day: date, start: int = 9, end: int = 17) -> datetime:
-        """A moment in office hours on ``day``."""
-        minutes = self.rng.randint(start * 60, end * 60 - 1)
-        return self.refs.at(day, minutes // 60, minutes % 60)
-
-
-@dataclass
-class Plan:
-    """A case to write: when it arrived and the function that tells its story."""
-
-    moment: datetime
-    tell: Callable[[Story], None]
-    order: int = 0
+def cn_day(day: date) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 class Story:
-    """The case being written and the moment reached; each step moves the moment on."""
+    def __init__(self, world: World, plan: dict[str, Any]) -> None:
+        self.world, self.plan, self.rng, self.words = world, plan, world.rng, plan["words"]
+        self.script = data("scripts")["script"][plan["script"]]
+        self.notes = data("petitions")["notes"]
+        self.t, self.case, self.held, self.gap = plan["moment"], None, 0, 7
+        place, community = plan["compound"] or plan["grid"].community, plan["grid"].community
+        unit = world.profiles[plan["handler"]].unit or "社区"
+        self.values = {"c": place.name, "community": community.name, "unit": unit}
+        self.values |= {k: self.rng.randint(1, n) for k, n in (("b", 18), ("u", 4), ("f", 6))}
 
-    def __init__(self, run: Run, moment: datetime) -> None:
-        self.run = run
-        self.refs = run.refs
-        self.rng = run.rng
-        self.t = moment
-        self.case: Case | None = None
-
-    # -- time --------------------------------------------------------------------------------
-
-    def later(
-        self, *, minutes: int = 0, hours: float = 0, days: int = 0, office: bool = True
-    ) -> Story:
-        """Move on; during office hours unless ``office`` is False."""
-        t = self.t + timedelta(days=days, hours=hours, minutes=minutes)
-        if office:
-            t = self.refs.cal.office(t)
-        self.t = max(t, self.t + timedelta(minutes=1))
-        return self
-
-    def on(self, day: date, start: int = 9, end: int = 17) -> Story:
-        """Move to a moment in office hours on ``day``, or the next working day (never back)."""
-        while not self.refs.cal.is_working(day):
-            day += timedelta(days=1)
-        t = self.run.pick_time(day, start, end)
-        self.t = max(t, self.t + timedelta(minutes=1))
-        return self
-
-    def workdays(self, n: int) -> Story:
-        """Move to a moment in office hours ``n`` working days later."""
-        day = self.refs.cal.add_working_days(timezone.localtime(self.t).date(), n)
-        return self.on(day)
+    def play(self) -> None:
+        for step in self.script["steps"]:
+            name, low, high, unit, odds = STEP.match(step).groups()
+            if not odds or self.rng.random() * 100 < int(odds):
+                if unit:
+                    self.wait(float(low), float(high), unit)
+                if name != "wait":  # a step of its own; "wait" only waits
+                    getattr(self, f"step_{name}")()
 
     @property
     def day(self) -> date:
         return timezone.localtime(self.t).date()
 
-    def _go(self) -> None:
-        if self.t > self.run.horizon:
+    def wait(self, low: float, high: float, unit: str) -> None:
+        n = self.rng.uniform(low, high)
+        if unit in "dD":
+            later = self.day + timedelta(days=round(n))
+            return self.on(workdays.add_working_days(self.day, round(n)) if unit == "d" else later)
+        t = timezone.localtime(self.t + timedelta(minutes=n * (60 if unit == "h" else 1)))
+        if not workdays.is_working_day(t.date()) or not 8 <= t.hour < 17:  # the office is shut
+            t = self.world.at(working(t.date() + timedelta(days=t.hour >= 8)), 8, 30)
+        self.t = t
+
+    def on(self, day: date) -> None:
+        """A moment in office hours on ``day`` or the next working day (never back)."""
+        t = self.world.at(working(day), *divmod(self.rng.randint(9 * 60, 17 * 60 - 1), 60))
+        self.t = max(t, self.t + timedelta(minutes=1))
+
+    def go(self, service: Any, actor: str | None, *args: Any, **kwargs: Any) -> Any:
+        """Take a step now as ``actor`` (a username or the plan's "registrar", "manager")."""
+        if self.t > self.world.horizon:
             raise Stop
-        self.run.clock.moment = self.t
+        if actor == "handler" and self.case is not None:
+            actor = self.world.usernames[self.case.handler_id]
+        actor = self.plan[actor] if actor in ("registrar", "manager") else actor
+        with clock.frozen(self.t):
+            done = service(*(args or [self.case]), actor=self.world.users.get(actor), **kwargs)
+        self.case = done if isinstance(done, Case) else done.case
+        return done
 
-    def _user(self, username: str | None) -> Any:
-        return None if username is None else self.refs.user(username)
+    def fill(self, key: str) -> str:
+        return self.words.get(key, "").format_map(self.values)
 
-    # -- the steps ---------------------------------------------------------------------------
+    def note(self, key: str) -> str:
+        return self.notes.get(f"{key}_{self.script.get('family', self.plan['script'])}", "")
 
-    def register(self, actor: str | None, **fields: Any) -> Case:
-        self._go()
-        intake = services.CaseIntake(received_at=self.t, **fields)
-        self.case = services.register_case(intake, actor=self._user(actor))
-        return self.case
+    def pick(self, pool: str) -> str:
+        return self.rng.choice(data("petitions")["pools"][pool])
 
-    def accept(self, actor: str, note: str = "", triage: str | None = None) -> None:
-        """受理; ``triage`` None keeps the class chosen at registration."""
-        self._go()
-        self.case = services.accept_case(
-            self.case, actor=self._user(actor), note=note, triage=triage
-        )
+    def compose(self, spot: bool = False) -> tuple[str, str]:
+        """Result and reply: a lead (when, how it came in), the matter's words, an opening and a
+        closing — so no two cases read the same."""
+        parts, rng = data("replies"), self.rng
+        values = {**self.values, "spot": self.fill("spot")}
+        values["source"] = parts["source"][self.plan["channel"]].format_map(values)
+        lead = rng.choice(parts["spot_leads" if spot else "result_leads"]).format_map(values)
+        result = lead + (values["spot"] if spot else self.fill("result"))
+        reply = parts["spot_reply"] if spot else self.fill("reply")
+        reply = rng.choice(parts["openings"]) + reply + rng.choice(parts["closings"])
+        return result, reply.format_map(values)
 
-    def reject(self, actor: str, reason: str) -> None:
-        self._go()
-        self.case = services.reject_case(self.case, actor=self._user(actor), reason=reason)
+    def step_register(self, **fields: Any) -> None:
+        plan, people = self.plan, self.world.people
+        self.values["received"] = cn_day(self.day)
+        parties = plan.get("parties") or [people.petitioner(plan["compound"])]
+        if plan.get("respondent"):
+            parties.append(people.new(plan["compound"], role="respondent"))
+        intake = {k: plan[k] for k in ("kind", "channel", "grid", "compound")}
+        intake |= {"category": self.world.categories[plan["category"]], "parties": parties}
+        intake |= {"community": plan["grid"].community, "received_at": self.t}
+        intake |= {"address": plan["compound"].name if plan["compound"] else ""}
+        intake |= {"title": self.fill("title")[:80], "content": self.fill("content")}
+        intake |= {"triage": self.script.get("triage", ""), **plan["register"], **fields}
+        self.go(s.register_case, "registrar", s.CaseIntake(**intake))
 
-    def assign(
-        self,
-        actor: str,
-        handler: str,
-        *,
-        co: tuple[str, ...] = (),
-        mediators: tuple[str, ...] = (),
-        note: str = "",
-    ) -> None:
-        self._go()
-        self.case = services.assign_case(
-            self.case,
-            actor=self._user(actor),
-            handler=self.refs.profile(handler),
-            co_handlers=[self.refs.profile(u) for u in co],
-            mediators=[self.refs.profile(u) for u in mediators],
-            note=note,
-        )
+    def step_spot(self) -> None:
+        """当场解决: registered, accepted and concluded in one step where it was raised."""
+        self.values["received"] = cn_day(self.day)
+        result, reply = self.compose(spot=True)
+        self.step_register(triage="on_the_spot", on_the_spot_result=result, on_the_spot_reply=reply)
 
-    @property
-    def handler(self) -> str:
-        return self.refs.username_of(self.case.handler_id)
+    def step_accept(self) -> None:
+        self.go(s.accept_case, "manager", note=self.note("accept"))
 
-    def sign(self) -> None:
-        self._go()
-        self.case = services.sign_case(self.case, actor=self._user(self.handler))
+    def step_reject(self) -> None:
+        self.go(s.reject_case, "manager", reason=self.words["reason"])
 
-    def bounce(self, reason: str) -> None:
-        self._go()
-        self.case = services.bounce_case(self.case, actor=self._user(self.handler), reason=reason)
+    def step_assign(self) -> None:
+        """交办; after a bounce (退单), 改派 to the plan's ``reassign``."""
+        again = self.case.bounce_count > 0
+        note = self.notes["reassign"] if again else self.note("assign").format_map(self.values)
+        handler = self.world.profiles[self.plan["reassign" if again else "handler"]]
+        mediators = [self.world.profiles[MEDIATOR]] if "members" in self.plan else []
+        self.go(s.assign_case, "manager", handler=handler, mediators=mediators, note=note)
 
-    def progress(
-        self, note: str, *, actor: str | None = None, percent: int | None = None, public=False
-    ) -> None:
-        self._go()
-        self.case = services.add_progress(
-            self.case,
-            actor=self._user(actor or self.handler),
-            note=note,
-            progress=percent,
-            public=public,
-        )
+    def step_sign(self) -> None:
+        self.go(s.sign_case, "handler")
 
-    def converse(self, actor: str, note: str) -> None:
-        self._go()
-        self.case = services.record_conversation(self.case, actor=self._user(actor), note=note)
+    def step_bounce(self) -> None:
+        self.go(s.bounce_case, "handler", reason=data("petitions")["bounce"][self.plan["category"]])
 
-    def mediate(self, actor: str, mediators: list[Any], summary: str, **fields: Any) -> Any:
-        """A mediation session (调解记录), with its timeline entry."""
-        self._go()
-        session = services.record_mediation_session(
-            self.case,
-            actor=self._user(actor),
-            held_at=self.t,
-            mediators=mediators,
-            notes=summary,
-            **fields,
-        )
-        self.case = session.case
-        return session
+    def step_progress(self, note: str = "", percent: Any = None, public: bool = False) -> None:
+        note = note or self.notes.get(self.script.get("progress", "")) or self.pick("progress")
+        public = public or self.rng.random() < 0.3
+        self.go(s.add_progress, "handler", note=note, progress=percent, public=public)
 
-    def agree(self, actor: str, **fields: Any) -> Any:
-        """The mediation agreement (调解协议), with its timeline entry."""
-        self._go()
-        agreement = services.record_agreement(self.case, actor=self._user(actor), **fields)
-        self.case = agreement.case
-        return agreement
+    def step_notes(self) -> None:
+        for note in self.words["notes"]:
+            self.wait(3, 8, "d")
+            self.step_progress(note)
 
-    def judicial_application(self, actor: str, agreement: Any, day: date) -> None:
-        """The parties applied for judicial confirmation on ``day``: written down then, or now if
-        the story is past it (a fixed hour: no draw from the run's random numbers)."""
-        self.t = max(self.t, self.refs.at(day, 10, 0))
-        self._go()
-        self.case = services.change_agreement(
-            agreement, actor=self._user(actor), judicial_confirmation_applied_on=day
-        ).case
+    def step_work(self) -> None:
+        """Notes on the way to the day it is concluded: by the deadline, mostly early."""
+        due = self.case.conclude_due or workdays.add_working_days(self.day, 5)
+        end = self.day + (due - self.day) * self.rng.triangular(0, 1, 0)
+        if self.rng.random() < self.script.get("late", 0):
+            end = workdays.add_working_days(due, self.rng.randint(1, 4))
+        start, notes = self.day, self.rng.choice([0, 1, 1, 2])
+        for n in range(notes if (end - start).days >= 2 else 0):
+            self.on(start + (end - start) * (n + 1) / (notes + 1))
+            self.step_progress()
+        self.on(max(end, self.day))
 
-    def refer(self, actor: str, deliberation: Any) -> None:
-        """提交议事协商会: the ledger case is put to the meeting whose decision will settle it."""
-        self._go()
-        self.case = services.refer_to_deliberation(
-            self.case, actor=self._user(actor), deliberation=deliberation
-        )
+    def step_conclude(self) -> None:
+        if not self.words.get("result"):
+            raise Stop  # still being looked into
+        self.values["done"] = cn_day(self.day)
+        result, reply = self.compose()
+        if self.case.conclusion_count:
+            result = self.notes["redo_result"].format(result=result)
+        flags = {"dual_settlement": bool(self.script.get("dual"))}
+        flags["is_publishable"] = self.rng.random() < self.script.get("publish", 0.04)
+        self.go(s.conclude_case, "handler", result=result, reply=reply, **flags)
 
-    def decide(self, actor: str, *, deliberation: Any = None, leadership: Any = None) -> None:
-        """A decision about this case: of the meeting it was put to, or a leadership decision,
-        which names it (as the secretary does when recording the meeting's decisions)."""
-        self._go()
-        if leadership is not None:
-            leadership.cases.add(self.case)
-        self.case = services.link_decision(
-            self.case,
-            actor=self._user(actor),
-            deliberation_decision=deliberation,
-            leadership_decision=leadership,
-        )
+    def step_visit(self, satisfaction: str = "", comment: str = "") -> None:
+        """回访 — by the secretary if the visitor worked on it, online if he did too."""
+        visitor = self.plan["manager"] if self.plan["visitor"] == "" else self.plan["visitor"]
+        if visitor and s.worked_on(self.case, self.world.users[visitor]):
+            also = s.worked_on(self.case, self.world.users[SECRETARY])
+            visitor = None if visitor == SECRETARY or also else SECRETARY
+        weights = self.script.get("weights", [78, 22, 0])
+        satisfaction = satisfaction or self.rng.choices(RATINGS[:2], weights=weights[:2])[0]
+        rated = {"satisfaction": satisfaction, "comment": comment}
+        self.go(s.record_followup, visitor, method="phone" if visitor else "online", **rated)
 
-    def extend(self, days: int, reason: str, actor: str = "shuji") -> None:
-        self._go()
-        self.case = services.extend_deadline(
-            self.case, actor=self._user(actor), days=days, reason=reason
-        )
+    def step_reopen(self) -> None:
+        """回访 不满意 → 重办: the handler starts again."""
+        self.step_visit("dissatisfied", self.pick("dissatisfied"))
+        self.wait(1, 20, "h")
+        self.step_progress(self.pick("redo"), public=True)
 
-    def pause(self, actor: str, reason: str) -> None:
-        self._go()
-        self.case = services.pause_clock(self.case, actor=self._user(actor), reason=reason)
+    def step_archive(self) -> None:
+        self.go(s.archive_case, SECRETARY)
 
-    def resume(self, actor: str) -> None:
-        self._go()
-        self.case = services.resume_clock(self.case, actor=self._user(actor))
+    def step_converse(self) -> None:
+        actor = self.plan.get("converser", "handler")
+        self.go(s.record_conversation, actor, note=self.fill("conversation"))
 
-    def conclude(
-        self,
-        result: str,
-        reply: str,
-        *,
-        actor: str | None = None,
-        dual: bool = False,
-        publish: bool = False,
-    ) -> None:
-        self._go()
-        self.case = services.conclude_case(
-            self.case,
-            actor=self._user(actor or self.handler),
-            result=result,
-            reply=reply,
-            dual_settlement=dual,
-            is_publishable=publish,
-        )
+    def step_extend(self) -> None:
+        days, reason = self.rng.randint(*self.script["extension"]), self.pick("extension")
+        self.go(s.extend_deadline, SECRETARY, days=days, reason=reason)
 
-    def follow_up(
-        self,
-        actor: str | None,
-        satisfaction: str,
-        *,
-        method: str = FollowUp.Method.PHONE,
-        comment: str = "",
-    ) -> None:
-        self._go()
-        if services.worked_on(self.case, self._user(actor)):
-            # Nobody rates their own work: the party secretary calls the resident, or, when
-            # the secretary took part, the resident rates it online.
-            secretary_too = services.worked_on(self.case, self._user(SECRETARY))
-            actor = None if actor == SECRETARY or secretary_too else SECRETARY
-        if actor is None:
-            method = FollowUp.Method.ONLINE
-        self.case = services.record_followup(
-            self.case,
-            actor=self._user(actor),
-            satisfaction=satisfaction,
-            method=method,
-            comment=comment,
-        )
+    def step_supervise(self) -> None:
+        self.on(workdays.add_working_days(self.case.conclude_due, self.rng.randint(2, 4)))
+        self.go(s.supervise_case, SECRETARY, note=self.pick("supervise"))
 
-    def supervise(self, actor: str, note: str) -> None:
-        self._go()
-        self.case = services.supervise_case(self.case, actor=self._user(actor), note=note)
+    def step_refer(self) -> None:
+        decision = self.plan.get("decision")
+        if decision and decision.deliberation:
+            meeting = decision.deliberation.deliberation
+            self.go(s.refer_to_deliberation, "manager", deliberation=meeting)
+        self.step_progress(self.notes["ledger_progress"], public=True)
 
-    def archive(self, actor: str) -> None:
-        self._go()
-        self.case = services.archive_case(self.case, actor=self._user(actor))
+    def step_pause(self) -> None:
+        if self.plan.get("decision"):
+            self.go(s.pause_clock, "manager", reason=self.notes["pause"])
 
-    # -- common endings ----------------------------------------------------------------------
+    def step_decide(self) -> None:
+        """The decision that settles it (the leaders' names it); none yet: it waits."""
+        if not (decision := self.plan.get("decision")):
+            raise Stop
+        self.on(workdays.add_working_days(decision.day, self.rng.randint(0, 2)))
+        if decision.leadership:
+            decision.leadership.cases.add(self.case)
+        by = "manager" if decision.deliberation else SECRETARY
+        links = {"deliberation_decision": decision.deliberation}
+        self.go(s.link_decision, by, leadership_decision=decision.leadership, **links)
+        self.values.update(meeting=decision.meeting, decision=decision.text.rstrip("。"))
+        if self.case.is_paused:
+            self.wait(5, 60, "m")
+            self.go(s.resume_clock, "handler")
 
-    def rate(self, weights: tuple[int, int, int] = (76, 21, 3)) -> str:
-        return self.rng.choices(
-            [Satisfaction.SATISFIED, Satisfaction.BASICALLY, Satisfaction.DISSATISFIED],
-            weights=weights,
-        )[0]
+    def step_follow(self) -> None:
+        """长期跟踪: a note about every interval until 100 %. With ``miss_after``, that many on
+        time, then one far too late: while today is in the gap, the follow-up is missed."""
+        steps, interval = self.words["steps"], self.plan["register"]["followup_interval_days"]
+        miss, template = self.plan.get("miss_after"), self.notes["long_term_step"]
+        for n, step in enumerate(steps, start=1):
+            gap = interval - self.rng.randint(0, max(1, interval // 4))
+            if miss is not None:
+                gap = interval if n <= miss else interval * 3
+            self.on(self.day + timedelta(days=gap if n > 1 else self.rng.randint(1, 5)))
+            percent = min(95, n * 100 // (len(steps) + 1))
+            note = template.format(step=step.format_map(self.values), percent=percent)
+            self.step_progress(note, percent, public=True)
+        self.on(self.day + timedelta(days=interval - self.rng.randint(0, 3)))
+        self.step_progress(self.notes["long_term_done"], 100, public=True)
 
-    def visit_and_file(
-        self, actor: str | None, *, satisfaction: str | None = None, archiver: str = "shuji"
-    ) -> None:
-        """The follow-up visit a few days after the conclusion, and for most old cases the
-        archive at the end of the month after."""
-        self.workdays(self.rng.randint(1, 3))
-        self.follow_up(actor, satisfaction or self.rate((78, 22, 0)))
-        if self.rng.random() < 0.6:
-            day = self.day.replace(day=1) + timedelta(days=32)
-            self.on(day.replace(day=1) + timedelta(days=self.rng.randint(0, 9)))
-            self.archive(archiver)
+    def step_meet(self, final: bool = False) -> Any:
+        """A mediation session a few days on; the last may end in a written agreement."""
+        self.on(self.day + timedelta(days=self.gap))
+        sessions, members, rng = self.words["sessions"], self.plan["members"], self.rng
+        outcome = "oral" if final else "continue"
+        if final and rng.random() < self.script.get("agreement", 0):
+            outcome = "agreement"
+        self.held += 1
+        notes = sessions[-1] if final else sessions[self.held - 1]
+        session = {"held_at": self.t, "outcome": outcome, "parties_present": self.plan["present"]}
+        session["mediators"] = rng.sample(members, k=min(len(members), rng.randint(1, 2)))
+        session["place"] = self.pick("mediation_places").format_map(self.values)
+        session["method"] = rng.choice(["face_to_face", "joint"] + ["separate"] * (not final))
+        return self.go(s.record_mediation_session, MEDIATOR, notes=notes, **session)
 
+    def step_sessions(self) -> None:
+        """The sessions before the last (for a recent agreement: 3–17 working days ago)."""
+        count = len(self.words["sessions"])
+        self.gap = self.rng.randint(*self.script.get("gap", [4, 12]))
+        if self.script.get("recent"):
+            last = working_days_back(self.world.today, self.rng.randint(3, 17))
+            self.gap = max(2, (last - self.day).days // count)
+        while self.held < count - 1:
+            self.step_meet()
 
-def run_plans(run: Run, plans: list[Plan]) -> None:
-    """Play the plans in the order their requests arrived."""
-    for order, plan in enumerate(plans):
-        plan.order = order
-    for plan in sorted(plans, key=lambda p: (p.moment, p.order)):
-        story = Story(run, plan.moment)
-        with contextlib.suppress(Stop):
-            plan.tell(story)
+    def step_settle(self) -> None:
+        """The last session, and the agreement (调解协议) when it is its outcome."""
+        session = self.step_meet(final=True)
+        if session.outcome != "agreement":
+            return
+        self.world.agreements += 1
+        parties = self.case.parties.select_related("person")
+        signed = {"signed_on": self.day, "mediators": list(session.mediators.all())}
+        signed["parties"] = "；".join(f"{p.get_role_display()}：{p.person.name}" for p in parties)
+        number = self.notes["agreement_number"].format(year=self.day.year, n=self.world.agreements)
+        signed |= {k: self.fill(k) for k in ("facts", "responsibilities", "terms", "performance")}
+        self.go(s.record_agreement, MEDIATOR, session=session, agreement_number=number, **signed)
+
+    def step_review(self) -> None:
+        """The petitioner asks for a review (复查) of the answer within days."""
+        original, words = self.case, data("petitions")["review"]
+        person = original.parties.get(role="petitioner").person
+        party = s.PartyData(person.name, person.phone, person.id_number, person.address)
+        title = f"{words['title']}（原事项 {original.number}）"
+        plan = {**self.plan, "moment": self.t, "script": "review", "channel": "visit"}
+        plan |= {"compound": None, "kind": "review", "parties": [party], "visitor": SECRETARY}
+        plan |= {"words": {**words, "title": title}, "register": {"reviews": original}}
+        plan |= dict.fromkeys(("registrar", "manager", "handler"), SECRETARY)
+        review = Story(self.world, plan)
+        try:
+            review.play()
+        finally:
+            self.t = max(self.t, review.t)

@@ -86,8 +86,8 @@ def typed_text(value: Any, *, limit: int = TEXT_LIMIT) -> str:
     return text
 
 
-# An unfilled blank of a reply template (petitions.demo.replies: 【日期】, 【地点】): text with
-# one left in must not reach a resident.
+# An unfilled blank of a reply template (【日期】, 【地点】; see the demo's in
+# petitions/demo/data/replies.toml): text with one left in must not reach a resident.
 PLACEHOLDER = re.compile(r"【[^【】\n]{1,20}】")
 
 

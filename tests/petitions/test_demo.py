@@ -528,3 +528,12 @@ def test_the_summary_prints_what_the_home_page_shows_and_every_period(demo, clie
         )
         assert counter, label
         assert (counter[1], counter[2]) == (number.replace(",", ""), unit), label
+
+
+def test_results_and_replies_vary_as_real_ones_do(demo):
+    """Each result and reply is composed from parts and the case's specifics (when and how it
+    came in, where, who handled it): they do not repeat word for word across cases."""
+    for field in ("result", "reply"):
+        texts = [t for t in Case.objects.values_list(field, flat=True) if t]
+        assert len(texts) >= 900, field
+        assert len(set(texts)) >= 0.95 * len(texts), field
