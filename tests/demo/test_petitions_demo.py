@@ -3,8 +3,8 @@ and 410+ on-site requests solved), every channel and class, today's spread of st
 written as they happened, deadlines the rules agree with, a year of petition receptions (180+)
 with the requests registered at them, and nothing duplicated by a second run.
 
-The demo is seeded once for the module (about 20 s) inside a transaction rolled back at the
-end; each test runs in its own savepoint on top of it.
+The whole demo is seeded once for every module of tests/demo (see its conftest); each test
+runs in its own savepoint on top of it.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, F, Q
-from django.test import override_settings
 from django.utils import timezone
 
 from outreach.models import ActivityStatus
@@ -48,6 +46,7 @@ from petitions.models import (
     Triage,
 )
 from petitions.stats import reception_totals
+from portal import clock
 from portal.demo import ACCOUNTS
 from portal.privacy import canonical_id_number
 
@@ -63,22 +62,6 @@ def seed() -> str:
     out = StringIO()
     call_command("seed_demo", allow_production=True, quiet_logins=True, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole demo, seeded once; rolled back when the module is done."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield seed()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def user(username: str):
@@ -114,9 +97,10 @@ def test_the_headline_figures_come_from_linked_cases(demo):
     # The seeder's summary says what the records say.
     total, overdue = Case.objects.count(), Case.objects.overdue().count()
     assert (
-        f"：共 {total:,} 件（调查研究 {research.count():,}，现场办公 {onsite.count():,}）" in demo
+        f"：共 {total:,} 件（调查研究 {research.count():,}，现场办公 {onsite.count():,}）"
+        in demo.output
     )
-    assert f"超期 {overdue:,}" in demo
+    assert f"超期 {overdue:,}" in demo.output
 
 
 def test_every_channel_class_and_kind_is_there(demo):
@@ -319,7 +303,7 @@ def test_petitioners_are_invented_and_some_come_back(demo):
 
 
 def test_timelines_were_written_as_they_happened(demo):
-    now = timezone.now()
+    now = clock.now()
     events = defaultdict(list)
     for row in CaseEvent.objects.order_by("case_id", "pk").values_list("case_id", "at", "kind"):
         events[row[0]].append(row[1:])
@@ -379,10 +363,10 @@ def test_a_year_of_petition_receptions(demo):
     assert all(n >= 20 for n in totals.by_kind.values()), totals.by_kind
     assert (
         f"：{totals.events:,} 次，接待群众 {totals.residents_served:,} 人次，"
-        f"现场登记诉求 {totals.cases_opened:,} 件" in demo
+        f"现场登记诉求 {totals.cases_opened:,} 件" in demo.output
     )
 
-    now = timezone.now()
+    now = clock.now()
     held = Reception.objects.held()
     assert not held.filter(starts_at__gte=now).exists()
     assert not held.filter(starts_at__lt=now - timedelta(days=367)).exists()
@@ -487,7 +471,7 @@ PROGRESS = re.compile(r"^  \[(\d+)/(\d+)\] (.+) … (.+)，(\d+) s$")
 def test_the_long_first_run_shows_every_stage_as_it_goes(demo):
     """One line per stage, numbered to the total announced, each with what it wrote and its
     seconds; the cases (the longest part) come a stretch of the year at a time and add up."""
-    stages = [m for m in map(PROGRESS.match, demo.splitlines()) if m]
+    stages = [m for m in map(PROGRESS.match, demo.output.splitlines()) if m]
     assert [int(m[1]) for m in stages] == list(range(1, len(stages) + 1))
     assert {int(m[2]) for m in stages} == {len(stages)}
     case_stages = [m for m in stages if m[3].startswith("诉求（")]
@@ -503,7 +487,7 @@ def test_the_summary_prints_what_the_home_page_shows_and_every_period(demo, clie
     """`make run` printed 84 talks where the home page showed 80, both without a period and
     with 场 in one place and 次 in another: the summary now repeats the home page's counters
     from the same read function (same period, same units) and every line names its period."""
-    summary = [line for line in demo.splitlines() if line.startswith("  ") and "：" in line]
+    summary = [line for line in demo.output.splitlines() if line.startswith("  ") and "：" in line]
     summary = [line for line in summary if not PROGRESS.match(line)]
     for line in summary:
         heading = line.split("：", 1)[0]
