@@ -33,9 +33,9 @@ from outreach.models import (
     VisitKind,
 )
 from portal import clock
-from portal.demo import SeedContext
 from portal.models import Compound, Grid, StaffProfile
 from portal.roles import Role
+from portal.seeding import SeedContext
 from portal.volume import Table, Writer, json_text, plan_of, span, volume_communities
 
 STAGES = 1

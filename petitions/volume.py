@@ -52,9 +52,9 @@ from petitions.models import (
 )
 from petitions.services.base import RESIDENT_UNIT, TRACKING_ALPHABET, TRACKING_LENGTH
 from portal import clock
-from portal.demo import SeedContext
 from portal.models import Compound, Grid, StaffProfile
 from portal.roles import Role
+from portal.seeding import SeedContext
 from portal.volume import (
     Calendar,
     Table,

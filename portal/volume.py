@@ -41,9 +41,9 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from portal import clock
-from portal.demo import SeedContext
 from portal.models import CalendarDay, Community, Compound, Grid, StaffProfile
 from portal.roles import GROUP_NAMES, Role
+from portal.seeding import SeedContext
 from portal.workdays import is_working_day
 
 MAX_SCALE = 100

@@ -18,10 +18,11 @@ from outreach.models import PRACTICE_MODELS, OnsiteSession, PolicyTalk
 from outreach.services import plan_from_rota
 from outreach.stats import practice_totals, upcoming_activities
 from outreach.views import UPCOMING_DAYS
-from portal.demo import SeedContext, texts
+from portal.demo import texts
 from portal.demo.photos import Album
 from portal.formats import cn_period
 from portal.periods import year_back
+from portal.seeding import SeedContext
 
 __all__ = ["seed"]
 

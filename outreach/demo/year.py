@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from outreach import models
 from outreach.demo.rows import Row, fill
-from portal.demo import SeedContext, texts
+from portal.demo import texts
 from portal.models import CalendarDay, Community, DayKind, Grid, StaffProfile, Team
+from portal.seeding import SeedContext
 
 # The demo accounts that register activities (portal's demo data) and where they work.
 SECRETARY, AREA_LEADER = "shuji", "baopian"

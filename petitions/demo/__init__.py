@@ -27,9 +27,9 @@ from petitions.demo.world import DEMO_ACCOUNTS, World, data
 from petitions.models import Case, Category, ReplyTemplate
 from petitions.stats import reception_totals
 from portal import clock
-from portal.demo import SeedContext
 from portal.formats import cn_date, cn_period
 from portal.periods import year_back
+from portal.seeding import SeedContext
 
 __all__ = ["seed"]
 

@@ -19,27 +19,18 @@ from django.db import models
 from PIL import Image, ImageDraw
 from PIL.TiffImagePlugin import IFDRational
 
+from portal.demo import texts
 from portal.images import IngestedImage, ingest_image, save_renditions
 
 # talk and meeting are indoors; stage, onsite and visit outdoors in front of housing blocks.
 SCENES = ("talk", "meeting", "stage", "onsite", "visit")
 W, H = 1600, 1200
 
-SKIN = [(238, 200, 170), (225, 185, 150), (205, 160, 125), (240, 210, 185)]
-HAIR = [(30, 25, 22), (45, 38, 32), (70, 60, 55), (150, 150, 150), (200, 200, 200)]
-CLOTHES = [
-    (40, 60, 110),
-    (170, 40, 40),
-    (60, 60, 60),
-    (30, 90, 70),
-    (200, 190, 170),
-    (120, 80, 50),
-    (90, 110, 150),
-    (220, 120, 40),
-    (140, 30, 60),
-    (235, 235, 235),
-]
-FACADES = [(214, 196, 170), (190, 170, 150), (200, 205, 210), (226, 214, 190), (176, 150, 140)]
+# Palettes (data/photos.toml): skin, hair, clothes and facade colours as [r, g, b].
+PALETTES = {
+    name: [tuple(c) for c in colours] for name, colours in texts("portal.demo", "photos").items()
+}
+SKIN, HAIR, CLOTHES, FACADES = (PALETTES[k] for k in ("skin", "hair", "clothes", "facades"))
 
 
 def _jitter(rng: Random, colour: tuple[int, int, int], amount: int = 14) -> tuple[int, ...]:

@@ -13,8 +13,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from petitions import services
-from portal.demo import DEMO_PASSWORD, SeedContext, seed
+from portal.demo import DEMO_PASSWORD, seed
 from portal.models import Grid, StaffProfile
+from portal.seeding import SeedContext
 from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login, screenshot
 from tests.petitions.factories_admin import new_case
 

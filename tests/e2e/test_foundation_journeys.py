@@ -4,8 +4,9 @@ from io import StringIO
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD, SeedContext, seed
+from portal.demo import DEMO_PASSWORD, seed
 from portal.models import Grid
+from portal.seeding import SeedContext
 from tests.e2e.conftest import PHONE, admin_login, screenshot
 
 

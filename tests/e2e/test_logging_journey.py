@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from outreach.models import ActivityStatus, OnsiteSession
 from petitions.models import Case, Channel
-from portal.demo import DEMO_PASSWORD, SeedContext, seed
+from portal.demo import DEMO_PASSWORD, seed
 from portal.models import Grid
+from portal.seeding import SeedContext
 from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login, open_page, screenshot
 from tests.images import plain_jpeg
 

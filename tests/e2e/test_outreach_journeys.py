@@ -11,8 +11,9 @@ from django.utils import timezone
 from PIL import Image
 
 from outreach.models import ActivityStatus, OnsiteSession, PolicyTalk
-from portal.demo import DEMO_PASSWORD, SeedContext, seed
+from portal.demo import DEMO_PASSWORD, seed
 from portal.models import Grid
+from portal.seeding import SeedContext
 from tests.e2e.conftest import admin_login, screenshot
 from tests.factories import make_session
 from tests.images import jpeg_with_gps

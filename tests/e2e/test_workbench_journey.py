@@ -14,9 +14,10 @@ from django.utils import timezone
 from outreach.models import ActivityStatus
 from petitions import services
 from petitions.models import Case
-from portal.demo import DEMO_PASSWORD, SeedContext, seed
+from portal.demo import DEMO_PASSWORD, seed
 from portal.models import Grid
 from portal.roles import Role
+from portal.seeding import SeedContext
 from tests.e2e.conftest import PHONE, SCREENSHOTS, admin_login, open_page
 from tests.factories import make_session, make_staff
 from tests.petitions.factories_admin import new_case

@@ -49,7 +49,7 @@ def test_each_stage_is_one_line_with_what_it_wrote_and_its_seconds(db):
 
 
 def test_a_stage_that_fails_ends_its_line_before_the_error():
-    from portal.demo import SeedContext
+    from portal.seeding import SeedContext
 
     out = StringIO()
     ctx = SeedContext(out=out, stages=2)

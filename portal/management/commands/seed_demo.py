@@ -10,9 +10,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal.demo import SeedContext, demo_logins
+from portal.demo import demo_logins
 from portal.figures import home_figures
 from portal.formats import cn_period
+from portal.seeding import SeedContext
 from portal.volume import MAX_SCALE
 
 # The apps that ship demo data, in the order they must run: each uses the earlier ones' rows.
@@ -80,7 +81,7 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write("载入演示数据…")
         wanted = self.apps_to_seed(options["only"])
-        modules = self.demo_modules(wanted)
+        modules = self.app_modules(wanted, "demo")
         # The volume for benchmarks (each app's `volume` module) follows the whole demo.
         volume = self.app_modules(wanted, "volume") if scale > 1 else []
         ctx.stages = sum(getattr(module, "STAGES", 0) for module in [*modules, *volume])
@@ -93,14 +94,9 @@ class Command(BaseCommand):
         if not options["quiet_logins"]:
             self.print_logins(str(options["address"]))
 
-    def demo_modules(self, wanted: set[str]) -> list[ModuleType]:
-        """Each app's `demo` module (with seed(ctx)), in INSTALLED_APPS order so later apps
-        can use earlier apps' data."""
-        return self.app_modules(wanted, "demo")
-
     def app_modules(self, wanted: set[str], name: str) -> list[ModuleType]:
-        """Each wanted app's module `name` (`demo`, `volume`) that exists, in INSTALLED_APPS
-        order."""
+        """Each wanted app's module `name` (`demo`, `volume`: with seed(ctx)) that exists, in
+        INSTALLED_APPS order, so later apps can use earlier apps' data."""
         modules = []
         for config in apps.get_app_configs():
             if config.name.split(".")[0] not in wanted:
