@@ -183,7 +183,7 @@ def test_ledger_cases_were_settled_by_decisions_about_them(demo):
 
 
 def test_todays_spread_of_states(demo):
-    today = timezone.localdate()
+    today = clock.today()
     assert Case.objects.overdue(today).count() >= 5
     assert Case.objects.due_soon(today).exists()
     assert Case.objects.awaiting_visit().exists()
@@ -260,7 +260,7 @@ def test_mediation_by_the_mediation_teams(demo):
 
     agreements = MediationAgreement.objects.all()
     assert agreements.count() >= 5
-    today = timezone.localdate()
+    today = clock.today()
     live = [
         a
         for a in agreements.filter(judicial_confirmation_applied_on__isnull=True)

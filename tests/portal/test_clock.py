@@ -149,3 +149,14 @@ def test_application_code_reads_the_time_through_the_clock_only():
     assert not found, "read the time through portal.clock (now/localnow/today):\n" + "\n".join(
         found
     )
+
+
+def test_the_demo_tests_read_the_time_through_the_clock_only():
+    """tests/demo runs at one frozen moment, another day under DEMO_TODAY: a test that read the
+    real time there would pass today and fail on that day."""
+    found = [
+        read
+        for path in sorted((ROOT / "tests" / "demo").rglob("*.py"))
+        for read in clock_reads(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ]
+    assert not found, "read the time through portal.clock in tests/demo:\n" + "\n".join(found)
