@@ -14,7 +14,7 @@ def year_to_date(today: date) -> tuple[date, date]:
 
 
 def year_back(today: date) -> tuple[date, date]:
-    """The same day a year ago to today: the demo's year of records (it ends yesterday)."""
+    """The same day a year ago to today: the demo's year of records."""
     try:
         start = today.replace(year=today.year - 1)
     except ValueError:  # 29 February

@@ -1,5 +1,5 @@
 """Writing demo activities as staff would have: through outreach.services, the clock set to the
-moment of each step. Used by this demo and by the petitions demo (its receptions)."""
+moment of each step."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ class Year:
         holidays = CalendarDay.objects.filter(kind=DayKind.HOLIDAY).values_list("date", flat=True)
         self.free = set(self.days) - set(holidays)
         for day in self.days:
-            if -1 <= (day - (self.festival("spring", day.year) or date.min)).days <= 6:
+            if -1 <= (day - self.festival("spring", day.year)).days <= 6:
                 self.free.discard(day)
         self.rotas: dict[Community, models.OnsiteRota] = {}
         self.used: Counter[str] = Counter()  # talk topics, so titles stay varied
@@ -83,8 +83,10 @@ class Year:
     def free_days(self, *weekdays: int) -> list[date]:
         return [day for day in self.days if day in self.free and day.weekday() in weekdays]
 
-    def festival(self, name: str, year: int) -> date | None:
-        return next((d for d in self.data["common"]["festivals"][name] if d.year == year), None)
+    def festival(self, name: str, year: int) -> date:
+        if day := next((d for d in self.data["common"]["festivals"][name] if d.year == year), None):
+            return day
+        raise ValueError(f"outreach/demo/data/common.toml: add the {name} festival of {year}")
 
     def who(self, profiles: list[StaffProfile]) -> str:
         """How a summary names the officials who came: by post, never by name."""
@@ -133,8 +135,10 @@ class Year:
     def fits(self, topic: dict, day: date) -> bool:
         if name := topic.get("festival"):
             when, (low, high) = self.festival(name, day.year), topic.get("window", [-6, 0])
-            return when is not None and low <= (day - when).days <= high
+            return low <= (day - when).days <= high
         if not fitting([topic], day) or day < topic.get("not_before", date.min):
+            return False
+        if day > topic.get("not_after", date.max):
             return False
         return not topic.get("outdoor") or 5 <= day.month <= 9
 
