@@ -48,6 +48,8 @@ from petitions.models import (
 from petitions.stats import reception_totals
 from portal import clock
 from portal.demo import ACCOUNTS
+from portal.formats import cn_period
+from portal.periods import year_back
 from portal.privacy import canonical_id_number
 
 pytestmark = pytest.mark.django_db
@@ -96,11 +98,15 @@ def test_the_headline_figures_come_from_linked_cases(demo):
 
     # The seeder's summary says what the records say.
     total, overdue = Case.objects.count(), Case.objects.overdue().count()
-    assert (
-        f"：共 {total:,} 件（调查研究 {research.count():,}，现场办公 {onsite.count():,}）"
-        in demo.output
-    )
+    assert f"：共 {total:,} 件，" in demo.output
     assert f"超期 {overdue:,}" in demo.output
+    # The year's solved ones, as the seed article counts them (调研发现并解决问题200余件,
+    # 解决诉求410余件), with their period.
+    start, end = year_back(clock.today())
+    year = {"status__in": SETTLED, "received_at__date__range": (start, end)}
+    solved = f"调查研究发现 {research.filter(**year).count():,} 件"
+    solved += f"，现场办公 {onsite.filter(**year).count():,} 件"
+    assert f"  {cn_period(start, end)}收到并已办结的：{solved}\n" in demo.output
 
 
 def test_every_channel_class_and_kind_is_there(demo):
