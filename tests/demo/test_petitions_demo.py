@@ -300,6 +300,7 @@ def test_petitioners_are_invented_and_some_come_back(demo):
         assert person.name not in staff_names
         if person.id_number:
             assert canonical_id_number(person.id_number) == person.id_number
+            assert person.id_number.startswith("159900"), "a region no one is issued"
             ids += 1
     assert ids >= 0.2 * Person.objects.count()
     # Case texts carry no phone or ID numbers: personal data lives with the parties.
