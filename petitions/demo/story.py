@@ -75,7 +75,8 @@ class Story:
             actor = self.world.usernames[self.case.handler_id]
         actor = self.plan[actor] if actor in ("registrar", "manager") else actor
         with clock.frozen(self.t):
-            done = service(*(args or [self.case]), actor=self.world.users.get(actor), **kwargs)
+            user = self.world.users[actor] if actor else None  # a misspelt name fails
+            done = service(*(args or [self.case]), actor=user, **kwargs)
         self.case = done if isinstance(done, Case) else done.case
         return done
 
