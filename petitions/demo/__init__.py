@@ -36,6 +36,7 @@ __all__ = ["seed"]
 CASE_STAGES = 4  # the cases come in four stretches of the year, in the order they arrived
 STAGES = 1 + CASE_STAGES
 RECEPTIONS = "信访接待（一年的记录和近期安排）"
+LOCAL = timezone.get_default_timezone()  # the portal's days (clock.now() is in UTC)
 
 
 @transaction.atomic
@@ -55,7 +56,7 @@ def seed(ctx: SeedContext) -> None:
             with ctx.stage(name) as stage:
                 stage.done("已有演示诉求，未重复生成")
         return ctx.report_at_end(lambda: report(ctx, note="（已有演示诉求，未重复生成）"))
-    tomorrow = datetime.combine(ctx.today + timedelta(days=1), time(), clock.now().tzinfo)
+    tomorrow = datetime.combine(ctx.today + timedelta(days=1), time(), LOCAL)
     world = World(ctx.today, ctx.rng, min(clock.now(), tomorrow) - timedelta(minutes=5))
     with services.bulk_writing(), services.trusted_caller():
         with ctx.stage(RECEPTIONS) as stage:
