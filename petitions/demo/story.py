@@ -97,9 +97,9 @@ class Story:
         values["source"] = parts["source"][self.plan["channel"]].format_map(values)
         lead = rng.choice(parts["spot_leads" if spot else "result_leads"]).format_map(values)
         result = lead + (values["spot"] if spot else self.fill("result"))
-        reply = parts["spot_reply"] if spot else self.fill("reply")
-        reply = rng.choice(parts["openings"]) + reply + rng.choice(parts["closings"])
-        return result, reply.format_map(values)
+        body = parts["spot_reply"].format_map(values) if spot else self.fill("reply")
+        opening = rng.choice(parts["openings"]).format_map(values)
+        return result, opening + body + rng.choice(parts["closings"]).format_map(values)
 
     def step_register(self, **fields: Any) -> None:
         plan, people = self.plan, self.world.people
