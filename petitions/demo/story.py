@@ -80,8 +80,8 @@ class Story:
         self.case = done if isinstance(done, Case) else done.case
         return done
 
-    def fill(self, key: str) -> str:
-        return self.words.get(key, "").format_map(self.values)
+    def fill(self, key: str, values: dict[str, Any] | None = None) -> str:
+        return self.words.get(key, "").format_map(values or self.values)
 
     def note(self, key: str) -> str:
         return self.notes.get(f"{key}_{self.script.get('family', self.plan['script'])}", "")
@@ -96,10 +96,14 @@ class Story:
         values = {**self.values, "spot": self.fill("spot")}
         values["source"] = parts["source"][self.plan["channel"]].format_map(values)
         lead = rng.choice(parts["spot_leads" if spot else "result_leads"]).format_map(values)
-        result = lead + (values["spot"] if spot else self.fill("result"))
-        body = parts["spot_reply"].format_map(values) if spot else self.fill("reply")
-        opening = rng.choice(parts["openings"]).format_map(values)
-        return result, opening + body + rng.choice(parts["closings"]).format_map(values)
+        again = {**values, "done": "当日"} if values.get("done") == values["received"] else values
+        result = lead + (values["spot"] if spot else self.fill("result", again))
+        result += rng.choice(parts["result_tails"])
+        body = rng.choice(parts["spot_replies"]).format_map(values) if spot else self.fill("reply")
+        dated = spot or again is not values  # the body names the day it came in: once is enough
+        opening = rng.choice([o for o in parts["openings"] if not dated or "{" not in o])
+        closings = [c for c in parts["closings"] if "感谢" not in c or "感谢" not in body]
+        return result, opening.format_map(values) + body + rng.choice(closings).format_map(values)
 
     def step_register(self, **fields: Any) -> None:
         plan, people = self.plan, self.world.people

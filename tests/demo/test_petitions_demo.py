@@ -49,6 +49,7 @@ from petitions.stats import reception_totals
 from portal import clock
 from portal.demo import ACCOUNTS
 from portal.formats import cn_period
+from portal.models import Community, Compound, Grid
 from portal.periods import year_back
 from portal.privacy import canonical_id_number
 
@@ -523,8 +524,25 @@ def test_the_summary_prints_what_the_home_page_shows_and_every_period(demo, clie
 
 def test_results_and_replies_vary_as_real_ones_do(demo):
     """Each result and reply is composed from parts and the case's specifics (when and how it
-    came in, where, who handled it): they do not repeat word for word across cases."""
-    for field in ("result", "reply"):
+    came in, who handled it): they do not repeat word for word across cases, even with their
+    dates, numbers and place names (compound, community, grid) masked."""
+    names = [m.objects.values_list("name", flat=True) for m in (Compound, Community, Grid)]
+    places = sorted({n for group in names for n in group if n}, key=len, reverse=True)
+    place = re.compile("|".join(map(re.escape, places)))
+    # Measured: 92.7 % of results and 95.6 % of replies distinct so masked.
+    for field, bar in (("result", 0.9), ("reply", 0.93)):
         texts = [t for t in Case.objects.values_list(field, flat=True) if t]
         assert len(texts) >= 900, field
-        assert len(set(texts)) >= 0.95 * len(texts), field
+        masked = [re.sub(r"[0-9]+", "#", place.sub("某", t)) for t in texts]
+        assert len(set(masked)) >= bar * len(masked), field
+
+
+def test_replies_say_nothing_twice(demo):
+    """No result or reply repeats a sentence (an opening's thanks and the matter's) or a date
+    (the day it came in, in the opening and again in the body)."""
+    for number, *texts in Case.objects.values_list("number", "result", "reply"):
+        for text in texts:
+            sentences = [s.strip() for s in re.split(r"[。！？]", text) if s.strip()]
+            assert len(sentences) == len(set(sentences)), (number, text)
+            dates = re.findall(r"[0-9]+月[0-9]+日", text)
+            assert len(dates) == len(set(dates)), (number, text)
