@@ -184,8 +184,8 @@ class Story:
         if visitor and s.worked_on(self.case, self.world.users[visitor]):
             also = s.worked_on(self.case, self.world.users[SECRETARY])
             visitor = None if visitor == SECRETARY or also else SECRETARY
-        weights = self.script.get("weights", [78, 22, 0])
-        satisfaction = satisfaction or self.rng.choices(RATINGS[:2], weights=weights[:2])[0]
+        weights = self.script.get("weights", [78, 22])  # 满意, 基本满意 (不满意: step_reopen)
+        satisfaction = satisfaction or self.rng.choices(RATINGS[:2], weights=weights)[0]
         rated = {"satisfaction": satisfaction, "comment": comment}
         self.go(s.record_followup, visitor, method="phone" if visitor else "online", **rated)
 
