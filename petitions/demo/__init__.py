@@ -36,6 +36,7 @@ __all__ = ["seed"]
 CASE_STAGES = 4  # the cases come in four stretches of the year, in the order they arrived
 STAGES = 1 + CASE_STAGES
 RECEPTIONS = "信访接待（一年的记录和近期安排）"
+LOCAL = timezone.get_default_timezone()  # the portal's days (clock.now() is in UTC)
 
 
 @transaction.atomic
@@ -55,7 +56,7 @@ def seed(ctx: SeedContext) -> None:
             with ctx.stage(name) as stage:
                 stage.done("已有演示诉求，未重复生成")
         return ctx.report_at_end(lambda: report(ctx, note="（已有演示诉求，未重复生成）"))
-    tomorrow = datetime.combine(ctx.today + timedelta(days=1), time(), clock.now().tzinfo)
+    tomorrow = datetime.combine(ctx.today + timedelta(days=1), time(), LOCAL)
     world = World(ctx.today, ctx.rng, min(clock.now(), tomorrow) - timedelta(minutes=5))
     with services.bulk_writing(), services.trusted_caller():
         with ctx.stage(RECEPTIONS) as stage:
@@ -80,15 +81,17 @@ def seed(ctx: SeedContext) -> None:
 
 def report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:
     cases, settled = Case.objects.all(), ("concluded", "visited", "archived")
-    research, onsite = cases.filter(channel="research").count(), cases.filter(channel="onsite")
+    start, end = year_back(ctx.today)
+    solved = cases.filter(status__in=settled, received_at__date__range=(start, end))
+    research, onsite = (solved.filter(channel=c).count() for c in ("research", "onsite"))
     ctx.out.write(
-        f"  诉求（截至{cn_date(ctx.today)}的全部记录）：共 {cases.count():,} 件"
-        f"（调查研究 {research:,}，现场办公 {onsite.count():,}），"
+        f"  诉求（截至{cn_date(ctx.today)}的全部记录）：共 {cases.count():,} 件，"
         f"办结 {cases.filter(status__in=settled).count():,}，"
         f"超期 {cases.overdue(ctx.today).count():,}，"
         f"督办 {cases.filter(is_supervised=True).count():,}{note}\n"
+        f"  {cn_period(start, end)}收到并已办结的：调查研究发现 {research:,} 件，"
+        f"现场办公 {onsite:,} 件\n"
     )
-    start, end = year_back(ctx.today)
     held = reception_totals(start=start, end=end)
     ctx.out.write(
         f"  信访接待（{cn_period(start, end)}举行的，含未公开的）：{held.events:,} {held.unit}，"

@@ -196,8 +196,7 @@ def ledger(world: World, found: list[Decision]) -> list[Plan]:
         meeting = d.deliberation and d.deliberation.deliberation
         times = int(bool(d.pattern)) if not meeting else 0 if meeting in seen else rng.randint(1, 2)
         seen.add(meeting)
-        review = "review_" if d.leadership and not d.pattern else ""
-        said = fits[0] | {"result": words[review + "result"], "reply": words[review + "reply"]}
+        said = fits[0] | {"result": words["result"], "reply": words["reply"]}
         where = {"grid": meeting.grid, "compound": meeting.compound} if meeting else {}
         for _ in range(times):
             day = d.day - timedelta(days=rng.randint(6, 40) if meeting else rng.randint(5, 25))

@@ -75,12 +75,13 @@ class Story:
             actor = self.world.usernames[self.case.handler_id]
         actor = self.plan[actor] if actor in ("registrar", "manager") else actor
         with clock.frozen(self.t):
-            done = service(*(args or [self.case]), actor=self.world.users.get(actor), **kwargs)
+            user = self.world.users[actor] if actor else None  # a misspelt name fails
+            done = service(*(args or [self.case]), actor=user, **kwargs)
         self.case = done if isinstance(done, Case) else done.case
         return done
 
-    def fill(self, key: str) -> str:
-        return self.words.get(key, "").format_map(self.values)
+    def fill(self, key: str, values: dict[str, Any] | None = None) -> str:
+        return self.words.get(key, "").format_map(values or self.values)
 
     def note(self, key: str) -> str:
         return self.notes.get(f"{key}_{self.script.get('family', self.plan['script'])}", "")
@@ -95,10 +96,14 @@ class Story:
         values = {**self.values, "spot": self.fill("spot")}
         values["source"] = parts["source"][self.plan["channel"]].format_map(values)
         lead = rng.choice(parts["spot_leads" if spot else "result_leads"]).format_map(values)
-        result = lead + (values["spot"] if spot else self.fill("result"))
-        reply = parts["spot_reply"] if spot else self.fill("reply")
-        reply = rng.choice(parts["openings"]) + reply + rng.choice(parts["closings"])
-        return result, reply.format_map(values)
+        again = {**values, "done": "当日"} if values.get("done") == values["received"] else values
+        result = lead + (values["spot"] if spot else self.fill("result", again))
+        result += rng.choice(parts["result_tails"])
+        body = rng.choice(parts["spot_replies"]).format_map(values) if spot else self.fill("reply")
+        dated = spot or again is not values  # the body names the day it came in: once is enough
+        opening = rng.choice([o for o in parts["openings"] if not dated or "{" not in o])
+        closings = [c for c in parts["closings"] if "感谢" not in c or "感谢" not in body]
+        return result, opening.format_map(values) + body + rng.choice(closings).format_map(values)
 
     def step_register(self, **fields: Any) -> None:
         plan, people = self.plan, self.world.people
@@ -179,8 +184,8 @@ class Story:
         if visitor and s.worked_on(self.case, self.world.users[visitor]):
             also = s.worked_on(self.case, self.world.users[SECRETARY])
             visitor = None if visitor == SECRETARY or also else SECRETARY
-        weights = self.script.get("weights", [78, 22, 0])
-        satisfaction = satisfaction or self.rng.choices(RATINGS[:2], weights=weights[:2])[0]
+        weights = self.script.get("weights", [78, 22])  # 满意, 基本满意 (不满意: step_reopen)
+        satisfaction = satisfaction or self.rng.choices(RATINGS[:2], weights=weights)[0]
         rated = {"satisfaction": satisfaction, "comment": comment}
         self.go(s.record_followup, visitor, method="phone" if visitor else "online", **rated)
 

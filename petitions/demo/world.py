@@ -19,11 +19,11 @@ from portal.access import scope_of
 from portal.demo import ACCOUNTS, TEAMS, texts
 from portal.models import Community, Compound, Grid, StaffProfile, TeamMember
 from portal.periods import year_back
+from portal.privacy import id_check_digit
 from portal.roles import Role
 
 SECRETARY, GRID_WORKER, MEDIATOR = "shuji", "wanggeyuan", "tiaojieyuan"
 DEMO_ACCOUNTS = (SECRETARY, "baopian", "sqshuji", GRID_WORKER, MEDIATOR, "lingdao")
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # ISO 7064 MOD 11-2
 NEAREST = {Role.GRID_WORKER: 0, Role.COMMUNITY_SECRETARY: 1, Role.AREA_LEADER: 2}
 
 
@@ -127,8 +127,7 @@ class People:
         rng, names = self.rng, self.names
         born = date(rng.randint(1942, 2001), rng.randint(1, 12), rng.randint(1, 28))
         first17 = f"{rng.choice(names['area_codes'])}{born:%Y%m%d}{rng.randint(0, 999):03d}"
-        check = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=False)) % 11
-        number = first17 + "10X98765432"[check] if rng.random() < 0.4 else ""
+        number = first17 + id_check_digit(first17) if rng.random() < 0.4 else ""
         phone = f"{rng.choice(names['phone_prefixes'])}{rng.randint(0, 99999):05d}"
         b, u, f, r = (rng.randint(1, n) for n in (18, 4, 6, 2))
         address = names["address"].format(c=compound.name, b=b, u=u, f=f, r=r) if compound else ""

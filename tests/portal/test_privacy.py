@@ -6,6 +6,7 @@ from portal.privacy import (
     InvalidNumber,
     canonical_id_number,
     canonical_phone,
+    id_check_digit,
     mask_id_number,
     mask_name,
     mask_phone,
@@ -20,6 +21,8 @@ def test_id_check_digit_example_is_valid():
     assert canonical_id_number(VALID_ID) == VALID_ID
     assert canonical_id_number("１１０１０１ １９９００３０７ ４５１４") == VALID_ID
     assert canonical_id_number("44030119900101008x") == "44030119900101008X"
+    assert id_check_digit(VALID_ID[:17]) == VALID_ID[17]
+    assert id_check_digit("44030119900101008") == "X"
 
 
 @pytest.mark.parametrize(
