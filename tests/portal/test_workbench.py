@@ -63,6 +63,7 @@ EXPECTED_QUEUES = {
     Role.GRID_WORKER: CASE_HANDLING,
     Role.MEDIATOR: CASE_HANDLING - {"awaiting_visit"},  # they rate no one's work
     Role.OFFICIAL: CASE_READING,
+    Role.EDITOR: set(),
     Role.SYSADMIN: {"locked_accounts", "roles_submitted", "accounts_without_role"},
 }
 QUICK_ACTIONS = {
