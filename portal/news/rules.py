@@ -13,20 +13,23 @@ of their own communities; the others none (``visible_to``).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from portal.access import scope_of
 from portal.actors import Viewer
 from portal.news.models import (
     Article,
+    ArticleEvent,
     ArticleStatus,
     ReviewStep,
     Signature,
     Submission,
     SubmissionOutcome,
 )
+from portal.people import display_name
 from portal.roles import Reach, Role
 
 Guard = Callable[[Article, Viewer], "str | None"]
@@ -98,7 +101,9 @@ def may_edit(article: Article, user: Viewer) -> str | None:
 
 @rule("submit")
 def may_submit(article: Article, user: Viewer) -> str | None:
-    if article.status != ArticleStatus.DRAFT:
+    # A published article edited since keeps its status (residents read the approved text)
+    # and sends the new revision into review from there.
+    if article.status not in (ArticleStatus.DRAFT, ArticleStatus.PUBLISHED):
         return _("只有草稿可以送审")
     if article.live_id is not None and article.live_id == article.current_id:
         return _("这一版已经发布，没有新的修改可送审")
@@ -160,3 +165,109 @@ def refusal(step: str, article: Article, user: Viewer) -> str | None:
 def offered(article: Article, user: Viewer) -> list[str]:
     """The steps the person may take on the article now, in rule-book order."""
     return [name for name, guard in RULES.items() if guard(article, user) is None]
+
+
+# --- the same answers for many articles at once (the workbench and the admin list) ----------
+
+
+def awaited_step(field: str = "name") -> Subquery:
+    """For each article: ``field`` of the first chain step its open submission has no
+    signature for (NULL when none is open): ``next_step`` as a subquery."""
+    signed = Signature.objects.filter(
+        submission__article=OuterRef(OuterRef("pk")),
+        submission__outcome=SubmissionOutcome.OPEN,
+    ).values("step_id")
+    return Subquery(ReviewStep.objects.exclude(pk__in=signed).order_by("order").values(field)[:1])
+
+
+def awaiting_signature(articles: QuerySet[Article], user: Viewer) -> QuerySet[Article]:
+    """The articles ``may_sign`` offers ``user`` a signature on, in one query: in review, the
+    step they wait for is the person's role, within reach, not a revision the person wrote,
+    and no other step of it signed by them. tests/news check it against the guard."""
+    role = scope_of(user).role
+    if role is None:
+        return articles.none()
+    open_one = Submission.objects.filter(article=OuterRef("pk"), outcome=SubmissionOutcome.OPEN)
+    return (
+        visible_to(articles, user)
+        .filter(status=ArticleStatus.IN_REVIEW)
+        .annotate(awaited_role=awaited_step("role"))
+        .filter(awaited_role=role)
+        .exclude(Exists(open_one.filter(revision__created_by_id=user.pk)))
+        .exclude(Exists(open_one.filter(signatures__signer_id=user.pk)))
+    )
+
+
+def last_submission(field: str) -> Subquery:
+    """For each article: ``field`` of its latest submission (NULL when never submitted)."""
+    return Subquery(
+        Submission.objects.filter(article=OuterRef("pk"))
+        .order_by("-submitted_at", "-pk")
+        .values(field)[:1]
+    )
+
+
+def sent_back_to(articles: QuerySet[Article], user: Viewer) -> QuerySet[Article]:
+    """退回待修改: drafts the person wrote or sent into review whose latest submission was
+    sent back (until they send it in again), within the person's reach."""
+    if not user.has_perm("news.change_article"):
+        return articles.none()
+    return (
+        visible_to(articles, user)
+        .filter(status=ArticleStatus.DRAFT)
+        .annotate(
+            last_outcome=last_submission("outcome"),
+            last_submitter=last_submission("submitted_by_id"),
+        )
+        .filter(last_outcome=SubmissionOutcome.SENT_BACK)
+        .filter(Q(created_by_id=user.pk) | Q(last_submitter=user.pk))
+    )
+
+
+def to_publish(articles: QuerySet[Article], user: Viewer) -> QuerySet[Article]:
+    """待发布: approved, not yet public and not scheduled, for someone who may publish."""
+    if not user.has_perm("news.publish_article"):
+        return articles.none()
+    return visible_to(articles, user).filter(status=ArticleStatus.APPROVED, publish_at__isnull=True)
+
+
+def schedule_missed(
+    articles: QuerySet[Article], user: Viewer, *, now: datetime
+) -> QuerySet[Article]:
+    """定时发布未执行: approved and scheduled for a time more than two minutes past (the
+    scheduled job is not running), for someone who may publish."""
+    if not user.has_perm("news.publish_article"):
+        return articles.none()
+    return visible_to(articles, user).filter(
+        status=ArticleStatus.APPROVED, publish_at__lt=now - SCHEDULE_GRACE
+    )
+
+
+# The scheduled job runs every minute; later than this, someone should look.
+SCHEDULE_GRACE = timedelta(minutes=2)
+
+
+# --- what the page was drawn from -------------------------------------------------------------
+
+
+def state_of(article: Article) -> str:
+    """The article's last step on the record: every step and every saved revision writes one,
+    so a form posted from a page drawn before someone else acted carries an older value."""
+    latest = ArticleEvent.objects.filter(article_id=article.pk).aggregate(n=Max("pk"))["n"]
+    return str(latest or 0)
+
+
+def conflict_message(article: Article) -> str:
+    """Someone else acted on the article since the page was drawn: who did what."""
+    event = (
+        ArticleEvent.objects.filter(article_id=article.pk)
+        .select_related("actor__staff_profile")
+        .order_by("-pk")
+        .first()
+    )
+    if event is None:
+        return _("稿件刚刚有了变化，请刷新后再操作")
+    who = display_name(event.actor) or _("系统")
+    return _("这篇稿件刚刚已由{who}{done}，请查看最新情况后再操作").format(
+        who=who, done=event.get_kind_display()
+    )

@@ -102,7 +102,9 @@ def _check(step: str, article: Article, actor: Actor) -> None:
         raise NewsError(refusal)
 
 
-def _validated(draft: Draft) -> Draft:
+def validate_draft(draft: Draft) -> Draft:
+    """The draft as it would be kept, or NewsError saying what is missing (the admin's form
+    asks this before saving, so its messages are the services' own)."""
     draft = draft.cleaned()
     if not draft.title:
         raise NewsError(_("请填写标题"))
@@ -151,7 +153,7 @@ def create_article(draft: Draft, *, actor: Actor, community: Community | None = 
     belong to their community; others' to the whole sub-district unless one is named."""
     if not actor.has_perm("news.add_article"):
         raise NewsError(_("您的角色不能撰写新闻稿件"))
-    draft = _validated(draft)
+    draft = validate_draft(draft)
     scope = rules.scope_of(actor)
     if scope.role is not None and rules.NEWS_REACH.get(scope.role) is Reach.COMMUNITIES:
         if community is None and len(scope.community_ids) == 1:
@@ -172,7 +174,7 @@ def save_revision(article: Article, draft: Draft, *, actor: Actor) -> Revision |
     article stays public with its approved text until the new one is approved and published."""
     article = _locked(article)
     _check("edit", article, actor)
-    draft = _validated(draft)
+    draft = validate_draft(draft)
     current = article.current
     if current is not None and current.content() == draft.fields():
         return None
