@@ -112,7 +112,9 @@ class ArticleForm(PortalModelForm):
         max_length=BODY_LIMIT,
         widget=forms.Textarea(attrs={"rows": 16}),
         error_messages={"required": _("请填写正文")},
-        help_text=_("每段一行；可视化编辑器将在后续版本提供"),
+        help_text=_(
+            "暂按网页格式保存：每段写在 &lt;p&gt; 与 &lt;/p&gt; 之间；可视化编辑器将在后续版本提供"
+        ),
     )
     tags = forms.CharField(
         label=_("标签"),

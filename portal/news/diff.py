@@ -92,16 +92,16 @@ class Paragraph:
 
 
 def _opcodes(old: str, new: str) -> list[list[str]]:
-    ops = []
+    ops: list[list[str]] = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        ops.append([tag, old[i1:i2], new[j1:j2]])
+        ops.append([str(tag), old[i1:i2], new[j1:j2]])
     # Absorb a short equal run between two changes into one replacement.
     merged: list[list[str]] = []
     i = 0
     while i < len(ops):
-        tag, a, b = ops[i]
+        kind, a, b = ops[i]
         if (
-            tag == "equal"
+            kind == "equal"
             and len(a) < ABSORB
             and merged
             and merged[-1][0] != "equal"
@@ -112,10 +112,10 @@ def _opcodes(old: str, new: str) -> list[list[str]]:
             merged[-1] = ["replace", merged[-1][1] + a + na, merged[-1][2] + b + nb]
             i += 2
             continue
-        if merged and tag != "equal" and merged[-1][0] != "equal":
+        if merged and kind != "equal" and merged[-1][0] != "equal":
             merged[-1] = ["replace", merged[-1][1] + a, merged[-1][2] + b]
         else:
-            merged.append([tag, a, b])
+            merged.append([kind, a, b])
         i += 1
     return merged
 

@@ -228,7 +228,9 @@ def submit(article: Article, *, actor: Actor) -> Submission:
     _check("submit", article, actor)
     if not rules.chain_steps():
         raise NewsError(_("还没有设置审核环节，请先在“审核环节（三审）”中设置"))
-    revision = Revision.objects.get(pk=article.current_id)  # every article has one
+    revision = article.current  # every article has one (create_article writes it)
+    if revision is None:
+        raise NewsError(_("稿件还没有内容，不能送审"))
     submission = Submission.objects.create(article=article, revision=revision, submitted_by=actor)
     article.status = ArticleStatus.IN_REVIEW
     article.save(update_fields=["status"])

@@ -537,3 +537,26 @@ def test_times_on_the_page_are_shanghai_times(client, people, freeze):
     client.force_login(people["community"])
     page = text(client.get(change_url(article)).content.decode())
     assert "2026年11月25日 10:05" in page
+
+
+def test_a_published_article_edited_goes_through_review_again_while_residents_read_the_old(
+    client, people
+):
+    article = approved(written(people), people)
+    services.publish(article, actor=people["editor"])
+    article.refresh_from_db()
+    live = article.live_id
+    services.save_revision(article, draft(title="更正后的标题"), actor=people["community"])
+    client.force_login(people["community"])
+    page = client.get(change_url(article)).content.decode()
+    assert "submit" in shown_steps(page) and "有未送审的修改" in text(page)
+
+    post_step(client, article, "submit")
+    for who in ("editor", "area", "secretary"):
+        client.force_login(people[who])
+        post_step(client, article, "sign")
+    assert Article.objects.public().get().live_id == live  # until it is published
+    client.force_login(people["editor"])
+    post_step(client, article, "publish", when="now")
+    article.refresh_from_db()
+    assert article.live.title == "更正后的标题" and article.live_id != live
