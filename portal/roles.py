@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", _("网格员")
     MEDIATOR = "mediator", _("调解员")
     OFFICIAL = "official", _("领导/审计")
+    EDITOR = "editor", _("宣传编辑")
     SYSADMIN = "sysadmin", _("系统管理员")
 
 
@@ -44,6 +45,7 @@ GROUP_NAMES: dict[Role, str] = {
     Role.GRID_WORKER: "网格员",
     Role.MEDIATOR: "调解员",
     Role.OFFICIAL: "领导/审计",
+    Role.EDITOR: "宣传编辑",
     Role.SYSADMIN: "系统管理员",
 }
 
@@ -57,6 +59,8 @@ RECORD_REACH: dict[Role, Reach] = {
     Role.GRID_WORKER: Reach.GRIDS,
     Role.MEDIATOR: Reach.ASSIGNED,
     Role.OFFICIAL: Reach.ALL,
+    # The news editor writes and publishes articles; activity and case records are not theirs.
+    Role.EDITOR: Reach.NONE,
     Role.SYSADMIN: Reach.NONE,
 }
 REFERENCE_REACH: dict[Role, Reach] = {
@@ -66,6 +70,7 @@ REFERENCE_REACH: dict[Role, Reach] = {
     Role.GRID_WORKER: Reach.GRIDS,
     Role.MEDIATOR: Reach.NONE,
     Role.OFFICIAL: Reach.ALL,
+    Role.EDITOR: Reach.NONE,
     Role.SYSADMIN: Reach.ALL,
 }
 
@@ -138,6 +143,13 @@ ACTIVITY_REVIEW = ("outreach.activityrevision",)
 # outreach.services, append-only, shown on the activity's page and behind its 历史 link.
 ACTIVITY_RECORD = ("outreach.activityevent",)
 
+# News (portal.news): the article and its revisions, submissions, signatures and record (written
+# only by portal.news.services); the columns and the review chain are the office's lists.
+ARTICLE = "news.article"
+ARTICLE_PARTS = ("news.revision", "news.submission", "news.signature", "news.articleevent")
+NEWS_LISTS = ("news.column", "news.reviewstep")
+NEWS_RECORDS = (ARTICLE, *ARTICLE_PARTS)
+
 RECORD_MODELS = (
     *ACTIVITY_MODELS,
     *ACTIVITY_PARTS,
@@ -152,8 +164,9 @@ RECORD_MODELS = (
     *CASE_AUDIT,
     *DECISIONS,
     "petitions.casesequence",
+    *NEWS_RECORDS,
 )
-CONFIGURATION_MODELS = (*OUTREACH_LISTS, *CASE_LISTS)
+CONFIGURATION_MODELS = (*OUTREACH_LISTS, *CASE_LISTS, *NEWS_LISTS)
 
 
 def _publish_rows(actions: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -184,6 +197,10 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ACTIVITY_PARTS, MANAGE),
         **_rows(OUTREACH_LISTS, EDIT),
         **_rows(ROTA, EDIT),
+        # News C R U; signs 审发 (the default chain's last step) and publishes.
+        ARTICLE: EDIT | PUBLISH,
+        **_rows(ARTICLE_PARTS, VIEW),
+        **_rows(NEWS_LISTS, EDIT),
     },
     Role.AREA_LEADER: {
         CASE: VIEW | {"change"} | HANDLE | COORDINATE | SUPERVISE | REVEAL | EXPORT,
@@ -199,6 +216,10 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ACTIVITY_PARTS, MANAGE),
         **_rows(OUTREACH_LISTS, VIEW),
         **_rows(ROTA, EDIT),
+        # News R U; signs a review step (审核 in the default chain).
+        ARTICLE: VIEW | {"change"},
+        **_rows(ARTICLE_PARTS, VIEW),
+        **_rows(NEWS_LISTS, VIEW),
     },
     Role.COMMUNITY_SECRETARY: {
         CASE: EDIT | HANDLE | COORDINATE | REVEAL | EXPORT,
@@ -214,6 +235,10 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(ACTIVITY_PARTS, MANAGE),
         **_rows(OUTREACH_LISTS, VIEW),
         **_rows(ROTA, EDIT),
+        # News C R U of their own community's articles (drafts: they do not publish).
+        ARTICLE: EDIT,
+        **_rows(ARTICLE_PARTS, VIEW),
+        **_rows(NEWS_LISTS, VIEW),
     },
     Role.GRID_WORKER: {
         CASE: EDIT | HANDLE | REVEAL,
@@ -254,6 +279,16 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(SECURITY_LOGS, VIEW),
         "portal.loginlockout": VIEW,
         "auth.group": VIEW,
+        ARTICLE: VIEW,
+        **_rows(ARTICLE_PARTS, VIEW),
+        **_rows(NEWS_LISTS, VIEW),
+    },
+    Role.EDITOR: {
+        # Writes every article, signs 初审 in the default chain, publishes what 审发 approved.
+        ARTICLE: EDIT | PUBLISH,
+        **_rows(ARTICLE_PARTS, VIEW),
+        **_rows(NEWS_LISTS, VIEW),
+        **_rows(TEAM_MODELS, VIEW),
     },
     Role.SYSADMIN: {
         **_rows(CASE_LISTS, EDIT),
@@ -267,6 +302,9 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         # Deleting a lockout record unlocks the account.
         "portal.loginlockout": VIEW | {"delete"},
         "auth.group": VIEW,
+        # The news columns are a list like the others; the review chain is the secretary's.
+        "news.column": EDIT,
+        "news.reviewstep": VIEW,
     },
 }
 

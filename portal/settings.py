@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "portal.apps.PortalConfig",
     "outreach.apps.OutreachConfig",
     "petitions.apps.PetitionsConfig",
+    "portal.news.apps.NewsConfig",
 ]
 
 MIDDLEWARE = [

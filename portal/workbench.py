@@ -34,6 +34,7 @@ from portal.access import Scope, scope_of
 from portal.actors import Viewer
 from portal.formats import join_names_text
 from portal.models import Community, Grid, StaffProfile
+from portal.news import queues as news_queues
 from portal.roles import Reach, Role
 from portal.services import scope_summary
 from portal.worklist import WorkQueue
@@ -45,6 +46,7 @@ QUEUE_SOURCES: tuple[tuple[Promise, tuple[Callable[[Any], list[WorkQueue]], ...]
         _("活动公开"),
         (outreach_queues.workbench_queues, petitions_stats.reception_queues),
     ),
+    (_("新闻审核与发布"), (news_queues.workbench_queues,)),
     (_("账号与角色"), (portal_queues.workbench_queues,)),
 )
 

@@ -107,6 +107,7 @@ def staff(place):
         Role.GRID_WORKER: make_staff(Role.GRID_WORKER, grids=[place.north_a], username="grid"),
         Role.MEDIATOR: make_staff(Role.MEDIATOR, username="mediator"),
         Role.OFFICIAL: make_staff(Role.OFFICIAL, username="official"),
+        Role.EDITOR: make_staff(Role.EDITOR, username="editor_fixture"),
         Role.SYSADMIN: make_staff(Role.SYSADMIN, username="sysadmin"),
     }
 

@@ -71,6 +71,7 @@ def test_accusation_is_hidden_from_everyone_but_the_secretary_handlers_and_intak
         Role.GRID_WORKER: True,  # registered it (intake)
         Role.MEDIATOR: False,
         Role.OFFICIAL: False,  # counts only
+        Role.EDITOR: False,  # news only
         Role.SYSADMIN: False,
     }
     # The intake worker sees the case but not the petitioner, and cannot unmask them.

@@ -29,6 +29,9 @@ from petitions.models import (
     ReplyTemplate,
 )
 from portal.models import CalendarDay, DayKind, Qualification, StaffProfile, TeamMember
+from portal.news import services as news_services
+from portal.news.models import Column, ReviewStep
+from portal.news.services import Draft
 from portal.roles import (
     CONFIGURATION_MODELS,
     GROUP_NAMES,
@@ -105,6 +108,18 @@ SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
     "petitions.leadershipdecision": lambda place, staff: LeadershipDecision.objects.create(
         meeting="街道党工委会议", held_on=date(2026, 11, 20), text="统一清理楼道堆物"
     ),
+    # A community secretary's draft in 北苑, which every role that reads news reaches.
+    "news.article": lambda place, staff: news_services.create_article(
+        Draft(
+            title="北苑社区召开议事协商会",
+            column=Column.objects.get(slug="jiceng-zhili"),
+            body="<p>居民代表、物业和网格员共商车棚改造。</p>",
+            source="北苑社区居委会",
+        ),
+        actor=staff[Role.COMMUNITY_SECRETARY],
+    ),
+    "news.column": lambda place, staff: Column.objects.get(slug="tongzhi-gonggao"),
+    "news.reviewstep": lambda place, staff: ReviewStep.objects.get(name="审核"),
 }
 
 

@@ -42,7 +42,7 @@ def test_each_stage_is_one_line_with_what_it_wrote_and_its_seconds(db):
     lines = seed(only=["portal"], quiet_logins=True).splitlines()
     progress = [PROGRESS.match(line) for line in lines if PROGRESS.match(line)]
     assert [(m[1], m[2], m[3]) for m in progress] == [("1", "1", "基础数据")]
-    assert re.fullmatch(r"5 个社区，10 个网格，15 个小区，6 支队伍，7 个账号", progress[0][4])
+    assert re.fullmatch(r"5 个社区，10 个网格，15 个小区，6 支队伍，8 个账号", progress[0][4])
 
     quiet = seed(only=["portal"], quiet_logins=True, verbosity=0)
     assert "基础数据" not in quiet and "[1/1]" not in quiet

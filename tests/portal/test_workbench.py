@@ -26,6 +26,9 @@ from outreach.models import ActivityRevision, ActivityStatus, PolicyTalk
 from petitions import services
 from petitions.models import Case, Satisfaction, Triage
 from portal.models import LoginLockout, StaffProfile
+from portal.news import services as news
+from portal.news.models import Article, Column
+from portal.news.services import Draft
 from portal.roles import PERMISSIONS, Role
 from portal.services import grant_role
 from tests.factories import (
@@ -56,13 +59,20 @@ CASE_HANDLING = CASE_ALL - {"to_accept", "to_assign"}  # handlers who do not coo
 CASE_READING = {"overdue", "followup_due", "supervised"}  # 领导/审计: oversight, reads only
 PRACTICES = ("policytalk", "fieldvisit", "onsitesession", "deliberation", "reception")
 PUBLISHING = {f"{p}_{q}" for p in PRACTICES for q in ("unpublished", "review")}
+# News: 待我审核 for the roles the review chain names, 待发布 and 定时发布未执行 for those who
+# publish, 退回待修改 for those who write.
+NEWS_PUBLISHING = {"news_to_publish", "news_schedule_missed"}
 EXPECTED_QUEUES = {
-    Role.SECRETARY: CASE_ALL | PUBLISHING | {"roles_to_approve"},
-    Role.AREA_LEADER: CASE_ALL | PUBLISHING,
-    Role.COMMUNITY_SECRETARY: CASE_ALL | PUBLISHING,
+    Role.SECRETARY: CASE_ALL
+    | PUBLISHING
+    | {"roles_to_approve", "news_to_sign", "news_sent_back"}
+    | NEWS_PUBLISHING,
+    Role.AREA_LEADER: CASE_ALL | PUBLISHING | {"news_to_sign"},
+    Role.COMMUNITY_SECRETARY: CASE_ALL | PUBLISHING | {"news_sent_back"},
     Role.GRID_WORKER: CASE_HANDLING,
     Role.MEDIATOR: CASE_HANDLING - {"awaiting_visit"},  # they rate no one's work
     Role.OFFICIAL: CASE_READING,
+    Role.EDITOR: {"news_to_sign", "news_sent_back"} | NEWS_PUBLISHING,
     Role.SYSADMIN: {"locked_accounts", "roles_submitted", "accounts_without_role"},
 }
 QUICK_ACTIONS = {
@@ -196,7 +206,43 @@ def world(place, staff):
     gone.is_active = False
     gone.save(update_fields=["is_active"])
     account_work(staff, place, "w")
-    return {"cases": cases, "activities": activities}
+    return {"cases": cases, "activities": activities, "articles": news_desk(staff)}
+
+
+def news_desk(staff) -> dict[str, Article]:
+    """An article in each news queue of the party secretary: one waiting for 审发, one
+    approved, one whose scheduled time passed unpublished, one of his sent back."""
+    secretary, community = staff[Role.SECRETARY], staff[Role.COMMUNITY_SECRETARY]
+    editor, area = staff[Role.EDITOR], staff[Role.AREA_LEADER]
+    column = Column.objects.get(slug="jiceng-zhili")
+
+    def written(title: str, author) -> Article:
+        article = news.create_article(
+            Draft(title=title, column=column, body="<p>正文</p>", source="凤凰岭街道"),
+            actor=author,
+        )
+        news.submit(article, actor=author)
+        return article
+
+    def signed(title: str, through_shenfa: bool = False) -> Article:
+        article = written(title, community)
+        news.sign(article, actor=editor)
+        news.sign(article, actor=area)
+        if through_shenfa:
+            news.sign(article, actor=secretary)
+        return article
+
+    late = signed("定时发布稿", through_shenfa=True)
+    news.publish(late, actor=editor, at=timezone.now() + timedelta(minutes=1))
+    Article.objects.filter(pk=late.pk).update(publish_at=timezone.now() - timedelta(minutes=10))
+    sent_back = written("退回稿", secretary)
+    news.send_back(sent_back, actor=editor, reason="请补充时间地点")
+    return {
+        "at 审发": signed("待审发稿"),
+        "approved": signed("待发布稿", through_shenfa=True),
+        "schedule missed": late,
+        "sent back": sent_back,
+    }
 
 
 def account_work(staff, place, tag: str) -> None:
