@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('portal', '0007_articles_and_review'),
+        ('portal', '0007_news_editor_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
