@@ -5,8 +5,10 @@ or at the chosen time by the scheduled job; every step is on the record."""
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from portal import clock
@@ -255,3 +257,17 @@ def test_a_revision_signature_and_record_cannot_be_changed(people):
     for rows, change in changes:
         with pytest.raises(Exception, match="不能修改"), transaction.atomic():
             rows.update(**change)
+
+
+def test_the_scheduled_job_publishes_what_is_due(people):
+    article = approved(people, services.create_article(draft(), actor=people["community"]))
+    at = clock.now() + timedelta(minutes=10)
+    services.publish(article, actor=people["secretary"], at=at)
+
+    out = StringIO()
+    call_command("publish_scheduled", stdout=out)
+    assert out.getvalue().strip() == "已发布 0 篇"
+    with clock.frozen(at + timedelta(minutes=1)):
+        call_command("publish_scheduled", stdout=out)
+    assert f"已发布 1 篇：{article.current.title}" in out.getvalue()
+    assert list(Article.objects.public()) == [article]
