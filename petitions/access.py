@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +16,11 @@ from portal.roles import Role
 ACCUSATION_PLACEHOLDER = _("信访人信息已保密")
 
 
+@lru_cache(maxsize=512)
 def helps_on(profile_id: int) -> tuple[Exists, Exists]:
     """Correlated subqueries (for ``OuterRef("pk")`` of a case): the profile co-handles it,
-    mediates it. With ``handler_id`` they are what "assigned" means."""
+    mediates it. With ``handler_id`` they are what "assigned" means. Built once per profile
+    (a query copies an expression when it resolves it, so the same pair serves every query)."""
     co_handlers = Case.co_handlers.through.objects.filter(
         case_id=OuterRef("pk"), staffprofile_id=profile_id
     )

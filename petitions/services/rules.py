@@ -89,6 +89,19 @@ def last_concluder() -> Subquery:
     )
 
 
+# The facts of the (outer) case the guards ask about, built once: a query copies an
+# expression when it resolves it, so the same ones serve every ``Who.of``.
+_FACTS = {
+    "open_pause": Exists(CasePause.objects.filter(case_id=OuterRef("pk"), ended_on=None)),
+    "rated": Exists(
+        FollowUp.objects.filter(
+            case_id=OuterRef("pk"), conclusion_number=OuterRef("conclusion_count")
+        )
+    ),
+    "concluded_by": last_concluder(),
+}
+
+
 # What the role matrix (portal.roles) grants that the guards ask about.
 PERMISSIONS = {
     "transition": "petitions.transition_case",
@@ -135,18 +148,12 @@ class Who:
         if pid is not None:
             facts["co_handles"], facts["mediates"] = helps_on(pid)
         if case.is_open:
-            facts["open_pause"] = Exists(
-                CasePause.objects.filter(case_id=OuterRef("pk"), ended_on=None)
-            )
+            facts["open_pause"] = _FACTS["open_pause"]
         if case.status == S.CONCLUDED:
-            facts["rated"] = Exists(
-                FollowUp.objects.filter(
-                    case_id=OuterRef("pk"), conclusion_number=OuterRef("conclusion_count")
-                )
-            )
-            facts["concluded_by"] = last_concluder()
-        row = _cases_for(user).filter(pk=case.pk).annotate(**facts).values("pk", *facts).first()
-        facts = row or {}
+            facts["rated"] = _FACTS["rated"]
+            facts["concluded_by"] = _FACTS["concluded_by"]
+        rows = _cases_for(user).filter(pk=case.pk).annotate(**facts).values("pk", *facts)[:1]
+        facts = next(iter(rows), {})
         if user is None:
             perms = dict.fromkeys(PERMISSIONS, False)
         else:
