@@ -30,7 +30,8 @@ WORD_PASTE = """<html xmlns:o="urn:schemas-microsoft-com:office:office"><head>
 <!--[if gte mso 9]><xml><o:OfficeDocumentSettings/></xml><![endif]-->
 <p class="MsoNormal" style="mso-line-height-rule:exactly"><span lang="ZH-CN"
  style="font-family:宋体;mso-ascii-font-family:Calibri">十一月二十日，街道召开“四下基层”推进会。</span><o:p></o:p></p>
-<p class="MsoNormal"><font face="仿宋" size="4"><b>一是</b>深入网格走访居民。</font><o:p>&nbsp;</o:p></p>
+<p class="MsoNormal"><font face="仿宋" size="4"><b>一是</b>深入网格走访居民。</font>
+<o:p>&nbsp;</o:p></p>
 </body></html>"""
 
 
