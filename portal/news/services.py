@@ -22,6 +22,7 @@ from portal import clock
 from portal.actors import Actor
 from portal.models import Community, StaffProfile
 from portal.news import rules
+from portal.news.html import clean_body
 from portal.news.models import (
     Article,
     ArticleEvent,
@@ -57,7 +58,7 @@ class Draft:
 
     def cleaned(self) -> Draft:
         values = {k: v for k, v in asdict(self).items() if k != "column"}
-        texts = {k: clean_text(v) if k != "body" else v.strip() for k, v in values.items()}
+        texts = {k: clean_text(v) if k != "body" else clean_body(v) for k, v in values.items()}
         return Draft(column=self.column, **texts)
 
     def fields(self) -> dict[str, object]:
@@ -129,7 +130,7 @@ def _new_revision(
         source=draft.source,
         byline=draft.byline,
         summary=draft.summary,
-        body=draft.body,
+        body=clean_body(draft.body),
         tags=draft.tags,
         restored_from=restored_from,
         created_by=actor,
