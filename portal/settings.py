@@ -81,6 +81,9 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The sub-district this installation serves, shown in page titles and the admin header.
 PORTAL_SUBDISTRICT = env.str("PORTAL_SUBDISTRICT", default="凤凰岭街道")
 PORTAL_SITE_NAME = env.str("PORTAL_SITE_NAME", default=f"{PORTAL_SUBDISTRICT}四下基层工作平台")
+# The public address (scheme and host, no trailing slash) for canonical links in feeds, the
+# sitemap, share QR codes and Open Graph tags; empty: the address the request came to.
+PORTAL_SITE_URL = env.str("PORTAL_SITE_URL", default="").rstrip("/")
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",  # django.contrib.admin with our site class

@@ -7,11 +7,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import views
+from portal.news import urls as news_urls
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("prefs/text-size/", views.text_size, name="text-size"),
     path("favicon.ico", views.favicon, name="favicon"),
+    *news_urls.urlpatterns,
 ]
 
 urlpatterns = [

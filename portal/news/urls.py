@@ -1,0 +1,17 @@
+"""Public news URLs (in the portal namespace: the navigation names portal:article-list)."""
+
+from django.urls import path
+
+from portal.news import feeds, views
+
+urlpatterns = [
+    path("news/", views.article_list, name="article-list"),
+    path("news/feed/", feeds.RssFeed(), name="news-rss"),
+    path("news/feed/atom/", feeds.AtomFeed(), name="news-atom"),
+    path("news/feed.json", feeds.json_feed, name="news-json"),
+    path("news/<int:year>/<int:month>/", views.month_list, name="article-month"),
+    path("news/<int:pk>/", views.article_detail, name="article-detail"),
+    path("news/<int:pk>/<slug:slug>/", views.article_detail, name="article-detail-slug"),
+    path("news/<slug:slug>/", views.column_list, name="article-column"),
+    path("search/", views.search, name="search"),
+]
