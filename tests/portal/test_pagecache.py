@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)
-def _clear():
+def _clear(settings):
+    settings.PORTAL_PAGE_CACHE = True
     cache.clear()
     yield
     cache.clear()
