@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from outreach import trust
 from outreach.models import Activity, ActivityEvent, ActivityEventKind, ActivityStatus
+from portal import pagecache
 from portal.actors import Actor
 from portal.models import StaffProfile
 
@@ -51,6 +52,8 @@ def write(
     changes: dict | None = None,
     note: str = "",
 ) -> ActivityEvent:
+    # Every recorded change may change what the public pages show.
+    pagecache.bump("outreach")
     return ActivityEvent.objects.create(
         content_type=ContentType.objects.get_for_model(type(activity)),
         object_id=activity.pk,

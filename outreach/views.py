@@ -17,6 +17,7 @@ from outreach.models import Activity, Deliberation, FieldVisit, OnsiteSession, P
 from outreach.stats import upcoming_activities
 from portal import clock
 from portal.models import Community
+from portal.pagecache import public_page
 
 PAGE_SIZE = 20
 UPCOMING_DAYS = 35
@@ -103,6 +104,7 @@ def _feed_urls(request: HttpRequest, community: Community | None) -> dict[str, s
     return {"feed_url": url, "webcal_url": "webcal://" + url.split("://", 1)[1]}
 
 
+@public_page(topics=("outreach",))
 def upcoming(request: HttpRequest) -> HttpResponse:
     # Only the community filter: this page has no month (a month in the address is ignored).
     form = CommunityFilterForm(request.GET or None)
@@ -143,9 +145,11 @@ def practice_views(
 ) -> tuple[Any, Any]:
     """The public list and detail views of one practice (other apps' practices use it too)."""
 
+    @public_page(topics=("outreach",))
     def list_view(request: HttpRequest) -> HttpResponse:
         return activity_list(request, model)
 
+    @public_page(topics=("outreach",))
     def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         return activity_detail(
             request,

@@ -554,3 +554,18 @@ def accounts_without_role() -> models.QuerySet:
     return get_user_model().objects.filter(
         is_active=True, is_staff=True, is_superuser=False, staff_profile__isnull=True
     )
+
+
+class PageGeneration(models.Model):
+    """One counter per public-page topic; bumping it makes every cached page of that topic
+    stale (portal.pagecache). In the database so that it survives a cache flush."""
+
+    topic = models.CharField(_("主题"), max_length=40, primary_key=True)
+    value = models.BigIntegerField(_("版本"), default=0)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "页面缓存版本")
+        verbose_name_plural = pgettext_lazy("model plural", "页面缓存版本")
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.value}"

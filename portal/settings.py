@@ -227,6 +227,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Public photos are served by the application unless a web server in front takes /media/photos/.
 PORTAL_SERVE_MEDIA = _bool("DJANGO_SERVE_MEDIA", True)
+PORTAL_PAGE_CACHE = _bool("PORTAL_PAGE_CACHE", True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -16,6 +16,7 @@ from django.utils._os import safe_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import stats as outreach_stats
@@ -24,11 +25,13 @@ from portal.access import scope_of
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.figures import home_figures
 from portal.models import Community, Grid
+from portal.pagecache import public_page
 from portal.roles import Role
 
 ONE_YEAR = 365 * 24 * 3600
 
 
+@public_page(topics=("outreach", "results", "news"))
 def home(request: HttpRequest) -> HttpResponse:
     communities = Community.objects.filter(is_active=True).prefetch_related(
         Prefetch(
@@ -61,6 +64,7 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("portal:home")
 
 
+@csrf_exempt  # only a display preference; keeps public pages cacheable (portal.pagecache)
 @require_http_methods(["GET", "POST"])
 def text_size(request: HttpRequest) -> HttpResponse:
     """适老化: switch between normal and large type; remembered in a cookie for a year.

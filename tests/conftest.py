@@ -152,3 +152,10 @@ def freeze():
     """Run code as if it were a given moment: ``with freeze(datetime(...)): ...`` (the portal's
     clock, ``portal.clock.frozen``; a live server's thread keeps the real time)."""
     return clock.frozen
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    """Test transactions never commit, so the page cache's on-commit bumps never run: it is off
+    except in the tests that turn it on (tests/portal/test_pagecache.py)."""
+    settings.PORTAL_PAGE_CACHE = False

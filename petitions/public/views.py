@@ -46,6 +46,7 @@ from petitions.public.tracking import find_case, read_rating_token, tracking_con
 from petitions.receipt import deadline_text, qr_svg
 from petitions.services import CaseConflict, CaseError, record_followup
 from portal import clock
+from portal.pagecache import public_page
 from portal.ratelimit import client_id, remember_client
 
 RECEIPT_KEY = "petitions.receipt"
@@ -405,6 +406,7 @@ def request_rate(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page(topics=("results",))
 def request_results(request: HttpRequest) -> HttpResponse:
     form = ResultsFilterForm(request.GET or None)
     filters = form.filters()

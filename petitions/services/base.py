@@ -35,7 +35,7 @@ from petitions.models import (
 )
 from petitions.services import rules, trust
 from petitions.wording import resident_wording
-from portal import clock
+from portal import clock, pagecache
 from portal.access import scope_of
 from portal.actors import Actor, User
 from portal.formats import join_names_text
@@ -206,6 +206,8 @@ def record_event(
     ``resident_wording``) never holds a template's blank, whichever step wrote it."""
     if public and resident_wording(kind) is None:
         for_residents(note)
+    # A step may publish or change a public result (办理公开).
+    pagecache.bump("results")
     return CaseEvent.objects.create(
         case=case,
         actor=actor,

@@ -1,0 +1,139 @@
+"""Page cache for anonymous public GET pages, invalidated by per-topic generation counters.
+
+Apply it to a public view (the merger: news list, column, article, search, feeds)::
+
+    from portal.pagecache import public_page
+
+    @public_page(topics=("news",))
+    def article(request, slug): ...
+
+A page is stored in the default cache (Redis when ``CACHE_URL`` points to it) under a key made of
+the path, the query string, the language, the large-type preference and the current generation
+of each of its topics. It is served from the cache only to a GET/HEAD without a session or
+messages cookie (so never to a logged-in user, never with a pending message), and stored only
+when the response is a plain 200 that sets no cookie and used no CSRF token (forms are never
+cached) and is not marked private/no-store.
+
+Invalidation: the services call ``bump(topic)`` when what a page shows changes; the bump runs on
+commit and adds one to that topic's counter in the database (``PageGeneration``), so it survives a
+cache flush and holds across processes. Every key of that topic changes; old entries expire.
+Topics: ``outreach`` (activities and receptions), ``results`` (public case results), ``news``.
+Scheduled news: ``publish_due`` must call ``portal.pagecache.bump("news")`` after it publishes.
+
+``PORTAL_PAGE_CACHE = False`` (env ``PORTAL_PAGE_CACHE=false``) turns it off (the benchmark's
+uncached run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
+
+from portal import clock
+from portal.context_processors import TEXT_SIZE_COOKIE
+from portal.models import PageGeneration
+
+TOPICS = ("outreach", "results", "news")
+TIMEOUT = 600
+PREFIX = "pagecache:"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "PORTAL_PAGE_CACHE", True))
+
+
+def bump(topic: str) -> None:
+    """Mark every cached page of ``topic`` stale once the current transaction commits."""
+    transaction.on_commit(lambda: _bump_now(topic))
+
+
+def _bump_now(topic: str) -> None:
+    if PageGeneration.objects.filter(topic=topic).update(value=F("value") + 1):
+        return
+    try:
+        with transaction.atomic():
+            PageGeneration.objects.create(topic=topic, value=1)
+    except IntegrityError:  # created meanwhile by another process
+        PageGeneration.objects.filter(topic=topic).update(value=F("value") + 1)
+
+
+def generations(topics: Iterable[str]) -> dict[str, int]:
+    """The current counters of ``topics`` (one query)."""
+    wanted = list(topics)
+    found = dict(PageGeneration.objects.filter(topic__in=wanted).values_list("topic", "value"))
+    return {t: found.get(t, 0) for t in wanted}
+
+
+def _may_serve(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD") or not enabled():
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _key(request: HttpRequest, gens: dict[str, int]) -> str:
+    parts = [
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        getattr(request, "LANGUAGE_CODE", "") or "",
+        "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal",
+        clock.today().isoformat(),  # pages count "this year" and list "what comes next"
+        ",".join(f"{t}={v}" for t, v in sorted(gens.items())),
+    ]
+    return PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    control = response.get("Cache-Control", "")
+    if "private" in control or "no-store" in control:
+        return False
+    # Without a session cookie the visitor is anonymous; a view that wrote to the session is
+    # about to set one.
+    session = getattr(request, "session", None)
+    return session is None or not session.modified
+
+
+def public_page(*, topics: tuple[str, ...] = (), timeout: int = TIMEOUT) -> Callable:
+    """Cache this view's page for anonymous visitors; ``topics`` say what invalidates it."""
+    unknown = set(topics) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown page-cache topics: {sorted(unknown)}")
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not _may_serve(request):
+                return view(request, *args, **kwargs)
+            key = _key(request, generations(topics))
+            stored = cache.get(key)
+            if stored is not None:
+                content, headers = stored
+                response = HttpResponse(content)
+                for name, value in headers:
+                    response[name] = value
+                response["X-Page-Cache"] = "hit"
+                return response
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            if _may_store(request, response):
+                headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
+                cache.set(key, (response.content, headers), timeout)
+            return response
+
+        return wrapped
+
+    return decorator
