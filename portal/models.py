@@ -561,7 +561,7 @@ class PageGeneration(models.Model):
     stale (portal.pagecache). In the database so that it survives a cache flush."""
 
     topic = models.CharField(_("主题"), max_length=40, primary_key=True)
-    value = models.BigIntegerField(_("版本"), default=0)
+    value = models.BigIntegerField(_("代数"), default=0)
 
     class Meta:
         verbose_name = pgettext_lazy("model", "页面缓存版本")

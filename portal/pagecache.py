@@ -18,7 +18,7 @@ Invalidation: the services call ``bump(topic)`` when what a page shows changes; 
 commit and adds one to that topic's counter in the database (``PageGeneration``), so it survives a
 cache flush and holds across processes. Every key of that topic changes; old entries expire.
 Topics: ``outreach`` (activities and receptions), ``results`` (public case results), ``news``.
-Scheduled news: ``publish_due`` must call ``portal.pagecache.bump("news")`` after it publishes.
+News: publishing (now or by the scheduled job) and withdrawing bump ``news`` (portal.news.services).
 
 ``PORTAL_PAGE_CACHE = False`` (env ``PORTAL_PAGE_CACHE=false``) turns it off (the benchmark's
 uncached run).

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='PageGeneration',
             fields=[
                 ('topic', models.CharField(max_length=40, primary_key=True, serialize=False, verbose_name='主题')),
-                ('value', models.BigIntegerField(default=0, verbose_name='版本')),
+                ('value', models.BigIntegerField(default=0, verbose_name='代数')),
             ],
             options={
                 'verbose_name': '页面缓存版本',

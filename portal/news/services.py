@@ -18,7 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import clock
+from portal import clock, pagecache
 from portal.actors import Actor
 from portal.models import Community, StaffProfile
 from portal.news import rules
@@ -327,6 +327,7 @@ def _go_live(article: Article, revision: Revision, *, actor: Actor | None) -> Ar
     article.withdrawn_reason = ""
     article.save(update_fields=["live", "status", "publish_at", "published_at", "withdrawn_reason"])
     _record(article, ArticleEventKind.PUBLISHED, actor=actor, revision=revision)
+    pagecache.bump("news")
     return article
 
 
@@ -360,4 +361,5 @@ def withdraw(article: Article, *, actor: Actor, reason: str) -> Article:
     article.publish_at = None
     article.save(update_fields=["status", "withdrawn_reason", "publish_at"])
     _record(article, ArticleEventKind.WITHDRAWN, actor=actor, revision=article.live, note=reason)
+    pagecache.bump("news")
     return article

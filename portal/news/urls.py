@@ -3,12 +3,15 @@
 from django.urls import path
 
 from portal.news import feeds, views
+from portal.pagecache import public_page
+
+news_page = public_page(topics=("news",))
 
 urlpatterns = [
     path("news/", views.article_list, name="article-list"),
-    path("news/feed/", feeds.RssFeed(), name="news-rss"),
-    path("news/feed/atom/", feeds.AtomFeed(), name="news-atom"),
-    path("news/feed.json", feeds.json_feed, name="news-json"),
+    path("news/feed/", news_page(feeds.RssFeed()), name="news-rss"),
+    path("news/feed/atom/", news_page(feeds.AtomFeed()), name="news-atom"),
+    path("news/feed.json", news_page(feeds.json_feed), name="news-json"),
     path("news/<int:year>/<int:month>/", views.month_list, name="article-month"),
     path("news/<int:pk>/", views.article_detail, name="article-detail"),
     path("news/<int:pk>/<slug:slug>/", views.article_detail, name="article-detail-slug"),

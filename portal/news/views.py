@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from portal.news import public
 from portal.news.models import Column
 from portal.news.render import body_html
+from portal.pagecache import public_page
 
 PER_PAGE = 15
 
@@ -27,15 +28,18 @@ def _list(request: HttpRequest, articles, **context) -> HttpResponse:
     return render(request, "news/article_list.html", context)
 
 
+@public_page(topics=("news",))
 def article_list(request: HttpRequest) -> HttpResponse:
     return _list(request, public.public_articles())
 
 
+@public_page(topics=("news",))
 def column_list(request: HttpRequest, slug: str) -> HttpResponse:
     column = get_object_or_404(public.nav_columns(), slug=slug)
     return _list(request, public.public_articles().filter(live__column=column), column=column)
 
 
+@public_page(topics=("news",))
 def month_list(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not 1 <= month <= 12:
         raise Http404
@@ -43,6 +47,7 @@ def month_list(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return _list(request, articles, year=year, month=month)
 
 
+@public_page(topics=("news",))
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     article = get_object_or_404(public.public_articles(), pk=pk)
     url = absolute(request, article_path(article))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from portal import clock
@@ -87,3 +88,26 @@ def test_json_feed_has_absolute_links(client, publish):
     data = client.get(reverse("portal:news-json")).json()
     assert data["items"][0]["url"].endswith(f"/news/{article.pk}/")
     assert data["items"][0]["url"].startswith("http")
+
+
+def test_cached_news_pages_show_a_new_article_and_lose_a_withdrawn_one(
+    client, publish, people, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_PAGE_CACHE = True
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = publish("第一篇稿件")
+    url = reverse("portal:article-list")
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish("第二篇稿件")
+    page = client.get(url)
+    assert page.get("X-Page-Cache") is None and "第二篇稿件" in page.content.decode()
+    feed = reverse("portal:news-rss")
+    client.get(feed)
+    assert client.get(feed)["X-Page-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(first, actor=people["editor"], reason="内容有误")
+    assert "第一篇稿件" not in client.get(feed).content.decode()
+    assert client.get(reverse("portal:article-detail", args=[first.pk])).status_code == 404
