@@ -12,51 +12,48 @@ character-level diff and restore, the article's record and a printable 审核单
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, linebreaks
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal import clock
 from portal.access import scope_of
-from portal.actors import Actor, Viewer
 from portal.admin_base import PortalModelAdmin
-from portal.forms import PortalForm, PortalModelForm
 from portal.models import Community
 from portal.news import diff, rules, services
+from portal.news.forms import ArticleForm, DiffForm
 from portal.news.models import (
     Article,
     ArticleEvent,
     ArticleStatus,
     Column,
     ReviewStep,
-    Revision,
-    Signature,
-    Submission,
-    SubmissionOutcome,
 )
-from portal.news.services import Draft, NewsError
+from portal.news.panel import (
+    STEPS,
+    article_panel,
+    progress_text,
+    review_sheet,
+    revision_comparison,
+    run_step,
+    shanghai_time,
+    step_form,
+)
+from portal.news.services import NewsError
 from portal.people import display_name
 from portal.roles import Reach
-from portal.templatetags.portal_tags import cn_datetime
-
-# Long enough for any article; the form says the limit when it is passed.
-BODY_LIMIT = 50_000
-CONTENT_FIELDS = ["title", "column", "source", "byline", "summary", "body", "tags"]
-
 
 # --- lists the office keeps -------------------------------------------------------------------
 
@@ -76,226 +73,6 @@ class ReviewStepAdmin(PortalModelAdmin):
 
 
 # --- the content form -------------------------------------------------------------------------
-
-
-class ArticleForm(PortalModelForm):
-    """The content of the article's next revision. Nothing here is written by the form: the
-    admin hands ``draft`` to the services once the form has checked it as they would."""
-
-    title = forms.CharField(
-        label=_("标题"), max_length=80, error_messages={"required": _("请填写标题")}
-    )
-    column = forms.ModelChoiceField(
-        label=_("栏目"),
-        queryset=Column.objects.filter(is_active=True),
-        error_messages={
-            "required": _("请选择栏目"),
-            "invalid_choice": _("请从列表中选择栏目"),
-        },
-    )
-    source = forms.CharField(
-        label=_("来源"),
-        max_length=60,
-        error_messages={"required": _("请填写来源")},
-        help_text=_("发布单位，如街道办事处或社区居委会"),
-    )
-    byline = forms.CharField(label=_("作者"), max_length=60, required=False)
-    summary = forms.CharField(
-        label=_("摘要"),
-        max_length=200,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("列表和分享时显示，200字以内；不填则不显示摘要"),
-    )
-    body = forms.CharField(
-        label=_("正文"),
-        max_length=BODY_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 16}),
-        error_messages={"required": _("请填写正文")},
-        help_text=_(
-            "暂按网页格式保存：每段写在 &lt;p&gt; 与 &lt;/p&gt; 之间；可视化编辑器将在后续版本提供"
-        ),
-    )
-    tags = forms.CharField(
-        label=_("标签"),
-        max_length=100,
-        required=False,
-        help_text=_("多个标签用顿号或逗号分开"),
-    )
-    # The revision the page was drawn from: a save over someone else's newer one says so.
-    revision_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    actor: Viewer | None = None  # set by ArticleAdmin.get_form
-
-    class Meta:
-        model = Article
-        fields: list[str] = []
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        current = self.instance.current if self.instance.pk else None
-        if current is not None:
-            self.initial.update(current.content())
-            self.initial["revision_seen"] = current.number
-            # A column stopped since stays selectable on its own article (saving says so).
-            self.fields["column"].queryset = Column.objects.filter(
-                is_active=True
-            ) | Column.objects.filter(pk=current.column_id)
-        self.draft: Draft | None = None
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        draft = Draft(**{name: cleaned.get(name) or "" for name in CONTENT_FIELDS})
-        try:
-            self.draft = services.validate_draft(draft)
-        except NewsError as exc:
-            self.add_error(None, str(exc))
-            return cleaned
-        if self.instance.pk:
-            self._check_current(cleaned)
-        return cleaned
-
-    def _check_current(self, cleaned: dict[str, Any]) -> None:
-        live = Article.objects.select_related("current__created_by__staff_profile").get(
-            pk=self.instance.pk
-        )
-        if self.actor is not None and (refusal := rules.refusal("edit", live, self.actor)):
-            self.add_error(None, refusal)
-            return
-        seen = cleaned.get("revision_seen")
-        current = live.current
-        if current is not None and seen is not None and seen != current.number:
-            # Shown once: saving again keeps what was typed as the next revision.
-            self.data = self.data.copy()
-            self.data[self.add_prefix("revision_seen")] = str(current.number)
-            self.add_error(
-                None,
-                gettext(
-                    "这篇稿件刚刚已由%(who)s保存为第%(n)d版。您填写的内容已保留：请先在下方"
-                    "“版本”中对比，确认后再次保存即成为新的一版。"
-                )
-                % {"who": display_name(current.created_by), "n": current.number},
-            )
-
-
-# --- the steps' forms -------------------------------------------------------------------------
-
-
-class StepForm(PortalForm):
-    """Every step's form carries the state its page showed (the article's last recorded step):
-    a step someone else has taken first is refused with a clear message."""
-
-    state = forms.CharField(widget=forms.HiddenInput, max_length=20)
-
-
-class SignForm(StepForm):
-    comment = forms.CharField(
-        label=_("签批意见（可不填）"),
-        max_length=300,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class SendBackForm(StepForm):
-    reason = forms.CharField(
-        label=_("退回原因"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("请填写退回原因")},
-        help_text=_("作者会看到退回原因，修改后重新送审"),
-    )
-
-
-class WithdrawForm(StepForm):
-    reason = forms.CharField(
-        label=_("撤回原因"),
-        max_length=200,
-        error_messages={"required": _("请填写撤回原因")},
-        help_text=_("撤回后居民不再看到这篇稿件，原因记入稿件记录"),
-    )
-
-
-class PublishForm(StepForm):
-    """发布 now, or at a time entered in the portal's time zone (Asia/Shanghai)."""
-
-    when = forms.ChoiceField(
-        choices=[("now", _("立即发布")), ("at", _("定时发布"))],
-        widget=forms.HiddenInput,
-        error_messages={"required": _("请选择立即发布或定时发布")},
-    )
-    publish_at = forms.DateTimeField(
-        label=_("定时发布时间（北京时间）"),
-        required=False,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={"invalid": _("请按“年-月-日 时:分”填写正确的日期和时间")},
-        help_text=_("到时间后自动发布，无需有人在场"),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("when") != "at" or "publish_at" in self.errors:
-            return cleaned
-        at = cleaned.get("publish_at")
-        if at is None:
-            self.add_error("publish_at", _("请填写定时发布的日期和时间"))
-        elif at <= clock.now():
-            self.add_error("publish_at", _("定时发布时间须晚于现在；立即发布请点“立即发布”"))
-        return cleaned
-
-
-class RestoreForm(StepForm):
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**6)
-
-
-@dataclass(frozen=True)
-class Step:
-    """How one step looks on the page; whether it is offered is rules.RULES[name]'s answer."""
-
-    name: str
-    label: Any
-    done: Any
-    form: type[StepForm] = StepForm
-    help: Any = ""
-    danger: bool = False
-
-
-STEPS: dict[str, Step] = {
-    step.name: step
-    for step in (
-        Step(
-            "submit",
-            _("送审"),
-            _("已送审，等待第一环节签批。"),
-            help=_("送审后，审核人签批的是这一版；再修改会使审核重新开始。"),
-        ),
-        Step("sign", _("签批"), _("已签批。"), SignForm),
-        Step(
-            "send_back",
-            _("退回"),
-            _("已退回作者修改。"),
-            SendBackForm,
-            help=_("不同意这一版时退回，写明原因。"),
-            danger=True,
-        ),
-        Step("publish", _("发布"), _("已发布，居民可以看到这篇稿件。"), PublishForm),
-        Step(
-            "withdraw",
-            _("撤回"),
-            _("已撤回，居民不再看到这篇稿件。"),
-            WithdrawForm,
-            danger=True,
-        ),
-        Step("restore", _("恢复此版本"), _("已恢复为新的一版，需重新送审。"), RestoreForm),
-    )
-}
-# Drawn in the panel; 修改 is the form itself and 恢复 a button on each revision.
-PANEL_STEPS = ("submit", "sign", "send_back", "publish", "withdraw")
-if set(STEPS) | {"edit"} != set(rules.RULES):
-    raise ImproperlyConfigured("every step of portal.news.rules needs its presentation here")
 
 
 # --- the list ---------------------------------------------------------------------------------
@@ -328,10 +105,6 @@ class QueueFilter(admin.SimpleListFilter):
             missed = rules.schedule_missed(Article.objects, user, now=clock.now())
             return queryset.filter(pk__in=missed)
         return queryset
-
-
-def _shanghai(moment: Any) -> str:
-    return cn_datetime(moment) if moment else ""
 
 
 @admin.register(Article)
@@ -380,7 +153,7 @@ class ArticleAdmin(PortalModelAdmin):
 
     @admin.display(description=_("最后变动"), ordering="last_change_at")
     def last_change(self, obj: Article) -> str:
-        return _shanghai(getattr(obj, "last_change_at", None))
+        return shanghai_time(getattr(obj, "last_change_at", None))
 
     @admin.display(description=_("进度"))
     def progress(self, obj: Article) -> str:
@@ -604,7 +377,7 @@ class ArticleAdmin(PortalModelAdmin):
             failed = not form.is_valid()
             if not failed:
                 try:
-                    done = _run(step, live, request.user, form.cleaned_data)
+                    done = run_step(step, live, request.user, form.cleaned_data)
                 except NewsError as exc:
                     form.add_error(None, str(exc))
                     failed = True
@@ -670,275 +443,3 @@ READ_ONLY_FIELDS = (
     "content_body",
     "content_tags",
 )
-
-
-class DiffForm(PortalForm):
-    old = forms.ChoiceField(label=_("旧版本"))
-    new = forms.ChoiceField(label=_("新版本"))
-
-    def __init__(self, *args: Any, numbers: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("old", "new"):
-            self.fields[name].choices = numbers
-            self.fields[name].error_messages["invalid_choice"] = _("请从列表中选择版本")
-            self.fields[name].error_messages["required"] = _("请选择版本")
-
-
-def progress_text(article: Article, awaited_step: str | None, last_outcome: str | None) -> str:
-    if article.status == ArticleStatus.IN_REVIEW and awaited_step:
-        return gettext("待审核（%(step)s）") % {"step": awaited_step}
-    if article.status == ArticleStatus.APPROVED and article.publish_at:
-        return gettext("定时发布：%(at)s") % {"at": _shanghai(article.publish_at)}
-    if article.status == ArticleStatus.APPROVED:
-        return gettext("待发布")
-    if article.status == ArticleStatus.DRAFT and last_outcome == SubmissionOutcome.SENT_BACK:
-        return gettext("退回待修改")
-    if article.status == ArticleStatus.DRAFT:
-        return gettext("待送审")
-    if article.status == ArticleStatus.PUBLISHED and article.current_id != article.live_id:
-        return gettext("有未送审的修改")
-    return ""
-
-
-# --- the change page's parts ------------------------------------------------------------------
-
-
-def step_form(name: str, article: Article, data: Any = None) -> StepForm:
-    return STEPS[name].form(data, initial={"state": rules.state_of(article)}, prefix=name)
-
-
-def _run(step: str, article: Article, actor: Actor, data: dict[str, Any]) -> str:
-    """Take the step through its service; the message to show."""
-    spec = STEPS[step]
-    if step == "submit":
-        services.submit(article, actor=actor)
-    elif step == "sign":
-        signature = services.sign(article, actor=actor, comment=data.get("comment", ""))
-        article.refresh_from_db()
-        if article.status == ArticleStatus.APPROVED:
-            return gettext("已签批（%(step)s），审核完成，可以发布。") % {
-                "step": signature.step_name
-            }
-        return gettext("已签批（%(step)s），等待下一环节。") % {"step": signature.step_name}
-    elif step == "send_back":
-        services.send_back(article, actor=actor, reason=data["reason"])
-    elif step == "publish":
-        at = data.get("publish_at") if data.get("when") == "at" else None
-        services.publish(article, actor=actor, at=at)
-        if at is not None:
-            return gettext("已定时：%(at)s 自动发布。") % {"at": _shanghai(at)}
-    elif step == "withdraw":
-        services.withdraw(article, actor=actor, reason=data["reason"])
-    elif step == "restore":
-        revision = article.revisions.filter(number=data["revision"]).first()
-        if revision is None:
-            raise NewsError(gettext("没有这一版本"))
-        restored = services.restore_revision(article, revision, actor=actor)
-        return gettext("已把第%(old)d版的内容恢复为第%(new)d版，需重新送审。") % {
-            "old": revision.number,
-            "new": restored.number,
-        }
-    return str(spec.done)
-
-
-def shown_submission(article: Article) -> Submission | None:
-    """The submission the progress shows: the open one, else the latest."""
-    return (
-        article.submissions.select_related("revision", "submitted_by__staff_profile")
-        .order_by("-submitted_at", "-pk")
-        .first()
-    )
-
-
-def chain_progress(submission: Submission | None) -> list[dict[str, Any]]:
-    """Each step of the chain: its signature in the submission, or whether it waits now."""
-    steps = rules.chain_steps()
-    signatures: dict[int, Signature] = {}
-    if submission is not None:
-        signatures = {s.step_id: s for s in submission.signatures.all()}
-    waiting = submission is not None and submission.outcome == SubmissionOutcome.OPEN
-    rows = []
-    for step in steps:
-        signature = signatures.pop(step.pk, None)
-        rows.append(
-            {
-                "name": signature.step_name if signature else step.name,
-                "role": step.get_role_display(),
-                "signature": signature,
-                "at": _shanghai(signature.signed_at) if signature else "",
-                "waiting": waiting and signature is None,
-            }
-        )
-        if signature is None:
-            waiting = False  # only the first unsigned step waits
-    # Steps signed before the chain was changed stay on the record.
-    for signature in sorted(signatures.values(), key=lambda s: s.signed_at):
-        rows.append(
-            {
-                "name": signature.step_name,
-                "role": "",
-                "signature": signature,
-                "at": _shanghai(signature.signed_at),
-                "waiting": False,
-            }
-        )
-    return rows
-
-
-def revision_rows(article: Article, may_restore: bool) -> list[dict[str, Any]]:
-    approved = set(
-        article.submissions.filter(outcome=SubmissionOutcome.APPROVED).values_list(
-            "revision_id", flat=True
-        )
-    )
-    revisions = article.revisions.select_related(
-        "created_by__staff_profile", "restored_from"
-    ).order_by("-number")
-    diff_url = reverse("admin:news_article_diff", args=[article.pk])
-    rows = []
-    for revision in revisions:
-        rows.append(
-            {
-                "revision": revision,
-                "who": display_name(revision.created_by),
-                "at": _shanghai(revision.created_at),
-                "restored_from": revision.restored_from.number if revision.restored_from else None,
-                "current": revision.pk == article.current_id,
-                "live": revision.pk == article.live_id,
-                "approved": revision.pk in approved,
-                "diff_url": (
-                    f"{diff_url}?old={revision.number - 1}&new={revision.number}"
-                    if revision.number > 1
-                    else ""
-                ),
-                "restore": may_restore and revision.pk != article.current_id,
-            }
-        )
-    return rows
-
-
-def record_rows(article: Article) -> list[dict[str, Any]]:
-    """The article's record, newest first."""
-    events = (
-        ArticleEvent.objects.filter(article=article)
-        .select_related("actor__staff_profile", "revision")
-        .order_by("-at", "-pk")
-    )
-    return [
-        {
-            "kind": event.get_kind_display(),
-            "at": _shanghai(event.at),
-            "at_iso": timezone.localtime(event.at).isoformat(),
-            "actor": display_name(event.actor) or gettext("系统"),
-            "unit": event.actor_unit if event.actor is not None else "",
-            "revision": event.revision.number if event.revision else None,
-            "note": event.note,
-        }
-        for event in events
-    ]
-
-
-def article_panel(request: HttpRequest, obj: Article, bound: Any = None) -> dict[str, Any]:
-    """The change page's status, the steps this person may take now (the form as typed after
-    an error), the review's progress, the revisions and the record."""
-    live = Article.objects.select_related(
-        "current__column", "live", "community", "created_by__staff_profile"
-    ).get(pk=obj.pk)
-    user = request.user
-    offered = rules.offered(live, user)
-    state = rules.state_of(live)
-    steps = []
-    for name in PANEL_STEPS:
-        if name not in offered:
-            continue
-        if bound and bound[0] == name:
-            form = bound[1]
-        else:
-            form = STEPS[name].form(initial={"state": state}, prefix=name)
-        steps.append(
-            {
-                "step": STEPS[name],
-                "form": form,
-                "url": reverse("admin:news_article_step", args=[live.pk, name]),
-            }
-        )
-    submission = shown_submission(live)
-    awaited = None
-    if submission is not None and submission.outcome == SubmissionOutcome.OPEN:
-        awaited = rules.next_step(submission)
-    restore_error = bound[1] if bound and bound[0] == "restore" else None
-    return {
-        "article_live": live,
-        "article_state": state,
-        "article_progress_text": progress_text(
-            live, awaited.name if awaited else None, submission.outcome if submission else None
-        ),
-        "article_steps": steps,
-        "article_submission": submission,
-        "article_chain": chain_progress(submission),
-        "article_revisions": revision_rows(live, "restore" in offered),
-        "article_restore_url": reverse("admin:news_article_step", args=[live.pk, "restore"]),
-        "article_restore_error": restore_error,
-        "article_record": record_rows(live),
-        "article_sheet_url": reverse("admin:news_article_sheet", args=[live.pk]),
-        "article_diff_url": reverse("admin:news_article_diff", args=[live.pk]),
-    }
-
-
-def revision_comparison(old: Revision, new: Revision) -> dict[str, Any]:
-    """Title, summary and body of two revisions as a diff; the other fields old → new."""
-    fields = []
-    for name in ("column", "source", "byline", "tags"):
-        before, after = getattr(old, name), getattr(new, name)
-        if before != after:
-            fields.append(
-                {
-                    "label": Revision._meta.get_field(name).verbose_name,
-                    "old": str(before or "—"),
-                    "new": str(after or "—"),
-                }
-            )
-    body = diff.body_diff(old.body, new.body)
-    return {
-        "title": diff.render_pieces(diff.text_pieces(old.title, new.title)),
-        "summary": diff.render_pieces(diff.text_pieces(old.summary, new.summary)),
-        "fields": fields,
-        "body": diff.render_body(body),
-        "same": old.content() == new.content(),
-    }
-
-
-def review_sheet(article: Article) -> dict[str, Any]:
-    """What the 审核单 shows: the revision approved last (or the current one, with the
-    review as far as it went) and each step's signature."""
-    approved = (
-        article.submissions.filter(outcome=SubmissionOutcome.APPROVED)
-        .select_related("revision__column", "revision__created_by__staff_profile")
-        .order_by("-closed_at", "-pk")
-        .first()
-    )
-    submission = approved or shown_submission(article)
-    revision = (
-        approved.revision
-        if approved
-        else Revision.objects.select_related("column", "created_by__staff_profile").get(
-            pk=article.current_id
-        )
-    )
-    if submission is not None and not approved and submission.revision_id != revision.pk:
-        submission = None  # the current revision has not been sent into review
-    last_signed = (
-        Signature.objects.filter(submission=submission).aggregate(at=Max("signed_at"))["at"]
-        if submission
-        else None
-    )
-    return {
-        "sheet_revision": revision,
-        "sheet_approved": approved is not None,
-        "sheet_author": display_name(revision.created_by),
-        "sheet_submission": submission,
-        "sheet_submitted_at": _shanghai(submission.submitted_at) if submission else "",
-        "sheet_chain": chain_progress(submission),
-        "sheet_done_at": _shanghai(last_signed) if approved else "",
-        "sheet_published_at": _shanghai(article.published_at),
-    }

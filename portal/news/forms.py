@@ -1,0 +1,210 @@
+"""The news forms of the back office: the article's content (saved as a new revision) and one
+small form per review step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from portal import clock
+from portal.actors import Viewer
+from portal.forms import PortalForm, PortalModelForm
+from portal.news import rules, services
+from portal.news.models import (
+    Article,
+    Column,
+)
+from portal.news.services import Draft, NewsError
+from portal.people import display_name
+
+# Long enough for any article; the form says the limit when it is passed.
+BODY_LIMIT = 50_000
+CONTENT_FIELDS = ["title", "column", "source", "byline", "summary", "body", "tags"]
+
+
+class ArticleForm(PortalModelForm):
+    """The content of the article's next revision. Nothing here is written by the form: the
+    admin hands ``draft`` to the services once the form has checked it as they would."""
+
+    title = forms.CharField(
+        label=_("标题"), max_length=80, error_messages={"required": _("请填写标题")}
+    )
+    column = forms.ModelChoiceField(
+        label=_("栏目"),
+        queryset=Column.objects.filter(is_active=True),
+        error_messages={
+            "required": _("请选择栏目"),
+            "invalid_choice": _("请从列表中选择栏目"),
+        },
+    )
+    source = forms.CharField(
+        label=_("来源"),
+        max_length=60,
+        error_messages={"required": _("请填写来源")},
+        help_text=_("发布单位，如街道办事处或社区居委会"),
+    )
+    byline = forms.CharField(label=_("作者"), max_length=60, required=False)
+    summary = forms.CharField(
+        label=_("摘要"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("列表和分享时显示，200字以内；不填则不显示摘要"),
+    )
+    body = forms.CharField(
+        label=_("正文"),
+        max_length=BODY_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        error_messages={"required": _("请填写正文")},
+        help_text=_(
+            "暂按网页格式保存：每段写在 &lt;p&gt; 与 &lt;/p&gt; 之间；可视化编辑器将在后续版本提供"
+        ),
+    )
+    tags = forms.CharField(
+        label=_("标签"),
+        max_length=100,
+        required=False,
+        help_text=_("多个标签用顿号或逗号分开"),
+    )
+    # The revision the page was drawn from: a save over someone else's newer one says so.
+    revision_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    actor: Viewer | None = None  # set by ArticleAdmin.get_form
+
+    class Meta:
+        model = Article
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = self.instance.current if self.instance.pk else None
+        if current is not None:
+            self.initial.update(current.content())
+            self.initial["revision_seen"] = current.number
+            # A column stopped since stays selectable on its own article (saving says so).
+            self.fields["column"].queryset = Column.objects.filter(
+                is_active=True
+            ) | Column.objects.filter(pk=current.column_id)
+        self.draft: Draft | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        draft = Draft(**{name: cleaned.get(name) or "" for name in CONTENT_FIELDS})
+        try:
+            self.draft = services.validate_draft(draft)
+        except NewsError as exc:
+            self.add_error(None, str(exc))
+            return cleaned
+        if self.instance.pk:
+            self._check_current(cleaned)
+        return cleaned
+
+    def _check_current(self, cleaned: dict[str, Any]) -> None:
+        live = Article.objects.select_related("current__created_by__staff_profile").get(
+            pk=self.instance.pk
+        )
+        if self.actor is not None and (refusal := rules.refusal("edit", live, self.actor)):
+            self.add_error(None, refusal)
+            return
+        seen = cleaned.get("revision_seen")
+        current = live.current
+        if current is not None and seen is not None and seen != current.number:
+            # Shown once: saving again keeps what was typed as the next revision.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("revision_seen")] = str(current.number)
+            self.add_error(
+                None,
+                gettext(
+                    "这篇稿件刚刚已由%(who)s保存为第%(n)d版。您填写的内容已保留：请先在下方"
+                    "“版本”中对比，确认后再次保存即成为新的一版。"
+                )
+                % {"who": display_name(current.created_by), "n": current.number},
+            )
+
+
+# --- the steps' forms -------------------------------------------------------------------------
+
+
+class StepForm(PortalForm):
+    """Every step's form carries the state its page showed (the article's last recorded step):
+    a step someone else has taken first is refused with a clear message."""
+
+    state = forms.CharField(widget=forms.HiddenInput, max_length=20)
+
+
+class SignForm(StepForm):
+    comment = forms.CharField(
+        label=_("签批意见（可不填）"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SendBackForm(StepForm):
+    reason = forms.CharField(
+        label=_("退回原因"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("请填写退回原因")},
+        help_text=_("作者会看到退回原因，修改后重新送审"),
+    )
+
+
+class WithdrawForm(StepForm):
+    reason = forms.CharField(
+        label=_("撤回原因"),
+        max_length=200,
+        error_messages={"required": _("请填写撤回原因")},
+        help_text=_("撤回后居民不再看到这篇稿件，原因记入稿件记录"),
+    )
+
+
+class PublishForm(StepForm):
+    """发布 now, or at a time entered in the portal's time zone (Asia/Shanghai)."""
+
+    when = forms.ChoiceField(
+        choices=[("now", _("立即发布")), ("at", _("定时发布"))],
+        widget=forms.HiddenInput,
+        error_messages={"required": _("请选择立即发布或定时发布")},
+    )
+    publish_at = forms.DateTimeField(
+        label=_("定时发布时间（北京时间）"),
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": _("请按“年-月-日 时:分”填写正确的日期和时间")},
+        help_text=_("到时间后自动发布，无需有人在场"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("when") != "at" or "publish_at" in self.errors:
+            return cleaned
+        at = cleaned.get("publish_at")
+        if at is None:
+            self.add_error("publish_at", _("请填写定时发布的日期和时间"))
+        elif at <= clock.now():
+            self.add_error("publish_at", _("定时发布时间须晚于现在；立即发布请点“立即发布”"))
+        return cleaned
+
+
+class RestoreForm(StepForm):
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**6)
+
+
+class DiffForm(PortalForm):
+    old = forms.ChoiceField(label=_("旧版本"))
+    new = forms.ChoiceField(label=_("新版本"))
+
+    def __init__(self, *args: Any, numbers: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("old", "new"):
+            self.fields[name].choices = numbers
+            self.fields[name].error_messages["invalid_choice"] = _("请从列表中选择版本")
+            self.fields[name].error_messages["required"] = _("请选择版本")
