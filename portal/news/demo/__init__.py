@@ -1,0 +1,87 @@
+"""Demo news of 凤凰岭街道: the articles of ``data/news.toml``, each taken through the 三审
+chain by the demo accounts with the clock set for each step, so the review record, the
+signatures and the publication times read as they would on a real site.
+
+Once only (an article by the demo author exists): later runs change nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from portal import clock
+from portal.demo import texts
+from portal.news import services
+from portal.news.models import Article, Column
+from portal.seeding import SeedContext
+
+__all__ = ["seed"]
+
+STAGES = 1
+DATA = texts("portal.news.demo", "news")
+AUTHOR, CHAIN, PUBLISHER = "sqshuji", ("bianji", "baopian", "shuji"), "bianji"
+COMMENTS = ("内容属实，同意送审。", "数据已核对，同意。", "同意发布。")
+
+
+def seed(ctx: SeedContext) -> None:
+    with ctx.stage("新闻稿件（三审后发布）") as stage:
+        if Article.objects.filter(created_by__username=AUTHOR).exists():
+            stage.done("已有演示稿件，未重复生成")
+            return
+        counts = write(ctx)
+        stage.done("，".join(f"{state} {n} 篇" for state, n in counts.items()))
+
+
+@transaction.atomic
+def write(ctx: SeedContext) -> dict[str, int]:
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[AUTHOR, *CHAIN])}
+    columns = {c.slug: c for c in Column.objects.all()}
+    counts = {"已发布": 0, "定时发布": 0, "待审核": 0, "草稿": 0}
+    today_morning = timezone.make_aware(datetime.combine(ctx.today, time(9, 30)))
+    ctx_now = clock.now()
+    for row in DATA["article"]:
+        state = row.get("state", "published")
+        # Written five days before it went out; a pending one was written yesterday.
+        out = today_morning - timedelta(days=row.get("days_ago", 0))
+        moment = out - timedelta(days=5) if state == "published" else ctx_now - timedelta(days=1)
+        with clock.frozen(moment):
+            article = services.create_article(draft(row, columns), actor=users[AUTHOR])
+        if state == "draft":
+            counts["草稿"] += 1
+            continue
+        moment += timedelta(hours=2)
+        with clock.frozen(moment):
+            services.submit(article, actor=users[AUTHOR])
+        steps = CHAIN[:1] if state == "reviewing" else CHAIN
+        for signer, comment in zip(steps, COMMENTS, strict=False):
+            moment += timedelta(hours=5)
+            with clock.frozen(moment):
+                services.sign(article, actor=users[signer], comment=comment)
+        if state == "reviewing":
+            counts["待审核"] += 1
+        elif state == "scheduled":
+            with clock.frozen(moment + timedelta(hours=1)):
+                at = today_morning + timedelta(days=2)
+                services.publish(article, actor=users[PUBLISHER], at=at)
+            counts["定时发布"] += 1
+        else:
+            with clock.frozen(out):
+                services.publish(article, actor=users[PUBLISHER])
+            counts["已发布"] += 1
+    return counts
+
+
+def draft(row: dict[str, Any], columns: dict[str, Column]) -> services.Draft:
+    return services.Draft(
+        title=row["title"],
+        column=columns[row["column"]],
+        body="".join(f"<p>{paragraph}</p>" for paragraph in row["body"]),
+        source=DATA["source"],
+        summary=row["summary"],
+        tags=row["tags"],
+    )
