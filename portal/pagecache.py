@@ -51,9 +51,31 @@ def enabled() -> bool:
     return bool(getattr(settings, "PORTAL_PAGE_CACHE", True))
 
 
+class Bump:
+    """The on-commit hook of one topic's bump (``ran`` once it has run)."""
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        _bump_now(self.topic)
+
+
 def bump(topic: str) -> None:
-    """Mark every cached page of ``topic`` stale once the current transaction commits."""
-    transaction.on_commit(lambda: _bump_now(topic))
+    """Mark every cached page of ``topic`` stale once the current transaction commits.
+
+    One bump per topic per transaction: a hook already waiting for the commit covers the later
+    changes too (a year of demo cases, or an admin action on a hundred rows, is one UPDATE, not
+    thousands). A hook dropped with a rolled-back savepoint no longer counts, so the next bump
+    registers a new one.
+    """
+    connection = transaction.get_connection()
+    for _savepoints, hook, _robust in connection.run_on_commit:
+        if isinstance(hook, Bump) and hook.topic == topic and not hook.ran:
+            return
+    transaction.on_commit(Bump(topic))
 
 
 def _bump_now(topic: str) -> None:

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from portal import pagecache
@@ -42,6 +42,24 @@ def test_bump_waits_for_commit_and_survives_cache_flush(client):
     pagecache.bump("results")  # autocommit: runs at once
     cache.clear()
     assert pagecache.generations(["results"])["results"] == before + 1
+
+
+def test_many_changes_in_one_transaction_bump_once_and_a_rolled_back_one_does_not_count():
+    before = pagecache.generations(["results", "news"])
+    with transaction.atomic():
+        for _ in range(50):
+            pagecache.bump("results")
+        try:
+            with transaction.atomic():
+                pagecache.bump("news")
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        pagecache.bump("news")  # the rolled-back hook is gone: this one must register
+        hooks = [hook for _sids, hook, _robust in connection.run_on_commit]
+        assert len(hooks) == 2
+    after = pagecache.generations(["results", "news"])
+    assert after == {"results": before["results"] + 1, "news": before["news"] + 1}
 
 
 def test_large_type_and_language_are_separate_pages(client):
