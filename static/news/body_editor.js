@@ -182,10 +182,13 @@ async function start(textarea) {
     },
   })
   element.after(status)
-  translateMenu(element)
-  textarea.dispatchEvent(
-    new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }),
-  )
+  // Tiptap builds the menu bar in its "create" event, which it emits after a tick.
+  editor.on("create", () => {
+    translateMenu(element)
+    textarea.dispatchEvent(
+      new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }),
+    )
+  })
 }
 
 for (const textarea of document.querySelectorAll(`textarea[${MARKER}]`)) {
