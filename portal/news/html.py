@@ -29,6 +29,13 @@ ATTRIBUTES = {
 # ``type`` and the editor's own ``data-type``; anything else is dropped.
 OL_TYPES = {"1", "a", "A", "i", "I"}
 OL_DATA_TYPES = {"decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman"}
+# Word writes a list's bullet or number as text between "supportLists" conditionals (in both
+# the downlevel-revealed and the comment form); the editor's own list replaces it.
+_WORD_LIST_MARKER = re.compile(
+    r"<!(?:--)?\[if !supportLists\](?:--)?>.{0,500}?<!(?:--)?\[endif\](?:--)?>", re.S | re.I
+)
+# Word's <o:p> holds nothing but the filler (&nbsp;) it puts into empty paragraphs.
+_WORD_FILLER = re.compile(r"<o:p>[^<]{0,100}</o:p>", re.I)
 # An image whose source was refused is dropped whole.
 _BARE_IMG = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 # Contents dropped along with the tag (not just unwrapped).
@@ -48,7 +55,7 @@ def _filter_value(tag: str, attr: str, value: str) -> str | None:
 def clean_body(html: str) -> str:
     """The body as it may be stored and shown: allowlisted tags, attributes and URL schemes."""
     cleaned = nh3.clean(
-        html or "",
+        _WORD_FILLER.sub("", _WORD_LIST_MARKER.sub("", html or "")),
         tags=TAGS,
         clean_content_tags=DROP_CONTENT,
         attributes=ATTRIBUTES,
