@@ -47,7 +47,7 @@ def test_markup_as_the_editor_writes_it_survives_the_sanitiser():
         "<h2>一、基本情况</h2><h3>走访</h3><h4>小结</h4>"
         "<p><strong>粗</strong><em>斜</em><u>下划线</u>一行<br>二行</p>"
         '<ol type="a" data-type="lower-alpha"><li><p>甲</p></li></ol>'
-        '<ul><li><p>乙</p></li></ul><blockquote><p>引文</p></blockquote><hr>'
+        "<ul><li><p>乙</p></li></ul><blockquote><p>引文</p></blockquote><hr>"
         '<p><a href="https://www.gov.cn/" title="中国政府网">链接</a></p>'
         '<table><tbody><tr><th colspan="2" rowspan="1"><p>项目</p></th></tr>'
         "<tr><td><p>宣讲</p></td><td><p>82场</p></td></tr></tbody></table>"
@@ -76,7 +76,9 @@ def test_the_add_page_offers_the_editor_without_inline_script(client, staff):
         re.search(r'data-news-body-editor="([^"]*)"', textarea).group(1).replace("&quot;", '"')
     )
     assert config["extensions"]["Heading"] == {"levels": [2, 3, 4]}
-    assert {"Bold", "BulletList", "Link", "Table", "Image", "History"} <= config["extensions"].keys()
+    assert {"Bold", "BulletList", "Link", "Table", "Image", "History"} <= config[
+        "extensions"
+    ].keys()
     assert f'data-upload-url="{UPLOAD_URL}"' in textarea
     assert 'data-editor-module="/static/django_prose_editor/editor.js"' in textarea
     assert '<script src="/static/news/body_editor.js" type="module"></script>' in page
@@ -127,7 +129,9 @@ def test_a_picture_is_ingested_and_its_media_url_answered(client, staff):
         assert image.format == "JPEG"
         assert not image.getexif()  # the GPS fix and the camera are gone
     # What the editor then inserts survives the sanitiser.
-    assert clean_body(f'<p><img src="{url}" alt="现场"></p>') == f'<p><img src="{url}" alt="现场"></p>'
+    assert (
+        clean_body(f'<p><img src="{url}" alt="现场"></p>') == f'<p><img src="{url}" alt="现场"></p>'
+    )
 
 
 @pytest.mark.django_db
@@ -151,7 +155,11 @@ def test_a_png_with_a_trailing_script_is_re_encoded(client, staff):
 @pytest.mark.parametrize(
     ("data", "name", "said"),
     [
-        (b"<html><script>alert(1)</script></html>", "a.jpg", "只能上传 JPEG、PNG 或 WebP 格式的照片"),
+        (
+            b"<html><script>alert(1)</script></html>",
+            "a.jpg",
+            "只能上传 JPEG、PNG 或 WebP 格式的照片",
+        ),
         (b"%PDF-1.4 not a picture", "a.png", "只能上传 JPEG、PNG 或 WebP 格式的照片"),
         (oversize_bytes(), "big.jpg", "照片不能超过 10 MB"),
         (b"", "empty.jpg", "文件是空的"),
@@ -162,9 +170,9 @@ def test_anything_but_a_reasonable_picture_is_refused_in_chinese(client, staff, 
     response = client.post(UPLOAD_URL, {"image": as_upload(data, name)})
     assert response.status_code == 400
     assert said in response.json()["error"]
-    assert not default_storage.exists(BODY_IMAGE_DIR) or not default_storage.listdir(
-        BODY_IMAGE_DIR
-    )[1]
+    assert (
+        not default_storage.exists(BODY_IMAGE_DIR) or not default_storage.listdir(BODY_IMAGE_DIR)[1]
+    )
 
 
 @pytest.mark.django_db

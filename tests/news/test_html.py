@@ -4,9 +4,9 @@ pasted Word document's paragraphs do."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-
 from django.urls import reverse
 
 from portal.news import services
@@ -16,6 +16,8 @@ from portal.news.render import body_html
 from portal.roles import Role
 from tests.news.pages import approved, text
 from tests.news.test_review import draft
+
+PASTE = Path(__file__).parent / "paste"
 
 HOSTILE = [
     '<p>好</p><script>alert("x")</script>',
@@ -98,41 +100,14 @@ def test_a_body_that_is_only_script_is_refused_as_empty(staff):
         )
 
 
-# What Word 2016 puts on the clipboard (trimmed): unquoted attributes, mso styles, a list whose
-# bullets are text between supportLists conditionals, <o:p>, a table with widths, smart tags.
-WORD_CLIPBOARD = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
-xmlns:w="urn:schemas-microsoft-com:office:word"><head><meta charset=utf-8>
-<meta name=Generator content="Microsoft Word 15 (filtered)">
-<style><!-- @font-face {font-family:宋体;} p.MsoNormal {margin:0cm; font-size:10.5pt;}
-.MsoChpDefault {mso-style-type:export-only;} --></style>
-<!--[if gte mso 9]><xml><w:WordDocument><w:View>Normal</w:View></w:WordDocument></xml><![endif]-->
-</head><body lang=ZH-CN style='tab-interval:21.0pt'><div class=WordSection1>
-<p class=MsoNormal align=center style='text-align:center;mso-pagination:widow-orphan'><b><span
-style='font-size:16.0pt;font-family:方正小标宋简体;mso-hansi-font-family:"Times New Roman"'>凤凰岭街道召开“四下基层”工作推进会</span></b><span
-lang=EN-US style='font-size:16.0pt'><o:p></o:p></span></p>
-<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0'><span
-style='font-family:仿宋_GB2312'>11月20日上午，街道党工委召开推进会，<st1:chsdate Year="2026" Month="11"
-Day="20">部署</st1:chsdate>下一阶段工作。</span><span lang=EN-US><o:p>&nbsp;</o:p></span></p>
-<p class=MsoListParagraph style='margin-left:18.0pt;text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span
-lang=EN-US style='font-family:Wingdings'>l<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp;&nbsp;
-</span></span><![endif]><span style='font-family:仿宋_GB2312'>走访居民<span lang=EN-US>120</span>户</span></p>
-<p class=MsoListParagraph style='mso-list:l0 level1 lfo1'><!--[if !supportLists]--><span lang=EN-US>2.<span
-style='font:7.0pt "Times New Roman"'>&nbsp; </span></span><!--[endif]--><span>解决问题<span lang=EN-US>12</span>件</span></p>
-<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;mso-yfti-tbllook:1184'>
-<tr style='mso-yfti-irow:0'><td width=277 valign=top style='width:207.4pt;border:solid windowtext 1.0pt'>
-<p class=MsoNormal><span>宣讲场次</span></p></td><td width=277 valign=top><p class=MsoNormal><span lang=EN-US>82</span></p></td></tr>
-</table>
-<p class=MsoNormal><font face="仿宋" color="#333333"><span style='mso-bidi-font-size:10.5pt'>（街道党政办供稿）</span></font></p>
-</div></body></html>"""
+# What Word 2016 puts on the clipboard (trimmed; written for these tests): unquoted attributes,
+# mso styles, a list whose bullets are text between supportLists conditionals, <o:p>, a table
+# with widths, smart tags.
+WORD_CLIPBOARD = (PASTE / "word_clipboard.html").read_text(encoding="utf-8")
 
 # A WeChat (公众号) article as the browser copies it: sections with inline styles, data-src
 # images from WeChat's servers, an audio card.
-WECHAT_CLIPBOARD = """<section style="margin: 0px; padding: 0px; max-width: 100%; box-sizing: border-box !important;">
-<section data-role="paragraph" class="_135editor"><p style="text-align: justify; line-height: 1.75em;"><span style="font-size: 15px; color: rgb(62, 62, 62); letter-spacing: 1px;">近日，凤凰岭社区组织志愿者开展入户走访。</span></p>
-<p style="text-align: center;"><img class="rich_pages wxw-img" data-ratio="0.75" data-src="https://mmbiz.qpic.cn/mmbiz_jpg/abc/640?wx_fmt=jpeg" data-type="jpeg" style="width: 100% !important;"></p>
-<p style="line-height: 1.75em;"><strong><span style="color: rgb(0, 112, 192);">下一步，</span></strong><span>社区将持续跟进居民诉求。</span></p>
-<mpvoice frameborder="0" class="res_iframe js_editor_audio" voice_encode_fileid="MzA5"></mpvoice>
-</section></section>"""
+WECHAT_CLIPBOARD = (PASTE / "wechat_clipboard.html").read_text(encoding="utf-8")
 
 
 def test_word_clipboard_keeps_paragraphs_text_and_table_and_loses_the_junk():
