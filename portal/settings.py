@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_prose_editor",  # the article body editor's static files (portal.news.editor)
     "portal.apps.PortalConfig",
     "outreach.apps.OutreachConfig",
     "petitions.apps.PetitionsConfig",

@@ -21,7 +21,14 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, linebreaks
@@ -31,8 +38,10 @@ from django.utils.translation import gettext_lazy as _
 from portal import clock
 from portal.access import scope_of
 from portal.admin_base import PortalModelAdmin
+from portal.images import ImageRejected
 from portal.models import Community
 from portal.news import diff, rules, services
+from portal.news.editor import store_body_image
 from portal.news.forms import ArticleForm, DiffForm
 from portal.news.models import (
     Article,
@@ -342,6 +351,7 @@ class ArticleAdmin(PortalModelAdmin):
             ),
             path("<path:object_id>/diff/", view(self.diff_view), name="news_article_diff"),
             path("<path:object_id>/sheet/", view(self.sheet_view), name="news_article_sheet"),
+            path("body-image/", view(self.body_image_view), name="news_article_body_image"),
             *super().get_urls(),
         ]
 
@@ -420,6 +430,22 @@ class ArticleAdmin(PortalModelAdmin):
             "comparison": revision_comparison(old, new),
         }
         return TemplateResponse(request, "admin/news/article/diff.html", context)
+
+    def body_image_view(self, request: HttpRequest) -> HttpResponse:
+        """A picture for an article's body, from the editor's image button: through the
+        image-ingestion gate, stored among the public photos; answers its URL (or why not)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not request.user.has_perm("news.change_article"):
+            raise PermissionDenied
+        upload = request.FILES.get("image")
+        if upload is None:
+            return JsonResponse({"error": gettext("请选择要上传的图片。")}, status=400)
+        try:
+            url = store_body_image(upload)
+        except ImageRejected as exc:
+            return JsonResponse({"error": exc.messages[0]}, status=400)
+        return JsonResponse({"url": url})
 
     def sheet_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """审核单: the approved (or current) revision and each step's signature, to print."""

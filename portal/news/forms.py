@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from portal import clock
 from portal.actors import Viewer
 from portal.forms import PortalForm, PortalModelForm
 from portal.news import rules, services
+from portal.news.editor import BodyField
 from portal.news.models import (
     Article,
     Column,
@@ -54,13 +56,14 @@ class ArticleForm(PortalModelForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("列表和分享时显示，200字以内；不填则不显示摘要"),
     )
-    body = forms.CharField(
+    body = BodyField(
         label=_("正文"),
         max_length=BODY_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 16}),
+        upload_url=reverse_lazy("admin:news_article_body_image"),
         error_messages={"required": _("请填写正文")},
         help_text=_(
-            "暂按网页格式保存：每段写在 &lt;p&gt; 与 &lt;/p&gt; 之间；可视化编辑器将在后续版本提供"
+            "用上方工具栏设置标题、加粗、列表、链接、表格和插入图片；从 Word 或微信复制粘贴时"
+            "保留段落和文字，其余格式自动去除"
         ),
     )
     tags = forms.CharField(

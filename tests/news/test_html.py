@@ -3,13 +3,21 @@ pasted Word document's paragraphs do."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+from django.urls import reverse
 
 from portal.news import services
 from portal.news.html import clean_body
+from portal.news.models import Article, Column
 from portal.news.render import body_html
 from portal.roles import Role
+from tests.news.pages import approved, text
 from tests.news.test_review import draft
+
+PASTE = Path(__file__).parent / "paste"
 
 HOSTILE = [
     '<p>好</p><script>alert("x")</script>',
@@ -90,3 +98,100 @@ def test_a_body_that_is_only_script_is_refused_as_empty(staff):
         services.create_article(
             draft(body="<script>alert(1)</script>"), actor=staff[Role.COMMUNITY_SECRETARY]
         )
+
+
+# What Word 2016 puts on the clipboard (trimmed; written for these tests): unquoted attributes,
+# mso styles, a list whose bullets are text between supportLists conditionals, <o:p>, a table
+# with widths, smart tags.
+WORD_CLIPBOARD = (PASTE / "word_clipboard.html").read_text(encoding="utf-8")
+
+# A WeChat (公众号) article as the browser copies it: sections with inline styles, data-src
+# images from WeChat's servers, an audio card.
+WECHAT_CLIPBOARD = (PASTE / "wechat_clipboard.html").read_text(encoding="utf-8")
+
+
+def test_word_clipboard_keeps_paragraphs_text_and_table_and_loses_the_junk():
+    cleaned = re.sub(r">\s+<", "><", clean_body(WORD_CLIPBOARD))
+    assert cleaned.count("<p>") == 7  # title, body, two list items, two cells, the credit
+    for kept in (
+        "<p><b>凤凰岭街道召开“四下基层”工作推进会</b></p>",
+        "<p>11月20日上午，街道党工委召开推进会，部署下一阶段工作。",
+        "<p>走访居民120户</p>",
+        "<p>解决问题12件</p>",
+        "<table><tbody><tr><td><p>宣讲场次</p></td><td><p>82</p></td></tr></tbody></table>",
+        "<p>（街道党政办供稿）</p>",
+    ):
+        assert kept in cleaned, (kept, cleaned)
+    for junk in ("mso", "Mso", "class", "style", "<span", "<font", "o:p", "st1:", "<div",
+                 "Wingdings", "宋体", "仿宋", "font-", "width", "valign", "border", "align",
+                 "WordDocument", "<!--", "<![", "lang", "2.", "\u00a0", "&nbsp;"):  # fmt: skip
+        assert junk not in cleaned, (junk, cleaned)
+
+
+def test_wechat_clipboard_keeps_paragraphs_and_loses_styles_and_outside_images():
+    cleaned = clean_body(WECHAT_CLIPBOARD)
+    assert "<p>近日，凤凰岭社区组织志愿者开展入户走访。</p>" in cleaned
+    assert "<p><strong>下一步，</strong>社区将持续跟进居民诉求。</p>" in cleaned
+    for junk in ("<section", "style", "class", "mmbiz", "data-src", "<img", "mpvoice", "<span"):
+        assert junk not in cleaned, (junk, cleaned)
+
+
+def test_an_unclosed_word_list_marker_costs_little_and_keeps_the_text():
+    body = "<p><![if !supportLists]>" + "一" * 40_000 + "</p>"
+    assert clean_body(body) == "<p>" + "一" * 40_000 + "</p>"
+
+
+MIXED_HOSTILE = (
+    "<h2>通知</h2><p>请<strong>居民</strong>周五前到社区登记。</p>"
+    '<script>alert("x")</script>'
+    '<p><img src="/media/photos/news/body/a.jpg" onerror="alert(2)" alt="现场"></p>'
+    '<p><a href="javascript:alert(3)">点我领取</a> <a href="https://www.gov.cn/">政府网</a></p>'
+    '<svg onload="alert(4)"><circle r="5"/></svg>'
+    '<p><img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoNSk+" alt="x"></p>'
+    "<ul><li>带身份证</li><li>带户口本</li></ul>"
+    "<table><tbody><tr><th>时间</th><td>周五</td></tr></tbody></table>"
+)
+
+
+@pytest.mark.django_db
+def test_a_hostile_body_posted_through_the_admin_is_stored_and_rendered_harmless(
+    client, staff, django_capture_on_commit_callbacks
+):
+    people = {
+        "editor": staff[Role.EDITOR],
+        "area": staff[Role.AREA_LEADER],
+        "secretary": staff[Role.SECRETARY],
+        "community": staff[Role.COMMUNITY_SECRETARY],
+    }
+    client.force_login(people["community"])
+    response = client.post(
+        reverse("admin:news_article_add"),
+        {
+            "title": "居民登记通知",
+            "column": str(Column.objects.get(slug="jiceng-zhili").pk),
+            "source": "北苑社区居委会",
+            "byline": "",
+            "summary": "",
+            "body": MIXED_HOSTILE,
+            "tags": "",
+            "revision_seen": "",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    stored = article.current.body
+    approved(article, people)
+    services.publish(article, actor=people["editor"])
+    client.logout()
+    page = client.get(reverse("portal:article-detail", args=[article.pk])).content.decode()
+    shown = page.split('<div class="news-article__body">', 1)[1].split("</div>", 1)[0]
+    for html in (stored, shown):
+        lowered = html.lower()
+        for bad in ("<script", "alert", "onerror", "onload", "javascript:", "<svg", "data:"):
+            assert bad not in lowered, (bad, html)
+        for kept in ("<h2>通知</h2>", "<strong>居民</strong>", "<ul><li>带身份证</li>",
+                     "<table>", "<th>时间</th>", 'href="https://www.gov.cn/"',
+                     '<img src="/media/photos/news/body/a.jpg" alt="现场">'):  # fmt: skip
+            assert kept in html, (kept, html)
+    assert "周五前到社区登记。" in text(page)
+    assert "点我领取" in text(page)  # the text of the refused link stays, as plain text
