@@ -16,4 +16,11 @@ def site(request: HttpRequest) -> dict:
         "subdistrict": settings.PORTAL_SUBDISTRICT,
         "nav_links": nav_links(),
         "large_text": request.COOKIES.get(TEXT_SIZE_COOKIE) == "large",
+        "site_footer": {
+            "organizer": settings.PORTAL_SITE_ORGANIZER,
+            "contact": settings.PORTAL_SITE_CONTACT,
+            "icp": settings.PORTAL_ICP_NUMBER,
+            "site_code": settings.PORTAL_SITE_CODE,
+            "psb": settings.PORTAL_PSB_NUMBER,
+        },
     }

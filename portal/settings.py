@@ -84,6 +84,13 @@ PORTAL_SITE_NAME = env.str("PORTAL_SITE_NAME", default=f"{PORTAL_SUBDISTRICT}四
 # The public address (scheme and host, no trailing slash) for canonical links in feeds, the
 # sitemap, share QR codes and Open Graph tags; empty: the address the request came to.
 PORTAL_SITE_URL = env.str("PORTAL_SITE_URL", default="").rstrip("/")
+# The footer's identification (《政府网站发展指引》): who runs the site, how to reach them and
+# its registration numbers; each is shown only when set.
+PORTAL_SITE_ORGANIZER = env.str("PORTAL_SITE_ORGANIZER", default="")  # 主办单位
+PORTAL_SITE_CONTACT = env.str("PORTAL_SITE_CONTACT", default="")  # 联系方式
+PORTAL_ICP_NUMBER = env.str("PORTAL_ICP_NUMBER", default="")  # ICP 备案号
+PORTAL_SITE_CODE = env.str("PORTAL_SITE_CODE", default="")  # 网站标识码
+PORTAL_PSB_NUMBER = env.str("PORTAL_PSB_NUMBER", default="")  # 公安机关备案号
 
 INSTALLED_APPS = [
     "portal.apps.PortalAdminConfig",  # django.contrib.admin with our site class
@@ -93,6 +100,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "axes",
     "django_prose_editor",  # the article body editor's static files (portal.news.editor)
     "portal.apps.PortalConfig",

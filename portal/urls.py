@@ -3,17 +3,27 @@ redirect from its old address)."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from portal import views
 from portal.news import urls as news_urls
+from portal.pagecache import public_page
+from portal.sitemaps import SITEMAPS
 
 portal_patterns = [
     path("", views.home, name="home"),
     path("prefs/text-size/", views.text_size, name="text-size"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        public_page(topics=("news", "outreach", "results"))(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     *news_urls.urlpatterns,
 ]
 

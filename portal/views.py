@@ -20,15 +20,20 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from outreach import stats as outreach_stats
+from petitions import stats as petitions_stats
 from portal import clock
 from portal.access import scope_of
 from portal.context_processors import TEXT_SIZE_COOKIE
 from portal.figures import home_figures
 from portal.models import Community, Grid
+from portal.news import public as news_public
 from portal.pagecache import public_page
 from portal.roles import Role
 
 ONE_YEAR = 365 * 24 * 3600
+# The home page's news, notices (the 通知公告 栏目) and recent public results.
+NOTICES = "tongzhi-gonggao"
+HOME_NEWS, HOME_NOTICES, HOME_RESULTS = 6, 5, 4
 
 
 @public_page(topics=("outreach", "results", "news"))
@@ -51,6 +56,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "totals": figures.practices,
             "receptions": figures.receptions,
             "upcoming": outreach_stats.upcoming_activities(days=14, limit=6),
+            "news": news_public.latest(exclude_column=NOTICES, limit=HOME_NEWS),
+            "notices": news_public.latest(column=NOTICES, limit=HOME_NOTICES),
+            "notices_slug": NOTICES,
+            "results": petitions_stats.published_rows(
+                petitions_stats.public_results()[:HOME_RESULTS]
+            ),
         },
     )
 
@@ -93,6 +104,15 @@ def text_size(request: HttpRequest) -> HttpResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers and feed readers ask for /favicon.ico whatever the page says."""
     return HttpResponseRedirect(static("portal/favicon.ico"))
+
+
+@require_safe
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    """Crawlers may read the public pages, not the back office; the sitemap says where they are."""
+    base = settings.PORTAL_SITE_URL or f"{request.scheme}://{request.get_host()}"
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {base}{reverse('portal:sitemap')}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def refusal_text(user: object) -> str:

@@ -18,6 +18,16 @@ def public_articles() -> QuerySet[Article]:
     )
 
 
+def latest(*, column: str = "", exclude_column: str = "", limit: int = 6) -> list[Article]:
+    """The newest public articles, of one 栏目 (its slug) or of all but one (one query)."""
+    articles = public_articles()
+    if column:
+        articles = articles.filter(live__column__slug=column)
+    if exclude_column:
+        articles = articles.exclude(live__column__slug=exclude_column)
+    return list(articles[:limit])
+
+
 def nav_columns() -> QuerySet[Column]:
     """The 栏目 with at least one public article (an empty one is not shown), each with the
     time something was last published in it (``last_published``). One query."""
