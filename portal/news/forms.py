@@ -60,8 +60,7 @@ class ArticleForm(PortalModelForm):
         widget=forms.Textarea(attrs={"rows": 16}),
         error_messages={"required": _("请填写正文")},
         help_text=_(
-            "暂按网页格式保存：每段写在 &lt;p&gt; 与 &lt;/p&gt; 之间；可视化编辑器将在后续版本提供。"
-            "引用工作数据时写入数据标记，如【数据:talks_year】，可用的标记见下方“可插入的数据”"
+            "暂按网页格式保存：每段写在 &lt;p&gt; 与 &lt;/p&gt; 之间；可视化编辑器将在后续版本提供"
         ),
     )
     tags = forms.CharField(
