@@ -146,7 +146,13 @@ ACTIVITY_RECORD = ("outreach.activityevent",)
 # News (portal.news): the article and its revisions, submissions, signatures and record (written
 # only by portal.news.services); the columns and the review chain are the office's lists.
 ARTICLE = "news.article"
-ARTICLE_PARTS = ("news.revision", "news.submission", "news.signature", "news.articleevent")
+ARTICLE_PARTS = (
+    "news.revision",
+    "news.submission",
+    "news.signature",
+    "news.frozenfigure",
+    "news.articleevent",
+)
 NEWS_LISTS = ("news.column", "news.reviewstep")
 NEWS_RECORDS = (ARTICLE, *ARTICLE_PARTS)
 

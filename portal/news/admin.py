@@ -53,6 +53,7 @@ from portal.news.models import (
 from portal.news.panel import (
     STEPS,
     article_panel,
+    figures_panel,
     progress_text,
     review_sheet,
     revision_comparison,
@@ -339,6 +340,9 @@ class ArticleAdmin(PortalModelAdmin):
         context["show_save_and_continue"] = False
         if obj is not None and obj.pk:
             context.update(article_panel(request, obj, context.get("bound_step")))
+            context.update(figures_panel(context["article_live"].current))
+        else:
+            context.update(figures_panel(None))
         return super().render_change_form(request, context, *args, **kwargs)
 
     def get_urls(self) -> list:

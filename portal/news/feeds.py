@@ -24,7 +24,7 @@ class RssFeed(Feed):
         return self.title()
 
     def items(self):
-        return public.public_articles()[:LATEST]
+        return public.public_articles().prefetch_related("live__frozen_figures")[:LATEST]
 
     def item_title(self, item: Article) -> str:
         return item.live.title
@@ -70,7 +70,7 @@ def json_feed(request: HttpRequest) -> JsonResponse:
             "authors": [{"name": a.live.byline or a.live.source}],
             "tags": [a.live.column.name],
         }
-        for a in public.public_articles()[:LATEST]
+        for a in public.public_articles().prefetch_related("live__frozen_figures")[:LATEST]
     ]
     data = {
         "version": "https://jsonfeed.org/version/1.1",

@@ -310,6 +310,38 @@ class Signature(models.Model):
         return f"{self.step_name} · {self.signer_name}"
 
 
+class FrozenFigure(models.Model):
+    """A figure from the records quoted in a revision's body (``【数据:key】``), as it stood when
+    the last step (审发) signed that revision: the sentence residents read and the day it counts
+    to. Written with that signature, never changed afterwards."""
+
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, related_name="frozen_figures", verbose_name=_("版本")
+    )
+    signature = models.ForeignKey(
+        Signature,
+        on_delete=models.PROTECT,
+        related_name="frozen_figures",
+        verbose_name=_("审发签名"),
+    )
+    key = models.CharField(_("数据标记"), max_length=40)
+    # The figure's name and sentence as signed (the registry's wording may change later).
+    label = models.CharField(_("数据名称"), max_length=60)
+    text = models.CharField(_("数据内容"), max_length=200)
+    as_of = models.DateField(_("数据截至"))
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "固定数据")
+        verbose_name_plural = pgettext_lazy("model plural", "固定数据")
+        ordering = ["revision", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "key"], name="frozenfigure_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
 class ArticleEventKind(models.TextChoices):
     CREATED = "created", pgettext_lazy("article event", "新建")
     EDITED = "edited", pgettext_lazy("article event", "修改")
@@ -320,6 +352,7 @@ class ArticleEventKind(models.TextChoices):
     SCHEDULED = "scheduled", pgettext_lazy("article event", "定时发布")
     PUBLISHED = "published", pgettext_lazy("article event", "发布")
     WITHDRAWN = "withdrawn", pgettext_lazy("article event", "撤回")
+    FIGURES_REFRESHED = "figures", pgettext_lazy("article event", "刷新数据")
 
 
 class ArticleEvent(models.Model):

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal import clock
 from portal.actors import Actor
-from portal.news import diff, rules, services
+from portal.news import diff, figures, render, rules, services
 from portal.news.forms import (
     PublishForm,
     RestoreForm,
@@ -77,10 +78,19 @@ STEPS: dict[str, Step] = {
             danger=True,
         ),
         Step("restore", _("恢复此版本"), _("已恢复为新的一版，需重新送审。"), RestoreForm),
+        Step(
+            "refresh_figures",
+            _("刷新数据"),
+            _("已按最新记录刷新数据，成为新的一版，需重新送审。"),
+            help=_(
+                "正文中的数据已在审发时固定。刷新后成为新的一版，显示实时数据，需重新送审；"
+                "新版发布前，居民看到的仍是已固定的数据。"
+            ),
+        ),
     )
 }
 # Drawn in the panel; 修改 is the form itself and 恢复 a button on each revision.
-PANEL_STEPS = ("submit", "sign", "send_back", "publish", "withdraw")
+PANEL_STEPS = ("submit", "sign", "send_back", "publish", "withdraw", "refresh_figures")
 if set(STEPS) | {"edit"} != set(rules.RULES):
     raise ImproperlyConfigured("every step of portal.news.rules needs its presentation here")
 
@@ -134,6 +144,11 @@ def run_step(step: str, article: Article, actor: Actor, data: dict[str, Any]) ->
             return gettext("已定时：%(at)s 自动发布。") % {"at": shanghai_time(at)}
     elif step == "withdraw":
         services.withdraw(article, actor=actor, reason=data["reason"])
+    elif step == "refresh_figures":
+        refreshed = services.refresh_figures(article, actor=actor)
+        return gettext("已按最新记录刷新数据，成为第%(n)d版，需重新送审。") % {
+            "n": refreshed.number
+        }
     elif step == "restore":
         revision = article.revisions.filter(number=data["revision"]).first()
         if revision is None:
@@ -346,4 +361,28 @@ def review_sheet(article: Article) -> dict[str, Any]:
         "sheet_chain": chain_progress(submission),
         "sheet_done_at": shanghai_time(last_signed) if approved else "",
         "sheet_published_at": shanghai_time(article.published_at),
+        "sheet_figures": list(revision.frozen_figures.all()) if approved else [],
     }
+
+
+def figures_panel(revision: Revision | None) -> dict[str, Any]:
+    """The figures an editor may insert, each with its marker and its value counted now; and,
+    for a saved revision, its body as previewed: with the figures 审发 froze, else live."""
+    live = figures.live_values(figures.FIGURES, clock.today())
+    context: dict[str, Any] = {
+        "figures_available": [
+            {"marker": figure.marker, "label": figure.label, "now": live[key].text}
+            for key, figure in figures.FIGURES.items()
+        ],
+    }
+    if revision is not None:
+        frozen = render.frozen_values(revision)
+        asked = figures.asked(revision.body)
+        values = frozen or {key: live[key] for key in asked if key in live}
+        context |= {
+            "figures_revision": revision,
+            "figures_preview": render.filled_body(revision, values),
+            "figures_asked": bool(asked),
+            "figures_frozen": list(frozen.values()),
+        }
+    return context

@@ -1,9 +1,9 @@
-"""The rule book of article steps: for every step (修改, 送审, 签批, 退回, 发布, 撤回, 恢复), one
-guard that says whether this person may take it on this article now, and if not, why — in one
-Chinese sentence. The same shape as the activities' and the cases' rule books: the change page
-draws a button only where its guard has no objection, the endpoint refuses what it objects to,
-the service asks again inside the row lock, and the workbench's 待我审核 counts the articles a
-guard offers the person a signature on.
+"""The rule book of article steps: for every step (修改, 送审, 签批, 退回, 发布, 撤回, 恢复,
+刷新数据), one guard that says whether this person may take it on this article now, and if not,
+why — in one Chinese sentence. The same shape as the activities' and the cases' rule books:
+the change page draws a button only where its guard has no objection, the endpoint refuses what
+it objects to, the service asks again inside the row lock, and the workbench's 待我审核 counts
+the articles a guard offers the person a signature on.
 
 A guard is ``guard(article, user) -> str | None`` (None: the step may be taken). Reach: the
 party secretary, the officials and the editors see every article; a community secretary those
@@ -24,6 +24,7 @@ from portal.news.models import (
     Article,
     ArticleEvent,
     ArticleStatus,
+    FrozenFigure,
     ReviewStep,
     Signature,
     Submission,
@@ -155,6 +156,15 @@ def may_withdraw(article: Article, user: Viewer) -> str | None:
 
 @rule("restore")
 def may_restore(article: Article, user: Viewer) -> str | None:
+    return may_edit(article, user)
+
+
+@rule("refresh_figures")
+def may_refresh_figures(article: Article, user: Viewer) -> str | None:
+    """刷新数据 is for a revision whose figures 审发 froze: any other revision's are live."""
+    current = article.current_id
+    if current is None or not FrozenFigure.objects.filter(revision_id=current).exists():
+        return _("当前版本没有审发时固定的数据，预览中已是实时数据")
     return may_edit(article, user)
 
 

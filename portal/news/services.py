@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal import clock, pagecache
 from portal.actors import Actor
 from portal.models import Community, StaffProfile
-from portal.news import rules
+from portal.news import figures, rules
 from portal.news.html import clean_body
 from portal.news.models import (
     Article,
@@ -29,6 +29,7 @@ from portal.news.models import (
     ArticleEventKind,
     ArticleStatus,
     Column,
+    FrozenFigure,
     ReviewStep,
     Revision,
     Signature,
@@ -115,6 +116,12 @@ def validate_draft(draft: Draft) -> Draft:
         raise NewsError(_("请填写来源"))
     if not draft.column.is_active:
         raise NewsError(_("栏目“{column}”已停用，请另选栏目").format(column=draft.column))
+    if unknown := figures.unknown(draft.body):
+        raise NewsError(
+            _("正文中的数据标记{markers}不存在，请按正文下方“可插入的数据”列表填写").format(
+                markers="、".join(f"“【数据:{key}】”" for key in unknown)
+            )
+        )
     return draft
 
 
@@ -223,6 +230,38 @@ def restore_revision(article: Article, revision: Revision, *, actor: Actor) -> R
 
 
 @transaction.atomic
+def refresh_figures(article: Article, *, actor: Actor) -> Revision:
+    """刷新数据: the current revision's content as a new revision whose figures are counted
+    live again (its own figures stay frozen with it). Residents keep reading the published
+    figures until the new revision is reviewed, signed and published like any edit."""
+    article = _locked(article)
+    _check("refresh_figures", article, actor)
+    current = Revision.objects.select_related("column").get(
+        article=article, pk=article.current_id or 0
+    )
+    draft = Draft(
+        title=current.title,
+        column=current.column,
+        body=current.body,
+        source=current.source,
+        byline=current.byline,
+        summary=current.summary,
+        tags=current.tags,
+    )
+    revision = _new_revision(article, draft, actor=actor)
+    _close_open(article, SubmissionOutcome.SUPERSEDED)
+    if article.status in (ArticleStatus.IN_REVIEW, ArticleStatus.APPROVED):
+        article.status = ArticleStatus.DRAFT
+        article.publish_at = None
+    article.save(update_fields=["current", "status", "publish_at"])
+    note = _("第{old}版审发时固定的数据改为实时数据，成为第{new}版，需重新送审").format(
+        old=current.number, new=revision.number
+    )
+    _record(article, ArticleEventKind.FIGURES_REFRESHED, actor=actor, revision=revision, note=note)
+    return revision
+
+
+@transaction.atomic
 def submit(article: Article, *, actor: Actor) -> Submission:
     """Send the current revision into review (the chain's first step signs next)."""
     article = _locked(article)
@@ -266,12 +305,33 @@ def sign(article: Article, *, actor: Actor, comment: str = "") -> Signature:
         comment=clean_text(comment),
     )
     note = step.name + (f"：{signature.comment}" if signature.comment else "")
+    last = rules.next_step(submission) is None
+    if last and (frozen := _freeze_figures(signature)):
+        note += "\n" + _("数据随审发固定：{texts}").format(texts="；".join(f.text for f in frozen))
     _record(article, ArticleEventKind.SIGNED, actor=actor, revision=submission.revision, note=note)
-    if rules.next_step(submission) is None:
+    if last:
         _close_open(article, SubmissionOutcome.APPROVED)
         article.status = ArticleStatus.APPROVED
         article.save(update_fields=["status"])
     return signature
+
+
+def _freeze_figures(signature: Signature) -> list[FrozenFigure]:
+    """审发 approves the figures too: each one the body quotes is counted now and kept with
+    the revision, which residents will read exactly so."""
+    revision = signature.revision
+    values = figures.live_values(figures.asked(revision.body), clock.today())
+    return [
+        FrozenFigure.objects.create(
+            revision=revision,
+            signature=signature,
+            key=value.key,
+            label=value.label,
+            text=value.text,
+            as_of=value.as_of,
+        )
+        for value in values.values()
+    ]
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from portal.news.models import Article, Column
 from portal.news.services import Draft
 from tests.admin_forms import form_data
 
-PANEL_STEPS = ("submit", "sign", "send_back", "publish", "withdraw")
+PANEL_STEPS = ("submit", "sign", "send_back", "publish", "withdraw", "refresh_figures")
 
 
 def draft(**changes: Any) -> Draft:

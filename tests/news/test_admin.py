@@ -51,6 +51,7 @@ STEP_FIELDS = {
     "publish": {"when": "now"},
     "withdraw": {"reason": "时间有误"},
     "restore": {"revision": "1"},
+    "refresh_figures": {},
 }
 
 
