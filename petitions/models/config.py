@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.models.choices import CaseKind, DeadlineStage, DeadlineUnit, StartEvent
 from portal import clock
+from portal.roles import Role
 
 
 class Category(models.Model):
@@ -24,11 +25,29 @@ class Category(models.Model):
     is_public = models.BooleanField(
         _("居民可选"), default=True, help_text=_("居民“我要反映”表单中是否列出")
     )
+    # Matters that belong to one role rather than to a place: 网站纠错 is the news editors'
+    # (the 纠错 form files its reports under the category the editors handle).
+    handled_by = models.CharField(
+        _("专门办理角色"),
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text=_(
+            "留空按社区、网格办理；设定后本类诉求由该角色在全街道范围受理和办理，"
+            "社区和网格不再按地点看到（如网站纠错由宣传编辑办理）"
+        ),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("model", "诉求分类")
         verbose_name_plural = pgettext_lazy("model plural", "诉求分类")
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handled_by="") | Q(handled_by__in=Role.values),
+                name="category_handled_by_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
