@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core import signing
@@ -24,8 +25,8 @@ from django.utils.translation import gettext as _
 from petitions.models import (
     Case,
     CaseAttachment,
-    Category,
     CaseKind,
+    Category,
     Channel,
     OnlineSubmission,
     PartyRole,
@@ -185,35 +186,52 @@ def report_text(page: Page, problem: str, correction: str) -> str:
     return "\n".join(lines)
 
 
-def submit_error_report(token: FormToken, data: dict[str, Any]) -> tuple[Case, bool]:
-    """Register a 纠错 report as a case of the editors' category; returns (case, created).
+def register_error_report(
+    page: Page,
+    *,
+    problem: str,
+    correction: str = "",
+    name: str,
+    phone: str,
+    received_at: datetime | None = None,
+) -> Case:
+    """登记 a 纠错 report as a case of the editors' category (the form, and demo data).
 
     The case is filed under the sub-district's first community because every case has one; the
     category takes it out of the places' reach (``Case.objects.visible_to``).
     """
-    if (earlier := case_of_token(token)) is not None:
-        return earlier, False
     category = error_report_category()
     community = Community.objects.filter(is_active=True).first()
     if category is None or community is None:
         raise CaseError(_("网站纠错暂时无法提交，请直接联系街道办事处。"))
-    page: Page = data["page"]
+    intake = CaseIntake(
+        kind=CaseKind.ORDINARY,
+        channel=Channel.ONLINE,
+        category=category,
+        community=community,
+        address=page.path,
+        title=_report_title(page),
+        content=report_text(page, problem, correction),
+        parties=[PartyData(name=name, phone=phone, role=PartyRole.PETITIONER)],
+        received_at=received_at,
+    )
+    return register_case(intake, actor=None)
+
+
+def submit_error_report(token: FormToken, data: dict[str, Any]) -> tuple[Case, bool]:
+    """Register the 网站纠错 form's report; returns (case, created), as ``submit_request``."""
+    if (earlier := case_of_token(token)) is not None:
+        return earlier, False
     try:
         with transaction.atomic():
             submission = OnlineSubmission.objects.create(token_hash=token.hash)
-            intake = CaseIntake(
-                kind=CaseKind.ORDINARY,
-                channel=Channel.ONLINE,
-                category=category,
-                community=community,
-                address=page.path,
-                title=_report_title(page),
-                content=report_text(page, data["problem"], data.get("correction", "")),
-                parties=[
-                    PartyData(name=data["name"], phone=data["phone"], role=PartyRole.PETITIONER)
-                ],
+            case = register_error_report(
+                data["page"],
+                problem=data["problem"],
+                correction=data.get("correction", ""),
+                name=data["name"],
+                phone=data["phone"],
             )
-            case = register_case(intake, actor=None)
             submission.case = case
             submission.save(update_fields=["case"])
     except IntegrityError:

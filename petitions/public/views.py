@@ -22,7 +22,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from petitions import stats
+from petitions import deadlines, stats
 from petitions.models import Case, CaseAttachment, CaseStatus, OnlineSubmission
 from petitions.models.attachments import RENDITIONS
 from petitions.public import limits
@@ -47,7 +47,6 @@ from petitions.public.submission import (
     token_problem,
 )
 from petitions.public.tracking import find_case, read_rating_token, tracking_context
-from petitions import deadlines
 from petitions.receipt import deadline_text, qr_svg
 from petitions.services import CaseConflict, CaseError, record_followup
 from portal import clock
