@@ -47,11 +47,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='category',
             name='handled_by',
-            field=models.CharField(blank=True, choices=[('secretary', '街道党工委书记'), ('area_leader', '包片领导'), ('community_secretary', '社区书记'), ('grid_worker', '网格员'), ('mediator', '调解员'), ('official', '领导/审计'), ('editor', '宣传编辑'), ('sysadmin', '系统管理员')], help_text='留空按社区、网格办理；设定后本类诉求由该角色在全街道范围受理和办理，社区和网格不再按地点看到（如网站纠错由宣传编辑办理）', max_length=30, verbose_name='专门办理角色'),
+            field=models.CharField(blank=True, choices=[('secretary', '街道党工委书记'), ('area_leader', '包片领导'), ('community_secretary', '社区书记'), ('grid_worker', '网格员'), ('mediator', '调解员'), ('editor', '宣传编辑')], help_text='留空按社区、网格办理；设定后本类诉求由该角色在全街道范围受理和办理，社区和网格不再按地点看到（如网站纠错由宣传编辑办理）', max_length=30, verbose_name='专门办理角色'),
         ),
         migrations.AddConstraint(
             model_name='category',
-            constraint=models.CheckConstraint(condition=models.Q(('handled_by', ''), ('handled_by__in', ['secretary', 'area_leader', 'community_secretary', 'grid_worker', 'mediator', 'official', 'editor', 'sysadmin']), _connector='OR'), name='category_handled_by_valid'),
+            constraint=models.CheckConstraint(condition=models.Q(('handled_by', ''), ('handled_by__in', ['secretary', 'area_leader', 'community_secretary', 'grid_worker', 'mediator', 'editor']), _connector='OR'), name='category_handled_by_valid'),
         ),
         migrations.RunPython(add_category, remove_category),
     ]

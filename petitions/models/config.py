@@ -14,6 +14,10 @@ from petitions.models.choices import CaseKind, DeadlineStage, DeadlineUnit, Star
 from portal import clock
 from portal.roles import Role
 
+# Roles a category can be handed to (Category.handled_by): never the system administrator or
+# the read-only officials, who handle no case — setting one must not open cases to them.
+CATEGORY_HANDLERS = [role for role in Role if role not in (Role.SYSADMIN, Role.OFFICIAL)]
+
 
 class Category(models.Model):
     """A category of matter residents raise (环境卫生, 物业纠纷, 邻里纠纷 …)."""
@@ -30,7 +34,7 @@ class Category(models.Model):
     handled_by = models.CharField(
         _("专门办理角色"),
         max_length=30,
-        choices=Role.choices,
+        choices=[(role.value, role.label) for role in CATEGORY_HANDLERS],
         blank=True,
         help_text=_(
             "留空按社区、网格办理；设定后本类诉求由该角色在全街道范围受理和办理，"
@@ -44,7 +48,7 @@ class Category(models.Model):
         ordering = ["sort_order", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(handled_by="") | Q(handled_by__in=Role.values),
+                condition=Q(handled_by="") | Q(handled_by__in=[r.value for r in CATEGORY_HANDLERS]),
                 name="category_handled_by_valid",
             ),
         ]

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from html import unescape
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -293,3 +294,10 @@ def test_an_editor_takes_the_report_through_the_lifecycle(client, staff, report)
     assert case.concluded_on_time is (clock.today() <= case.conclude_due)
     page = text(Client().post(TRACK, {"code": case.tracking_code, "last4": "5678"}, follow=True))
     assert "感谢指正，错字已更正。" in page
+
+
+@pytest.mark.parametrize("role", [Role.SYSADMIN, Role.OFFICIAL])
+def test_no_category_can_open_cases_to_those_who_handle_none(role):
+    """Handing a category to the system administrator would be a back door into cases."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Category.objects.create(name="后门", handled_by=role)
