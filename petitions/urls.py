@@ -30,6 +30,9 @@ urlpatterns = [
         name="request-track-short",
     ),
     path("requests/results/", public.request_results, name="request-results"),
+    # 网站纠错: every public page's 纠错 link (?url=<the page's path>); the receipt and the
+    # tracking page are 我要反映's.
+    path("jiucuo/", public.error_report, name="error-report"),
     path("open311/v2/requests.json", open311.requests_json, name="open311-requests"),
     # Staff: residents' photos are private files, served only through this checked view.
     path(

@@ -59,7 +59,9 @@ RECORD_REACH: dict[Role, Reach] = {
     Role.GRID_WORKER: Reach.GRIDS,
     Role.MEDIATOR: Reach.ASSIGNED,
     Role.OFFICIAL: Reach.ALL,
-    # The news editor writes and publishes articles; activity and case records are not theirs.
+    # The news editor writes and publishes articles; activity records and the places' cases
+    # are not theirs. The cases of a category they handle (网站纠错, petitions.Category
+    # .handled_by) they reach across the sub-district, whatever the place.
     Role.EDITOR: Reach.NONE,
     Role.SYSADMIN: Reach.NONE,
 }
@@ -292,6 +294,12 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
     Role.EDITOR: {
         # Writes every article, signs 初审 in the default chain, publishes what 审发 approved.
         ARTICLE: EDIT | PUBLISH,
+        # 网站纠错 reports, only those (Case.objects.visible_to): accepted, assigned, signed for,
+        # concluded and rated by the editors; the reporter can be called back (reason logged).
+        CASE: VIEW | {"change"} | HANDLE | COORDINATE | REVEAL,
+        **_rows(CASE_PARTS, VIEW),
+        **_rows(CASE_TIMELINE, VIEW),
+        **_rows(CASE_LISTS, VIEW),
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
         **_rows(TEAM_MODELS, VIEW),

@@ -56,6 +56,8 @@ def migration_data(request):
     if not Category.objects.exists():
         seed = importlib.import_module("petitions.migrations.0002_rules_categories_append_only")
         seed.seed(apps, None)
+        jiucuo = importlib.import_module("petitions.migrations.0014_jiucuo_category")
+        jiucuo.add_category(apps, None)
     if not CalendarDay.objects.exists():
         import_calendar(CalendarDay)
     if not Group.objects.exists():

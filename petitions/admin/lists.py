@@ -163,7 +163,15 @@ class DeadlineRuleInline(PortalTabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(PortalModelAdmin):
-    list_display = ["name", "conclude_limit", "description", "sort_order", "is_public", "is_active"]
+    list_display = [
+        "name",
+        "conclude_limit",
+        "description",
+        "sort_order",
+        "is_public",
+        "handled_by",
+        "is_active",
+    ]
     list_filter = ["is_active", "is_public"]
     search_fields = ["name", "description"]
     inlines = [DeadlineRuleInline]

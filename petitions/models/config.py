@@ -12,6 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from petitions.models.choices import CaseKind, DeadlineStage, DeadlineUnit, StartEvent
 from portal import clock
+from portal.roles import Role
+
+# Roles a category can be handed to (Category.handled_by): never the system administrator or
+# the read-only officials, who handle no case — setting one must not open cases to them.
+CATEGORY_HANDLERS = [role for role in Role if role not in (Role.SYSADMIN, Role.OFFICIAL)]
 
 
 class Category(models.Model):
@@ -24,11 +29,29 @@ class Category(models.Model):
     is_public = models.BooleanField(
         _("居民可选"), default=True, help_text=_("居民“我要反映”表单中是否列出")
     )
+    # Matters that belong to one role rather than to a place: 网站纠错 is the news editors'
+    # (the 纠错 form files its reports under the category the editors handle).
+    handled_by = models.CharField(
+        _("专门办理角色"),
+        max_length=30,
+        choices=[(role.value, role.label) for role in CATEGORY_HANDLERS],
+        blank=True,
+        help_text=_(
+            "留空按社区、网格办理；设定后本类诉求由该角色在全街道范围受理和办理，"
+            "社区和网格不再按地点看到（如网站纠错由宣传编辑办理）"
+        ),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("model", "诉求分类")
         verbose_name_plural = pgettext_lazy("model plural", "诉求分类")
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(handled_by="") | Q(handled_by__in=[r.value for r in CATEGORY_HANDLERS]),
+                name="category_handled_by_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,4 +1,4 @@
-"""Residents' forms: 我要反映, 进度查询, 评价, and the filters of 办理公开.
+"""Residents' forms: 我要反映, 网站纠错, 进度查询, 评价, and the filters of 办理公开.
 
 Messages are plain Chinese, marked for translation, one per field. Text is kept as typed (rare
 characters such as 𠮷 and 𰻞, emoji) except NUL and other control characters, which are removed:
@@ -14,8 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,7 @@ from portal.forms import PortalForm
 from portal.i18n import interpolate_lazy
 from portal.images import ACCEPT, ImageRejected, IngestedImage, ingest_image
 from portal.models import Community, Compound, Grid
+from portal.pagetitles import Page, page_at
 from portal.privacy import MOBILE, InvalidNumber, canonical_phone
 from portal.text import clean_text
 from portal.validators import validate_person_name
@@ -223,7 +226,24 @@ class Prefill:
         return initial
 
 
-class RequestForm(PortalForm):
+class ErrorSummary:
+    """The list of what to fix above a resident's form, each linking to its field."""
+
+    SUMMARY_LABELS: dict[str, Any] = {}
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(field id, short label, first message) for each visible field to fix, in order."""
+        rows = []
+        for field in self.visible_fields():  # type: ignore[attr-defined]
+            if not field.errors:
+                continue
+            label = str(self.SUMMARY_LABELS.get(field.name, field.label))
+            message = str(field.errors[0]).removeprefix(f"{label}：")
+            rows.append((field.id_for_label, label, message))
+        return rows
+
+
+class RequestForm(ErrorSummary, PortalForm):
     """我要反映: what happened, where, and how to reach the resident for the reply."""
 
     category = ChoiceOfRows(
@@ -325,17 +345,6 @@ class RequestForm(PortalForm):
 
     # Shorter names for the error summary where the label is a sentence or repeats itself.
     SUMMARY_LABELS = {"consent": _("个人信息处理说明"), "photos": _("照片")}
-
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(field id, short label, first message) for each visible field to fix, in order."""
-        rows = []
-        for field in self.visible_fields():
-            if not field.errors:
-                continue
-            label = str(self.SUMMARY_LABELS.get(field.name, field.label))
-            message = str(field.errors[0]).removeprefix(f"{label}：")
-            rows.append((field.id_for_label, label, message))
-        return rows
 
     def _chosen_community_code(self) -> str:
         if self.is_bound:
@@ -522,3 +531,105 @@ class ResultsFilterForm(PortalForm):
             for name in ("community", "category", "month")
             if name not in self.errors and self.cleaned_data.get(name)
         }
+
+
+PAGE_MAX = 300  # a pasted address, before it is checked (portal.pagetitles keeps paths to 200)
+PROBLEM_MAX = 500
+PROBLEM_MIN = 4
+CORRECTION_MAX = 500
+
+
+def site_hosts(request_host: str) -> set[str]:
+    """The hosts whose addresses are this site's: the one the page was served from and the
+    configured public address (PORTAL_SITE_URL)."""
+    hosts = {request_host.lower()} if request_host else set()
+    if settings.PORTAL_SITE_URL:
+        hosts.add(urlsplit(settings.PORTAL_SITE_URL).netloc.lower())
+    return hosts
+
+
+class ErrorReportForm(ErrorSummary, PortalForm):
+    """网站纠错: which page, what is wrong on it, what it should say, and whom to answer."""
+
+    page = PlainTextField(
+        label=_("有误的页面"),
+        max_length=PAGE_MAX,
+        required_message=_("请填写有误页面的地址（从页面上的“纠错”链接进入会自动填写）。"),
+        help_text=_("本站页面的地址，如 /news/12/；从页面上的“纠错”链接进入会自动填写。"),
+    )
+    problem = PlainTextField(
+        label=_("哪里有误"),
+        max_length=PROBLEM_MAX,
+        min_length=PROBLEM_MIN,
+        required_message=_("请写明页面哪里有误。"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=interpolate_lazy(
+            _("如：第二段“凤凰岭街到”应为“凤凰岭街道”（%(min)d 至 %(n)d 字）。"),
+            {"min": PROBLEM_MIN, "n": PROBLEM_MAX},
+        ),
+    )
+    correction = PlainTextField(
+        label=_("建议改为（可不填）"),
+        max_length=CORRECTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    name = PlainTextField(
+        label=_("您的姓名"),
+        max_length=NAME_MAX,
+        required_message=_("请填写您的姓名，以便答复您。"),
+        validators=[validate_person_name],
+    )
+    phone = MobileField(
+        label=_("手机号码"),
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": _("11 位手机号码")}
+        ),
+        help_text=_("用于答复您；查询进度时需要输入后 4 位。"),
+    )
+    consent = forms.BooleanField(
+        label=_("我已阅读上面的个人信息处理说明，同意按此处理我的个人信息。"),
+        error_messages={"required": _("请阅读个人信息处理说明并勾选同意，才能提交。")},
+    )
+
+    SUMMARY_LABELS = {"consent": _("个人信息处理说明"), "correction": _("建议改为")}
+
+    def __init__(
+        self, *args: Any, host: str = "", token_problem: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.hosts = site_hosts(host)
+        self.token_problem = token_problem
+        self.fields["page"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+
+    def clean_page(self) -> Page:
+        value = self.cleaned_data["page"].strip()
+        parts = urlsplit(value)
+        if parts.scheme or parts.netloc or value.startswith("//"):
+            if parts.scheme.lower() not in ("http", "https") or (
+                parts.netloc.lower() not in self.hosts
+            ):
+                raise ValidationError(
+                    gettext("只能对本站的页面纠错：请填写本站页面的地址（如 /news/12/）。"),
+                    code="other_site",
+                )
+            value = parts.path or "/"
+        page = page_at(value) if value.startswith("/") else None
+        if page is None:
+            raise ValidationError(
+                gettext("本站没有这个页面（或已撤下），请核对地址，如 /news/12/。"),
+                code="no_page",
+            )
+        return page
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.data.get(HONEYPOT):
+            raise ValidationError(
+                gettext("提交未通过安全检查。如果您是居民本人，请确认内容后再次点击提交。"),
+                code="bot",
+            )
+        if self.token_problem and not self.errors:
+            raise ValidationError(self.token_problem, code="token")
+        return data

@@ -17,6 +17,9 @@ HOUR = 3600
 
 # 我要反映: 5 cases per hour from one browser, 30 per hour from one address.
 SUBMIT = ClientLimit("request-submit", per_browser=5, per_address=30, seconds=HOUR)
+# 网站纠错: counted apart from 我要反映 (a resident's report of a typo does not use up their
+# requests), at the same rates.
+ERROR_REPORT = ClientLimit("error-report", per_browser=5, per_address=30, seconds=HOUR)
 # 进度查询: 10 lookups per 10 minutes from one browser, 30 from one address.
 TRACK = ClientLimit("request-track", per_browser=10, per_address=30, seconds=10 * 60)
 # ... and 5 wrong phone endings per tracking code per hour, from anywhere.

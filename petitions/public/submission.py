@@ -1,4 +1,4 @@
-"""Turning a valid 我要反映 form into a case, exactly once per form.
+"""Turning a valid 我要反映 or 网站纠错 form into a case, exactly once per form.
 
 The form carries a signed one-time token made when the page was shown: it proves when the form
 was opened (a script that posts within a second is refused) and identifies the submission, so a
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core import signing
@@ -25,14 +26,19 @@ from petitions.models import (
     Case,
     CaseAttachment,
     CaseKind,
+    Category,
     Channel,
     OnlineSubmission,
     PartyRole,
 )
 from petitions.public import limits
-from petitions.services import CaseIntake, PartyData, register_case
+from petitions.public.forms import TITLE_MAX
+from petitions.services import CaseError, CaseIntake, PartyData, register_case
 from portal import clock
 from portal.images import IngestedImage, save_renditions
+from portal.models import Community
+from portal.pagetitles import Page
+from portal.roles import Role
 
 _TOKEN_SALT = "petitions.public.request-form"  # noqa: S105 - a signing salt, not a secret
 
@@ -154,3 +160,82 @@ def _attach(case: Case, photos: list[IngestedImage]) -> None:
         attachment = CaseAttachment(case=case, sort_order=order)
         save_renditions(attachment, photo)
         attachment.save()
+
+
+def error_report_category() -> Category | None:
+    """The category 纠错 reports are filed under: the active one the news editors handle."""
+    return Category.objects.filter(is_active=True, handled_by=Role.EDITOR).first()
+
+
+def _report_title(page: Page) -> str:
+    """《page title》页面纠错, within the case summary's length."""
+    suffix = "页面纠错"  # stored text: in Chinese whatever language the page was read in
+    room = TITLE_MAX - len(suffix) - 2
+    name = page.title or page.path
+    if len(name) > room:
+        name = name[: room - 1] + "…"
+    return f"《{name}》{suffix}" if page.title else f"{name} {suffix}"[:TITLE_MAX]
+
+
+def report_text(page: Page, problem: str, correction: str) -> str:
+    """The case text: the page, then the resident's words as typed."""
+    lines = [f"页面：{page.title}"] if page.title else []
+    lines += [f"地址：{page.path}", f"哪里有误：{problem}"]
+    if correction:
+        lines.append(f"建议改为：{correction}")
+    return "\n".join(lines)
+
+
+def register_error_report(
+    page: Page,
+    *,
+    problem: str,
+    correction: str = "",
+    name: str,
+    phone: str,
+    received_at: datetime | None = None,
+) -> Case:
+    """登记 a 纠错 report as a case of the editors' category (the form, and demo data).
+
+    The case is filed under the sub-district's first community because every case has one; the
+    category takes it out of the places' reach (``Case.objects.visible_to``).
+    """
+    category = error_report_category()
+    community = Community.objects.filter(is_active=True).first()
+    if category is None or community is None:
+        raise CaseError(_("网站纠错暂时无法提交，请直接联系街道办事处。"))
+    intake = CaseIntake(
+        kind=CaseKind.ORDINARY,
+        channel=Channel.ONLINE,
+        category=category,
+        community=community,
+        address=page.path,
+        title=_report_title(page),
+        content=report_text(page, problem, correction),
+        parties=[PartyData(name=name, phone=phone, role=PartyRole.PETITIONER)],
+        received_at=received_at,
+    )
+    return register_case(intake, actor=None)
+
+
+def submit_error_report(token: FormToken, data: dict[str, Any]) -> tuple[Case, bool]:
+    """Register the 网站纠错 form's report; returns (case, created), as ``submit_request``."""
+    if (earlier := case_of_token(token)) is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            submission = OnlineSubmission.objects.create(token_hash=token.hash)
+            case = register_error_report(
+                data["page"],
+                problem=data["problem"],
+                correction=data.get("correction", ""),
+                name=data["name"],
+                phone=data["phone"],
+            )
+            submission.case = case
+            submission.save(update_fields=["case"])
+    except IntegrityError:
+        if (earlier := case_of_token(token)) is not None:
+            return earlier, False
+        raise
+    return case, True

@@ -22,12 +22,14 @@ from django.utils.translation import gettext, gettext_noop, ngettext, override
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from petitions import stats
+from petitions import deadlines, stats
 from petitions.models import Case, CaseAttachment, CaseStatus, OnlineSubmission
 from petitions.models.attachments import RENDITIONS
 from petitions.public import limits
 from petitions.public.forms import (
     HONEYPOT,
+    PAGE_MAX,
+    ErrorReportForm,
     Prefill,
     RatingForm,
     RequestForm,
@@ -36,9 +38,11 @@ from petitions.public.forms import (
 )
 from petitions.public.submission import (
     FormToken,
+    error_report_category,
     new_form_token,
     read_form_token,
     submission_of_token,
+    submit_error_report,
     submit_request,
     token_problem,
 )
@@ -148,6 +152,78 @@ def request_new(request: HttpRequest) -> HttpResponse:
     return _to_receipt(request, case, submitted_at=clock.now())
 
 
+# --- 网站纠错 ---------------------------------------------------------------------------------
+
+_REPORT_LIMITED = gettext_noop(
+    "提交太频繁了：同一台设备每 %(window)s最多提交 %(n)d 条纠错。您填写的内容都还在，"
+    "请过一段时间再提交。"
+)
+
+
+def _render_report_form(
+    request: HttpRequest,
+    form: ErrorReportForm,
+    token: str,
+    *,
+    status: int = 200,
+    limited: bool = False,
+) -> HttpResponse:
+    message = ""
+    if limited:
+        message = gettext(_REPORT_LIMITED) % {
+            "window": limits.ERROR_REPORT.window_text,
+            "n": limits.ERROR_REPORT.per_browser,
+        }
+    response = render(
+        request,
+        "petitions/error_report_form.html",
+        {
+            "form": form,
+            "form_token": token,
+            "honeypot": HONEYPOT,
+            "limit_message": message,
+            "accepting": error_report_category() is not None,
+        },
+        status=status,
+    )
+    return remember_client(request, response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def error_report(request: HttpRequest) -> HttpResponse:
+    """网站纠错: the 纠错 link of a page opens this with the page's address filled in; the
+    report becomes a case the news editors answer within its limit (3 working days)."""
+    host = request.get_host()
+    if request.method != "POST":
+        page = str(request.GET.get("url") or "")[:PAGE_MAX].replace("\x00", "")
+        form = ErrorReportForm(host=host, initial={"page": page})
+        return _render_report_form(request, form, new_form_token(client_id(request)).value)
+
+    token = read_form_token(request.POST.get("form_token"))
+    if token is not None and (earlier := submission_of_token(token)) is not None:
+        return _submitted_again(request, token, earlier)
+    problem = token_problem(token)
+    page_token = token.value if token is not None else new_form_token(client_id(request)).value
+    form = ErrorReportForm(request.POST, host=host, token_problem=problem)
+    if limits.ERROR_REPORT.exceeded(request):
+        return _render_report_form(request, form, page_token, status=TOO_MANY, limited=True)
+    if not form.is_valid():
+        return _render_report_form(request, form, page_token)
+    if not limits.ERROR_REPORT.take(request):
+        return _render_report_form(request, form, page_token, status=TOO_MANY, limited=True)
+    try:
+        case, created = submit_error_report(token, form.cleaned_data)
+    except CaseError as exc:
+        limits.ERROR_REPORT.give_back(request)
+        form.add_error(None, str(exc))
+        return _render_report_form(request, form, page_token)
+    if not created:
+        limits.ERROR_REPORT.give_back(request)
+        return _submitted_again(request, token, submission_of_token(token))
+    return _to_receipt(request, case, submitted_at=clock.now())
+
+
 def _to_receipt(request: HttpRequest, case: Case, *, submitted_at: datetime) -> HttpResponse:
     until = (submitted_at + timedelta(seconds=limits.RECEIPT_SECONDS)).timestamp()
     request.session[RECEIPT_KEY] = {"case": case.pk, "until": until}
@@ -237,6 +313,9 @@ def request_receipt(request: HttpRequest) -> HttpResponse:
             "photo_count": case.attachments.count(),
             "receipt_window": _minutes_text(limits.RECEIPT_SECONDS),
             "receipt_until": datetime.fromtimestamp(until, tz=timezone.get_current_timezone()),
+            # A 纠错 report: the page it is about instead of a place, and the promised days.
+            "error_report": bool(case.category.handled_by),
+            "conclude_rule": deadlines.rule_for(case, "conclude"),
         },
     )
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from portal.news import feeds, views
+from portal import pagetitles
+from portal.news import feeds, public, views
 from portal.pagecache import public_page
 
 news_page = public_page(topics=("news",))
@@ -18,3 +19,13 @@ urlpatterns = [
     path("news/<slug:slug>/", views.column_list, name="article-column"),
     path("search/", views.search, name="search"),
 ]
+
+
+def _article_title(pk: int, slug: str = "") -> str | None:
+    """The public article's title (what a 纠错 report is about), None if it is not public."""
+    return public.public_articles().filter(pk=pk).values_list("live__title", flat=True).first()
+
+
+# Registered with the URLs: resolving any path loads them first (portal.pagetitles).
+pagetitles.register("portal:article-detail", _article_title)
+pagetitles.register("portal:article-detail-slug", _article_title)

@@ -6,7 +6,7 @@ import pytest
 
 from petitions import services
 from petitions.access import can_reveal, petitioner_hidden
-from petitions.models import Case, PartyRole
+from petitions.models import Case, Category, PartyRole
 from portal.models import StaffProfile
 from portal.roles import RECORD_REACH, Reach, Role
 from tests.factories import make_case
@@ -17,18 +17,25 @@ def expected(role: Role, user, cases) -> set[int]:
     communities = {c.pk for c in profile.communities.all()}
     grids = {g.pk for g in profile.grids.all()}
     reach = RECORD_REACH[role]
-    return {
-        case.pk
-        for case in cases
-        if reach is Reach.ALL
-        or (reach is Reach.COMMUNITIES and case.community_id in communities)
-        or (reach is Reach.GRIDS and case.grid_id in grids)
-    }
+
+    def seen(case) -> bool:
+        if reach is Reach.ALL:
+            return True
+        # A category handled by a role of its own (网站纠错) is that role's, not the place's.
+        if case.category.handled_by:
+            return case.category.handled_by == role
+        return (reach is Reach.COMMUNITIES and case.community_id in communities) or (
+            reach is Reach.GRIDS and case.grid_id in grids
+        )
+
+    return {case.pk for case in cases if seen(case)}
 
 
 @pytest.fixture
 def cases(place):
-    return [make_case(grid) for grid in (place.north_a, place.north_b, place.south_a, place.west_a)]
+    made = [make_case(grid) for grid in (place.north_a, place.north_b, place.south_a, place.west_a)]
+    # A 网站纠错 report filed in a grid everyone scoped by place reaches: only the editors'.
+    return [*made, make_case(place.north_a, category=Category.objects.get(name="网站纠错"))]
 
 
 @pytest.mark.django_db

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from outreach.models import ResearchTheme, TalkSeries
+from petitions import services as petitions_services
 from petitions.models import (
     Category,
     DeadlineRule,
@@ -57,6 +58,17 @@ ADMIN_MODELS = sorted(
 )
 ACTIONS = ("view", "add", "change", "delete")
 
+
+def case_for_every_case_role(place: Any, staff: dict) -> Any:
+    case = assigned_case(place, staff)
+    return petitions_services.assign_case(
+        case,
+        actor=staff[Role.SECRETARY],
+        handler=StaffProfile.objects.get(user=staff[Role.GRID_WORKER]),
+        co_handlers=[StaffProfile.objects.get(user=staff[Role.EDITOR])],
+    )
+
+
 # One row of each admin model, inside every scoped role's scope (place.north_a).
 SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
     "portal.community": lambda place, staff: place.north,
@@ -91,10 +103,13 @@ SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
     "portal.calendarday": lambda place, staff: CalendarDay.objects.get_or_create(
         date=date(2027, 10, 1), defaults={"kind": DayKind.HOLIDAY, "name": "国庆节"}
     )[0],
-    # Assigned to the grid worker with the mediator, so every case role reaches it.
-    "petitions.case": lambda place, staff: assigned_case(place, staff),
+    # Assigned to the grid worker with the mediator and a news editor helping (editors reach
+    # only 网站纠错 and what they are assigned), so every case role reaches it.
+    "petitions.case": lambda place, staff: case_for_every_case_role(place, staff),
     "petitions.reception": lambda place, staff: make_reception(place.north_a),
-    "petitions.caseevent": lambda place, staff: assigned_case(place, staff).events.first(),
+    "petitions.caseevent": lambda place, staff: case_for_every_case_role(
+        place, staff
+    ).events.first(),
     "petitions.exportrecord": lambda place, staff: ExportRecord.objects.create(
         actor=staff[Role.SECRETARY], what="诉求", rows=3
     ),

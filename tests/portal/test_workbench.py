@@ -72,7 +72,8 @@ EXPECTED_QUEUES = {
     Role.GRID_WORKER: CASE_HANDLING,
     Role.MEDIATOR: CASE_HANDLING - {"awaiting_visit"},  # they rate no one's work
     Role.OFFICIAL: CASE_READING,
-    Role.EDITOR: {"news_to_sign", "news_sent_back"} | NEWS_PUBLISHING,
+    # 网站纠错 reports are theirs to accept, assign, handle and rate (and only those).
+    Role.EDITOR: CASE_ALL | {"news_to_sign", "news_sent_back"} | NEWS_PUBLISHING,
     Role.SYSADMIN: {"locked_accounts", "roles_submitted", "accounts_without_role"},
 }
 QUICK_ACTIONS = {
