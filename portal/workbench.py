@@ -108,6 +108,7 @@ class Workbench:
     day: date | None = None  # today
     week_start: date | None = None
     week_end: date | None = None
+    stale_columns: list[news_queues.StaleColumn] = field(default_factory=list)
 
     @property
     def waiting(self) -> int:
@@ -131,6 +132,7 @@ def workbench_for(request: HttpRequest, site: AdminSite) -> Workbench:
         groups=_queue_groups(user),
         actions=actions + account_actions,
         actions_title=_("快速登记") if actions or not account_actions else _("常用操作"),
+        stale_columns=news_queues.stale_columns(user),
     )
     models = [model for model in _agenda_models() if _may_view(user, model)]
     if not models:

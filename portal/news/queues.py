@@ -5,8 +5,11 @@ exactly those rows (ArticleAdmin's 待办 filter, built from the same rule-book 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import clock
@@ -14,6 +17,8 @@ from portal.access import scope_of
 from portal.actors import Viewer
 from portal.news import rules
 from portal.news.models import Article, ReviewStep
+from portal.news.public import nav_columns
+from portal.roles import Role
 from portal.worklist import WorkQueue
 
 
@@ -81,3 +86,32 @@ def workbench_queues(user: Viewer) -> list[WorkQueue]:
             )
         )
     return queues
+
+
+# A public 栏目 with nothing new for this many days is pointed out to those who fill it.
+STALE_DAYS = 14
+# Who is told: the 编辑 writes for the columns, the 书记 answers for the site.
+STALE_ROLES = (Role.EDITOR, Role.SECRETARY)
+
+
+@dataclass(frozen=True)
+class StaleColumn:
+    name: str
+    days: int  # since something was last published in it
+    write_url: str  # the article add page with this 栏目 chosen
+
+
+def stale_columns(user: Viewer) -> list[StaleColumn]:
+    """The active public 栏目 with nothing published for STALE_DAYS days, the stalest first
+    (for the editor and the secretary). One query."""
+    if scope_of(user).role not in STALE_ROLES:
+        return []
+    today = clock.today()
+    add_url = reverse("admin:news_article_add")
+    stale = []
+    for column in nav_columns().filter(is_active=True):
+        last_published = column.last_published  # type: ignore[attr-defined]  # annotated
+        days = (today - timezone.localdate(last_published)).days
+        if days >= STALE_DAYS:
+            stale.append(StaleColumn(column.name, days, f"{add_url}?column={column.pk}"))
+    return sorted(stale, key=lambda c: -c.days)
