@@ -146,8 +146,16 @@ ACTIVITY_RECORD = ("outreach.activityevent",)
 # News (portal.news): the article and its revisions, submissions, signatures and record (written
 # only by portal.news.services); the columns and the review chain are the office's lists.
 ARTICLE = "news.article"
-ARTICLE_PARTS = ("news.revision", "news.submission", "news.signature", "news.articleevent")
+ARTICLE_PARTS = (
+    "news.revision",
+    "news.submission",
+    "news.signature",
+    "news.articleevent",
+    "news.proofdismissal",
+)
 NEWS_LISTS = ("news.column", "news.reviewstep")
+# The proofreading list (易错词、规范表述): kept by the news editor and the party secretary.
+PROOF_LIST = "news.proofterm"
 NEWS_RECORDS = (ARTICLE, *ARTICLE_PARTS)
 
 RECORD_MODELS = (
@@ -166,7 +174,7 @@ RECORD_MODELS = (
     "petitions.casesequence",
     *NEWS_RECORDS,
 )
-CONFIGURATION_MODELS = (*OUTREACH_LISTS, *CASE_LISTS, *NEWS_LISTS)
+CONFIGURATION_MODELS = (*OUTREACH_LISTS, *CASE_LISTS, *NEWS_LISTS, PROOF_LIST)
 
 
 def _publish_rows(actions: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -201,6 +209,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: EDIT | PUBLISH,
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, EDIT),
+        PROOF_LIST: EDIT,
     },
     Role.AREA_LEADER: {
         CASE: VIEW | {"change"} | HANDLE | COORDINATE | SUPERVISE | REVEAL | EXPORT,
@@ -220,6 +229,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: VIEW | {"change"},
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: VIEW,
     },
     Role.COMMUNITY_SECRETARY: {
         CASE: EDIT | HANDLE | COORDINATE | REVEAL | EXPORT,
@@ -239,6 +249,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: EDIT,
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: VIEW,
     },
     Role.GRID_WORKER: {
         CASE: EDIT | HANDLE | REVEAL,
@@ -282,12 +293,14 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: VIEW,
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: VIEW,
     },
     Role.EDITOR: {
         # Writes every article, signs 初审 in the default chain, publishes what 审发 approved.
         ARTICLE: EDIT | PUBLISH,
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: EDIT,
         **_rows(TEAM_MODELS, VIEW),
     },
     Role.SYSADMIN: {
@@ -305,6 +318,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         # The news columns are a list like the others; the review chain is the secretary's.
         "news.column": EDIT,
         "news.reviewstep": VIEW,
+        PROOF_LIST: VIEW,
     },
 }
 
