@@ -154,8 +154,11 @@ ARTICLE_PARTS = (
     "news.signature",
     "news.frozenfigure",
     "news.articleevent",
+    "news.proofdismissal",
 )
 NEWS_LISTS = ("news.column", "news.reviewstep")
+# The proofreading list (易错词、规范表述): kept by the news editor and the party secretary.
+PROOF_LIST = "news.proofterm"
 NEWS_RECORDS = (ARTICLE, *ARTICLE_PARTS)
 
 RECORD_MODELS = (
@@ -174,7 +177,7 @@ RECORD_MODELS = (
     "petitions.casesequence",
     *NEWS_RECORDS,
 )
-CONFIGURATION_MODELS = (*OUTREACH_LISTS, *CASE_LISTS, *NEWS_LISTS)
+CONFIGURATION_MODELS = (*OUTREACH_LISTS, *CASE_LISTS, *NEWS_LISTS, PROOF_LIST)
 
 
 def _publish_rows(actions: frozenset[str]) -> dict[str, frozenset[str]]:
@@ -209,6 +212,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: EDIT | PUBLISH,
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, EDIT),
+        PROOF_LIST: EDIT,
     },
     Role.AREA_LEADER: {
         CASE: VIEW | {"change"} | HANDLE | COORDINATE | SUPERVISE | REVEAL | EXPORT,
@@ -228,6 +232,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: VIEW | {"change"},
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: VIEW,
     },
     Role.COMMUNITY_SECRETARY: {
         CASE: EDIT | HANDLE | COORDINATE | REVEAL | EXPORT,
@@ -247,6 +252,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: EDIT,
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: VIEW,
     },
     Role.GRID_WORKER: {
         CASE: EDIT | HANDLE | REVEAL,
@@ -290,6 +296,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         ARTICLE: VIEW,
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: VIEW,
     },
     Role.EDITOR: {
         # Writes every article, signs 初审 in the default chain, publishes what 审发 approved.
@@ -302,6 +309,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         **_rows(CASE_LISTS, VIEW),
         **_rows(ARTICLE_PARTS, VIEW),
         **_rows(NEWS_LISTS, VIEW),
+        PROOF_LIST: EDIT,
         **_rows(TEAM_MODELS, VIEW),
     },
     Role.SYSADMIN: {
@@ -319,6 +327,7 @@ PERMISSIONS: dict[Role, dict[str, frozenset[str]]] = {
         # The news columns are a list like the others; the review chain is the secretary's.
         "news.column": EDIT,
         "news.reviewstep": VIEW,
+        PROOF_LIST: VIEW,
     },
 }
 

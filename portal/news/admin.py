@@ -48,6 +48,7 @@ from portal.news.models import (
     ArticleEvent,
     ArticleStatus,
     Column,
+    ProofTerm,
     ReviewStep,
 )
 from portal.news.panel import (
@@ -80,6 +81,18 @@ class ReviewStepAdmin(PortalModelAdmin):
     """The review chain (三审) as data; the role matrix lets the party secretary change it."""
 
     list_display = ["order", "name", "role"]
+
+
+@admin.register(ProofTerm)
+class ProofTermAdmin(PortalModelAdmin):
+    """The proofreading list (易错词、规范表述), checked in every revision before 送审."""
+
+    list_display = ["wrong", "right", "kind", "note", "is_active"]
+    list_display_links = ["wrong"]
+    list_editable = ["is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["wrong", "right", "note"]
+    fields = ["wrong", "right", "kind", "note", "is_active"]
 
 
 # --- the content form -------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import append_only
 
-# Written once, never changed: a revision, a signature, a step on the record, a frozen figure.
+# Written once, never changed: a revision, a signature, a step on the record, a frozen figure,
+# a dismissed proofreading finding.
 APPEND_ONLY = {
     "news_revision": "稿件版本只能新增，不能修改",
     "news_signature": "审核签名只能追加，不能修改",
     "news_articleevent": "稿件记录只能追加，不能修改",
     "news_frozenfigure": "固定数据只能新增，不能修改",
+    "news_proofdismissal": "已忽略的校对提示只能追加，不能修改",
 }
 
 

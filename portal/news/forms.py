@@ -197,6 +197,21 @@ class PublishForm(StepForm):
         return cleaned
 
 
+class DismissForm(StepForm):
+    """忽略 one proofreading finding of the current revision, with the reason it stays."""
+
+    wrong = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    reason = forms.CharField(
+        label=_("不改的理由"),
+        max_length=200,
+        error_messages={
+            "required": _("请填写忽略这条校对提示的理由"),
+            "max_length": _("理由请写在200字以内"),
+        },
+        help_text=_("如：引用原文、专有名称。审核人会看到这条理由"),
+    )
+
+
 class RestoreForm(StepForm):
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**6)
 

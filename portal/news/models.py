@@ -13,6 +13,7 @@ when it is published, at once or at the time chosen. Every step is on the articl
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -353,6 +354,7 @@ class ArticleEventKind(models.TextChoices):
     PUBLISHED = "published", pgettext_lazy("article event", "发布")
     WITHDRAWN = "withdrawn", pgettext_lazy("article event", "撤回")
     FIGURES_REFRESHED = "figures", pgettext_lazy("article event", "刷新数据")
+    PROOF_DISMISSED = "proof_ignore", pgettext_lazy("article event", "忽略校对提示")
 
 
 class ArticleEvent(models.Model):
@@ -397,3 +399,96 @@ class ArticleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}（{self.article_id}）"
+
+
+class ProofKind(models.TextChoices):
+    TYPO = "typo", pgettext_lazy("proof kind", "易错词")
+    STANDARD = "standard", pgettext_lazy("proof kind", "规范表述")
+    TITLE = "title", pgettext_lazy("proof kind", "领导姓名职务")
+    FORMAL_NAME = "formal_name", pgettext_lazy("proof kind", "会议文件名称")
+
+
+class ProofTermQuerySet(models.QuerySet):
+    def active(self) -> ProofTermQuerySet:
+        return self.filter(is_active=True)
+
+
+class ProofTerm(models.Model):
+    """One entry of the proofreading list: a wrong form and the form to write instead
+    (易错词、规范表述), checked in every revision sent into review. Editable data."""
+
+    wrong = models.CharField(
+        _("错误写法"),
+        max_length=40,
+        unique=True,
+        error_messages={"unique": _("这个错误写法已在校对词表中")},
+    )
+    right = models.CharField(_("规范写法"), max_length=60)
+    kind = models.CharField(
+        _("类别"), max_length=12, choices=ProofKind.choices, default=ProofKind.TYPO
+    )
+    note = models.CharField(
+        _("说明"), max_length=200, blank=True, help_text=_("作者看到的提示，如出处或用法")
+    )
+    is_active = models.BooleanField(
+        _("启用"), default=True, help_text=_("停用的词条不再检查，已忽略的记录仍保留")
+    )
+
+    objects = ProofTermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "校对词条")
+        verbose_name_plural = pgettext_lazy("model plural", "校对词表（易错词、规范表述）")
+        ordering = ["kind", "wrong"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProofKind.values), name="proofterm_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(wrong="") & ~Q(right=""), name="proofterm_forms_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=~Q(wrong=models.F("right")), name="proofterm_forms_differ"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wrong} → {self.right}"
+
+    def clean(self) -> None:
+        if self.wrong and self.wrong == self.right:
+            raise ValidationError({"right": _("规范写法与错误写法相同，请改正")})
+
+
+class ProofDismissal(models.Model):
+    """A proofreading finding the author kept on purpose: on exactly this revision, this
+    wrong form is not an error, for the reason given. Reviewers see it; never changed."""
+
+    revision = models.ForeignKey(
+        Revision, on_delete=models.PROTECT, related_name="proof_dismissals", verbose_name=_("版本")
+    )
+    # The forms as they were when dismissed (the list is data and may change later).
+    wrong = models.CharField(_("错误写法"), max_length=40)
+    right = models.CharField(_("规范写法"), max_length=60)
+    reason = models.CharField(_("理由"), max_length=200)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("忽略人"),
+    )
+    dismissed_at = models.DateTimeField(_("忽略时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "已忽略的校对提示")
+        verbose_name_plural = pgettext_lazy("model plural", "已忽略的校对提示")
+        ordering = ["revision", "dismissed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["revision", "wrong"], name="proofdismissal_one_per_form"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="proofdismissal_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wrong} → {self.right}（{self.revision}）"

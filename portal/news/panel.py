@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import clock
 from portal.actors import Actor
-from portal.news import diff, figures, render, rules, services
+from portal.news import diff, figures, proofread, render, rules, services
 from portal.news.forms import (
+    DismissForm,
     PublishForm,
     RestoreForm,
     SendBackForm,
@@ -29,6 +30,7 @@ from portal.news.models import (
     Article,
     ArticleEvent,
     ArticleStatus,
+    ProofDismissal,
     Revision,
     Signature,
     Submission,
@@ -77,6 +79,13 @@ STEPS: dict[str, Step] = {
             WithdrawForm,
             danger=True,
         ),
+        Step(
+            "dismiss",
+            _("忽略"),
+            _("已忽略这条校对提示，理由已记入稿件记录。"),
+            DismissForm,
+            help=_("确属正确的写法（如引用原文）可以不改，写明理由后忽略；审核人会看到理由。"),
+        ),
         Step("restore", _("恢复此版本"), _("已恢复为新的一版，需重新送审。"), RestoreForm),
         Step(
             "refresh_figures",
@@ -89,7 +98,8 @@ STEPS: dict[str, Step] = {
         ),
     )
 }
-# Drawn in the panel; 修改 is the form itself and 恢复 a button on each revision.
+# Drawn in the panel; 修改 is the form itself, 恢复 a button on each revision and 忽略 one on
+# each proofreading finding.
 PANEL_STEPS = ("submit", "sign", "send_back", "publish", "withdraw", "refresh_figures")
 if set(STEPS) | {"edit"} != set(rules.RULES):
     raise ImproperlyConfigured("every step of portal.news.rules needs its presentation here")
@@ -148,6 +158,11 @@ def run_step(step: str, article: Article, actor: Actor, data: dict[str, Any]) ->
         refreshed = services.refresh_figures(article, actor=actor)
         return gettext("已按最新记录刷新数据，成为第%(n)d版，需重新送审。") % {
             "n": refreshed.number
+        }
+    elif step == "dismiss":
+        services.dismiss_finding(article, actor=actor, wrong=data["wrong"], reason=data["reason"])
+        return gettext("已忽略“%(wrong)s”这条校对提示，理由已记入稿件记录。") % {
+            "wrong": data["wrong"]
         }
     elif step == "restore":
         revision = article.revisions.filter(number=data["revision"]).first()
@@ -258,6 +273,57 @@ def record_rows(article: Article) -> list[dict[str, Any]]:
     ]
 
 
+def proofreading(article: Article, may_dismiss: bool, bound: Any = None) -> dict[str, Any]:
+    """The current revision's proofreading: each finding (where, the suggested form) waiting
+    for the author, with its 忽略 form when the person may dismiss; the dismissed ones with
+    who, when and why (what reviewers see of the revision they sign)."""
+    revision = article.current
+    if revision is None:
+        return {"findings": [], "pending": 0}
+    findings = proofread.check_revision(revision)
+    seen = {f.wrong for f in findings}
+    # A dismissal stays on the revision even if its entry was changed or switched off since.
+    for dismissal in (
+        ProofDismissal.objects.filter(revision=revision)
+        .exclude(wrong__in=seen)
+        .select_related("dismissed_by__staff_profile")
+    ):
+        findings.append(
+            proofread.Finding(wrong=dismissal.wrong, right=dismissal.right, dismissal=dismissal)
+        )
+    state = rules.state_of(article)
+    bound_wrong = bound[1].data.get("dismiss-wrong") if bound and bound[0] == "dismiss" else None
+    rows = []
+    for number, finding in enumerate(findings, start=1):
+        form = None
+        if finding.dismissal is None and may_dismiss:
+            if bound_wrong == finding.wrong:
+                form = bound[1]
+            else:
+                form = DismissForm(
+                    initial={"state": state, "wrong": finding.wrong},
+                    prefix="dismiss",
+                    auto_id=f"id_%s_{number}",  # one form per finding: ids of their own
+                )
+        dismissal = finding.dismissal
+        rows.append(
+            {
+                "number": number,
+                "finding": finding,
+                "form": form,
+                "dismissed_by": display_name(dismissal.dismissed_by) if dismissal else "",
+                "dismissed_at": shanghai_time(dismissal.dismissed_at) if dismissal else "",
+            }
+        )
+    return {
+        "revision": revision,
+        "findings": rows,
+        "pending": sum(1 for f in findings if f.dismissal is None),
+        "url": reverse("admin:news_article_step", args=[article.pk, "dismiss"]),
+        "help": STEPS["dismiss"].help,
+    }
+
+
 def article_panel(request: HttpRequest, obj: Article, bound: Any = None) -> dict[str, Any]:
     """The change page's status, the steps this person may take now (the form as typed after
     an error), the review's progress, the revisions and the record."""
@@ -300,6 +366,7 @@ def article_panel(request: HttpRequest, obj: Article, bound: Any = None) -> dict
         "article_restore_url": reverse("admin:news_article_step", args=[live.pk, "restore"]),
         "article_restore_error": restore_error,
         "article_record": record_rows(live),
+        "article_proofreading": proofreading(live, "dismiss" in offered, bound),
         "article_sheet_url": reverse("admin:news_article_sheet", args=[live.pk]),
         "article_diff_url": reverse("admin:news_article_diff", args=[live.pk]),
     }

@@ -5,6 +5,9 @@ the change page draws a button only where its guard has no objection, the endpoi
 it objects to, the service asks again inside the row lock, and the workbench's 待我审核 counts
 the articles a guard offers the person a signature on.
 
+送审 also waits for proofreading (``portal.news.proofread``): each finding of the office's list
+of wrong forms fixed or dismissed with a reason (忽略, the ``dismiss`` step).
+
 A guard is ``guard(article, user) -> str | None`` (None: the step may be taken). Reach: the
 party secretary, the officials and the editors see every article; a community secretary those
 of their own communities; the others none (``visible_to``).
@@ -20,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from portal.access import scope_of
 from portal.actors import Viewer
+from portal.news import proofread
 from portal.news.models import (
     Article,
     ArticleEvent,
@@ -108,7 +112,29 @@ def may_submit(article: Article, user: Viewer) -> str | None:
         return _("只有草稿可以送审")
     if article.live_id is not None and article.live_id == article.current_id:
         return _("这一版已经发布，没有新的修改可送审")
-    return _may_write(article, user)
+    if refused := _may_write(article, user):
+        return refused
+    # Proofreading: every finding fixed (a new revision) or dismissed with a reason.
+    if article.current is not None and (
+        waiting := proofread.pending(proofread.check_revision(article.current))
+    ):
+        return proofread.refusal_text(waiting)
+    return None
+
+
+@rule("dismiss")
+def may_dismiss(article: Article, user: Viewer) -> str | None:
+    """Keep a wrong form on purpose (with a reason): whoever could send the revision into
+    review, while the list finds something not yet dismissed in it."""
+    if article.status not in (ArticleStatus.DRAFT, ArticleStatus.PUBLISHED):
+        return _("只有送审前的稿件可以忽略校对提示")
+    if article.live_id is not None and article.live_id == article.current_id:
+        return _("这一版已经发布，没有新的修改可送审")
+    if refused := _may_write(article, user):
+        return refused
+    if article.current is None or not proofread.pending(proofread.check_revision(article.current)):
+        return _("这一版没有待处理的校对提示")
+    return None
 
 
 @rule("sign")

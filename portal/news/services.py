@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal import clock, pagecache
 from portal.actors import Actor
 from portal.models import Community, StaffProfile
-from portal.news import figures, rules
+from portal.news import figures, proofread, rules
 from portal.news.html import clean_body
 from portal.news.models import (
     Article,
@@ -30,6 +30,7 @@ from portal.news.models import (
     ArticleStatus,
     Column,
     FrozenFigure,
+    ProofDismissal,
     ReviewStep,
     Revision,
     Signature,
@@ -276,6 +277,33 @@ def submit(article: Article, *, actor: Actor) -> Submission:
     article.save(update_fields=["status"])
     _record(article, ArticleEventKind.SUBMITTED, actor=actor, revision=revision)
     return submission
+
+
+@transaction.atomic
+def dismiss_finding(article: Article, *, actor: Actor, wrong: str, reason: str) -> ProofDismissal:
+    """Keep a wrong form the proofreading list found in the current revision, with a reason
+    (reviewers see it; a new revision is checked afresh)."""
+    article = _locked(article)
+    _check("dismiss", article, actor)
+    if not (reason := clean_text(reason)):
+        raise NewsError(_("请填写忽略这条校对提示的理由"))
+    revision = article.current
+    waiting = proofread.pending(proofread.check_revision(revision)) if revision else []
+    finding = next((f for f in waiting if f.wrong == wrong), None)
+    if revision is None or finding is None:
+        raise NewsError(_("这一版没有“{wrong}”这条待处理的校对提示").format(wrong=wrong))
+    dismissal = ProofDismissal.objects.create(
+        revision=revision,
+        wrong=finding.wrong,
+        right=finding.right,
+        reason=reason,
+        dismissed_by=actor,
+    )
+    note = _("“{wrong}”（建议“{right}”）不改：{reason}").format(
+        wrong=finding.wrong, right=finding.right, reason=reason
+    )
+    _record(article, ArticleEventKind.PROOF_DISMISSED, actor=actor, revision=revision, note=note)
+    return dismissal
 
 
 def _awaited(article: Article) -> tuple[Submission, ReviewStep]:

@@ -35,10 +35,13 @@ def step_url(article: Article, step: str) -> str:
 
 
 def shown_steps(page: str) -> set[str]:
-    """The steps whose forms the change page shows (恢复 on a revision counts as restore)."""
+    """The steps whose forms the change page shows (恢复 on a revision counts as restore,
+    忽略 on a proofreading finding as dismiss)."""
     shown = {name for name in PANEL_STEPS if f'id="article-step-{name}"' in page}
     if 'id="article-restore-' in page:
         shown.add("restore")
+    if 'id="article-dismiss-' in page:
+        shown.add("dismiss")
     return shown
 
 
@@ -49,6 +52,8 @@ def step_data(client: Any, article: Article, step: str, **fields: Any) -> dict[s
     if step == "restore":
         number = fields.pop("revision")
         data = form_data(page, f"article-restore-{number}")
+    elif step == "dismiss":
+        data = form_data(page, f"article-dismiss-{fields.pop('finding', 1)}")
     else:
         data = form_data(page, f"article-step-{step}")
     return data | {f"{step}-{name}": value for name, value in fields.items()}

@@ -31,7 +31,7 @@ from petitions.models import (
 )
 from portal.models import CalendarDay, DayKind, Qualification, StaffProfile, TeamMember
 from portal.news import services as news_services
-from portal.news.models import Column, ReviewStep
+from portal.news.models import Column, ProofTerm, ReviewStep
 from portal.news.services import Draft
 from portal.roles import (
     CONFIGURATION_MODELS,
@@ -135,6 +135,7 @@ SAMPLES: dict[str, Callable[[Any, dict], Any]] = {
     ),
     "news.column": lambda place, staff: Column.objects.get(slug="tongzhi-gonggao"),
     "news.reviewstep": lambda place, staff: ReviewStep.objects.get(name="审核"),
+    "news.proofterm": lambda place, staff: ProofTerm.objects.get(wrong="做为"),
 }
 
 
