@@ -16,9 +16,14 @@ def forwards(apps, schema_editor):
     schema_editor.execute(
         f"CREATE INDEX IF NOT EXISTS {INDEX} ON news_article USING gin (search_vector)"
     )
+    backfill(apps, schema_editor.connection)
+
+
+def backfill(apps, connection):
+    """Write the vector of every article already public."""
     Article = apps.get_model("news", "Article")
     public = Article.objects.filter(live__isnull=False).exclude(status="withdrawn")
-    with schema_editor.connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         for pk, title, summary, body in public.values_list(
             "pk", "live__title", "live__summary", "live__body"
         ).iterator():
