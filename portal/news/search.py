@@ -148,10 +148,10 @@ def excerpt(revision: Revision, q: str) -> SafeString:
         if hit := _find(text, q):
             start = max(0, hit.start() - EXCERPT_BEFORE)
             end = min(len(text), start + EXCERPT_LENGTH)
-            shown = highlight(text[start:end], q)
+            marked = highlight(text[start:end], q)
             before = "…" if start > 0 else ""
             after = "…" if end < len(text) else ""
-            return mark_safe(f"{before}{shown}{after}")  # noqa: S308 - highlight escapes
+            return mark_safe(f"{before}{marked}{after}")  # noqa: S308 - highlight escapes
     text = revision.summary or plain_text(revision.body)
     shown = text[:EXCERPT_LENGTH]
     return mark_safe(escape(shown) + ("…" if len(text) > len(shown) else ""))  # noqa: S308

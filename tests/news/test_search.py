@@ -144,7 +144,7 @@ def test_title_hits_rank_first_then_the_most_hits(client, publish):
     publish("最新一篇", body="<p>驿站一处。</p>")
     titles = [a.live.title for a in public.search("驿站")]
     assert titles == ["多次提到", "最新一篇", "议事点在哪里"]
-    assert [a.live.title for a in public.search("议事点")][0] == "议事点在哪里"
+    assert public.search("议事点").first().live.title == "议事点在哪里"
 
 
 def test_search_page_costs_the_same_queries_for_one_and_many(
