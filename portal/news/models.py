@@ -13,6 +13,7 @@ when it is published, at once or at the time chosen. Every step is on the articl
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -126,6 +127,10 @@ class Article(models.Model):
         verbose_name=_("创建人"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=clock.now)
+    # The live revision's characters and character pairs, for search on PostgreSQL (GIN index
+    # ``article_search_gin``, made by migration on PostgreSQL only); empty when not public and
+    # unused on SQLite. Written only by ``portal.news.search.refresh``.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

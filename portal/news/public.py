@@ -1,10 +1,23 @@
 """What residents read of the news: public articles in publication order, by 栏目 and month,
-and a substring search (plain containment; the title matches rank first, then the newest)."""
+and a substring search (``portal.news.search``: an index of character pairs on PostgreSQL,
+plain containment on SQLite; title hits rank first, then the most hits, then the newest)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Replace
 
+from portal.news import search as search_index
 from portal.news.models import Article, Column
 
 MAX_QUERY = 40
@@ -45,21 +58,48 @@ def nav_columns() -> QuerySet[Column]:
 
 
 def search(q: str) -> QuerySet[Article]:
+    """Public articles containing ``q`` (case aside) in the live title, summary or body: on
+    PostgreSQL found through the character-pair index, then checked by containment. A title hit
+    first, then the articles where the phrase occurs most often in the body, then the newest.
+    None for a query with no letter or digit in it (``searchable``)."""
     q = q.strip()[:MAX_QUERY]
-    if not q:
+    if not searchable(q):
         return Article.objects.none()
+    articles = public_articles()
+    if search_index.indexed():
+        articles = search_index.matching(articles, q)
+    contained = Q()
+    for variant in _stored_forms(q):
+        contained |= (
+            Q(live__title__icontains=variant)
+            | Q(live__summary__icontains=variant)
+            | Q(live__body__icontains=variant)
+        )
+    body = F("live__body")
     return (
-        public_articles()
-        .filter(Q(live__title__contains=q) | Q(live__body__contains=q))
+        articles.filter(contained)
         .annotate(
             title_hit=Case(
-                When(live__title__contains=q, then=Value(0)),
+                When(live__title__icontains=q, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
+            ),
+            # Characters the phrase takes up in the body: its count, times its length.
+            body_hits=Length(body) - Length(Replace(body, Value(q), Value(""))),
         )
-        .order_by("title_hit", "-published_at", "-pk")
+        .order_by("title_hit", "-body_hits", "-published_at", "-pk")
     )
+
+
+def searchable(q: str) -> bool:
+    """Whether ``q`` has a letter or digit to search for (punctuation alone finds nothing)."""
+    return bool(search_index.query_lexemes(q.strip()[:MAX_QUERY]))
+
+
+def _stored_forms(q: str) -> list[str]:
+    # Bodies are stored as sanitised HTML, where & < > are entities.
+    stored = q.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return [q] if stored == q else [q, stored]
 
 
 def neighbours(article: Article) -> tuple[Article | None, Article | None]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from portal import clock, pagecache
 from portal.actors import Actor
 from portal.models import Community, StaffProfile
-from portal.news import figures, proofread, rules
+from portal.news import figures, proofread, rules, search
 from portal.news.html import clean_body
 from portal.news.models import (
     Article,
@@ -414,6 +414,7 @@ def _go_live(article: Article, revision: Revision, *, actor: Actor | None) -> Ar
     article.published_at = article.published_at or clock.now()
     article.withdrawn_reason = ""
     article.save(update_fields=["live", "status", "publish_at", "published_at", "withdrawn_reason"])
+    search.refresh(article)
     _record(article, ArticleEventKind.PUBLISHED, actor=actor, revision=revision)
     pagecache.bump("news")
     return article
@@ -448,6 +449,7 @@ def withdraw(article: Article, *, actor: Actor, reason: str) -> Article:
     article.withdrawn_reason = reason
     article.publish_at = None
     article.save(update_fields=["status", "withdrawn_reason", "publish_at"])
+    search.refresh(article)
     _record(article, ArticleEventKind.WITHDRAWN, actor=actor, revision=article.live, note=reason)
     pagecache.bump("news")
     return article

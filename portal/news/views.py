@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import segno
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -12,6 +14,7 @@ from django.utils.safestring import mark_safe
 from portal.news import public
 from portal.news.models import Column
 from portal.news.render import body_html
+from portal.news.search import excerpt, highlight
 from portal.pagecache import public_page
 
 PER_PAGE = 15
@@ -77,10 +80,25 @@ def search(request: HttpRequest) -> HttpResponse:
     too_long = len(q) > public.MAX_QUERY
     q = q[: public.MAX_QUERY]
     page = Paginator(public.search(q), PER_PAGE).get_page(request.GET.get("page"))
+    hits = [
+        {
+            "article": article,
+            "title": highlight(article.live.title, q),
+            "excerpt": excerpt(article.live, q),
+        }
+        for article in page.object_list
+    ]
     return render(
         request,
         "news/search.html",
-        {"q": q, "too_long": too_long, "page_obj": page, "articles": page.object_list},
+        {
+            "q": q,
+            "too_long": too_long,
+            "unsearchable": bool(q) and not public.searchable(q),
+            "page_obj": page,
+            "hits": hits,
+            "page_query": urlencode({"q": q}),
+        },
     )
 
 
