@@ -413,7 +413,9 @@ class ArticleAdmin(PortalModelAdmin):
         """对比: two revisions' title, summary and body, character by character."""
         obj = self._article(request, object_id)
         revisions = list(
-            obj.revisions.select_related("column", "created_by__staff_profile").order_by("number")
+            obj.revisions.select_related("column", "cover", "created_by__staff_profile").order_by(
+                "number"
+            )
         )
         by_number = {r.number: r for r in revisions}
         numbers = [(str(r.number), gettext("第%(n)d版") % {"n": r.number}) for r in revisions]

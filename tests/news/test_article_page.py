@@ -326,3 +326,31 @@ def test_article_page_and_list_cost_the_same_at_1_and_50_articles(
         assert "第0篇稿件" in page or "第49篇稿件" in page
     listing = client.get(urls[1]).content.decode()
     assert listing.count("_thumb.jpg") == views.PER_PAGE
+
+
+# --- revisions: diff and restore carry the cover and the links ---------------------------------
+
+
+def test_the_diff_names_a_new_cover_and_links_and_a_restore_brings_them_back(client, people, place):
+    talk = make_talk(place.north_a, title="民法典进社区宣讲")
+    article = services.create_article(draft(), actor=people["community"])
+    first = article.current
+    image = cover()
+    services.save_revision(
+        article,
+        draft(cover=image, related_activities=(f"policytalk:{talk.pk}",)),
+        actor=people["community"],
+    )
+    client.force_login(people["community"])
+    url = reverse("admin:news_article_diff", args=[article.pk])
+    shown = text(client.get(url, {"old": "1", "new": "2"}).content.decode())
+    assert "封面图" in shown and "640×360 图片" in shown
+    assert "相关活动" in shown and "民法典进社区宣讲" in shown
+    services.save_revision(article, draft(), actor=people["community"])
+    article.refresh_from_db()
+    assert article.current.cover is None and article.current.related_activities == []
+    second = article.revisions.get(number=2)
+    restored = services.restore_revision(article, second, actor=people["community"])
+    assert restored.cover == image
+    assert restored.related_activities == [f"policytalk:{talk.pk}"]
+    assert first.cover is None
