@@ -213,12 +213,20 @@ class ArticleAdmin(PortalModelAdmin):
             (None, {"fields": first}),
             (_("署名与来源"), {"fields": ["source", "byline"]}),
             (_("内容"), {"fields": ["summary", "body", "tags", "revision_seen"]}),
+            (_("封面图"), {"fields": self._cover_fields(obj)}),
+            (_("相关活动和成果"), {"fields": ["related_activities", "related_results"]}),
         ]
+
+    @staticmethod
+    def _cover_fields(obj: Article | None) -> list[str]:
+        if obj is not None and obj.current is not None and obj.current.cover_id:
+            return ["cover_preview", "cover_upload", "remove_cover"]
+        return ["cover_upload"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is not None and not self.has_change_permission(request, obj):
             return list(READ_ONLY_FIELDS)
-        return []
+        return ["cover_preview"]
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -338,6 +346,17 @@ class ArticleAdmin(PortalModelAdmin):
             "{}", linebreaks("\n\n".join(diff.paragraphs(obj.current.body)), autoescape=True)
         )
 
+    @admin.display(description=_("当前封面图"))
+    def cover_preview(self, obj: Article) -> str:
+        cover = obj.current.cover if obj.current else None
+        if cover is None:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="{}" width="200" class="news-cover-preview">',
+            cover.thumbnail.url,
+            obj.current.title,
+        )
+
     @admin.display(description=_("标签"))
     def content_tags(self, obj: Article) -> str:
         return obj.current.tags if obj.current else ""
@@ -421,7 +440,9 @@ class ArticleAdmin(PortalModelAdmin):
         """对比: two revisions' title, summary and body, character by character."""
         obj = self._article(request, object_id)
         revisions = list(
-            obj.revisions.select_related("column", "created_by__staff_profile").order_by("number")
+            obj.revisions.select_related("column", "cover", "created_by__staff_profile").order_by(
+                "number"
+            )
         )
         by_number = {r.number: r for r in revisions}
         numbers = [(str(r.number), gettext("第%(n)d版") % {"n": r.number}) for r in revisions]

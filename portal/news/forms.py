@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.urls import reverse_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from portal import clock
 from portal.actors import Viewer
 from portal.forms import PortalForm, PortalModelForm
-from portal.news import rules, services
+from portal.images import PhotoField
+from portal.news import related, rules, services
 from portal.news.editor import BodyField
 from portal.news.models import (
     Article,
@@ -72,6 +74,30 @@ class ArticleForm(PortalModelForm):
         required=False,
         help_text=_("多个标签用顿号或逗号分开"),
     )
+    cover_upload = PhotoField(
+        label=_("封面图"),
+        required=False,
+        help_text=_(
+            "JPEG、PNG 或 WebP，不超过 10 MB，横图为宜；上传时自动去除拍摄位置等信息。"
+            "保存出错时需重新选择图片。不上传则保留原封面图。"
+        ),
+    )
+    remove_cover = forms.BooleanField(label=_("去掉封面图"), required=False)
+    related_activities = forms.MultipleChoiceField(
+        label=_("相关活动"),
+        required=False,
+        widget=FilteredSelectMultiple(_("相关活动"), is_stacked=False),
+        help_text=_("只列出已对居民公开的宣讲、调研、现场办公和议事活动（每类最近300场）"),
+        error_messages={"invalid_choice": _("相关活动只能选择已公开的活动，请重新选择")},
+    )
+    related_results = forms.TypedMultipleChoiceField(
+        label=_("相关成果"),
+        coerce=int,
+        required=False,
+        widget=FilteredSelectMultiple(_("相关成果"), is_stacked=False),
+        help_text=_("只列出“办理公开”中已公开的办理结果（最近300件）"),
+        error_messages={"invalid_choice": _("相关成果只能选择办理公开中的结果，请重新选择")},
+    )
     # The revision the page was drawn from: a save over someone else's newer one says so.
     revision_seen = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -84,6 +110,12 @@ class ArticleForm(PortalModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.current if self.instance.pk else None
+        self.current_cover = current.cover if current is not None else None
+        if self.current_cover is None:
+            del self.fields["remove_cover"]
+        # Only what residents may open now is offered, so it is also all a post may choose.
+        self.fields["related_activities"].choices = related.activity_choices()
+        self.fields["related_results"].choices = related.result_choices()
         if current is not None:
             self.initial.update(current.content())
             self.initial["revision_seen"] = current.number
@@ -97,7 +129,14 @@ class ArticleForm(PortalModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        draft = Draft(**{name: cleaned.get(name) or "" for name in CONTENT_FIELDS})
+        keep = None if cleaned.get("remove_cover") else self.current_cover
+        draft = Draft(
+            **{name: cleaned.get(name) or "" for name in CONTENT_FIELDS},
+            cover=keep,
+            new_cover=cleaned.get("cover_upload"),
+            related_activities=tuple(cleaned.get("related_activities") or ()),
+            related_results=tuple(cleaned.get("related_results") or ()),
+        )
         try:
             self.draft = services.validate_draft(draft)
         except NewsError as exc:

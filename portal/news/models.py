@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal import clock
-from portal.models import Community
+from portal.models import Community, PhotoBase
 from portal.roles import Role
 
 
@@ -161,6 +161,16 @@ class Article(models.Model):
         return self.current.title if self.current_id and self.current else _("（未命名稿件）")
 
 
+class Cover(PhotoBase):
+    """An article's cover image, ingested once through portal.images (re-encoded, no EXIF, three
+    sizes). Revisions that keep the same cover share this row, so a restore or an unchanged
+    save points at the same files; a revision never outlives its cover (PROTECT)."""
+
+    class Meta(PhotoBase.Meta):
+        verbose_name = pgettext_lazy("model", "封面图")
+        verbose_name_plural = pgettext_lazy("model plural", "封面图")
+
+
 class Revision(models.Model):
     """One version of an article's content, never changed once written."""
 
@@ -177,6 +187,19 @@ class Revision(models.Model):
     summary = models.CharField(_("摘要"), max_length=200, blank=True)
     body = models.TextField(_("正文"))
     tags = models.CharField(_("标签"), max_length=100, blank=True)
+    cover = models.ForeignKey(
+        Cover,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("封面图"),
+    )
+    # Links kept as references ("policytalk:12", a case's primary key) rather than foreign keys:
+    # a revision is never changed, and an activity or result that stops being public must drop
+    # off the article page without touching the revision (the page shows only public ones).
+    related_activities = models.JSONField(_("相关活动"), default=list, blank=True)
+    related_results = models.JSONField(_("相关成果"), default=list, blank=True)
     # A restore copies an earlier revision's content into a new one, which is reviewed again.
     restored_from = models.ForeignKey(
         "self",
@@ -194,7 +217,18 @@ class Revision(models.Model):
     )
     created_at = models.DateTimeField(_("保存时间"), default=clock.now)
 
-    CONTENT_FIELDS = ("title", "column", "source", "byline", "summary", "body", "tags")
+    CONTENT_FIELDS = (
+        "title",
+        "column",
+        "source",
+        "byline",
+        "summary",
+        "body",
+        "tags",
+        "cover",
+        "related_activities",
+        "related_results",
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("model", "稿件版本")
@@ -208,9 +242,13 @@ class Revision(models.Model):
         return f"{self.title}（第{self.number}版）"
 
     def content(self) -> dict[str, object]:
-        """The content fields, as a new revision copies them (column as its primary key)."""
+        """The content fields, as a new revision copies them (column and cover as their
+        primary keys, the links as lists)."""
         values: dict[str, object] = {f: getattr(self, f) for f in self.CONTENT_FIELDS}
         values["column"] = self.column_id
+        values["cover"] = self.cover_id
+        values["related_activities"] = list(self.related_activities or [])
+        values["related_results"] = list(self.related_results or [])
         return values
 
 

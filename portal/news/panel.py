@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import clock
 from portal.actors import Actor
-from portal.news import diff, figures, proofread, render, rules, services
+from portal.news import diff, figures, proofread, related, render, rules, services
 from portal.news.forms import (
     DismissForm,
     PublishForm,
@@ -385,6 +385,7 @@ def revision_comparison(old: Revision, new: Revision) -> dict[str, Any]:
                     "new": str(after or "—"),
                 }
             )
+    fields += _link_changes(old, new)
     body = diff.body_diff(old.body, new.body)
     return {
         "title": diff.render_pieces(diff.text_pieces(old.title, new.title)),
@@ -393,6 +394,51 @@ def revision_comparison(old: Revision, new: Revision) -> dict[str, Any]:
         "body": diff.render_body(body),
         "same": old.content() == new.content(),
     }
+
+
+def _cover_text(revision: Revision) -> str:
+    cover = revision.cover
+    if cover is None:
+        return "—"
+    return gettext("%(w)d×%(h)d 图片，%(at)s上传") % {
+        "w": cover.width,
+        "h": cover.height,
+        "at": cn_datetime(cover.uploaded_at),
+    }
+
+
+def _link_titles(activities: list, results: list) -> str:
+    """The linked items by title (those no longer public are counted, not named)."""
+    shown = [link.title for link in related.activity_links(activities)]
+    shown += [link.title for link in related.result_links(results)]
+    hidden = len(activities) + len(results) - len(shown)
+    if hidden:
+        shown.append(gettext("另有%(n)d项已不公开") % {"n": hidden})
+    return "、".join(shown) or "—"
+
+
+def _link_changes(old: Revision, new: Revision) -> list[dict[str, Any]]:
+    """The cover and the related links, old → new, when they differ."""
+    changes = []
+    if old.cover_id != new.cover_id:
+        changes.append({"label": _("封面图"), "old": _cover_text(old), "new": _cover_text(new)})
+    if old.related_activities != new.related_activities:
+        changes.append(
+            {
+                "label": _("相关活动"),
+                "old": _link_titles(old.related_activities, []),
+                "new": _link_titles(new.related_activities, []),
+            }
+        )
+    if old.related_results != new.related_results:
+        changes.append(
+            {
+                "label": _("相关成果"),
+                "old": _link_titles([], old.related_results),
+                "new": _link_titles([], new.related_results),
+            }
+        )
+    return changes
 
 
 def review_sheet(article: Article) -> dict[str, Any]:

@@ -26,7 +26,7 @@ MAX_QUERY = 40
 def public_articles() -> QuerySet[Article]:
     return (
         Article.objects.public()
-        .select_related("live", "live__column")
+        .select_related("live", "live__column", "live__cover")
         .order_by("-published_at", "-pk")
     )
 

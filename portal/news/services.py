@@ -10,8 +10,9 @@ chosen time by ``publish_due``, which the scheduled job runs every minute).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from portal import clock, pagecache
 from portal.actors import Actor
+from portal.images import IngestedImage, save_renditions
 from portal.models import Community, StaffProfile
-from portal.news import figures, proofread, rules, search
+from portal.news import figures, proofread, related, rules, search
 from portal.news.html import clean_body
 from portal.news.models import (
     Article,
@@ -29,6 +31,7 @@ from portal.news.models import (
     ArticleEventKind,
     ArticleStatus,
     Column,
+    Cover,
     FrozenFigure,
     ProofDismissal,
     ReviewStep,
@@ -48,7 +51,8 @@ class NewsError(Exception):
 
 @dataclass(frozen=True)
 class Draft:
-    """The content of one revision, as the author wrote it."""
+    """The content of one revision, as the author wrote it. ``cover`` is the cover kept from
+    the revision before; ``new_cover`` a freshly ingested upload that replaces it."""
 
     title: str
     column: Column
@@ -57,18 +61,27 @@ class Draft:
     byline: str = ""
     summary: str = ""
     tags: str = ""
+    cover: Cover | None = None
+    new_cover: IngestedImage | None = None
+    related_activities: tuple[str, ...] = ()
+    related_results: tuple[int, ...] = ()
 
     def cleaned(self) -> Draft:
-        values = {k: v for k, v in asdict(self).items() if k != "column"}
-        texts = {k: clean_text(v) if k != "body" else clean_body(v) for k, v in values.items()}
-        return Draft(column=self.column, **texts)
+        texts: dict[str, Any] = {name: clean_text(getattr(self, name)) for name in TEXT_FIELDS}
+        return replace(self, body=clean_body(self.body), **texts)
 
     def fields(self) -> dict[str, object]:
-        values: dict[str, object] = {
-            f: getattr(self, f) for f in Revision.CONTENT_FIELDS if f != "column"
-        }
+        """The draft as ``Revision.content()`` reads (a new upload never equals a stored cover)."""
+        values: dict[str, object] = {f: getattr(self, f) for f in Revision.CONTENT_FIELDS}
         values["column"] = self.column.pk
+        values["cover"] = NEW_COVER if self.new_cover else (self.cover.pk if self.cover else None)
+        values["related_activities"] = list(self.related_activities)
+        values["related_results"] = list(self.related_results)
         return values
+
+
+TEXT_FIELDS = ("title", "source", "byline", "summary", "tags")
+NEW_COVER = "new"
 
 
 def _unit(actor: Actor | None) -> str:
@@ -123,6 +136,10 @@ def validate_draft(draft: Draft) -> Draft:
                 markers="、".join(f"“【数据:{key}】”" for key in unknown)
             )
         )
+    if set(draft.related_activities) - related.public_activity_keys(draft.related_activities):
+        raise NewsError(_("相关活动只能选择已公开的活动，请重新选择"))
+    if set(draft.related_results) - related.public_result_ids(draft.related_results):
+        raise NewsError(_("相关成果只能选择办理公开中的结果，请重新选择"))
     return draft
 
 
@@ -130,6 +147,11 @@ def _new_revision(
     article: Article, draft: Draft, *, actor: Actor, restored_from: Revision | None = None
 ) -> Revision:
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    cover = draft.cover
+    if draft.new_cover is not None:
+        cover = Cover()
+        save_renditions(cover, draft.new_cover)
+        cover.save()
     revision = Revision.objects.create(
         article=article,
         number=number,
@@ -140,6 +162,9 @@ def _new_revision(
         summary=draft.summary,
         body=clean_body(draft.body),
         tags=draft.tags,
+        cover=cover,
+        related_activities=list(draft.related_activities),
+        related_results=list(draft.related_results),
         restored_from=restored_from,
         created_by=actor,
     )
@@ -218,6 +243,9 @@ def restore_revision(article: Article, revision: Revision, *, actor: Actor) -> R
         byline=revision.byline,
         summary=revision.summary,
         tags=revision.tags,
+        cover=revision.cover,
+        related_activities=tuple(revision.related_activities),
+        related_results=tuple(revision.related_results),
     )
     restored = _new_revision(article, draft, actor=actor, restored_from=revision)
     _close_open(article, SubmissionOutcome.SUPERSEDED)

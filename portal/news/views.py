@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import segno
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
-from portal.news import public
+from portal.news import public, related
 from portal.news.models import Column
 from portal.news.render import body_html
 from portal.news.search import excerpt, highlight
 from portal.pagecache import public_page
 
 PER_PAGE = 15
+# WeChat scans a module of 4 px at arm's length; medium error correction survives a smudge.
+QR_SCALE = 4
 
 
 def absolute(request: HttpRequest, path: str) -> str:
+    """An absolute address as the feeds give it: PORTAL_SITE_URL when set, else this request's."""
+    if path.startswith(("https://", "http://")):
+        return path  # media on another host (MEDIA_URL absolute)
     base = settings.PORTAL_SITE_URL
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
@@ -50,23 +55,36 @@ def month_list(request: HttpRequest, year: int, month: int) -> HttpResponse:
     return _list(request, articles, year=year, month=month)
 
 
-@public_page(topics=("news",))
+def share_qr(url: str) -> segno.QRCode:
+    """The QR code of the share block: the page's canonical address, nothing else."""
+    return segno.make(url, error="m")
+
+
+# The related blocks list activities and results, which change on their own: those topics too.
+@public_page(topics=("news", "outreach", "results"))
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     article = get_object_or_404(public.public_articles(), pk=pk)
-    url = absolute(request, article_path(article))
-    qr = segno.make(url, error="m").svg_inline(scale=4, title="")
+    revision = article.live
+    path = article_path(article)
+    url = absolute(request, path)
+    qr = share_qr(url).svg_inline(scale=QR_SCALE, title=gettext("本页二维码"))
     previous, following = public.neighbours(article)
+    cover = revision.cover
     return render(
         request,
         "news/article_detail.html",
         {
             "article": article,
-            "revision": article.live,
-            "body": body_html(article.live),
+            "revision": revision,
+            "body": body_html(revision),
+            "cover": cover,
+            "cover_image_url": absolute(request, cover.display.url) if cover else "",
+            "related_activities": related.activity_links(revision.related_activities),
+            "related_results": related.result_links(revision.related_results),
             "previous": previous,
             "following": following,
             "canonical_url": url,
-            "share_qr": mark_safe(qr),  # noqa: S308 - generated SVG
+            "share_qr": mark_safe(qr),  # noqa: S308 - segno's own SVG of our own URL
         },
     )
 
