@@ -129,6 +129,7 @@ def upcoming(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(topics=("outreach",))
 def upcoming_ics(request: HttpRequest) -> HttpResponse:
     community = CommunityFilterForm(request.GET or None).valid("community")
     body = upcoming_calendar(

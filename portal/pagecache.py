@@ -45,6 +45,13 @@ from portal.models import PageGeneration
 TOPICS = ("outreach", "results", "news")
 TIMEOUT = 600
 PREFIX = "pagecache:"
+GENERATIONS_KEY = PREFIX + "generations"
+# Bounds how long two bumps racing each other could leave the shared copy behind the database.
+GENERATIONS_TIMEOUT = 60
+# Which topics each cached path's view named (learnt when the view runs; per process).
+_KNOWN_PATHS: dict[str, tuple[str, ...]] = {}
+_KNOWN_PATHS_MAX = 20_000
+_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 def enabled() -> bool:
@@ -79,13 +86,15 @@ def bump(topic: str) -> None:
 
 
 def _bump_now(topic: str) -> None:
-    if PageGeneration.objects.filter(topic=topic).update(value=F("value") + 1):
-        return
-    try:
-        with transaction.atomic():
-            PageGeneration.objects.create(topic=topic, value=1)
-    except IntegrityError:  # created meanwhile by another process
-        PageGeneration.objects.filter(topic=topic).update(value=F("value") + 1)
+    if not PageGeneration.objects.filter(topic=topic).update(value=F("value") + 1):
+        try:
+            with transaction.atomic():
+                PageGeneration.objects.create(topic=topic, value=1)
+        except IntegrityError:  # created meanwhile by another process
+            PageGeneration.objects.filter(topic=topic).update(value=F("value") + 1)
+    # The shared copy the middleware reads (readers only ever ``add`` it, so a reader that
+    # saw the old counters cannot overwrite this).
+    cache.set(GENERATIONS_KEY, generations(TOPICS), GENERATIONS_TIMEOUT)
 
 
 def generations(topics: Iterable[str]) -> dict[str, int]:
@@ -95,6 +104,15 @@ def generations(topics: Iterable[str]) -> dict[str, int]:
     return {t: found.get(t, 0) for t in wanted}
 
 
+def current_generations() -> dict[str, int]:
+    """Every topic's counter, from the shared cache (one round trip), else the database."""
+    gens = cache.get(GENERATIONS_KEY)
+    if gens is None:
+        gens = generations(TOPICS)
+        cache.add(GENERATIONS_KEY, gens, GENERATIONS_TIMEOUT)
+    return gens
+
+
 def _may_serve(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD") or not enabled():
         return False
@@ -102,12 +120,18 @@ def _may_serve(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
+def _language(request: HttpRequest) -> str:
+    # As portal.middleware.PreferredLanguageMiddleware decides it (that runs after this).
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return language if language in _LANGUAGES else settings.LANGUAGE_CODE
+
+
 def _key(request: HttpRequest, gens: dict[str, int]) -> str:
     parts = [
         request.get_host(),
         request.path,
         request.META.get("QUERY_STRING", ""),
-        getattr(request, "LANGUAGE_CODE", "") or "",
+        _language(request),
         "large" if request.COOKIES.get(TEXT_SIZE_COOKIE) == "large" else "normal",
         clock.today().isoformat(),  # pages count "this year" and list "what comes next"
         ",".join(f"{t}={v}" for t, v in sorted(gens.items())),
@@ -130,7 +154,12 @@ def _may_store(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def public_page(*, topics: tuple[str, ...] = (), timeout: int = TIMEOUT) -> Callable:
-    """Cache this view's page for anonymous visitors; ``topics`` say what invalidates it."""
+    """Cache this view's page for anonymous visitors; ``topics`` say what invalidates it.
+
+    The view only says so (``request.page_cache``); ``PageCacheMiddleware`` stores the page as
+    it leaves the middleware (with every header the stack added) and serves it on the next
+    visit before sessions, CSRF, authentication or the view run.
+    """
     unknown = set(topics) - set(TOPICS)
     if unknown:
         raise ValueError(f"unknown page-cache topics: {sorted(unknown)}")
@@ -140,8 +169,32 @@ def public_page(*, topics: tuple[str, ...] = (), timeout: int = TIMEOUT) -> Call
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _may_serve(request):
                 return view(request, *args, **kwargs)
-            key = _key(request, generations(topics))
-            stored = cache.get(key)
+            request.page_cache = (tuple(topics), timeout)  # type: ignore[attr-defined]
+            response = view(request, *args, **kwargs)
+            patch_vary_headers(response, ("Cookie", "Accept-Language"))
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+class PageCacheMiddleware:
+    """Serves and stores the pages ``public_page`` marks; in ``MIDDLEWARE`` right after
+    WhiteNoise, before the session middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _may_serve(request) or request.path.startswith("/admin/"):
+            return self.get_response(request)
+        # Read before the view runs: a page built while a bump lands is stored under the old
+        # counters, so it is never served after the bump.
+        gens = current_generations()
+        known = _KNOWN_PATHS.get(request.path)
+        if known is not None:
+            stored = cache.get(_key(request, {t: gens.get(t, 0) for t in known}))
             if stored is not None:
                 content, headers = stored
                 response = HttpResponse(content)
@@ -149,13 +202,14 @@ def public_page(*, topics: tuple[str, ...] = (), timeout: int = TIMEOUT) -> Call
                     response[name] = value
                 response["X-Page-Cache"] = "hit"
                 return response
-            response = view(request, *args, **kwargs)
-            patch_vary_headers(response, ("Cookie", "Accept-Language"))
-            if _may_store(request, response):
-                headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
-                cache.set(key, (response.content, headers), timeout)
-            return response
-
-        return wrapped
-
-    return decorator
+        response = self.get_response(request)
+        marked = getattr(request, "page_cache", None)
+        if marked is not None and _may_store(request, response):
+            topics, timeout = marked
+            if len(_KNOWN_PATHS) >= _KNOWN_PATHS_MAX:
+                _KNOWN_PATHS.clear()
+            _KNOWN_PATHS[request.path] = topics
+            headers = [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"]
+            key = _key(request, {t: gens.get(t, 0) for t in topics})
+            cache.set(key, (response.content, headers), timeout)
+        return response

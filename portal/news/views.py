@@ -93,6 +93,7 @@ def article_path(article) -> str:
     return f"/news/{article.pk}/"
 
 
+@public_page(topics=("news",))
 def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     too_long = len(q) > public.MAX_QUERY
