@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from portal import clock
 from portal.news import rules
@@ -44,3 +45,12 @@ def test_one_scheduled_one_draft_one_waiting_at_the_second_step(demo, client):
     assert Article.objects.filter(status=ArticleStatus.DRAFT).count() == 1
     waiting = Article.objects.get(status=ArticleStatus.IN_REVIEW)
     assert rules.next_step(rules.open_submission(waiting)).name == "审核"
+
+
+def test_articles_outside_notices_have_real_cover_photos(demo):
+    public = Article.objects.public().select_related("live__column", "live__cover")
+    with_cover = [a for a in public if a.live.cover_id]
+    assert len(with_cover) >= 12
+    assert all(a.live.column.slug != "tongzhi-gonggao" for a in with_cover)
+    with Image.open(with_cover[0].live.cover.display) as image:
+        assert image.width >= 800 and not image.getexif()

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from portal import clock
 from portal.demo import texts
+from portal.demo.photos import Album
 from portal.news import services
-from portal.news.models import Article, Column
+from portal.news.models import Article, Column, Cover
 from portal.seeding import SeedContext
 
 __all__ = ["seed"]
@@ -26,6 +27,9 @@ STAGES = 1
 DATA = texts("portal.news.demo", "news")
 AUTHOR, CHAIN, PUBLISHER = "sqshuji", ("bianji", "baopian", "shuji"), "bianji"
 COMMENTS = ("内容属实，同意送审。", "数据已核对，同意。", "同意发布。")
+# A generated cover photo per 栏目 (notices go without one, as on most government sites).
+SCENES = {"zuzhi-jianshe": "talk", "dangjian-yinling": "stage", "jiceng-zhili": "meeting"}
+SCENES["weimin-fuwu"] = "onsite"
 
 
 def seed(ctx: SeedContext) -> None:
@@ -41,7 +45,8 @@ def seed(ctx: SeedContext) -> None:
 def write(ctx: SeedContext) -> dict[str, int]:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[AUTHOR, *CHAIN])}
     columns = {c.slug: c for c in Column.objects.all()}
-    counts = {"已发布": 0, "定时发布": 0, "待审核": 0, "草稿": 0}
+    counts = {"已发布": 0, "定时发布": 0, "待审核": 0, "草稿": 0, "配封面图": 0}
+    album = Album(ctx.rng, variants=1)
     today_morning = timezone.make_aware(datetime.combine(ctx.today, time(9, 30)))
     ctx_now = clock.now()
     for row in DATA["article"]:
@@ -50,7 +55,11 @@ def write(ctx: SeedContext) -> dict[str, int]:
         out = today_morning - timedelta(days=row.get("days_ago", 0))
         moment = out - timedelta(days=5) if state == "published" else ctx_now - timedelta(days=1)
         with clock.frozen(moment):
-            article = services.create_article(draft(row, columns), actor=users[AUTHOR])
+            cover = None
+            if scene := SCENES.get(row["column"]):
+                album.photograph(cover := Cover(), scene)
+                counts["配封面图"] += 1
+            article = services.create_article(draft(row, columns, cover), actor=users[AUTHOR])
         if state == "draft":
             counts["草稿"] += 1
             continue
@@ -76,7 +85,7 @@ def write(ctx: SeedContext) -> dict[str, int]:
     return counts
 
 
-def draft(row: dict[str, Any], columns: dict[str, Column]) -> services.Draft:
+def draft(row: dict[str, Any], columns: dict[str, Column], cover: Cover | None) -> services.Draft:
     return services.Draft(
         title=row["title"],
         column=columns[row["column"]],
@@ -84,4 +93,5 @@ def draft(row: dict[str, Any], columns: dict[str, Column]) -> services.Draft:
         source=DATA["source"],
         summary=row["summary"],
         tags=row["tags"],
+        cover=cover,
     )
