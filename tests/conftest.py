@@ -52,6 +52,7 @@ def migration_data(request):
     from petitions.models import Category
     from portal.calendar_data import import_calendar
     from portal.models import CalendarDay
+    from portal.news.models import Column, ProofTerm, ReviewStep
 
     if not Category.objects.exists():
         seed = importlib.import_module("petitions.migrations.0002_rules_categories_append_only")
@@ -60,6 +61,16 @@ def migration_data(request):
         jiucuo.add_category(apps, None)
     if not CalendarDay.objects.exists():
         import_calendar(CalendarDay)
+    if not Column.objects.exists():
+        news = importlib.import_module("portal.news.migrations.0002_append_only_columns_chain")
+        for order, (name, slug, description) in enumerate(news.COLUMNS):
+            Column.objects.create(slug=slug, name=name, description=description, sort_order=order)
+        for order, name, role in news.CHAIN:
+            ReviewStep.objects.get_or_create(order=order, defaults={"name": name, "role": role})
+    if not ProofTerm.objects.exists():
+        proof = importlib.import_module("portal.news.migrations.0004_proofreading_list")
+        for wrong, right, kind, note in proof.TERMS:
+            ProofTerm.objects.create(wrong=wrong, right=right, kind=kind, note=note)
     if not Group.objects.exists():
         # Content types, permissions and the role groups come from post_migrate, which a flush
         # after serialized rollback does not send: send it as migrate would.

@@ -34,11 +34,11 @@ def test_home_page_renders_in_chinese_on_a_phone(live_server, phone, demo):
 def test_large_type_toggle_enlarges_the_text(live_server, phone, demo):
     phone.goto(live_server.url + "/")
     before = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
-    phone.get_by_role("button", name="大字版").click()
+    phone.get_by_role("banner").get_by_role("button", name="大字版").click()
     phone.wait_for_load_state()
     after = phone.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert after >= before * 1.2
-    assert phone.get_by_role("button", name="标准字号").is_visible()
+    assert phone.get_by_role("banner").get_by_role("button", name="标准字号").is_visible()
     screenshot(phone, "home-phone-large-text")
 
 

@@ -190,7 +190,7 @@ def test_migration_backfills_published_articles(client, publish):
     publish("街道便民服务再升级")
     Article.objects.update(search_vector=None)
     assert "找到 0 篇" in found(client, "物业")
-    migration = importlib.import_module("portal.news.migrations.0003_search_bigram_vector")
+    migration = importlib.import_module("portal.news.migrations.0005_search_bigram_vector")
     migration.backfill(apps, connection)
     assert "找到 1 篇" in found(client, "物业")
     Article.objects.update(search_vector=None)

@@ -13,7 +13,7 @@ from portal.demo import DEMO_PASSWORD
 from portal.models import Community, Compound, StaffProfile, Team
 from portal.roles import Role
 
-DEMO_APPS = ("portal", "outreach", "petitions")
+DEMO_APPS = ("portal", "outreach", "petitions", "news")
 ROOT = Path(__file__).resolve().parents[2]
 
 
