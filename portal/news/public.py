@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import (
     Case,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -65,31 +66,53 @@ def search(q: str) -> QuerySet[Article]:
     q = q.strip()[:MAX_QUERY]
     if not searchable(q):
         return Article.objects.none()
-    contained = Q()
-    for variant in _stored_forms(q):
-        contained |= Q(title__icontains=variant) | Q(summary__icontains=variant)
-        contained |= Q(body__icontains=variant)
     articles = public_articles()
     if search_index.indexed():
         # Step by step, each step a list: the index's candidates, then which of their live
         # revisions contain the phrase, then those articles ranked. In one query the planner
         # cannot see what reading each long body costs and tests every revision in the table
         # (0.7 s at 10,000 articles; bench/search.py).
-        candidates = search_index.matching(articles, q).values_list("live_id", flat=True)
-        hits = Revision.objects.filter(pk__in=list(candidates)).filter(contained)
-        articles = articles.filter(live__in=list(hits.values_list("pk", flat=True)))
+        candidates = list(search_index.matching(articles, q).values_list("live_id", flat=True))
+        if not search_index.exact(q):
+            hits = Revision.objects.filter(pk__in=candidates).filter(_contained(q))
+            candidates = list(hits.values_list("pk", flat=True))
+        articles = articles.filter(live__in=candidates)
     else:
-        articles = articles.filter(live__in=Revision.objects.filter(contained).values("pk"))
-    body = F("live__body")
+        articles = articles.filter(live__in=Revision.objects.filter(_contained(q)).values("pk"))
+    in_title = {f"live__title__{_lookup(q)}": q}
     return articles.annotate(
         title_hit=Case(
-            When(live__title__icontains=q, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
+            When(**in_title, then=Value(0)), default=Value(1), output_field=IntegerField()
         ),
-        # Characters the phrase takes up in the body: its count, times its length.
-        body_hits=Length(body) - Length(Replace(body, Value(q), Value(""))),
+        body_hits=_occupied(F("live__body"), q),
     ).order_by("title_hit", "-body_hits", "-published_at", "-pk")
+
+
+def _lookup(q: str) -> str:
+    # Folding case costs PostgreSQL more than reading the text (upper() of every body); Chinese
+    # has no case, so a query without cased letters is matched as it is.
+    return "icontains" if q.lower() != q.upper() else "contains"
+
+
+def _contained(q: str) -> Q:
+    contained = Q()
+    for variant in _stored_forms(q):
+        lookup = _lookup(variant)
+        for field in ("title", "summary", "body"):
+            contained |= Q(**{f"{field}__{lookup}": variant})
+    return contained
+
+
+class _OctetLength(Func):
+    function = "OCTET_LENGTH"
+    output_field = IntegerField()
+
+
+def _occupied(body: F, q: str) -> Func:
+    """How much of the body the phrase takes up (its count times its length): in bytes on
+    PostgreSQL, where counting characters means decoding every body once more."""
+    size = _OctetLength if search_index.indexed() else Length
+    return size(body) - size(Replace(body, Value(q), Value("")))
 
 
 def searchable(q: str) -> bool:

@@ -9,7 +9,9 @@ no dictionary) in ``Article.search_vector``, with a GIN index on it (PostgreSQL 
 
 A query is cut the same way into its pairs (a one-character query into that character), joined
 with ``&`` into a ``tsquery`` cast from quoted lexemes. The index finds the articles holding all
-the pairs; the exact containment test that follows drops those holding them apart. SQLite has
+the pairs; the exact containment test that follows drops those holding them apart. A query of
+one or two characters is a single lexeme, which the index answers exactly (``exact``): no
+containment test, so the commonest Chinese words read no bodies to be found. SQLite has
 no index and uses containment alone. The ranking is the same on both: a title hit first, then
 how often the phrase occurs in the body, then the newest.
 """
@@ -68,6 +70,14 @@ def query_lexemes(q: str) -> list[str]:
         pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
         found.extend(p for p in pairs if p not in found)
     return found
+
+
+def exact(q: str) -> bool:
+    """Whether the index alone answers ``q``: one run of one or two letters or digits, which is
+    itself a lexeme, so an article holds it exactly when its text contains it (as a reader sees
+    the text: without tags, full-width forms and case folded)."""
+    found = _RUN.findall(normalise(q.strip()))
+    return len(found) == 1 and len(found[0]) <= 2 and len(q.strip()) == len(found[0])
 
 
 def _quoted(lexeme: str) -> str:

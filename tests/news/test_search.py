@@ -180,6 +180,28 @@ def test_postgresql_search_goes_through_the_index(publish):
     assert "article_search_gin" in plan, plan
 
 
+def test_letters_match_whatever_their_case(publish):
+    publish("无线网络覆盖", body="<p>社区驿站开通免费WiFi，全天开放。</p>")
+    for q in ("wifi", "WIFI", "WiFi"):
+        assert [a.live.title for a in public.search(q)] == ["无线网络覆盖"], q
+
+
+@pytest.mark.postgres
+def test_one_or_two_characters_are_answered_by_the_index_alone(publish):
+    publish("街道便民服务再升级")
+    with CaptureQueriesContext(connection) as short:
+        assert [a.live.title for a in public.search("物业")] == ["街道便民服务再升级"]
+    with CaptureQueriesContext(connection) as long:
+        assert [a.live.title for a in public.search("物业服务")] == ["街道便民服务再升级"]
+    # The candidates and the ranked page; a longer phrase also checks its candidates' text,
+    # since its pairs may occur apart.
+    assert len(short.captured_queries) == 2, short.captured_queries
+    assert len(long.captured_queries) == 3, long.captured_queries
+    # Two characters held apart across a sentence are no hit.
+    publish("分开写的", body="<p>小区的物。业主委员会成立。</p>")
+    assert [a.live.title for a in public.search("物业")] == ["街道便民服务再升级"]
+
+
 @pytest.mark.postgres
 def test_vector_follows_what_is_public(publish, people):
     article = publish("街道便民服务再升级")
