@@ -8,7 +8,8 @@ storage, CONN_MAX_AGE 60 with health checks), PostgreSQL, the page cache in Redi
 (``redis://127.0.0.1:6379/…``). Its settings (bench/cpu_settings.py) are the product's plus a
 baseline page (bench/cpu_urls.py: one query, a tiny template, through the whole middleware
 stack) and a per-request switch: ``X-Bench-Page-Cache: off`` serves that request as with
-``PORTAL_PAGE_CACHE = False``, so cached and uncached figures come from the same process.
+``PORTAL_PAGE_CACHE = False``, so cached and uncached figures come from the same process;
+``cold`` also turns the shared blocks off (``PORTAL_FRAGMENT_CACHE = False``).
 
 For each page: warm-up requests, then ``--requests`` sequential requests; the CPU the gunicorn
 worker spent (``/proc/<pid>/task/*/schedstat``, nanoseconds) and the CPU the worker's PostgreSQL
@@ -268,9 +269,13 @@ class Server:
                 time.sleep(0.3)
         self.backend = backend_pid()
 
-    def get(self, path: str, *, cached: bool = True) -> tuple[int, bytes, str]:
+    def get(self, path: str, *, mode: str = "cached") -> tuple[int, bytes, str]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        headers = {} if cached else {"X-Bench-Page-Cache": "off"}
+        headers = {
+            "uncached": {"X-Bench-Page-Cache": "off"},
+            "cold": {"X-Bench-Page-Cache": "cold"},
+        }
+        headers = headers.get(mode, {})
         conn.request("GET", path, headers=headers)
         response = conn.getresponse()
         body = response.read()
@@ -278,18 +283,18 @@ class Server:
         return response.status, body, response.getheader("X-Page-Cache", "")
 
     def measure(
-        self, path: str, *, cached: bool, requests: int, warmup: int
+        self, path: str, *, mode: str, requests: int, warmup: int
     ) -> tuple[float, float, str]:
         """(worker ms, database ms) of CPU per request, and what the last answer was."""
         for _ in range(warmup):
-            status, _body, hit = self.get(path, cached=cached)
+            status, _body, hit = self.get(path, mode=mode)
         backend = backend_pid()
         if backend != self.backend:
             print(f"  (the worker reconnected to the database: backend {backend})", flush=True)
             self.backend = backend
         worker_before, db_before = cpu_ns(self.worker), cpu_ns(backend)
         for _ in range(requests):
-            status, _body, hit = self.get(path, cached=cached)
+            status, _body, hit = self.get(path, mode=mode)
         worker_ms = (cpu_ns(self.worker) - worker_before) / requests / 1e6
         db_ms = (cpu_ns(backend) - db_before) / requests / 1e6
         return worker_ms, db_ms, f"{status}{' hit' if hit == 'hit' else ''}"
@@ -320,7 +325,7 @@ def main() -> int:
 
         def base() -> None:
             worker, db, _ = server.measure(
-                "/__bench__/baseline/", cached=True, requests=n * 2, warmup=warm
+                "/__bench__/baseline/", mode="cached", requests=n * 2, warmup=warm
             )
             baselines.append(worker + db)
             print(f"  baseline {worker:.2f} + {db:.2f} ms", flush=True)
@@ -330,17 +335,21 @@ def main() -> int:
         for index, page in enumerate(wanted):
             if index == middle:
                 base()
-            modes = [("uncached", False)] + ([("cached", True)] if page.cacheable else [])
-            for mode, cached in modes:
-                worker, db, status = server.measure(
-                    page.path, cached=cached, requests=n, warmup=warm
-                )
+            modes = ["cold", "uncached"] + (["cached"] if page.cacheable else [])
+            for mode in modes:
+                cached = mode == "cached"
+                worker, db, status = server.measure(page.path, mode=mode, requests=n, warmup=warm)
                 if not status.startswith("200"):
                     print(f"  {page.label} {page.path}: HTTP {status} — skipped", flush=True)
                     break
                 if cached and "hit" not in status:
                     print(f"  {page.label}: not served from the page cache", flush=True)
-                target = CACHED_TARGET if cached else UNCACHED_TARGET.get(page.kind)
+                # The targets are for a cache hit and for a page rebuilt after a change (its
+                # still-valid shared blocks kept); "cold" (nothing kept) is shown for comparison.
+                if mode == "cold":
+                    target = None
+                else:
+                    target = CACHED_TARGET if cached else UNCACHED_TARGET.get(page.kind)
                 rows.append((page.label, mode, worker, db, status, target))
                 print(f"  {page.label} {mode}: {worker:.2f} + {db:.2f} ms", flush=True)
         base()

@@ -24,20 +24,25 @@ def baseline(request: HttpRequest) -> HttpResponse:
 
 
 class PageCacheSwitch:
-    """``X-Bench-Page-Cache: off`` serves this request as with ``PORTAL_PAGE_CACHE = False``
-    (one sync worker answers one request at a time, so flipping the setting is safe here)."""
+    """``X-Bench-Page-Cache: off`` serves this request as with ``PORTAL_PAGE_CACHE = False``: a
+    page-cache miss, as after a change, rebuilt from whatever shared blocks are still valid;
+    ``cold`` also with ``PORTAL_FRAGMENT_CACHE = False``: every block rebuilt too (one sync
+    worker answers one request at a time, so flipping the settings is safe here)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.META.get(HEADER) != "off":
+        mode = request.META.get(HEADER)
+        if mode not in ("off", "cold"):
             return self.get_response(request)
         settings.PORTAL_PAGE_CACHE = False
+        settings.PORTAL_FRAGMENT_CACHE = mode != "cold"
         try:
             return self.get_response(request)
         finally:
             settings.PORTAL_PAGE_CACHE = True
+            settings.PORTAL_FRAGMENT_CACHE = True
 
 
 urlpatterns = [

@@ -22,6 +22,13 @@ News: publishing (now or by the scheduled job) and withdrawing bump ``news`` (po
 
 ``PORTAL_PAGE_CACHE = False`` (env ``PORTAL_PAGE_CACHE=false``) turns it off (the benchmark's
 uncached run).
+
+Shared blocks: a part of a page that several pages show, or that stays valid when the page's
+other topics change (the home page's counters when only the news changed), is kept on its own by
+``shared_block`` (the template tag ``{% shared_block "name" "topic" … %}`` in ``portal_tags``)
+under its name, its topics' generations, the language and the day, for ``TIMEOUT`` like a page.
+So a page that has to be rebuilt rebuilds only what changed. ``PORTAL_FRAGMENT_CACHE = False``
+turns the blocks off (the tests; the benchmark's cold run).
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from portal import clock
@@ -56,6 +64,10 @@ _LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 def enabled() -> bool:
     return bool(getattr(settings, "PORTAL_PAGE_CACHE", True))
+
+
+def blocks_enabled() -> bool:
+    return bool(getattr(settings, "PORTAL_FRAGMENT_CACHE", True))
 
 
 class Bump:
@@ -111,6 +123,41 @@ def current_generations() -> dict[str, int]:
         gens = generations(TOPICS)
         cache.add(GENERATIONS_KEY, gens, GENERATIONS_TIMEOUT)
     return gens
+
+
+def request_generations(request: HttpRequest | None) -> dict[str, int]:
+    """The counters as this request first read them (one read per request, kept on it)."""
+    gens = getattr(request, "page_generations", None)
+    if gens is None:
+        gens = current_generations()
+        if request is not None:
+            request.page_generations = gens  # type: ignore[attr-defined]
+    return gens
+
+
+def shared_block(
+    name: str, topics: Iterable[str], render: Callable[[], str], request: HttpRequest | None
+) -> str:
+    """The HTML ``render()`` makes for the block ``name``, from the cache while none of
+    ``topics`` changed (same language, same day); rendered and stored otherwise."""
+    if not blocks_enabled():
+        return render()
+    unknown = set(topics) - set(TOPICS)
+    if unknown:
+        raise ValueError(f"unknown page-cache topics: {sorted(unknown)}")
+    gens = request_generations(request)
+    parts = [
+        name,
+        translation.get_language() or settings.LANGUAGE_CODE,
+        clock.today().isoformat(),
+        ",".join(f"{t}={gens.get(t, 0)}" for t in sorted(topics)),
+    ]
+    key = PREFIX + "block:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, TIMEOUT)
+    return html
 
 
 def _may_serve(request: HttpRequest) -> bool:
@@ -191,7 +238,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         # Read before the view runs: a page built while a bump lands is stored under the old
         # counters, so it is never served after the bump.
-        gens = current_generations()
+        gens = request_generations(request)
         known = _KNOWN_PATHS.get(request.path)
         if known is not None:
             stored = cache.get(_key(request, {t: gens.get(t, 0) for t in known}))

@@ -238,6 +238,8 @@ MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Public photos are served by the application unless a web server in front takes /media/photos/.
 PORTAL_SERVE_MEDIA = _bool("DJANGO_SERVE_MEDIA", True)
 PORTAL_PAGE_CACHE = _bool("PORTAL_PAGE_CACHE", True)
+# Blocks of public pages kept on their own (portal.pagecache.shared_block).
+PORTAL_FRAGMENT_CACHE = _bool("PORTAL_FRAGMENT_CACHE", True)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils._os import safe_join
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
@@ -38,29 +39,39 @@ HOME_NEWS, HOME_NOTICES, HOME_RESULTS = 6, 5, 4
 
 @public_page(topics=("outreach", "results", "news"))
 def home(request: HttpRequest) -> HttpResponse:
-    communities = Community.objects.filter(is_active=True).prefetch_related(
-        Prefetch(
-            "grids", queryset=Grid.objects.filter(is_active=True).order_by("sort_order", "name")
-        )
-    )
+    """The front door. Each block is a shared block of its own topic (templates/portal/home.html),
+    so its queries run only when the block is rebuilt: the values are lazy."""
     today = clock.today()
-    figures = home_figures(today)
+    figures = SimpleLazyObject(lambda: home_figures(today))
     return render(
         request,
         "portal/home.html",
         {
-            "communities": communities,
+            "communities": Community.objects.filter(is_active=True).prefetch_related(
+                Prefetch(
+                    "grids",
+                    queryset=Grid.objects.filter(is_active=True).order_by("sort_order", "name"),
+                )
+            ),
             "today": today,
             # Live counters: held and published activities of this year, computed now.
             "figures": figures,
-            "totals": figures.practices,
-            "receptions": figures.receptions,
-            "upcoming": outreach_stats.upcoming_activities(days=14, limit=6),
-            "news": news_public.latest(exclude_column=NOTICES, limit=HOME_NEWS),
-            "notices": news_public.latest(column=NOTICES, limit=HOME_NOTICES),
+            "totals": SimpleLazyObject(lambda: figures.practices),
+            "receptions": SimpleLazyObject(lambda: figures.receptions),
+            "upcoming": SimpleLazyObject(
+                lambda: outreach_stats.upcoming_activities(days=14, limit=6)
+            ),
+            "news": SimpleLazyObject(
+                lambda: news_public.latest(exclude_column=NOTICES, limit=HOME_NEWS)
+            ),
+            "notices": SimpleLazyObject(
+                lambda: news_public.latest(column=NOTICES, limit=HOME_NOTICES)
+            ),
             "notices_slug": NOTICES,
-            "results": petitions_stats.published_rows(
-                petitions_stats.public_results()[:HOME_RESULTS]
+            "results": SimpleLazyObject(
+                lambda: petitions_stats.published_rows(
+                    petitions_stats.public_results()[:HOME_RESULTS]
+                )
             ),
         },
     )

@@ -170,5 +170,7 @@ def freeze():
 @pytest.fixture(autouse=True)
 def _page_cache_off(settings):
     """Test transactions never commit, so the page cache's on-commit bumps never run: it is off
-    except in the tests that turn it on (tests/portal/test_pagecache.py)."""
+    except in the tests that turn it on (tests/portal/test_pagecache.py); so are its shared
+    blocks, whose counters would otherwise repeat from one test's rolled-back data to the next."""
     settings.PORTAL_PAGE_CACHE = False
+    settings.PORTAL_FRAGMENT_CACHE = False

@@ -4,6 +4,8 @@ plain containment on SQLite; title hits rank first, then the most hits, then the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Case,
     F,
@@ -126,14 +128,23 @@ def _stored_forms(q: str) -> list[str]:
     return [q] if stored == q else [q, stored]
 
 
-def neighbours(article: Article) -> tuple[Article | None, Article | None]:
+@dataclass(frozen=True)
+class Neighbour:
+    """An article 上一篇 / 下一篇 links to: its address's key and its title."""
+
+    pk: int
+    title: str
+
+
+def neighbours(article: Article) -> tuple[Neighbour | None, Neighbour | None]:
     """上一篇 (published before) and 下一篇 (published after), among public articles."""
-    base = public_articles()
+    base = Article.objects.public()
     at, pk = article.published_at, article.pk
-    previous = base.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)).first()
-    following = (
-        base.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
-        .order_by("published_at", "pk")
-        .first()
+    before = base.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+    after = base.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+    previous = before.order_by("-published_at", "-pk").values_list("pk", "live__title").first()
+    following = after.order_by("published_at", "pk").values_list("pk", "live__title").first()
+    return (
+        Neighbour(*previous) if previous else None,
+        Neighbour(*following) if following else None,
     )
-    return previous, following

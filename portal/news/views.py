@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import segno
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -60,6 +62,13 @@ def share_qr(url: str) -> segno.QRCode:
     return segno.make(url, error="m")
 
 
+@lru_cache(maxsize=4096)
+def share_qr_svg(url: str, title: str) -> str:
+    """The share block's SVG: the same for every visit of a page, and a third of the page's
+    work to encode, so kept per process (one entry per article and language, a few KB each)."""
+    return share_qr(url).svg_inline(scale=QR_SCALE, title=title)
+
+
 # The related blocks list activities and results, which change on their own: those topics too.
 @public_page(topics=("news", "outreach", "results"))
 def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
@@ -67,7 +76,7 @@ def article_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpRespons
     revision = article.live
     path = article_path(article)
     url = absolute(request, path)
-    qr = share_qr(url).svg_inline(scale=QR_SCALE, title=gettext("本页二维码"))
+    qr = share_qr_svg(url, gettext("本页二维码"))
     previous, following = public.neighbours(article)
     cover = revision.cover
     return render(

@@ -17,7 +17,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
-from portal import clock
+from portal import clock, pagecache
 from portal.actors import User
 from portal.formats import cn_date, cn_period, list_separator, local_date
 from portal.people import display_name
@@ -27,6 +27,31 @@ register = template.Library()
 # The plain functions of portal.formats, as filters and tags under the names templates use.
 register.filter("cn_date", cn_date)
 register.simple_tag(cn_period, name="cn_period")
+
+
+class SharedBlockNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, name: str, topics: tuple[str, ...]) -> None:
+        self.nodelist, self.name, self.topics = nodelist, name, topics
+
+    def render(self, context: template.Context) -> str:
+        html = pagecache.shared_block(
+            self.name, self.topics, lambda: self.nodelist.render(context), context.get("request")
+        )
+        return mark_safe(html)  # noqa: S308 - the block's own template output
+
+
+@register.tag(name="shared_block")
+def shared_block_tag(parser: template.base.Parser, token: template.base.Token) -> SharedBlockNode:
+    """``{% shared_block "name" "topic" … %}…{% endshared_block %}``: the enclosed HTML, kept
+    while none of the topics changed (``portal.pagecache.shared_block``). What it shows must
+    depend only on those topics, the language and the day — nothing of the request."""
+    bits = token.split_contents()[1:]
+    if not bits or any(len(b) < 2 or b[0] != b[-1] or b[0] not in "\"'" for b in bits):
+        raise template.TemplateSyntaxError("shared_block takes a quoted name and quoted topics")
+    nodelist = parser.parse(("endshared_block",))
+    parser.delete_first_token()
+    name, *topics = (b[1:-1] for b in bits)
+    return SharedBlockNode(nodelist, name, tuple(topics))
 
 
 @register.filter(name="display_name")

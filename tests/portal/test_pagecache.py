@@ -1,12 +1,17 @@
 """The page cache: anonymous public pages served from the cache, invalidated on change."""
 
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from portal import pagecache
+from portal import clock, pagecache
+from tests.factories import make_talk
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -80,3 +85,39 @@ def test_csrf_forms_are_never_cached(client):
     client.get("/requests/new/")
     response = client.get("/requests/new/")
     assert response.get("X-Page-Cache") is None
+
+
+def _talks_counter(response) -> int:
+    page = response.content.decode()
+    found = re.search(r'counter__label">政策宣讲</span><span class="counter__value">(\d+)', page)
+    assert found, page
+    return int(found.group(1))
+
+
+def test_a_rebuilt_page_reuses_the_blocks_whose_topics_did_not_change(client, settings):
+    settings.PORTAL_PAGE_CACHE = False  # every visit rebuilds the page from its blocks
+    settings.PORTAL_FRAGMENT_CACHE = True
+    with clock.frozen(datetime(2026, 6, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        make_talk(starts_at=clock.now() - timedelta(days=2))
+        first = _talks_counter(client.get("/"))
+        with CaptureQueriesContext(connection) as ctx:
+            assert _talks_counter(client.get("/")) == first
+        assert len(ctx.captured_queries) <= 1, ctx.captured_queries
+        make_talk(starts_at=clock.now() - timedelta(days=1))
+        # News changed, activities did not (as far as the counters know): kept.
+        pagecache._bump_now("news")
+        assert _talks_counter(client.get("/")) == first
+        pagecache._bump_now("outreach")
+        assert _talks_counter(client.get("/")) == first + 1
+    # A new day: "this year" is counted again.
+    with clock.frozen(datetime(2027, 1, 2, 10, tzinfo=ZoneInfo("Asia/Shanghai"))):
+        assert _talks_counter(client.get("/")) == 0
+
+
+def test_blocks_are_kept_per_language(client, settings):
+    settings.PORTAL_PAGE_CACHE = False
+    settings.PORTAL_FRAGMENT_CACHE = True
+    assert "新闻动态" in client.get("/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/").content.decode()
+    assert "新闻动态" not in page, page
