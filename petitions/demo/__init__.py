@@ -16,18 +16,22 @@ a demo account exists, nothing is written. Random from ``ctx.rng``, dates from `
 
 import contextlib
 from datetime import datetime, time, timedelta
+from random import Random
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from petitions import services
 from petitions.demo import plans, receptions
 from petitions.demo.story import Stop, Story
-from petitions.demo.world import DEMO_ACCOUNTS, World, data
-from petitions.models import Case, Category, ReplyTemplate
+from petitions.demo.world import DEMO_ACCOUNTS, People, World, data
+from petitions.models import Case, Category, Reception, ReplyTemplate
+from petitions.public.submission import register_error_report
 from petitions.stats import reception_totals
 from portal import clock
 from portal.formats import cn_date, cn_period
+from portal.pagetitles import Page
 from portal.periods import year_back
 from portal.seeding import SeedContext
 
@@ -75,8 +79,32 @@ def seed(ctx: SeedContext) -> None:
                     if first <= timezone.localtime(plan["moment"]).date() <= last:
                         with contextlib.suppress(Stop):
                             Story(world, plan).play()
+                if (first, last) == stretches[-1]:
+                    error_report(world)  # filed last evening
                 stage.done(f"{Case.objects.count() - before:,} 件")
     ctx.report_at_end(lambda: report(ctx, photos=photos))
+
+
+def error_report(world: World) -> None:
+    """One 网站纠错 report, about the page of the next public reception, filed the evening
+    before through the public form's function: it waits, 3 working days, in the editors' queue."""
+    upcoming = Reception.objects.public().upcoming(world.horizon).order_by("starts_at").first()
+    if upcoming is None:
+        return
+    row = data("intake")["error_report"]
+    # Its own random stream, so the year's cases come out as without it.
+    resident = People(Random(f"error-report {world.today}")).new(None)
+    page = Page(
+        path=reverse("petitions:reception-detail", args=[upcoming.pk]), title=upcoming.title
+    )
+    with clock.frozen(world.horizon - timedelta(hours=row["hours_ago"])):
+        register_error_report(
+            page,
+            problem=row["problem"].format(venue=upcoming.venue),
+            correction=row["correction"],
+            name=resident.name,
+            phone=resident.phone,
+        )
 
 
 def report(ctx: SeedContext, *, note: str = "", photos: int = 0) -> None:

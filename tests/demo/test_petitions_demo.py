@@ -52,6 +52,8 @@ from portal.formats import cn_period
 from portal.models import Community, Compound, Grid
 from portal.periods import year_back
 from portal.privacy import canonical_id_number
+from portal.roles import Role
+from portal.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -546,3 +548,15 @@ def test_replies_say_nothing_twice(demo):
             assert len(sentences) == len(set(sentences)), (number, text)
             dates = re.findall(r"[0-9]+月[0-9]+日", text)
             assert len(dates) == len(set(dates)), (number, text)
+
+
+def test_one_error_report_waits_in_the_editors_queue(demo):
+    reports = Case.objects.filter(category__handled_by=Role.EDITOR)
+    assert reports.count() == 1
+    report = reports.get()
+    assert report.status == CaseStatus.REGISTERED and report.channel == Channel.ONLINE
+    assert "页面纠错" in report.title and "/activities/receptions/" in report.content
+    received = timezone.localtime(report.received_at).date()
+    assert report.conclude_due == add_working_days(received, 3)
+    resident = report.parties.get().person
+    assert DEMO_PHONE.match(resident.phone), resident.phone
