@@ -291,12 +291,16 @@ class ArticleAdmin(PortalModelAdmin):
         return super().log_change(request, obj, message)
 
     def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None):
-        self.message_user(
-            request,
-            gettext("稿件已保存为草稿（第1版）。写好后点击“送审”。"),
-            messages.SUCCESS,
-        )
+        ready = gettext("写好后点击“送审”。")
+        done = gettext("稿件已保存为草稿（第1版）。") + self._next_hint(request, obj, ready)
+        self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(obj))
+
+    def _next_hint(self, request: HttpRequest, obj: Article, ready: str) -> str:
+        # Never "click 送审" when the page offers no such button.
+        if rules.refusal("submit", obj, request.user) is None:
+            return ready
+        return gettext("送审前请先处理页面上“暂时不能送审”所说的问题。")
 
     def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
         revision = getattr(request, "_news_revision", None)
@@ -311,7 +315,7 @@ class ArticleAdmin(PortalModelAdmin):
             elif obj.live_id is not None:
                 done += gettext("居民看到的仍是已发布的版本；新版本送审、审发并发布后才替换。")
             else:
-                done += gettext("修改完成后请点击“送审”。")
+                done += self._next_hint(request, obj, gettext("修改完成后请点击“送审”。"))
             self.message_user(request, done, messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(obj))
 

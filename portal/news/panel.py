@@ -192,18 +192,31 @@ def chain_progress(submission: Submission | None) -> list[dict[str, Any]]:
     if submission is not None:
         signatures = {s.step_id: s for s in submission.signatures.all()}
     waiting = submission is not None and submission.outcome == SubmissionOutcome.OPEN
+    signed = [s.signer_id for s in signatures.values()]
     rows = []
     for step in steps:
         signature = signatures.pop(step.pk, None)
-        rows.append(
-            {
-                "name": signature.step_name if signature else step.name,
-                "role": step.get_role_display(),
-                "signature": signature,
-                "at": shanghai_time(signature.signed_at) if signature else "",
-                "waiting": waiting and signature is None,
-            }
-        )
+        row = {
+            "name": signature.step_name if signature else step.name,
+            "role": step.get_role_display(),
+            "signature": signature,
+            "at": shanghai_time(signature.signed_at) if signature else "",
+            "waiting": waiting and signature is None,
+            "signers": [],
+        }
+        if row["waiting"] and submission is not None:
+            # Who may sign it: so an author knows whom to ask, and a step no one can sign
+            # says so instead of waiting forever.
+            row["signers"] = [
+                display_name(u)
+                for u in rules.possible_signers(
+                    submission.article,
+                    step,
+                    author_id=submission.revision.created_by_id,
+                    signed=signed,
+                )
+            ]
+        rows.append(row)
         if signature is None:
             waiting = False  # only the first unsigned step waits
     # Steps signed before the chain was changed stay on the record.
@@ -215,6 +228,7 @@ def chain_progress(submission: Submission | None) -> list[dict[str, Any]]:
                 "signature": signature,
                 "at": shanghai_time(signature.signed_at),
                 "waiting": False,
+                "signers": [],
             }
         )
     return rows
@@ -348,6 +362,14 @@ def article_panel(request: HttpRequest, obj: Article, bound: Any = None) -> dict
                 "url": reverse("admin:news_article_step", args=[live.pk, name]),
             }
         )
+    # Why 送审 is not offered to someone who may write the article, when it is theirs to fix
+    # (proofreading to settle, no one else to sign a step), rather than "nothing for you".
+    submit_waits = None
+    unsent = live.status in (ArticleStatus.DRAFT, ArticleStatus.PUBLISHED) and (
+        live.live_id != live.current_id
+    )
+    if "submit" not in offered and "edit" in offered and unsent:
+        submit_waits = rules.refusal("submit", live, user)
     submission = shown_submission(live)
     awaited = None
     if submission is not None and submission.outcome == SubmissionOutcome.OPEN:
@@ -360,6 +382,7 @@ def article_panel(request: HttpRequest, obj: Article, bound: Any = None) -> dict
             live, awaited.name if awaited else None, submission.outcome if submission else None
         ),
         "article_steps": steps,
+        "article_submit_waits": submit_waits,
         "article_submission": submission,
         "article_chain": chain_progress(submission),
         "article_revisions": revision_rows(live, "restore" in offered),

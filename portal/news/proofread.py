@@ -5,7 +5,8 @@ A finding is one place where a wrong form occurs: which field, a short context a
 the suggested form. Text already in the correct form is never flagged, even when the correct
 form contains the wrong one (the wrong form ``两学一做`` inside the correct ``“两学一做”学习教育``).
 A finding the author keeps on purpose is dismissed with a reason (``ProofDismissal``, against
-the revision and the wrong form); submission (``rules.may_submit``) waits for the others.
+the revision and the wrong form), and stays dismissed in later revisions while the text around
+it is unchanged; submission (``rules.may_submit``) waits for the others.
 """
 
 from __future__ import annotations
@@ -138,18 +139,40 @@ def active_terms() -> list[Term]:
 
 
 def check_revision(revision: Revision) -> list[Finding]:
-    """Every finding of the active list in ``revision``, each with its dismissal if any."""
-    findings = check_texts(revision_fields(revision), active_terms())
-    if findings:
-        dismissals = {
-            d.wrong: d
-            for d in ProofDismissal.objects.filter(
-                revision=revision, wrong__in=[f.wrong for f in findings]
-            ).select_related("dismissed_by__staff_profile")
-        }
-        for finding in findings:
-            finding.dismissal = dismissals.get(finding.wrong)
+    """Every finding of the active list in ``revision``, each with its dismissal if any: one
+    made on this revision, or on an earlier revision of the article where the wrong form stood
+    in the same places with the same text around it (an edit elsewhere does not ask again)."""
+    terms = active_terms()
+    findings = check_texts(revision_fields(revision), terms)
+    if not findings:
+        return findings
+    dismissals = ProofDismissal.objects.filter(
+        revision__article_id=revision.article_id,
+        revision__number__lte=revision.number,
+        wrong__in=[f.wrong for f in findings],
+    ).select_related("revision", "dismissed_by__staff_profile")
+    by_wrong = {f.wrong: f for f in findings}
+    earlier: dict[int, list[Finding]] = {}  # an earlier revision's findings, checked once
+    for dismissal in dismissals.order_by("-revision__number", "-pk"):
+        finding = by_wrong.get(dismissal.wrong)
+        if finding is None or finding.dismissal is not None:
+            continue
+        if dismissal.revision_id != revision.pk:
+            if dismissal.revision_id not in earlier:
+                earlier[dismissal.revision_id] = check_texts(
+                    revision_fields(dismissal.revision), terms
+                )
+            then = next(
+                (f for f in earlier[dismissal.revision_id] if f.wrong == finding.wrong), None
+            )
+            if then is None or _where(then) != _where(finding):
+                continue
+        finding.dismissal = dismissal
     return findings
+
+
+def _where(finding: Finding) -> list[tuple[str, str]]:
+    return [(place.field, place.context) for place in finding.places]
 
 
 def pending(findings: Iterable[Finding]) -> list[Finding]:

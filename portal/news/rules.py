@@ -15,9 +15,11 @@ of their own communities; the others none (``visible_to``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
@@ -91,6 +93,33 @@ def open_submission(article: Article) -> Submission | None:
     return article.submissions.filter(outcome=SubmissionOutcome.OPEN).first()
 
 
+def possible_signers(
+    article: Article, step: ReviewStep, *, author_id: int | None, signed: Iterable[int] = ()
+) -> list[Any]:
+    """The accounts that could sign ``step`` of a revision ``author_id`` wrote: active and
+    approved in the step's role, reaching the article, not the author, not the signer of
+    another step (``may_sign``'s conditions, for everyone at once). Few: one role's accounts."""
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True, staff_profile__role=step.role)
+        .exclude(staff_profile__approved_at__isnull=True)
+        .exclude(pk__in=[author_id, *signed])
+        .select_related("staff_profile")
+        .order_by("staff_profile__name", "pk")
+    )
+    return [u for u in candidates if scope_of(u).role == step.role and _reached(article, u) is None]
+
+
+def unsignable_step(article: Article) -> ReviewStep | None:
+    """The first chain step no one could sign if the current revision went into review now
+    (its author may sign none; each step needs someone else)."""
+    author = article.current.created_by_id if article.current is not None else None
+    for step in chain_steps():
+        if not possible_signers(article, step, author_id=author):
+            return step
+    return None
+
+
 def next_step(submission: Submission) -> ReviewStep | None:
     """The first step of the chain the submission has no signature for (None: all signed)."""
     signed = submission.signatures.values_list("step_id", flat=True)
@@ -119,6 +148,12 @@ def may_submit(article: Article, user: Viewer) -> str | None:
         waiting := proofread.pending(proofread.check_revision(article.current))
     ):
         return proofread.refusal_text(waiting)
+    if (step := unsignable_step(article)) is not None:
+        role = step.get_role_display()
+        return _(
+            "“{step}”须由{role}签批，但除这一版的作者外没有可签批的{role}账号，送审后无人能审。"
+            "请联系系统管理员增设{role}账号，或请其他同事修改后送审。"
+        ).format(step=step.name, role=role)
     return None
 
 

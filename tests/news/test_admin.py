@@ -561,3 +561,50 @@ def test_a_published_article_edited_goes_through_review_again_while_residents_re
     post_step(client, article, "publish", when="now")
     article.refresh_from_db()
     assert article.live.title == "更正后的标题" and article.live_id != live
+
+
+def test_the_only_editor_is_told_why_their_own_article_cannot_go_into_review(client, people):
+    editor = people["editor"]  # the only 宣传编辑 account: 初审 needs someone else
+    article = services.create_article(draft(), actor=editor)
+    client.force_login(editor)
+    page = client.get(change_url(article)).content.decode()
+    assert "submit" not in shown_steps(page)
+    shown = text(page)
+    assert "暂时不能送审" in shown and "除这一版的作者外没有可签批的宣传编辑账号" in shown
+    assert "目前没有需要您在这篇稿件上办理的步骤" not in shown
+    response = client.post(
+        step_url(article, "submit"), {"submit-state": rules.state_of(article)}, follow=True
+    )
+    assert "没有可签批的宣传编辑账号" in " ".join(messages_of(response))
+    assert Article.objects.get(pk=article.pk).status == "draft"
+    # With a second editor it goes in, and the progress names who may sign.
+    make_staff(Role.EDITOR, username="editor_c", name="宣传编辑丙")
+    post_step(client, article, "submit")
+    shown = text(client.get(change_url(article)).content.decode())
+    assert "等待签批（宣传编辑）" in shown and "可签批：宣传编辑丙" in shown
+
+
+def test_an_edit_that_leaves_no_one_to_sign_says_so(client, people):
+    article = services.create_article(draft(), actor=people["community"])
+    services.submit(article, actor=people["community"])
+    # The one editor edits the revision under review: the new revision is theirs, and no
+    # other editor could sign its 初审.
+    services.save_revision(article, draft(title="编辑改过的标题"), actor=people["editor"])
+    client.force_login(people["editor"])
+    page = client.get(change_url(article)).content.decode()
+    assert "submit" not in shown_steps(page)
+    assert "请其他同事修改后送审" in text(page)
+    # The community secretary's own edit makes it theirs again: it can go in.
+    services.save_revision(article, draft(title="社区再改的标题"), actor=people["community"])
+    client.force_login(people["community"])
+    assert "submit" in shown_steps(client.get(change_url(article)).content.decode())
+
+
+def test_a_review_step_whose_signers_are_gone_says_so(client, people):
+    article = services.create_article(draft(), actor=people["community"])
+    services.submit(article, actor=people["community"])
+    client.force_login(people["community"])
+    assert "可签批：" in text(client.get(change_url(article)).content.decode())
+    type(people["editor"]).objects.filter(pk=people["editor"].pk).update(is_active=False)
+    shown = text(client.get(change_url(article)).content.decode())
+    assert "目前没有可签批的宣传编辑账号" in shown and "可签批：" not in shown

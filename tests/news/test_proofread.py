@@ -158,11 +158,18 @@ def test_an_empty_reason_is_refused_in_chinese(client, staff):
         )
 
 
-def test_a_dismissal_holds_for_its_revision_only(staff):
+def test_a_dismissal_holds_while_the_text_around_it_is_unchanged(staff):
     article = with_typo(staff)
     author = staff[Role.COMMUNITY_SECRETARY]
     services.dismiss_finding(article, actor=author, wrong="做为", reason="原文引用")
+    # An edit elsewhere: the kept form is not asked about again.
     services.save_revision(article, draft(body=WRONG_BODY + "<p>补一段。</p>"), actor=author)
+    article.refresh_from_db()
+    (finding,) = proofread.check_revision(article.current)
+    assert finding.dismissal is not None and finding.dismissal.reason == "原文引用"
+    # The sentence around it rewritten: asked again.
+    body = "<p>街道把网格驿站做为办公点。</p><p>补一段。</p>"
+    services.save_revision(article, draft(body=body), actor=author)
     article.refresh_from_db()
     with pytest.raises(NewsError, match="“做为”应为“作为”"):
         services.submit(article, actor=author)
