@@ -26,7 +26,24 @@ const ZH_BUTTONS = {
   heading3: "三级标题",
   heading4: "四级标题",
   newsImage: "插入图片",
+  "table:addColumnAfter": "在右侧插入一列",
+  "table:deleteColumn": "删除所在列",
+  "table:addRowAfter": "在下方插入一行",
+  "table:deleteRow": "删除所在行",
+  "table:mergeCells": "合并单元格",
+  "table:splitCell": "拆分单元格",
+  "table:toggleHeaderCell": "设为或取消表头",
+  "table:deleteTable": "删除表格",
 }
+// Titles the bundle sets without a menu name or a catalogue entry (the block-type dropdown
+// shows the current block's name).
+const ZH_TITLES = {
+  paragraph: "正文段落",
+  heading: "标题",
+  "Insert table": "插入表格",
+}
+// Option labels of its dialogs (the values stay as the bundle reads them).
+const ZH_OPTIONS = { Yes: "是", No: "否" }
 // Dialog texts the bundle translates through the admin's JavaScript catalogue.
 const ZH_CATALOG = {
   URL: "网址",
@@ -40,6 +57,23 @@ const ZH_CATALOG = {
   "Table Properties": "表格",
   "Insert Table": "插入表格",
   "List properties": "列表设置",
+  "List type": "列表类型",
+  "Start at": "起始编号",
+  Bullets: "圆点",
+  "Decimal numbers": "数字",
+  "Lowercase letters": "小写字母",
+  "Uppercase letters": "大写字母",
+  "Lowercase Roman numerals": "小写罗马数字",
+  "Uppercase Roman numerals": "大写罗马数字",
+  Insert: "插入",
+  "Open in new window": "在新窗口打开",
+  "Edit Image": "编辑图片",
+  "Image URL": "图片地址",
+  "Alternative Text": "图片说明",
+  "Toggle fullscreen": "全屏编辑",
+  "Edit HTML": "编辑HTML",
+  Prettify: "整理格式",
+  "Browse...": "浏览……",
 }
 const ZH_MESSAGES = {
   uploading: "正在上传图片……",
@@ -57,9 +91,13 @@ const EN_MESSAGES = {
 const chinese = (document.documentElement.lang || "zh").toLowerCase().startsWith("zh")
 const messages = chinese ? ZH_MESSAGES : EN_MESSAGES
 
-if (chinese && window.django?.catalog) {
-  for (const [msgid, text] of Object.entries(ZH_CATALOG)) {
-    if (!(msgid in window.django.catalog)) window.django.catalog[msgid] = text
+// The bundle reads window.gettext once, when it is first imported (start() below imports it):
+// the admin's JavaScript catalogue first (its table is private), then ours.
+if (chinese) {
+  const admin = typeof window.gettext === "function" ? window.gettext : (msgid) => msgid
+  window.gettext = (msgid) => {
+    const text = admin(msgid)
+    return text === msgid && msgid in ZH_CATALOG ? ZH_CATALOG[msgid] : text
   }
 }
 
@@ -139,12 +177,36 @@ function translateMenu(menubar) {
     if (!text) continue
     if (element.classList.contains("prose-menubar__option")) {
       const label = element.firstElementChild
-      if (label) label.textContent = text
-    } else {
+      if (label && label.textContent !== text) label.textContent = text
+    } else if (element.title !== text) {
       element.title = text
       element.setAttribute("aria-label", text)
     }
   }
+  for (const element of menubar.querySelectorAll("[title]")) {
+    const text = ZH_TITLES[element.title]
+    if (text) {
+      element.title = text
+      element.setAttribute("aria-label", text)
+    }
+  }
+  for (const option of menubar.querySelectorAll(".prose-editor-dialog option")) {
+    const text = ZH_OPTIONS[option.textContent]
+    if (text) option.textContent = text
+  }
+}
+
+// The table tools appear when the cursor enters a table and dialogs open later: translate
+// whatever the bundle adds, as it adds it.
+function keepTranslated(element) {
+  if (!chinese) return
+  translateMenu(element)
+  new MutationObserver(() => translateMenu(element)).observe(element, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ["title"],
+  })
 }
 
 async function start(textarea) {
@@ -184,7 +246,7 @@ async function start(textarea) {
   element.after(status)
   // Tiptap builds the menu bar in its "create" event, which it emits after a tick.
   editor.on("create", () => {
-    translateMenu(element)
+    keepTranslated(element)
     textarea.dispatchEvent(
       new CustomEvent("prose-editor:ready", { detail: { editor, textarea }, bubbles: true }),
     )

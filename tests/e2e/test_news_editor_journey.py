@@ -4,6 +4,8 @@ Content-Security-Policy. The saved body holds what was made; the browser reports
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.news.models import Article, Column
@@ -93,6 +95,23 @@ def test_a_body_is_written_with_the_toolbar_and_saved(
         dialog.locator("input[name=alt]").fill("网格驿站现场")
         dialog.locator("button[type=submit]").click()
         body.locator("img").wait_for()
+
+        # A table, through a dialog and tools in Chinese (none of the bundle's English shows).
+        page.keyboard.press("ArrowRight")  # past the picture, which stays selected
+        page.keyboard.press("Enter")
+        page.locator(".prose-menubar button[data-name=table]").click()
+        asked = page.locator("dialog.prose-editor-dialog[open]")
+        shown = asked.inner_text()
+        assert "行数" in shown and "包含表头行" in shown and "插入表格" in shown, shown
+        assert asked.locator("option").all_inner_texts() == ["是", "否"]
+        asked.locator("button[type=submit]").click()
+        body.locator("td").first.click()
+        page.keyboard.type("门牌号")
+        titles = page.eval_on_selector_all(
+            ".prose-menubar [title]", "els => els.filter(e => e.offsetParent).map(e => e.title)"
+        )
+        assert "合并单元格" in titles and "删除表格" in titles, titles
+        assert not [t for t in titles if re.search("[A-Za-z]{3}", t)], titles
         screenshot(page, f"news-body-editor-{name}")
 
         # Usable on this screen: the toolbar and the text area fit its width.
@@ -114,6 +133,7 @@ def test_a_body_is_written_with_the_toolbar_and_saved(
     assert "<strong>现场办公</strong>" in saved
     assert "<ul><li><p>走访居民120户</p></li><li><p>解决问题12件</p></li></ul>" in saved
     assert '<img src="/media/photos/news/body/' in saved and 'alt="网格驿站现场"' in saved
+    assert "<table>" in saved and "门牌号" in saved
     assert not problems, problems
     csp = [m for m in console if "Content Security Policy" in m or "Refused" in m]
     assert not csp, csp
