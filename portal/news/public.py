@@ -61,9 +61,10 @@ def nav_columns() -> QuerySet[Column]:
 
 
 def search(q: str) -> QuerySet[Article]:
-    """Public articles containing ``q`` (case aside) in the live title, summary or body: on
-    PostgreSQL found through the character-pair index, then checked by containment. A title hit
-    first, then the articles where the phrase occurs most often in the body, then the newest.
+    """Public articles containing ``q`` (case aside) in the live title, summary or body — each
+    of its words when spaces separate them: on PostgreSQL found through the character-pair
+    index, then checked by containment. A title holding them first, then the articles where they
+    take up most of the body, then the newest.
     None for a query with no letter or digit in it (``searchable``)."""
     q = q.strip()[:MAX_QUERY]
     if not searchable(q):
@@ -81,12 +82,18 @@ def search(q: str) -> QuerySet[Article]:
         articles = articles.filter(live__in=candidates)
     else:
         articles = articles.filter(live__in=Revision.objects.filter(_contained(q)).values("pk"))
-    in_title = {f"live__title__{_lookup(q)}": q}
+    words = search_index.terms(q)
+    in_title = Q()
+    for word in words:
+        in_title &= Q(**{f"live__title__{_lookup(word)}": word})
+    occupied = _occupied(F("live__body"), words[0])
+    for word in words[1:]:
+        occupied = occupied + _occupied(F("live__body"), word)
     return articles.annotate(
         title_hit=Case(
-            When(**in_title, then=Value(0)), default=Value(1), output_field=IntegerField()
+            When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField()
         ),
-        body_hits=_occupied(F("live__body"), q),
+        body_hits=occupied,
     ).order_by("title_hit", "-body_hits", "-published_at", "-pk")
 
 
@@ -97,12 +104,16 @@ def _lookup(q: str) -> str:
 
 
 def _contained(q: str) -> Q:
-    contained = Q()
-    for variant in _stored_forms(q):
-        lookup = _lookup(variant)
-        for field in ("title", "summary", "body"):
-            contained |= Q(**{f"{field}__{lookup}": variant})
-    return contained
+    """Every word of ``q`` in the title, the summary or the body (as stored)."""
+    every = Q()
+    for word in search_index.terms(q):
+        contained = Q()
+        for variant in _stored_forms(word):
+            lookup = _lookup(variant)
+            for field in ("title", "summary", "body"):
+                contained |= Q(**{f"{field}__{lookup}": variant})
+        every &= contained
+    return every
 
 
 class _OctetLength(Func):

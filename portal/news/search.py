@@ -72,12 +72,26 @@ def query_lexemes(q: str) -> list[str]:
     return found
 
 
+def terms(q: str) -> list[str]:
+    """The words of a query: what spaces separate (全角 spaces too), each once, in order. An
+    article must contain every one (社区 物业: both, anywhere)."""
+    found: list[str] = []
+    for word in q.split():
+        if word not in found:
+            found.append(word)
+    return found
+
+
 def exact(q: str) -> bool:
-    """Whether the index alone answers ``q``: one run of one or two letters or digits, which is
-    itself a lexeme, so an article holds it exactly when its text contains it (as a reader sees
-    the text: without tags, full-width forms and case folded)."""
-    found = _RUN.findall(normalise(q.strip()))
-    return len(found) == 1 and len(found[0]) <= 2 and len(q.strip()) == len(found[0])
+    """Whether the index alone answers ``q``: every word one run of one or two letters or
+    digits, which is itself a lexeme, so an article holds it exactly when its text contains it
+    (as a reader sees the text: without tags, full-width forms and case folded)."""
+    return bool(terms(q)) and all(_exact_word(word) for word in terms(q))
+
+
+def _exact_word(word: str) -> bool:
+    found = _RUN.findall(normalise(word))
+    return len(found) == 1 and len(found[0]) <= 2 and len(word) == len(found[0])
 
 
 def _quoted(lexeme: str) -> str:
@@ -138,15 +152,21 @@ def refresh_all() -> int:
 # Showing a hit.
 
 
+def _pattern(q: str) -> str:
+    # Every word of the query, the longest first (so 物业服务 wins over 物业 where both match).
+    words = sorted(terms(q), key=len, reverse=True)
+    return "|".join(re.escape(word) for word in words)
+
+
 def _find(text: str, q: str) -> re.Match[str] | None:
-    return re.search(re.escape(q), text, flags=re.IGNORECASE) if q else None
+    return re.search(_pattern(q), text, flags=re.IGNORECASE) if terms(q) else None
 
 
 def highlight(text: str, q: str) -> SafeString:
-    """``text`` escaped, with every occurrence of ``q`` in ``<mark>``."""
-    if not q:
+    """``text`` escaped, with every occurrence of each word of ``q`` in ``<mark>``."""
+    if not terms(q):
         return escape(text)
-    parts = re.split(f"({re.escape(q)})", text, flags=re.IGNORECASE)
+    parts = re.split(f"({_pattern(q)})", text, flags=re.IGNORECASE)
     marked = (f"<mark>{escape(p)}</mark>" if i % 2 else str(escape(p)) for i, p in enumerate(parts))
     return mark_safe("".join(marked))  # noqa: S308 - every part escaped above
 

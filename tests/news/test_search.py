@@ -222,3 +222,13 @@ def test_migration_backfills_published_articles(client, publish):
     Article.objects.update(search_vector=None)
     assert search.refresh_all() == 1
     assert "找到 1 篇" in found(client, "物业")
+
+
+def test_words_separated_by_spaces_are_each_found_anywhere(client, publish):
+    publish("两个词都有", body="<p>社区议事会上，居民谈到物业费的用途。</p>")
+    publish("只有一个词", body="<p>社区开展读书活动。</p>")
+    for q in ("社区 物业", "物业　社区", " 社区  物业 "):  # 全角 space too
+        assert [a.live.title for a in public.search(q)] == ["两个词都有"], q
+    page = client.get(reverse("portal:search"), {"q": "社区 物业"}).content.decode()
+    assert "找到 1 篇" in text(page)
+    assert "<mark>社区</mark>议事会上，居民谈到<mark>物业</mark>费" in page
