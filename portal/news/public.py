@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    Count,
     F,
     Func,
     IntegerField,
@@ -18,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Length, Replace
+from django.db.models.functions import Length, Replace, TruncMonth
 
 from portal.news import search as search_index
 from portal.news.models import Article, Column, Revision
@@ -42,6 +43,19 @@ def latest(*, column: str = "", exclude_column: str = "", limit: int = 6) -> lis
     if exclude_column:
         articles = articles.exclude(live__column__slug=exclude_column)
     return list(articles[:limit])
+
+
+def archive_months(limit: int = 12) -> list[dict]:
+    """The latest months with public articles (Shanghai time), newest first, each with its
+    ``year``, ``month`` and ``count``: the 按月份 links of the news pages. One query."""
+    rows = (
+        Article.objects.public()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")[:limit]
+    )
+    return [{"year": r["month"].year, "month": r["month"].month, "count": r["count"]} for r in rows]
 
 
 def nav_columns() -> QuerySet[Column]:

@@ -34,7 +34,12 @@ def absolute(request: HttpRequest, path: str) -> str:
 
 def _list(request: HttpRequest, articles, **context) -> HttpResponse:
     page = Paginator(articles, PER_PAGE).get_page(request.GET.get("page"))
-    context |= {"page_obj": page, "articles": page.object_list, "columns": public.nav_columns()}
+    context |= {
+        "page_obj": page,
+        "articles": page.object_list,
+        "columns": public.nav_columns(),
+        "months": public.archive_months(),
+    }
     return render(request, "news/article_list.html", context)
 
 
@@ -54,6 +59,8 @@ def month_list(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not 1 <= month <= 12:
         raise Http404
     articles = public.public_articles().filter(published_at__year=year, published_at__month=month)
+    if not articles.exists():
+        raise Http404(gettext("这个月没有公开的新闻"))  # an empty month is not a page
     return _list(request, articles, year=year, month=month)
 
 

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -111,3 +112,22 @@ def test_cached_news_pages_show_a_new_article_and_lose_a_withdrawn_one(
         services.withdraw(first, actor=people["editor"], reason="内容有误")
     assert "第一篇稿件" not in client.get(feed).content.decode()
     assert client.get(reverse("portal:article-detail", args=[first.pk])).status_code == 404
+
+
+def test_months_are_listed_and_each_month_page_holds_its_articles(client, publish):
+    shanghai = ZoneInfo("Asia/Shanghai")
+    # 23:30 on 31 October in Shanghai is still October there (15:30 UTC).
+    with clock.frozen(datetime(2026, 10, 31, 23, 30, tzinfo=shanghai)):
+        publish("十月最后一晚的稿件")
+    with clock.frozen(datetime(2026, 11, 3, 9, 0, tzinfo=shanghai)):
+        publish("十一月的稿件")
+    page = client.get(reverse("portal:article-list")).content.decode()
+    assert "按月份浏览" in page
+    assert "2026年11月（1篇）" in page and "2026年10月（1篇）" in page
+    october = client.get(reverse("portal:article-month", args=[2026, 10]))
+    shown = october.content.decode()
+    assert "十月最后一晚的稿件" in shown and "十一月的稿件" not in shown
+    assert "<title>2026年10月新闻 - " in shown
+    assert 'aria-current="page">2026年10月（1篇）' in shown
+    for empty in ((2026, 9), (1999, 1), (9999, 12), (2026, 13)):
+        assert client.get(reverse("portal:article-month", args=empty)).status_code == 404, empty
