@@ -102,6 +102,10 @@ def scope_summary(profile: StaffProfile) -> str:
         return _("全街道")
     if reach is Reach.ASSIGNED:
         return _("仅限交办给本人的诉求")
+    if profile.role == Role.EDITOR:
+        # Reaches no activity or ordinary case, but handles the 网站纠错 reports (their category
+        # is the editors') and every article.
+        return _("全街道新闻稿件和网站纠错")
     if reach is Reach.NONE:
         return _("不涉及活动和诉求记录")
     names = [c.name for c in profile.communities.all()] + [str(g) for g in profile.grids.all()]

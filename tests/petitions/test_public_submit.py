@@ -327,6 +327,7 @@ def test_honeypot_and_timing_checks_refuse_scripts_but_keep_input(client, place,
     response = submit(client, place, form_token=token.value, title="𰻞𰻞面馆门口")
     html = response.content.decode()
     assert "提交得太快了" in html and 'value="𰻞𰻞面馆门口"' in html
+    assert "还没有提交，您填写的内容都已保留" in html and "还有几处需要修改" not in html
     assert not Case.objects.exists()
     # An empty form sent at once hears only what is missing.
     html = submit(client, place, form_token=token.value, title="").content.decode()

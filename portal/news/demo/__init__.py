@@ -86,11 +86,13 @@ def write(ctx: SeedContext) -> dict[str, int]:
 
 
 def draft(row: dict[str, Any], columns: dict[str, Column], cover: Cover | None) -> services.Draft:
+    bylines = DATA["bylines"]
     return services.Draft(
         title=row["title"],
         column=columns[row["column"]],
         body="".join(f"<p>{paragraph}</p>" for paragraph in row["body"]),
         source=DATA["source"],
+        byline=bylines[DATA["article"].index(row) % len(bylines)],
         summary=row["summary"],
         tags=row["tags"],
         cover=cover,
