@@ -498,6 +498,11 @@ def review_sheet(article: Article) -> dict[str, Any]:
         "sheet_done_at": shanghai_time(last_signed) if approved else "",
         "sheet_published_at": shanghai_time(article.published_at),
         "sheet_figures": list(revision.frozen_figures.all()) if approved else [],
+        "sheet_body": render.body_html(revision),
+        # The proofreading kept on purpose in this revision, with why, and the review's whole
+        # record in order (every 送审, 签批, 退回 with its reason, 忽略, 发布).
+        "sheet_dismissed": [f for f in proofread.check_revision(revision) if f.dismissal],
+        "sheet_record": list(reversed(record_rows(article))),
     }
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from portal import clock
 from portal.news import rules
-from portal.news.models import Article, ArticleStatus, Column, SubmissionOutcome
+from portal.news.models import Article, ArticleStatus, Column, Signature, SubmissionOutcome
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +56,12 @@ def test_articles_outside_notices_have_real_cover_photos(demo, settings):
     display = with_cover[0].live.cover.display
     with display.open("rb"), Image.open(display) as image:
         assert image.format == "JPEG" and image.width >= 800 and not image.getexif()
+
+
+def test_people_sign_in_office_hours_and_articles_carry_an_author(demo, client):
+    hours = {timezone.localtime(s.signed_at).hour for s in Signature.objects.all()}
+    assert hours and min(hours) >= 9 and max(hours) < 18, sorted(hours)
+    assert not Signature.objects.filter(signed_at__gt=clock.now()).exists()
+    article = Article.objects.public().order_by("-published_at").first()
+    page = client.get(reverse("portal:article-detail", args=[article.pk])).content.decode()
+    assert "作者：" in page and article.live.byline in page

@@ -449,6 +449,24 @@ def test_the_review_sheet_prints_the_three_signatures(client, people):
     assert "尚未审发通过" not in page
 
 
+def test_the_review_sheet_keeps_the_send_back_the_kept_wording_and_the_text(client, people):
+    article = written(people)
+    services.submit(article, actor=people["community"])
+    services.send_back(article, actor=people["editor"], reason="第二段数字请与台账核对")
+    services.save_revision(
+        article, draft(body="<p>经核对，现场解决诉求12件。</p>"), actor=people["community"]
+    )
+    services.submit(article, actor=people["community"])
+    for who in ("editor", "area", "secretary"):
+        services.sign(article, actor=people[who])
+    client.force_login(people["secretary"])
+    page = text(client.get(reverse("admin:news_article_sheet", args=[article.pk])).content.decode())
+    assert "审核记录" in page and "第二段数字请与台账核对" in page
+    assert page.index("退回") < page.index("经核对，现场解决诉求12件。")  # record, then the text
+    article.refresh_from_db()
+    assert f"稿件正文（第{article.current.number}版）" in page
+
+
 def test_the_review_sheet_of_a_revision_in_review_says_how_far_it_went(client, people):
     article = written(people)
     services.submit(article, actor=people["community"])

@@ -51,9 +51,10 @@ def write(ctx: SeedContext) -> dict[str, int]:
     ctx_now = clock.now()
     for row in DATA["article"]:
         state = row.get("state", "published")
-        # Written five days before it went out; a pending one was written yesterday.
+        # Written five days before it went out; a pending one three days ago.
         out = today_morning - timedelta(days=row.get("days_ago", 0))
-        moment = out - timedelta(days=5) if state == "published" else ctx_now - timedelta(days=1)
+        moment = out - timedelta(days=5) if state == "published" else ctx_now - timedelta(days=3)
+        moment = office_hours(moment)
         with clock.frozen(moment):
             cover = None
             if scene := SCENES.get(row["column"]):
@@ -63,12 +64,12 @@ def write(ctx: SeedContext) -> dict[str, int]:
         if state == "draft":
             counts["草稿"] += 1
             continue
-        moment += timedelta(hours=2)
+        moment = office_hours(moment + timedelta(hours=2))
         with clock.frozen(moment):
             services.submit(article, actor=users[AUTHOR])
         steps = CHAIN[:1] if state == "reviewing" else CHAIN
         for signer, comment in zip(steps, COMMENTS, strict=False):
-            moment += timedelta(hours=5)
+            moment = office_hours(moment + timedelta(hours=4))
             with clock.frozen(moment):
                 services.sign(article, actor=users[signer], comment=comment)
         if state == "reviewing":
@@ -83,6 +84,17 @@ def write(ctx: SeedContext) -> dict[str, int]:
                 services.publish(article, actor=users[PUBLISHER])
             counts["已发布"] += 1
     return counts
+
+
+def office_hours(moment: datetime) -> datetime:
+    """``moment``, or the next 9:00 when it falls outside 9:00–18:00 (Shanghai): people sign
+    at work, not at two in the morning."""
+    local = timezone.localtime(moment)
+    if local.hour < 9:
+        return local.replace(hour=9, minute=local.minute)
+    if local.hour >= 18:
+        return (local + timedelta(days=1)).replace(hour=9, minute=local.minute)
+    return moment
 
 
 def draft(row: dict[str, Any], columns: dict[str, Column], cover: Cover | None) -> services.Draft:
