@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from portal import clock
+from portal import clock, pagecache
 from portal.news import services
 from portal.news.models import Column
 from portal.roles import Role
@@ -96,6 +96,7 @@ def test_cached_news_pages_show_a_new_article_and_lose_a_withdrawn_one(
 ):
     settings.PORTAL_PAGE_CACHE = True
     cache.clear()
+    pagecache.forget_local_generations()
     with django_capture_on_commit_callbacks(execute=True):
         first = publish("第一篇稿件")
     url = reverse("portal:article-list")

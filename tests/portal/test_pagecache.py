@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from portal import clock, pagecache
+from portal.models import PageGeneration
 from tests.factories import make_talk
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -20,8 +21,10 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def _clear(settings):
     settings.PORTAL_PAGE_CACHE = True
     cache.clear()
+    pagecache.forget_local_generations()
     yield
     cache.clear()
+    pagecache.forget_local_generations()
 
 
 def test_second_anonymous_visit_is_served_from_the_cache(client):
@@ -121,3 +124,13 @@ def test_blocks_are_kept_per_language(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get("/").content.decode()
     assert "新闻动态" not in page, page
+
+
+def test_a_process_reuses_the_counters_it_read_but_not_after_its_own_bump(monkeypatch):
+    monkeypatch.setattr(pagecache, "LOCAL_SECONDS", 3600.0)  # however slow this machine is
+    before = pagecache.current_generations()
+    cache.delete(pagecache.GENERATIONS_KEY)
+    PageGeneration.objects.update_or_create(topic="outreach", defaults={"value": 999})
+    assert pagecache.current_generations() == before  # within the second: as read
+    pagecache._bump_now("outreach")  # here: read afresh
+    assert pagecache.current_generations()["outreach"] == 1000
