@@ -143,6 +143,16 @@ def may_submit(article: Article, user: Viewer) -> str | None:
         return _("这一版已经发布，没有新的修改可送审")
     if refused := _may_write(article, user):
         return refused
+    # Sent back: the reviewer asked for changes, so the same text does not go in again.
+    back = (
+        Submission.objects.filter(revision=article.current).order_by("-submitted_at", "-pk").first()
+        if article.current_id is not None
+        else None
+    )
+    if back is not None and back.outcome == SubmissionOutcome.SENT_BACK:
+        return _("这一版已被退回（{reason}），请按意见修改并保存后再送审").format(
+            reason=back.reason
+        )
     # Proofreading: every finding fixed (a new revision) or dismissed with a reason.
     if article.current is not None and (
         waiting := proofread.pending(proofread.check_revision(article.current))

@@ -35,6 +35,7 @@ from portal.news.models import Article, ArticleStatus, Revision
 # A run of letters or digits in any script (Chinese included); punctuation and spaces split runs.
 _RUN = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
+_BLOCK_END = re.compile(r"</(?:p|li|h[1-6]|td|th|tr|blockquote|div)\s*>|<br\s*/?>", re.IGNORECASE)
 EXCERPT_BEFORE = 30
 EXCERPT_LENGTH = 120
 
@@ -45,8 +46,11 @@ def normalise(text: str) -> str:
 
 
 def plain_text(body_html: str) -> str:
-    """A body's text as a reader sees it: tags stripped, entities unescaped, spaces collapsed."""
-    return _SPACE.sub(" ", html.unescape(strip_tags(body_html or ""))).strip()
+    """A body's text as a reader sees it: tags stripped (a paragraph, list item, heading, cell
+    or line break ends a run: its last and the next one's first character are no pair),
+    entities unescaped, spaces collapsed."""
+    text = _BLOCK_END.sub(" ", body_html or "")
+    return _SPACE.sub(" ", html.unescape(strip_tags(text))).strip()
 
 
 def revision_text(revision: Revision) -> str:

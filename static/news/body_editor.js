@@ -192,7 +192,10 @@ function translateMenu(menubar) {
   }
   for (const option of menubar.querySelectorAll(".prose-editor-dialog option")) {
     const text = ZH_OPTIONS[option.textContent]
-    if (text) option.textContent = text
+    if (!text) continue
+    // An option without a value sends its text: keep sending what the bundle reads.
+    if (!option.hasAttribute("value")) option.value = option.textContent
+    option.textContent = text
   }
 }
 

@@ -104,7 +104,9 @@ def test_a_body_is_written_with_the_toolbar_and_saved(
         shown = asked.inner_text()
         assert "行数" in shown and "包含表头行" in shown and "插入表格" in shown, shown
         assert asked.locator("option").all_inner_texts() == ["是", "否"]
+        asked.locator("select").select_option(label="是")  # a header row
         asked.locator("button[type=submit]").click()
+        body.locator("th").first.wait_for()
         body.locator("td").first.click()
         page.keyboard.type("门牌号")
         titles = page.eval_on_selector_all(
@@ -133,7 +135,7 @@ def test_a_body_is_written_with_the_toolbar_and_saved(
     assert "<strong>现场办公</strong>" in saved
     assert "<ul><li><p>走访居民120户</p></li><li><p>解决问题12件</p></li></ul>" in saved
     assert '<img src="/media/photos/news/body/' in saved and 'alt="网格驿站现场"' in saved
-    assert "<table>" in saved and "门牌号" in saved
+    assert "<table>" in saved and "<th" in saved and "门牌号" in saved
     assert not problems, problems
     csp = [m for m in console if "Content Security Policy" in m or "Refused" in m]
     assert not csp, csp

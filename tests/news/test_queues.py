@@ -129,7 +129,11 @@ def test_the_publishers_and_the_authors_queues(client, people, desk):
     shown = queues_on(client.get(reverse("admin:index")).content.decode())
     assert shown["news_sent_back"][1] == 1 and listed(client, "sent_back") == {desk["sent back"].pk}
     assert "news_to_publish" not in shown and "news_to_sign" not in shown
-    # Sent in again, it leaves the queue.
+    # Fixed and sent in again, it leaves the queue.
+    services.save_revision(
+        desk["sent back"], draft(title="按意见修改后的稿件"), actor=people["community"]
+    )
+    desk["sent back"].refresh_from_db()
     services.submit(desk["sent back"], actor=people["community"])
     assert listed(client, "sent_back") == set()
 

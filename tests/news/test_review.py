@@ -166,6 +166,12 @@ def test_a_reviewer_sends_it_back_with_a_reason(people):
     assert article.status == ArticleStatus.DRAFT
     assert article.submissions.get().reason == "第二段的数字请与台账核对"
     assert article.events.last().note == "第二段的数字请与台账核对"
+    # The same text does not go in again, by the author or by anyone else who may write.
+    for who in ("community", "area", "editor"):
+        refusal = rules.refusal("submit", article, people[who]) or ""
+        assert "这一版已被退回（第二段的数字请与台账核对）" in refusal, who
+    services.save_revision(article, draft(title="核对后的标题"), actor=people["community"])
+    article.refresh_from_db()
     assert rules.refusal("submit", article, people["community"]) is None
 
 

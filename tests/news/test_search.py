@@ -232,3 +232,11 @@ def test_words_separated_by_spaces_are_each_found_anywhere(client, publish):
     page = client.get(reverse("portal:search"), {"q": "社区 物业"}).content.decode()
     assert "找到 1 篇" in text(page)
     assert "<mark>社区</mark>议事会上，居民谈到<mark>物业</mark>费" in page
+
+
+def test_a_word_is_not_found_across_a_paragraph_break(client, publish):
+    publish("分段的稿件", body="<p>说到小区的物</p><p>业主委员会已经成立。</p>")
+    assert list(public.search("物业")) == []
+    assert [a.live.title for a in public.search("业主")] == ["分段的稿件"]
+    page = client.get(reverse("portal:search"), {"q": "业主"}).content.decode()
+    assert "说到小区的物 <mark>业主</mark>委员会" in page  # the excerpt keeps the break as a space
