@@ -5,12 +5,14 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from petitions.display import local, staff_label, triage_shown
 from petitions.models import Case
 from petitions.privacy import safe_text
+from portal.roles import Role
 
 
 class CaseFieldsMixin:
@@ -55,6 +57,16 @@ class CaseFieldsMixin:
 
     @admin.display(description=_("事发地点"))
     def address_safe(self, obj: Case) -> str:
+        # A 网站纠错 report's place is the page of this site it is about (checked at intake by
+        # portal.pagetitles.page_at): a link the editor opens, beside the reading.
+        address = obj.address or ""
+        page = address.startswith("/") and not address.startswith("//")
+        if obj.category.handled_by == Role.EDITOR and page:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener noreferrer">{}</a>',
+                address,
+                gettext("打开被纠错的页面：%(path)s") % {"path": address},
+            )
         return self._text(obj, obj.address)
 
     @admin.display(description=_("诉求内容"))

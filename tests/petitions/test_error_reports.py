@@ -275,6 +275,9 @@ def test_an_editor_cannot_open_another_categorys_case(staff, place, report):
     editor.force_login(staff[Role.EDITOR])
     own = editor.get(reverse("admin:petitions_case_change", args=[report.pk]))
     assert own.status_code == 200 and report.number in own.content.decode()
+    # The page it is about opens from the case (an ordinary case's place is never a link).
+    assert f'<a href="{report.address}" target="_blank"' in own.content.decode()
+    assert "打开被纠错的页面" in text(own)
     other = editor.get(reverse("admin:petitions_case_change", args=[ordinary.pk]))
     assert other.status_code in (302, 404)
     assert ordinary.number not in text(editor.get(reverse("admin:petitions_case_changelist")))
