@@ -345,7 +345,8 @@ def article_panel(request: HttpRequest, obj: Article, bound: Any = None) -> dict
         "current__column", "live", "community", "created_by__staff_profile"
     ).get(pk=obj.pk)
     user = request.user
-    offered = rules.offered(live, user)
+    said = rules.answers(live, user)  # each guard asked once (送审's asks about every signer)
+    offered = [name for name, refusal in said.items() if refusal is None]
     state = rules.state_of(live)
     steps = []
     for name in PANEL_STEPS:
@@ -369,7 +370,7 @@ def article_panel(request: HttpRequest, obj: Article, bound: Any = None) -> dict
         live.live_id != live.current_id
     )
     if "submit" not in offered and "edit" in offered and unsent:
-        submit_waits = rules.refusal("submit", live, user)
+        submit_waits = said["submit"]
     submission = shown_submission(live)
     awaited = None
     if submission is not None and submission.outcome == SubmissionOutcome.OPEN:

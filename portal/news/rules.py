@@ -243,9 +243,15 @@ def refusal(step: str, article: Article, user: Viewer) -> str | None:
     return RULES[step](article, user)
 
 
+def answers(article: Article, user: Viewer) -> dict[str, str | None]:
+    """Every guard's answer for the person on the article now, in rule-book order (None: the
+    step may be taken; else why not)."""
+    return {name: guard(article, user) for name, guard in RULES.items()}
+
+
 def offered(article: Article, user: Viewer) -> list[str]:
     """The steps the person may take on the article now, in rule-book order."""
-    return [name for name, guard in RULES.items() if guard(article, user) is None]
+    return [name for name, refusal in answers(article, user).items() if refusal is None]
 
 
 # --- the same answers for many articles at once (the workbench and the admin list) ----------
