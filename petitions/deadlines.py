@@ -48,7 +48,7 @@ def rules_cache() -> Iterator[None]:
     no paused days without a query. The cache belongs to the current thread (and asyncio task)
     only; blocks nest (an inner block starts afresh).
     """
-    paused = set(CasePause.objects.values_list("case_id", flat=True).distinct())
+    paused = set(CasePause.objects.order_by().values_list("case_id", flat=True).distinct())
     token = _cache.set(_Cache(paused_cases=paused))
     try:
         yield

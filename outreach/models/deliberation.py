@@ -109,7 +109,7 @@ class DeliberationAttendance(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "参会人员")
         verbose_name_plural = pgettext_lazy("model plural", "参会人员")
-        ordering = ["deliberation", "category"]
+        ordering = ["deliberation_id", "category"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(category__in=StakeholderCategory.values),
@@ -147,7 +147,7 @@ class DeliberationDecision(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "议定事项")
         verbose_name_plural = pgettext_lazy("model plural", "议定事项")
-        ordering = ["deliberation", "sort_order", "pk"]
+        ordering = ["deliberation_id", "sort_order", "pk"]
 
     def __str__(self) -> str:
         return self.text[:40]

@@ -34,6 +34,7 @@ class Story:
         self.script = data("scripts")["script"][plan["script"]]
         self.notes = data("petitions")["notes"]
         self.t, self.case, self.held, self.gap = plan["moment"], None, 0, 7
+        self.concluder = self.mediator = None
         place, community = plan["compound"] or plan["grid"].community, plan["grid"].community
         unit = world.profiles[plan["handler"]].unit or "社区"
         self.values = {"c": place.name, "community": community.name, "unit": unit}
@@ -77,8 +78,17 @@ class Story:
         with clock.frozen(self.t):
             user = self.world.users[actor] if actor else None  # a misspelt name fails
             done = service(*(args or [self.case]), actor=user, **kwargs)
+        concluded = self.case.conclusion_count if self.case else 0
         self.case = done if isinstance(done, Case) else done.case
+        if self.case.conclusion_count > concluded:
+            self.concluder = actor
         return done
+
+    def worked_on(self, username: str) -> bool:
+        """The rule book's "worked on it" (``services.worked_on``), from what this story did:
+        the handler, the mediator it was given, whoever concluded it last."""
+        handler = self.world.usernames.get(self.case.handler_id)
+        return username in (handler, self.concluder, self.mediator)
 
     def fill(self, key: str, values: dict[str, Any] | None = None) -> str:
         return self.words.get(key, "").format_map(values or self.values)
@@ -137,6 +147,7 @@ class Story:
         note = self.notes["reassign"] if again else self.note("assign").format_map(self.values)
         handler = self.world.profiles[self.plan["reassign" if again else "handler"]]
         mediators = [self.world.profiles[MEDIATOR]] if "members" in self.plan else []
+        self.mediator = MEDIATOR if mediators else None
         self.go(s.assign_case, "manager", handler=handler, mediators=mediators, note=note)
 
     def step_sign(self) -> None:
@@ -181,8 +192,8 @@ class Story:
     def step_visit(self, satisfaction: str = "", comment: str = "") -> None:
         """回访 — by the secretary if the visitor worked on it, online if he did too."""
         visitor = self.plan["manager"] if self.plan["visitor"] == "" else self.plan["visitor"]
-        if visitor and s.worked_on(self.case, self.world.users[visitor]):
-            also = s.worked_on(self.case, self.world.users[SECRETARY])
+        if visitor and self.worked_on(visitor):
+            also = self.worked_on(SECRETARY)
             visitor = None if visitor == SECRETARY or also else SECRETARY
         weights = self.script.get("weights", [78, 22])  # 满意, 基本满意 (不满意: step_reopen)
         satisfaction = satisfaction or self.rng.choices(RATINGS[:2], weights=weights)[0]

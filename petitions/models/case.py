@@ -562,7 +562,7 @@ class CasePause(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "中止计时")
         verbose_name_plural = pgettext_lazy("model plural", "中止计时")
-        ordering = ["case", "started_on"]
+        ordering = ["case_id", "started_on"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
@@ -606,7 +606,7 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "回访记录")
         verbose_name_plural = pgettext_lazy("model plural", "回访记录")
-        ordering = ["case", "conclusion_number"]
+        ordering = ["case_id", "conclusion_number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "conclusion_number"], name="followup_once_per_conclusion"

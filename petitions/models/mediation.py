@@ -66,7 +66,7 @@ class MediationSession(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "调解记录")
         verbose_name_plural = pgettext_lazy("model plural", "调解记录")
-        ordering = ["case", "held_at"]
+        ordering = ["case_id", "held_at"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(method__in=MediationMethod.values), name="mediationsession_method_valid"
@@ -124,7 +124,7 @@ class MediationAgreement(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "调解协议")
         verbose_name_plural = pgettext_lazy("model plural", "调解协议")
-        ordering = ["case", "signed_on"]
+        ordering = ["case_id", "signed_on"]
 
     def __str__(self) -> str:
         return self.agreement_number or gettext("%(date)s 调解协议") % {"date": self.signed_on}

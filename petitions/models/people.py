@@ -122,7 +122,7 @@ class CaseParty(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "诉求当事人")
         verbose_name_plural = pgettext_lazy("model plural", "诉求当事人")
-        ordering = ["case", "role", "pk"]
+        ordering = ["case_id", "role", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=PartyRole.values), name="caseparty_role_valid"

@@ -50,17 +50,19 @@ def conclude_case(
     for_residents(result, field="result", label=_("办理结果"))
     for_residents(reply, field="reply", label=_("答复意见"))
     case = lock_case(case, expected_version)
-    check_step("conclude", case, actor)
+    who = check_step("conclude", case, actor)
     if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
         raise CaseError(_("“事心双解”须先记录与当事人的谈心谈话。"))
     # A clock still paused stops today: it never runs on behind a concluded case, and the
     # conclusion is measured against a deadline that counts the days it stood still.
-    end_open_pause(case, actor=actor, note="办结时结束中止计时，办结期限为 {due}")
+    if who.open_pause:
+        end_open_pause(case, actor=actor, note="办结时结束中止计时，办结期限为 {due}")
     case.result, case.reply = result, reply
     case.dual_settlement = dual_settlement
     case.is_publishable = is_publishable and not case.is_accusation
     case.concluded_at = clock.now()
-    case.concluded_on_time = not case.past_conclusion_due()
+    # No pause is open any more: on time is on or before the (moved) conclusion date.
+    case.concluded_on_time = case.conclude_due is None or clock.today() <= case.conclude_due
     case.conclusion_count += 1
     if case.triage == Triage.LONG_TERM:
         case.progress = 100

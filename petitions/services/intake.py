@@ -33,7 +33,6 @@ from petitions.services.base import (
     new_case_number,
     new_person,
     new_tracking_code,
-    profile_of,
     record_event,
     records_language,
     schedule_followup,
@@ -299,18 +298,18 @@ def assign_case(
     case.handler = handler
     case.assigned_at = clock.now()
     case.signed_at = None
-    actor_profile = profile_of(actor)
-    if (
-        actor_profile is not None
-        and actor_profile.role == Role.SECRETARY
-        and case.chief_agent_id is None
-    ):
-        case.chief_agent = actor_profile
+    scope = scope_of(actor)
+    if scope.role == Role.SECRETARY and case.chief_agent_id is None:
+        case.chief_agent_id = scope.profile_id
     old = move_case(
         case, CaseStatus.ASSIGNED, ["handler", "assigned_at", "signed_at", "chief_agent"]
     )
-    case.co_handlers.set(co_handlers)
-    case.mediators.set(mediators)
+    for helpers, before, after in (
+        (case.co_handlers, before_co, co_handlers),
+        (case.mediators, before_med, mediators),
+    ):
+        if {p.pk for p in before} != {p.pk for p in after}:
+            helpers.set(after)
     changes = {"handler": [previous, handler.name]}
     for key, before, after in (
         ("co_handlers", before_co, co_handlers),

@@ -145,15 +145,18 @@ class Who:
         scope = scope_of(user)
         pid = scope.profile_id
         facts: dict[str, Any] = {}
-        if pid is not None:
+        if pid is not None and case.handler_id != pid:  # the handler is assigned anyway
             facts["co_handles"], facts["mediates"] = helps_on(pid)
         if case.is_open:
             facts["open_pause"] = _FACTS["open_pause"]
         if case.status == S.CONCLUDED:
             facts["rated"] = _FACTS["rated"]
             facts["concluded_by"] = _FACTS["concluded_by"]
-        rows = _cases_for(user).filter(pk=case.pk).annotate(**facts).values("pk", *facts)[:1]
-        facts = next(iter(rows), {})
+        if not facts and trust.is_trusted():
+            facts = {"pk": case.pk}  # nothing to read: a trusted caller sees every case
+        else:
+            rows = _cases_for(user).filter(pk=case.pk).annotate(**facts).values("pk", *facts)
+            facts = next(iter(rows[:1]), {})
         if user is None:
             perms = dict.fromkeys(PERMISSIONS, False)
         else:

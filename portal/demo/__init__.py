@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from portal.models import (
@@ -120,13 +121,12 @@ def _seed_reference_data() -> None:
 
 def _seed_users(communities: dict[str, Community]) -> None:
     user_model = get_user_model()
+    # One hash for the one published password (a hash costs about 0.1 s by design).
+    password = make_password(DEMO_PASSWORD)
     for row in ACCOUNTS:
-        user, created = user_model.objects.get_or_create(
-            username=row["username"], defaults={"is_staff": True}
+        user, _ = user_model.objects.get_or_create(
+            username=row["username"], defaults={"is_staff": True, "password": password}
         )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
         if StaffProfile.objects.filter(user=user).exists():
             continue
         grant_role(

@@ -233,7 +233,7 @@ class Revision(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "稿件版本")
         verbose_name_plural = pgettext_lazy("model plural", "稿件版本")
-        ordering = ["article", "number"]
+        ordering = ["article_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["article", "number"], name="revision_number_unique"),
         ]
@@ -287,7 +287,7 @@ class Submission(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "送审")
         verbose_name_plural = pgettext_lazy("model plural", "送审")
-        ordering = ["article", "submitted_at", "pk"]
+        ordering = ["article_id", "submitted_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["article"],
@@ -341,7 +341,7 @@ class Signature(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "审核签名")
         verbose_name_plural = pgettext_lazy("model plural", "审核签名")
-        ordering = ["submission", "signed_at", "pk"]
+        ordering = ["submission_id", "signed_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["submission", "step"], name="signature_one_per_step"),
             # Nobody signs two steps of one revision's review.
@@ -377,7 +377,7 @@ class FrozenFigure(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "固定数据")
         verbose_name_plural = pgettext_lazy("model plural", "固定数据")
-        ordering = ["revision", "key"]
+        ordering = ["revision_id", "key"]
         constraints = [
             models.UniqueConstraint(fields=["revision", "key"], name="frozenfigure_one_per_key"),
         ]
@@ -525,7 +525,7 @@ class ProofDismissal(models.Model):
     class Meta:
         verbose_name = pgettext_lazy("model", "已忽略的校对提示")
         verbose_name_plural = pgettext_lazy("model plural", "已忽略的校对提示")
-        ordering = ["revision", "dismissed_at", "pk"]
+        ordering = ["revision_id", "dismissed_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["revision", "wrong"], name="proofdismissal_one_per_form"
