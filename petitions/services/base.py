@@ -227,6 +227,29 @@ def lock_case(case: Case, expected_version: int | None = None) -> Case:
     return locked
 
 
+def lock_for_step(
+    step: str, case: Case, actor: Actor | None, expected_version: int | None = None
+) -> tuple[Case, rules.Who]:
+    """``lock_case`` and then ``check_step``, in one query: the row is locked and read together
+    with the facts the rule book asks about (chosen from the caller's copy of the case, and
+    read again in the rare case the row has moved on so that it needs others)."""
+    facts = rules.Who.facts(actor, case)
+    asked = {f"who_{name}": expression for name, expression in facts.items()}
+    if (visible := rules.visibility(actor)) is not None:
+        asked["who_visible"] = visible
+    locked = Case.objects.select_for_update(of=("self",)).annotate(**asked).get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise CaseConflict(conflict_message(locked))
+    if rules.Who.facts(actor, locked).keys() == facts.keys():
+        row = {name: getattr(locked, f"who_{name}") for name in facts}
+        who = rules.Who.made(actor, locked, row, visible=getattr(locked, "who_visible", True))
+    else:
+        who = rules.Who.of(actor, locked)
+    if problem := rules.refusal(step, locked, who):
+        raise CaseError(problem)
+    return locked, who
+
+
 def ensure_visible(case: Case, actor: Actor | None) -> None:
     """Refuses ``actor`` a case outside their scope (not asked in ``trust.trusted_caller``)."""
     if trust.is_trusted():

@@ -19,6 +19,7 @@ from petitions.services.base import (
     check_step,
     for_residents,
     lock_case,
+    lock_for_step,
     move_case,
     record_event,
     records_language,
@@ -49,8 +50,7 @@ def conclude_case(
     # Both are on the resident's tracking page once concluded.
     for_residents(result, field="result", label=_("办理结果"))
     for_residents(reply, field="reply", label=_("答复意见"))
-    case = lock_case(case, expected_version)
-    who = check_step("conclude", case, actor)
+    case, who = lock_for_step("conclude", case, actor, expected_version)
     if dual_settlement and not case.events.filter(kind=EventKind.CONVERSATION).exists():
         raise CaseError(_("“事心双解”须先记录与当事人的谈心谈话。"))
     # A clock still paused stops today: it never runs on behind a concluded case, and the
@@ -200,8 +200,7 @@ def supervise_case(
     case: Case, *, actor: Actor, note: str, expected_version: int | None = None
 ) -> Case:
     """督办: a leader puts the case under supervision."""
-    case = lock_case(case, expected_version)
-    check_step("supervise", case, actor)
+    case = lock_for_step("supervise", case, actor, expected_version)[0]
     case.is_supervised = True
     save_case(case, ["is_supervised"])
     record_event(case, actor=actor, kind=EventKind.SUPERVISED, note=typed_text(note) or "列入督办")
@@ -211,8 +210,7 @@ def supervise_case(
 @atomic_step
 def archive_case(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """归档: a visited (or not accepted) case is filed."""
-    case = lock_case(case, expected_version)
-    check_step("archive", case, actor)
+    case = lock_for_step("archive", case, actor, expected_version)[0]
     case.archived_at = clock.now()
     old = move_case(case, CaseStatus.ARCHIVED, ["archived_at"])
     record_event(case, actor=actor, kind=EventKind.ARCHIVED, from_status=old, to_status=case.status)

@@ -13,9 +13,8 @@ from petitions.models import (
 )
 from petitions.services.base import (
     CaseError,
-    check_step,
     for_residents,
-    lock_case,
+    lock_for_step,
     record_event,
     save_case,
     schedule_followup,
@@ -42,8 +41,7 @@ def add_progress(
         raise CaseError(_("请填写办理进展。"))
     if public:
         for_residents(note, field="note", label=_("办理进展"))
-    case = lock_case(case, expected_version)
-    check_step("progress", case, actor)
+    case = lock_for_step("progress", case, actor, expected_version)[0]
     fields: list[str] = []
     changes = {}
     if progress is not None:
@@ -68,8 +66,7 @@ def record_conversation(
     note = typed_text(note)
     if not note:
         raise CaseError(_("请填写谈话情况。"))
-    case = lock_case(case, expected_version)
-    check_step("conversation", case, actor)
+    case = lock_for_step("conversation", case, actor, expected_version)[0]
     save_case(case, [])
     record_event(case, actor=actor, kind=EventKind.CONVERSATION, note=note)
     return case
@@ -84,8 +81,7 @@ def extend_deadline(
     if not reason:
         raise CaseError(_("请填写延期理由（将告知信访人）。"))
     for_residents(reason, field="reason", label=_("延期理由"))
-    case = lock_case(case, expected_version)
-    check_step("extend", case, actor)
+    case = lock_for_step("extend", case, actor, expected_version)[0]
     limit = deadlines.max_extension(case)
     if not 1 <= days <= limit:
         raise CaseError(
@@ -119,8 +115,7 @@ def pause_clock(
     if not reason:
         raise CaseError(_("请填写中止计时的事由。"))
     for_residents(reason, field="reason", label=_("中止计时的事由"))
-    case = lock_case(case, expected_version)
-    check_step("pause", case, actor)
+    case = lock_for_step("pause", case, actor, expected_version)[0]
     CasePause.objects.create(case=case, started_on=clock.today(), reason=reason[:200])
     deadlines.pause_recorded(case)
     save_case(case, [])
@@ -131,8 +126,7 @@ def pause_clock(
 @atomic_step
 def resume_clock(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """恢复计时: the clock runs again; the deadline moves by the days it stood still."""
-    case = lock_case(case, expected_version)
-    check_step("resume", case, actor)
+    case = lock_for_step("resume", case, actor, expected_version)[0]
     end_open_pause(case, actor=actor, note="恢复计时，办结期限顺延至 {due}")
     return case
 

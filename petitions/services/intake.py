@@ -26,9 +26,8 @@ from petitions.services.base import (
     REVIEW_WINDOW_DAYS,
     CaseError,
     CaseIntake,
-    check_step,
     for_residents,
-    lock_case,
+    lock_for_step,
     move_case,
     new_case_number,
     new_person,
@@ -184,8 +183,7 @@ def accept_case(
     台账管理 or 长期跟踪 classify it. The class it is accepted under goes on the timeline.
     """
     note = for_residents(typed_text(note), field="note", label=_("说明"))
-    case = lock_case(case, expected_version)
-    check_step("accept", case, actor)
+    case = lock_for_step("accept", case, actor, expected_version)[0]
     fields = ["accepted_at"]
     old_triage = case.triage
     if triage is not None and triage != case.triage:
@@ -219,8 +217,7 @@ def reject_case(
     if not reason:
         raise CaseError(_("请填写不予受理的理由（将告知信访人）。"))
     for_residents(reason, field="reason", label=_("理由"))
-    case = lock_case(case, expected_version)
-    check_step("reject", case, actor)
+    case = lock_for_step("reject", case, actor, expected_version)[0]
     case.not_accepted_reason = reason
     old = move_case(case, CaseStatus.NOT_ACCEPTED, ["not_accepted_reason"])
     record_event(
@@ -274,8 +271,7 @@ def assign_case(
 ) -> Case:
     """交办 (or 改派): a handler must sign for it within the sign-for limit. Co-handlers and
     mediators not given are kept as they are; every change of them is on the timeline."""
-    case = lock_case(case, expected_version)
-    check_step("assign", case, actor)
+    case = lock_for_step("assign", case, actor, expected_version)[0]
     before_co, before_med = list(case.co_handlers.all()), list(case.mediators.all())
     co_handlers = before_co if co_handlers is None else list(co_handlers)
     mediators = before_med if mediators is None else list(mediators)
@@ -353,8 +349,7 @@ def bulk_assign(
 @atomic_step
 def sign_case(case: Case, *, actor: Actor, expected_version: int | None = None) -> Case:
     """签收: the handler takes the case on."""
-    case = lock_case(case, expected_version)
-    check_step("sign", case, actor)
+    case = lock_for_step("sign", case, actor, expected_version)[0]
     case.signed_at = clock.now()
     case.signed_on_time = case.sign_due is None or clock.today() <= case.sign_due
     old = move_case(case, CaseStatus.IN_PROGRESS, ["signed_at", "signed_on_time"])
@@ -378,8 +373,7 @@ def bounce_case(
     reason = typed_text(reason)
     if not reason:
         raise CaseError(_("请填写退单理由。"))
-    case = lock_case(case, expected_version)
-    check_step("bounce", case, actor)
+    case = lock_for_step("bounce", case, actor, expected_version)[0]
     # The guard lets only the case's handler bounce it, so there is one.
     previous = case.handler.name  # type: ignore[union-attr]
     case.handler = None

@@ -80,6 +80,14 @@ def _cases_for(user: Viewer | None) -> CaseQuerySet:
     return Case.objects.visible_to(user, one=True) if user is not None else Case.objects.all()
 
 
+def visibility(user: Viewer | None) -> Exists | None:
+    """Whether the (outer) case lies within what ``user`` may act on, as an expression; None
+    when there is nothing to ask (a trusted caller sees every case; a resident none)."""
+    if user is None or trust.is_trusted():
+        return None
+    return Exists(Case.objects.visible_to(user, one=True).filter(pk=OuterRef("pk")))
+
+
 def last_concluder() -> Subquery:
     """The user who recorded the latest conclusion of the (outer) case."""
     return Subquery(
@@ -142,21 +150,34 @@ class Who:
     def of(cls, user: Viewer | None, case: Case) -> Who:
         """Reads, in one query, whether ``user`` sees ``case``, works on it, and the facts of
         the case the guards of its current status ask about (the others are not read)."""
-        scope = scope_of(user)
-        pid = scope.profile_id
+        facts = cls.facts(user, case)
+        if not facts and trust.is_trusted():
+            return cls.made(user, case, {}, visible=True)  # nothing to read
+        rows = _cases_for(user).filter(pk=case.pk).annotate(**facts).values("pk", *facts)
+        row = next(iter(rows[:1]), None)
+        return cls.made(user, case, row or {}, visible=row is not None)
+
+    @staticmethod
+    def facts(user: Viewer | None, case: Case) -> dict[str, Any]:
+        """The expressions ``of`` reads for ``case`` as it stands: which ones depends on its
+        status and its handler (the handler is assigned anyway)."""
+        pid = scope_of(user).profile_id
         facts: dict[str, Any] = {}
-        if pid is not None and case.handler_id != pid:  # the handler is assigned anyway
+        if pid is not None and case.handler_id != pid:
             facts["co_handles"], facts["mediates"] = helps_on(pid)
         if case.is_open:
             facts["open_pause"] = _FACTS["open_pause"]
         if case.status == S.CONCLUDED:
             facts["rated"] = _FACTS["rated"]
             facts["concluded_by"] = _FACTS["concluded_by"]
-        if not facts and trust.is_trusted():
-            facts = {"pk": case.pk}  # nothing to read: a trusted caller sees every case
-        else:
-            rows = _cases_for(user).filter(pk=case.pk).annotate(**facts).values("pk", *facts)
-            facts = next(iter(rows[:1]), {})
+        return facts
+
+    @classmethod
+    def made(cls, user: Viewer | None, case: Case, row: dict[str, Any], *, visible: bool) -> Who:
+        """From the ``facts`` read for ``case`` (``row``) and whether the case lies within
+        what ``user`` sees."""
+        scope = scope_of(user)
+        pid = scope.profile_id
         if user is None:
             perms = dict.fromkeys(PERMISSIONS, False)
         else:
@@ -166,7 +187,7 @@ class Who:
             role=scope.role,
             profile_id=pid,
             assigned=pid is not None
-            and (case.handler_id == pid or bool(facts.get("co_handles") or facts.get("mediates"))),
+            and (case.handler_id == pid or bool(row.get("co_handles") or row.get("mediates"))),
             can_transition=perms["transition"],
             coordinates=perms["assign"],
             supervises=perms["supervise"],
@@ -174,10 +195,10 @@ class Who:
             recuses=perms["recuse"],
             sees_meetings=perms["meetings"],
             sees_leadership_decisions=perms["leadership_decisions"],
-            visible=bool(facts) and user is not None,
-            concluded_by=facts.get("concluded_by"),
-            open_pause=bool(facts.get("open_pause")),
-            rated=bool(facts.get("rated")),
+            visible=visible and user is not None,
+            concluded_by=row.get("concluded_by"),
+            open_pause=bool(row.get("open_pause")),
+            rated=bool(row.get("rated")),
         )
 
     @property

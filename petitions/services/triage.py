@@ -18,8 +18,7 @@ from petitions import deadlines
 from petitions.models import Case, EventKind, Triage
 from petitions.services.base import (
     CaseError,
-    check_step,
-    lock_case,
+    lock_for_step,
     record_event,
     records_language,
     save_case,
@@ -76,8 +75,7 @@ def reclassify_case(
     reason = (reason or "").strip()
     if not reason:
         raise CaseError(_("请填写调整分类的理由。"))
-    case = lock_case(case, expected_version)
-    check_step("reclassify", case, actor)
+    case = lock_for_step("reclassify", case, actor, expected_version)[0]
     if triage == case.triage:
         raise CaseError(_("分类没有变化。"))
     if problem := triage_problem(case, triage, followup_interval_days):
@@ -109,8 +107,7 @@ def refer_to_deliberation(
     case: Case, *, actor: Actor, deliberation: Any, expected_version: int | None = None
 ) -> Case:
     """提交议事协商会: a ledger case is put to a deliberation meeting of its community."""
-    case = lock_case(case, expected_version)
-    check_step("refer", case, actor)
+    case = lock_for_step("refer", case, actor, expected_version)[0]
     if not Deliberation.objects.visible_to(actor).filter(pk=deliberation.pk).exists():
         raise CaseError(_("没有找到这次议事协商会，或您无权查看。"))
     if deliberation.community_id != case.community_id:
@@ -141,8 +138,7 @@ def link_decision(
     """台账: the meeting decision about this case that settles it."""
     if (deliberation_decision is None) == (leadership_decision is None):
         raise CaseError(_("请选择一项议事协商决定或领导会议决定。"))
-    case = lock_case(case, expected_version)
-    check_step("decision", case, actor)
+    case = lock_for_step("decision", case, actor, expected_version)[0]
     if problem := decision_problem(
         case, deliberation_decision=deliberation_decision, leadership_decision=leadership_decision
     ):
