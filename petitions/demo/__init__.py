@@ -5,7 +5,7 @@ and writes requests from every channel (those raised at research visits and on-s
 200+ and 410+ solved) in all three classes; formal petitions with mediation, agreements (three
 in the last weeks), extensions, refusals, a review, accusations and a case hidden from the grid
 worker it names; today's spread of states (sign-for, bounced, overdue, supervised, due soon,
-redone — once three times, under 督办); ~200 reception activities with ~60 requests.
+redone — once three times, under 督办); ~190 reception activities with ~60 requests.
 
 Words and scenarios are ``data/*.toml``; ``plans`` decides the year's cases, ``story`` plays
 them through ``petitions.services`` as a trusted caller (``trusted_caller()``: the per-step
