@@ -63,6 +63,13 @@ def pause_recorded(case: Case) -> None:
         cache.paused_cases.add(case.pk)
 
 
+def may_be_paused(case: Case) -> bool:
+    """False when ``rules_cache`` knows that ``case`` has never been paused (no query asked);
+    True when it may have been."""
+    cache = _cache.get()
+    return cache is None or case.pk in cache.paused_cases
+
+
 def rule_for(case: Case, stage: str) -> DeadlineRule | None:
     """The category's own rule if there is one, else the general rule of the case's kind."""
     cache = _cache.get()

@@ -40,6 +40,8 @@ def calendar_cache() -> Iterator[None]:
 def _overrides(start: date, end: date) -> dict[date, str]:
     cached = _cached.get()
     if cached is not None:
+        if start == end:  # one day, asked for every day a deadline counts
+            return {start: cached[start]} if start in cached else {}
         return {day: kind for day, kind in cached.items() if start <= day <= end}
     rows = CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind")
     return dict(rows)

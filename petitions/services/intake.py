@@ -39,7 +39,7 @@ from petitions.services.base import (
 )
 from petitions.services.conclusion import conclude_case
 from petitions.services.triage import apply_triage, triage_label, triage_problem
-from petitions.services.trust import atomic_step, savepoints
+from petitions.services.trust import atomic_step, helpers_given, savepoints
 from portal import clock
 from portal.access import scope_of
 from portal.actors import Actor
@@ -306,6 +306,7 @@ def assign_case(
     ):
         if {p.pk for p in before} != {p.pk for p in after}:
             helpers.set(after)
+            helpers_given(case.pk)
     changes = {"handler": [previous, handler.name]}
     for key, before, after in (
         ("co_handlers", before_co, co_handlers),

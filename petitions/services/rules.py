@@ -163,9 +163,9 @@ class Who:
         status and its handler (the handler is assigned anyway)."""
         pid = scope_of(user).profile_id
         facts: dict[str, Any] = {}
-        if pid is not None and case.handler_id != pid:
+        if pid is not None and case.handler_id != pid and trust.may_have_helpers(case.pk):
             facts["co_handles"], facts["mediates"] = helps_on(pid)
-        if case.is_open:
+        if case.is_open and deadlines.may_be_paused(case):
             facts["open_pause"] = _FACTS["open_pause"]
         if case.status == S.CONCLUDED:
             facts["rated"] = _FACTS["rated"]

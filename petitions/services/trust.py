@@ -17,6 +17,7 @@ from typing import ParamSpec, TypeVar
 from django.db import transaction
 
 from petitions import deadlines
+from petitions.models import Case
 from portal import workdays
 from portal.middleware import serving_request
 
@@ -28,6 +29,8 @@ _trusted: ContextVar[bool] = ContextVar("petitions_services_trusted", default=Fa
 _units: ContextVar[dict[int | None, str] | None] = ContextVar(
     "petitions_services_units", default=None
 )
+# Inside ``bulk_writing``: the cases that have (or had) a co-handler or mediator.
+_helped: ContextVar[set[int] | None] = ContextVar("petitions_services_helped", default=None)
 
 
 def _refuse_in_request(seam: str) -> None:
@@ -75,6 +78,9 @@ def bulk_writing() -> Iterator[None]:
     - the deadline rules, the holiday calendar and the unit of each actor are read once
       (``petitions.deadlines.rules_cache``, ``portal.workdays.calendar_cache``): the block must
       not edit those tables, and the answers are then the same as without it;
+    - so are the cases that have co-handlers or mediators (``may_have_helpers``; ``assign_case``
+      adds those it gives them), so the rule book asks no one else whether they help on a case
+      that has no helpers;
     - a step's transaction opens no savepoint of its own (``atomic_step``, ``savepoints``; the
       ORM's own, e.g. when a model validates its constraints, stay): an error inside a step
       leaves the enclosing transaction unusable, so the caller must let any error abort the
@@ -88,7 +94,22 @@ def bulk_writing() -> Iterator[None]:
         stack.enter_context(workdays.calendar_cache())
         token = _units.set({})
         stack.callback(_units.reset, token)
+        helped = Case.co_handlers.through.objects.values_list("case_id", flat=True)
+        helped = helped.union(Case.mediators.through.objects.values_list("case_id", flat=True))
+        stack.callback(_helped.reset, _helped.set(set(helped)))
         yield
+
+
+def may_have_helpers(case_id: int) -> bool:
+    """False when ``bulk_writing`` knows the case has no co-handler or mediator; else True."""
+    helped = _helped.get()
+    return helped is None or case_id in helped
+
+
+def helpers_given(case_id: int) -> None:
+    """``assign_case`` gave the case co-handlers or mediators (for ``may_have_helpers``)."""
+    if (helped := _helped.get()) is not None:
+        helped.add(case_id)
 
 
 def units() -> dict[int | None, str] | None:
